@@ -1,0 +1,50 @@
+# Shared set-up for the benchmark scripts: tools, a release build, and helpers.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+WORK=$(mktemp -d /tmp/candor-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+need() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} (Debian packages)" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+build_candor() {
+  (cd "$ROOT" && cargo build --release --quiet --bin candor)
+  CANDOR="$ROOT/target/release/candor"
+}
+
+# start_nginx CONF_BODY PORT: runs nginx in the foreground with the given server block.
+start_nginx() {
+  local conf="$WORK/nginx-$2.conf"
+  cat >"$conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx-$2.pid;
+error_log $WORK/nginx-$2.err warn;
+daemon off;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000;
+  types { text/html html; }
+  server { listen 127.0.0.1:$2; $1 }
+}
+NGINX
+  nginx -c "$conf" -p "$WORK" &
+  PIDS+=($!)
+  wait_port "$2"
+}
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "nothing listening on port $1" >&2; return 1
+}

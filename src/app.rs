@@ -1,0 +1,192 @@
+//! The application: storage, engine, scheduler, pipeline and web server, built
+//! from a config and run together until a signal (or a test) stops them.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use anyhow::Context;
+use chrono::Utc;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::checks::probe::Prober;
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::metrics::Metrics;
+use crate::pipeline::Pipeline;
+use crate::scheduler::Scheduler;
+use crate::store::Store;
+use crate::web::{self, Shared, snapshot::Snapshots};
+
+/// How often old raw results are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: Store,
+    scheduler: Scheduler,
+    pipeline: Pipeline,
+    results: mpsc::Receiver<crate::model::CheckResult>,
+    retention: Duration,
+    cancel: CancellationToken,
+}
+
+impl Application {
+    /// Opens storage, restores state and binds the listener; nothing runs yet.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let config = Arc::new(config);
+        let store = Store::open(&config.server.data_dir)?;
+        let now = Utc::now();
+        let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
+        let mut engine = Engine::new(&ids, &config.checks, now);
+        let (checks, components) = store.load_state()?;
+        engine.restore(checks, components);
+        let snapshots = Arc::new(Snapshots::new(web::render(&config, &engine, now)));
+        let metrics = Arc::new(Metrics::new());
+        metrics
+            .checks_configured
+            .set(i64::try_from(config.checks.len()).unwrap_or(i64::MAX));
+        let heartbeat = Arc::new(AtomicI64::new(0));
+        let prober = Arc::new(Prober::new(&config.checks)?);
+        let listener = TcpListener::bind(&config.server.listen)
+            .with_context(|| format!("cannot listen on {}", config.server.listen))?;
+        let port = listener.local_addr()?.port();
+        let shared = Shared {
+            snapshots: snapshots.clone(),
+            store: store.clone(),
+            metrics: metrics.clone(),
+            heartbeat: heartbeat.clone(),
+        };
+        let server = web::server(listener, shared)?;
+        let (tx, rx) = mpsc::channel(4096);
+        let scheduler = Scheduler {
+            specs: config.checks.clone().into(),
+            prober,
+            results: tx,
+            max_concurrent: config.server.max_concurrent_checks,
+            metrics: metrics.clone(),
+            heartbeat,
+        };
+        let pipeline = Pipeline {
+            config: config.clone(),
+            engine,
+            store: store.clone(),
+            snapshots,
+            metrics,
+        };
+        Ok(Self {
+            port,
+            server,
+            store,
+            scheduler,
+            pipeline,
+            results: rx,
+            retention: config.server.retention,
+            cancel: CancellationToken::new(),
+        })
+    }
+
+    /// The bound port (useful with `listen = "127.0.0.1:0"`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The database handle, for tests that inspect what was stored.
+    pub fn store(&self) -> Store {
+        self.store.clone()
+    }
+
+    /// Cancelling this token stops the application as a signal would.
+    pub fn stopper(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// Runs server, scheduler, pipeline and pruner until SIGTERM, SIGINT or the
+    /// stopper; then stops scheduling, lets the server finish, flushes storage.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let Self {
+            server,
+            store,
+            scheduler,
+            pipeline,
+            results,
+            retention,
+            cancel,
+            ..
+        } = self;
+        let handle = server.handle();
+        let mut server = tokio::spawn(server);
+        let scheduler = tokio::spawn(scheduler.run(cancel.clone()));
+        let pipeline = tokio::spawn(pipeline.run(results, cancel.clone()));
+        let pruner = tokio::spawn(prune_loop(store.clone(), retention, cancel.clone()));
+        let outcome = tokio::select! {
+            () = shutdown_signal() => Ok(()),
+            () = cancel.cancelled() => Ok(()),
+            ended = &mut server => Err(anyhow::anyhow!("the web server stopped unexpectedly: {ended:?}")),
+        };
+        tracing::info!("shutting down");
+        cancel.cancel();
+        handle.stop(true).await;
+        for (name, task) in [
+            ("scheduler", scheduler),
+            ("pipeline", pipeline),
+            ("pruner", pruner),
+        ] {
+            if let Err(e) = task.await {
+                tracing::error!(task = name, error = %e, "task ended abnormally");
+            }
+        }
+        store
+            .flush()
+            .await
+            .context("while flushing storage at shutdown")?;
+        tracing::info!("stopped");
+        outcome
+    }
+}
+
+/// Deletes raw results older than the retention, every few minutes.
+async fn prune_loop(store: Store, retention: Duration, cancel: CancellationToken) {
+    let retention = chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::days(7));
+    loop {
+        tokio::select! {
+            () = cancel.cancelled() => return,
+            () = tokio::time::sleep(PRUNE_EVERY) => {}
+        }
+        let store = store.clone();
+        let cutoff = Utc::now() - retention;
+        match tokio::task::spawn_blocking(move || store.prune(cutoff)).await {
+            Ok(Ok(n)) => tracing::debug!(deleted = n, "pruned old results"),
+            Ok(Err(e)) => tracing::error!(error = %e, "could not prune old results"),
+            Err(e) => tracing::error!(error = %e, "pruning task failed"),
+        }
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

@@ -1,0 +1,360 @@
+//! Judging what a probe saw. Pure functions, no I/O, so every rule (status, body,
+//! JSON, certificate, latency) is unit-tested without a network.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::{HttpTarget, JsonCondition, MAX_BODY_BYTES};
+use crate::model::Outcome;
+
+/// Longest rendering of a JSON value inside a reason, so one huge value cannot
+/// flood the status page or the logs.
+const MAX_VALUE_CHARS: usize = 40;
+
+/// Longest non-standard reason phrase repeated from a server.
+const MAX_PHRASE_CHARS: usize = 40;
+
+const SECS_PER_DAY: i64 = 24 * 60 * 60;
+
+/// What an HTTP probe saw, borrowed from the probe so judging copies nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpSeen<'a> {
+    pub status: u16,
+    /// The server's own reason phrase, used only for codes without a standard one.
+    pub reason_phrase: Option<&'a str>,
+    /// At most `MAX_BODY_BYTES` of the body.
+    pub body: &'a [u8],
+    /// The body was longer than `body` (reading stopped at the cap).
+    pub body_truncated: bool,
+    pub elapsed: Duration,
+    /// Whole days until the peer certificate's notAfter (https only).
+    pub cert_days_left: Option<i64>,
+}
+
+/// Decides the outcome of one HTTP probe and says why in plain words (empty when
+/// up). Hard failures (status, body, JSON) come before soft ones (certificate,
+/// latency) so the worst problem is the one reported.
+pub fn judge_http(
+    target: &HttpTarget,
+    degraded_over: Option<Duration>,
+    resp: &HttpSeen<'_>,
+) -> (Outcome, String) {
+    let down = status_problem(target, resp)
+        .or_else(|| body_problem(target, resp))
+        .or_else(|| target.json.as_ref().and_then(|c| json_problem(c, resp)));
+    if let Some(reason) = down {
+        return (Outcome::Down, reason);
+    }
+    let degraded = cert_problem(target, resp).or_else(|| slow_problem(degraded_over, resp));
+    match degraded {
+        Some(reason) => (Outcome::Degraded, reason),
+        None => (Outcome::Up, String::new()),
+    }
+}
+
+/// "HTTP 503 Service Unavailable" when the status is not one the check accepts.
+fn status_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<String> {
+    let accepted = match &target.expect_status {
+        Some(list) => list.contains(&resp.status),
+        None => (200..400).contains(&resp.status),
+    };
+    (!accepted).then(|| describe_status(resp.status, resp.reason_phrase))
+}
+
+/// Names a status for people: the standard phrase, else the server's (if short and
+/// printable), else just the number.
+fn describe_status(status: u16, server_phrase: Option<&str>) -> String {
+    let canonical = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    let phrase = canonical.or_else(|| {
+        server_phrase
+            .map(str::trim)
+            .filter(|p| !p.is_empty() && p.chars().count() <= MAX_PHRASE_CHARS)
+            .filter(|p| p.chars().all(|c| !c.is_control()))
+    });
+    match phrase {
+        Some(p) => format!("HTTP {status} {p}"),
+        None => format!("HTTP {status}"),
+    }
+}
+
+fn body_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<String> {
+    let needle = target.body_contains.as_deref()?;
+    if contains(resp.body, needle.as_bytes()) {
+        return None;
+    }
+    let mut reason = format!("body did not contain {}", quoted(needle));
+    if resp.body_truncated {
+        reason.push_str(&format!(" (in its first {})", cap_words()));
+    }
+    Some(reason)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn json_problem(cond: &JsonCondition, resp: &HttpSeen<'_>) -> Option<String> {
+    let expected = format!("{} = {}", cond.pointer, render_value(&cond.equals));
+    if resp.body_truncated {
+        return Some(format!(
+            "body is over {}, too large to read as JSON (expected {expected})",
+            cap_words()
+        ));
+    }
+    let Ok(doc) = serde_json::from_slice::<Value>(resp.body) else {
+        return Some(format!("body is not JSON (expected {expected})"));
+    };
+    match doc.pointer(&cond.pointer) {
+        None => Some(format!("JSON has no {}", cond.pointer)),
+        Some(found) if *found == cond.equals => None,
+        Some(found) => Some(format!(
+            "JSON {} was {}, expected {}",
+            cond.pointer,
+            render_value(found),
+            render_value(&cond.equals)
+        )),
+    }
+}
+
+/// A certificate close to expiry degrades the check. With verification on, an
+/// expired certificate already failed the handshake; with `insecure` it gets here
+/// and is reported, but still only degrades (the operator accepted any certificate).
+fn cert_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<String> {
+    let days = resp.cert_days_left?;
+    let left_secs = i128::from(days) * i128::from(SECS_PER_DAY);
+    if left_secs >= i128::from(target.cert_expiry_warning.as_secs()) {
+        return None;
+    }
+    Some(match days {
+        ..0 => format!(
+            "certificate expired {} ago",
+            days_words(days.unsigned_abs())
+        ),
+        0 => "certificate expires today".to_owned(),
+        _ => format!("certificate expires in {}", days_words(days.unsigned_abs())),
+    })
+}
+
+fn days_words(days: u64) -> String {
+    if days == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{days} days")
+    }
+}
+
+fn slow_problem(degraded_over: Option<Duration>, resp: &HttpSeen<'_>) -> Option<String> {
+    let limit = degraded_over?;
+    (resp.elapsed > limit).then(|| {
+        format!(
+            "slow: answered in {} (over {})",
+            human_duration(resp.elapsed),
+            human_duration(limit)
+        )
+    })
+}
+
+/// A duration in plain words: "800 ms", "1.2 s", "42 s", "2 min 5 s", "1 h 5 min".
+/// Precision drops as durations grow, since nobody needs milliseconds of a minute.
+pub fn human_duration(d: Duration) -> String {
+    let ms = (d.as_micros() + 500) / 1000;
+    if ms < 1000 {
+        return format!("{ms} ms");
+    }
+    if ms < 9_950 {
+        let tenths = (ms + 50) / 100;
+        return match tenths % 10 {
+            0 => format!("{} s", tenths / 10),
+            t => format!("{}.{t} s", tenths / 10),
+        };
+    }
+    let secs = (ms + 500) / 1000;
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    match (h, m, s) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
+}
+
+/// "1 MiB" for the body cap, so messages follow the constant if it changes.
+fn cap_words() -> String {
+    if MAX_BODY_BYTES % (1024 * 1024) == 0 {
+        format!("{} MiB", MAX_BODY_BYTES / (1024 * 1024))
+    } else {
+        format!("{} KiB", MAX_BODY_BYTES / 1024)
+    }
+}
+
+/// Compact JSON, shortened with "…" past `MAX_VALUE_CHARS`.
+fn render_value(v: &Value) -> String {
+    shorten(&v.to_string(), MAX_VALUE_CHARS)
+}
+
+/// A string in double quotes, shortened like JSON values.
+fn quoted(s: &str) -> String {
+    shorten(&Value::from(s).to_string(), MAX_VALUE_CHARS)
+}
+
+/// `s` cut to `max_chars` characters, marked with "…" when cut.
+pub(super) fn shorten(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        None => s.to_owned(),
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::HeaderMap;
+    use reqwest::{Method, Url};
+
+    use super::*;
+
+    const DAY: u64 = 24 * 60 * 60;
+
+    fn target() -> HttpTarget {
+        HttpTarget {
+            url: Url::parse("https://example.com/health").unwrap(),
+            method: Method::GET,
+            headers: HeaderMap::new(),
+            body: None,
+            expect_status: None,
+            body_contains: None,
+            json: None,
+            cert_expiry_warning: Duration::from_secs(14 * DAY),
+            max_redirects: 5,
+            insecure: false,
+        }
+    }
+
+    fn seen() -> HttpSeen<'static> {
+        HttpSeen {
+            status: 200,
+            reason_phrase: None,
+            body: b"",
+            body_truncated: false,
+            elapsed: Duration::from_millis(50),
+            cert_days_left: None,
+        }
+    }
+
+    fn want_status_ok(t: &mut HttpTarget) {
+        t.json = Some(JsonCondition {
+            pointer: "/status".to_owned(),
+            equals: Value::from("ok"),
+        });
+    }
+
+    struct Case {
+        name: &'static str,
+        target: fn(&mut HttpTarget),
+        seen: fn(&mut HttpSeen<'static>),
+        degraded_over: Option<Duration>,
+        want: (Outcome, &'static str),
+    }
+
+    const SLOW: Option<Duration> = Some(Duration::from_millis(800));
+
+    #[rustfmt::skip]
+    fn cases() -> Vec<Case> {
+        use Outcome::{Degraded, Down, Up};
+        let none: fn(&mut HttpTarget) = |_| {};
+        let plain: fn(&mut HttpSeen<'static>) = |_| {};
+        vec![
+            Case { name: "200 is up", target: none, seen: plain, degraded_over: None, want: (Up, "") },
+            Case { name: "3xx is accepted by default", target: none, seen: |s| s.status = 301, degraded_over: None, want: (Up, "") },
+            Case { name: "503", target: none, seen: |s| s.status = 503, degraded_over: None, want: (Down, "HTTP 503 Service Unavailable") },
+            Case { name: "404", target: none, seen: |s| s.status = 404, degraded_over: None, want: (Down, "HTTP 404 Not Found") },
+            Case { name: "1xx is not accepted", target: none, seen: |s| s.status = 101, degraded_over: None, want: (Down, "HTTP 101 Switching Protocols") },
+            Case { name: "unknown code", target: none, seen: |s| s.status = 599, degraded_over: None, want: (Down, "HTTP 599") },
+            Case { name: "unknown code, server phrase", target: none, seen: |s| { s.status = 599; s.reason_phrase = Some(" Net Timeout ") }, degraded_over: None, want: (Down, "HTTP 599 Net Timeout") },
+            Case { name: "server phrase with control chars", target: none, seen: |s| { s.status = 599; s.reason_phrase = Some("a\u{1b}[31m") }, degraded_over: None, want: (Down, "HTTP 599") },
+            Case { name: "standard phrase wins", target: none, seen: |s| { s.status = 503; s.reason_phrase = Some("Nope") }, degraded_over: None, want: (Down, "HTTP 503 Service Unavailable") },
+            Case { name: "expect_status rejects 200", target: |t| t.expect_status = Some(vec![201]), seen: plain, degraded_over: None, want: (Down, "HTTP 200 OK") },
+            Case { name: "expect_status accepts 503", target: |t| t.expect_status = Some(vec![200, 503]), seen: |s| s.status = 503, degraded_over: None, want: (Up, "") },
+            Case { name: "body contains", target: |t| t.body_contains = Some("ok".to_owned()), seen: |s| s.body = b"all ok here", degraded_over: None, want: (Up, "") },
+            Case { name: "body missing text", target: |t| t.body_contains = Some("ok".to_owned()), seen: |s| s.body = b"failing", degraded_over: None, want: (Down, "body did not contain \"ok\"") },
+            Case { name: "body missing text, truncated", target: |t| t.body_contains = Some("ok".to_owned()), seen: |s| { s.body = b"failing"; s.body_truncated = true }, degraded_over: None, want: (Down, "body did not contain \"ok\" (in its first 1 MiB)") },
+            Case { name: "status checked before body", target: |t| t.body_contains = Some("ok".to_owned()), seen: |s| s.status = 500, degraded_over: None, want: (Down, "HTTP 500 Internal Server Error") },
+            Case { name: "body checked before JSON", target: |t| { want_status_ok(t); t.body_contains = Some("x".to_owned()) }, seen: |s| s.body = b"{}", degraded_over: None, want: (Down, "body did not contain \"x\"") },
+            Case { name: "JSON matches", target: want_status_ok, seen: |s| s.body = br#"{"status":"ok"}"#, degraded_over: None, want: (Up, "") },
+            Case { name: "JSON nested number", target: |t| t.json = Some(JsonCondition { pointer: "/checks/0/n".to_owned(), equals: Value::from(3) }), seen: |s| s.body = br#"{"checks":[{"n":3}]}"#, degraded_over: None, want: (Up, "") },
+            Case { name: "not JSON", target: want_status_ok, seen: |s| s.body = b"<html>", degraded_over: None, want: (Down, "body is not JSON (expected /status = \"ok\")") },
+            Case { name: "JSON truncated", target: want_status_ok, seen: |s| { s.body = b"{\"status\""; s.body_truncated = true }, degraded_over: None, want: (Down, "body is over 1 MiB, too large to read as JSON (expected /status = \"ok\")") },
+            Case { name: "JSON pointer missing", target: want_status_ok, seen: |s| s.body = br#"{"state":"ok"}"#, degraded_over: None, want: (Down, "JSON has no /status") },
+            Case { name: "JSON value differs", target: want_status_ok, seen: |s| s.body = br#"{"status":"degraded"}"#, degraded_over: None, want: (Down, "JSON /status was \"degraded\", expected \"ok\"") },
+            Case { name: "JSON value is compact", target: want_status_ok, seen: |s| s.body = br#"{"status": {"a": [1, 2]}}"#, degraded_over: None, want: (Down, "JSON /status was {\"a\":[1,2]}, expected \"ok\"") },
+            Case { name: "JSON long value shortened", target: want_status_ok, seen: |s| s.body = br#"{"status":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#, degraded_over: None, want: (Down, "JSON /status was \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…, expected \"ok\"") },
+            Case { name: "cert 3 days", target: none, seen: |s| s.cert_days_left = Some(3), degraded_over: None, want: (Degraded, "certificate expires in 3 days") },
+            Case { name: "cert 1 day", target: none, seen: |s| s.cert_days_left = Some(1), degraded_over: None, want: (Degraded, "certificate expires in 1 day") },
+            Case { name: "cert today", target: none, seen: |s| s.cert_days_left = Some(0), degraded_over: None, want: (Degraded, "certificate expires today") },
+            Case { name: "cert expired (insecure)", target: none, seen: |s| s.cert_days_left = Some(-2), degraded_over: None, want: (Degraded, "certificate expired 2 days ago") },
+            Case { name: "cert 13 days < 14", target: none, seen: |s| s.cert_days_left = Some(13), degraded_over: None, want: (Degraded, "certificate expires in 13 days") },
+            Case { name: "cert 14 days is fine", target: none, seen: |s| s.cert_days_left = Some(14), degraded_over: None, want: (Up, "") },
+            Case { name: "no warning configured", target: |t| t.cert_expiry_warning = Duration::ZERO, seen: |s| s.cert_days_left = Some(0), degraded_over: None, want: (Up, "") },
+            Case { name: "status beats cert", target: none, seen: |s| { s.status = 502; s.cert_days_left = Some(3) }, degraded_over: None, want: (Down, "HTTP 502 Bad Gateway") },
+            Case { name: "slow", target: none, seen: |s| s.elapsed = Duration::from_millis(1200), degraded_over: SLOW, want: (Degraded, "slow: answered in 1.2 s (over 800 ms)") },
+            Case { name: "at the limit is not slow", target: none, seen: |s| s.elapsed = Duration::from_millis(800), degraded_over: SLOW, want: (Up, "") },
+            Case { name: "no latency limit", target: none, seen: |s| s.elapsed = Duration::from_secs(60), degraded_over: None, want: (Up, "") },
+            Case { name: "cert beats slow", target: none, seen: |s| { s.elapsed = Duration::from_secs(2); s.cert_days_left = Some(3) }, degraded_over: SLOW, want: (Degraded, "certificate expires in 3 days") },
+            Case { name: "down beats slow", target: none, seen: |s| { s.status = 500; s.elapsed = Duration::from_secs(2) }, degraded_over: SLOW, want: (Down, "HTTP 500 Internal Server Error") },
+        ]
+    }
+
+    #[test]
+    fn judge_http_table() {
+        for case in cases() {
+            let mut t = target();
+            (case.target)(&mut t);
+            let mut s = seen();
+            (case.seen)(&mut s);
+            let (outcome, reason) = judge_http(&t, case.degraded_over, &s);
+            assert_eq!(
+                (outcome, reason.as_str()),
+                case.want,
+                "case {:?}",
+                case.name
+            );
+        }
+    }
+
+    #[test]
+    fn human_duration_table() {
+        let ms = Duration::from_millis;
+        let cases = [
+            (Duration::ZERO, "0 ms"),
+            (Duration::from_micros(400), "0 ms"),
+            (Duration::from_micros(600), "1 ms"),
+            (ms(800), "800 ms"),
+            (ms(999), "999 ms"),
+            (Duration::from_micros(999_600), "1 s"),
+            (ms(1000), "1 s"),
+            (ms(1200), "1.2 s"),
+            (ms(1250), "1.3 s"),
+            (ms(2000), "2 s"),
+            (ms(9_940), "9.9 s"),
+            (ms(9_960), "10 s"),
+            (ms(42_400), "42 s"),
+            (ms(59_600), "1 min"),
+            (ms(125_000), "2 min 5 s"),
+            (ms(3_600_000), "1 h"),
+            (ms(3_900_000), "1 h 5 min"),
+        ];
+        for (d, want) in cases {
+            assert_eq!(human_duration(d), want, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn shorten_respects_char_boundaries() {
+        assert_eq!(shorten("ééé", 2), "éé…");
+        assert_eq!(shorten("ab", 2), "ab");
+    }
+}

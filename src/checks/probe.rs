@@ -1,0 +1,427 @@
+//! Running checks: the network side. Every failure becomes a `CheckResult` with a
+//! plain reason, never an error, so the scheduler only records and never handles.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::error::Error as StdError;
+use std::io;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use reqwest::redirect::Policy;
+use reqwest::tls::TlsInfo;
+use reqwest::{Client, Response};
+use rustls::CertificateError;
+use tokio::net::TcpStream;
+
+use super::conditions::{HttpSeen, human_duration, judge_http, shorten};
+use super::{CheckSpec, HttpTarget, MAX_BODY_BYTES, Target};
+use crate::model::{CheckResult, Outcome};
+
+const USER_AGENT: &str = concat!("Candor/", env!("CARGO_PKG_VERSION"), " (status check)");
+/// Caps the connect phase of clients shared by checks with different timeouts; each
+/// check's own timeout still bounds the whole probe.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longer than common check intervals (30–60 s), so a check reuses its connection
+/// instead of paying a TCP and TLS handshake every run.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+/// One check rarely needs more than one connection per host; with thousands of
+/// checks, a bigger pool would only hold idle sockets.
+const POOL_MAX_IDLE_PER_HOST: usize = 2;
+/// Reasons longer than this are cut: they end up in a status page and in logs.
+const MAX_REASON_CHARS: usize = 120;
+
+/// What makes HTTP clients differ. Every check with the same key shares one client
+/// (its connection pool and TLS configuration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ClientKey {
+    max_redirects: usize,
+    insecure: bool,
+}
+
+impl ClientKey {
+    fn of(http: &HttpTarget) -> Self {
+        Self {
+            max_redirects: http.max_redirects,
+            insecure: http.insecure,
+        }
+    }
+}
+
+/// Runs checks, sharing HTTP clients between them.
+#[derive(Debug)]
+pub struct Prober {
+    /// Behind a lock only so a check unknown at construction still gets a client;
+    /// the lock is held for a map lookup in the common case.
+    clients: Mutex<HashMap<ClientKey, Client>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeSetupError {
+    #[error(
+        "could not set up the HTTP client for checks with max_redirects = {max_redirects}, insecure = {insecure}"
+    )]
+    Client {
+        max_redirects: usize,
+        insecure: bool,
+        #[source]
+        source: reqwest::Error,
+    },
+}
+
+impl Prober {
+    /// Builds the HTTP clients the given checks need: ONE shared client per distinct
+    /// (max_redirects, insecure) pair, not one per check (there may be 10,000 checks;
+    /// each client has its own pool and TLS config). Fails at startup rather than at
+    /// the first probe when TLS cannot be set up (no system root certificates).
+    pub fn new(specs: &[CheckSpec]) -> Result<Self, ProbeSetupError> {
+        let mut clients = HashMap::new();
+        for spec in specs {
+            let Target::Http(http) = &spec.target else {
+                continue;
+            };
+            let key = ClientKey::of(http);
+            if let Entry::Vacant(slot) = clients.entry(key) {
+                let client = build_client(key).map_err(|source| ProbeSetupError::Client {
+                    max_redirects: key.max_redirects,
+                    insecure: key.insecure,
+                    source,
+                })?;
+                slot.insert(client);
+            }
+        }
+        Ok(Self {
+            clients: Mutex::new(clients),
+        })
+    }
+
+    /// Runs one check once and never fails: every problem becomes Outcome::Down with
+    /// a plain reason.
+    #[tracing::instrument(skip_all, fields(check = %spec.id))]
+    pub async fn run(&self, spec: &CheckSpec) -> CheckResult {
+        let at = Utc::now();
+        let started = Instant::now();
+        let (outcome, reason) = match &spec.target {
+            Target::Http(http) => self.probe_http(spec, http, started).await,
+            Target::Tcp { host, port } => probe_tcp(host, *port, spec.timeout).await,
+        };
+        let duration = started.elapsed();
+        tracing::debug!(outcome = outcome.as_str(), %reason, ?duration, "probed");
+        CheckResult {
+            check: spec.id.clone(),
+            at,
+            duration,
+            outcome,
+            reason: shorten(&reason, MAX_REASON_CHARS),
+        }
+    }
+
+    async fn probe_http(
+        &self,
+        spec: &CheckSpec,
+        http: &HttpTarget,
+        started: Instant,
+    ) -> (Outcome, String) {
+        let client = match self.client_for(http) {
+            Ok(client) => client,
+            Err(e) => return (Outcome::Down, format!("client setup: {}", innermost(&e))),
+        };
+        let timed = tokio::time::timeout(spec.timeout, fetch(&client, http)).await;
+        match timed {
+            Err(_) => (Outcome::Down, timed_out(spec.timeout)),
+            Ok(Err(e)) => (Outcome::Down, describe_fetch_error(&e, http)),
+            Ok(Ok(got)) => {
+                let seen = HttpSeen {
+                    status: got.status,
+                    reason_phrase: None,
+                    body: &got.body,
+                    body_truncated: got.truncated,
+                    elapsed: started.elapsed(),
+                    cert_days_left: got.cert_days_left,
+                };
+                judge_http(http, spec.degraded_over, &seen)
+            }
+        }
+    }
+
+    /// The shared client for this target, built on first use when the check was not
+    /// among those given to `new` (a check added since).
+    fn client_for(&self, http: &HttpTarget) -> Result<Client, reqwest::Error> {
+        let key = ClientKey::of(http);
+        // A panic elsewhere cannot leave the map half-updated; keep using it.
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(client) = clients.get(&key) {
+            return Ok(client.clone());
+        }
+        tracing::debug!(
+            ?key,
+            "building an HTTP client for a check not known at startup"
+        );
+        let client = build_client(key)?;
+        clients.insert(key, client.clone());
+        Ok(client)
+    }
+}
+
+/// Installs rustls' ring provider for the process. reqwest's `rustls-no-provider`
+/// needs one before any client is built; a second install fails harmlessly (the
+/// first one stays).
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+fn build_client(key: ClientKey) -> Result<Client, reqwest::Error> {
+    install_crypto_provider();
+    let redirects = match key.max_redirects {
+        0 => Policy::none(),
+        n => Policy::limited(n),
+    };
+    Client::builder()
+        .user_agent(USER_AGENT)
+        .redirect(redirects)
+        .tls_info(true)
+        .tls_danger_accept_invalid_certs(key.insecure)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .pool_idle_timeout(POOL_IDLE_TIMEOUT)
+        .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST)
+        .build()
+}
+
+/// What an HTTP exchange produced, owned so judging can borrow it.
+struct Fetched {
+    status: u16,
+    body: Vec<u8>,
+    truncated: bool,
+    cert_days_left: Option<i64>,
+}
+
+/// Which part of the exchange failed: a connection dropped while reading the body
+/// means something else than one dropped before any answer.
+enum FetchError {
+    Send(reqwest::Error),
+    Body(reqwest::Error),
+}
+
+async fn fetch(client: &Client, http: &HttpTarget) -> Result<Fetched, FetchError> {
+    let mut request = client
+        .request(http.method.clone(), http.url.clone())
+        .headers(http.headers.clone());
+    if let Some(body) = &http.body {
+        request = request.body(body.clone());
+    }
+    let mut response = request.send().await.map_err(FetchError::Send)?;
+    let cert_days_left = response
+        .extensions()
+        .get::<TlsInfo>()
+        .and_then(TlsInfo::peer_certificate)
+        .and_then(|der| cert_days_left(der, Utc::now()));
+    let (body, truncated) = read_capped(&mut response).await.map_err(FetchError::Body)?;
+    Ok(Fetched {
+        status: response.status().as_u16(),
+        body,
+        truncated,
+        cert_days_left,
+    })
+}
+
+/// Reads at most `MAX_BODY_BYTES`, then stops: the rest is never downloaded (the
+/// connection is dropped with the response rather than drained).
+async fn read_capped(response: &mut Response) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_BODY_BYTES - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// Whole days from `now` to the certificate's notAfter, rounded down (negative once
+/// expired). `None` when the certificate cannot be parsed: expiry is then unknown,
+/// which is no reason to fail a check that otherwise passed.
+fn cert_days_left(der: &[u8], now: DateTime<Utc>) -> Option<i64> {
+    let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+    let not_after = cert.validity().not_after.timestamp();
+    Some((not_after - now.timestamp()).div_euclid(24 * 60 * 60))
+}
+
+/// Up when a TCP connection is accepted within the timeout (it is closed at once).
+async fn probe_tcp(host: &str, port: u16, timeout: Duration) -> (Outcome, String) {
+    match tokio::time::timeout(timeout, connect_tcp(host, port)).await {
+        Err(_) => (Outcome::Down, timed_out(timeout)),
+        Ok(Err(reason)) => (Outcome::Down, reason),
+        Ok(Ok(())) => (Outcome::Up, String::new()),
+    }
+}
+
+/// Resolves first, separately, so a lookup failure reads as such rather than as the
+/// resolver's own wording.
+async fn connect_tcp(host: &str, port: u16) -> Result<(), String> {
+    let addrs: Vec<_> = match tokio::net::lookup_host((host, port)).await {
+        Ok(addrs) => addrs.collect(),
+        Err(_) => Vec::new(),
+    };
+    if addrs.is_empty() {
+        return Err(format!("could not resolve host {host}"));
+    }
+    match TcpStream::connect(&addrs[..]).await {
+        Ok(_stream) => Ok(()),
+        Err(e) => Err(io_reason(&e, Phase::Connect).unwrap_or_else(|| tidy(&e.to_string()))),
+    }
+}
+
+fn timed_out(timeout: Duration) -> String {
+    format!("timed out after {}", human_duration(timeout))
+}
+
+/// Where in the exchange an I/O problem happened, to word it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Connect,
+    Response,
+    Body,
+}
+
+fn describe_fetch_error(err: &FetchError, http: &HttpTarget) -> String {
+    match err {
+        FetchError::Send(e) => describe_error(e, http, Phase::Response),
+        FetchError::Body(e) => describe_error(e, http, Phase::Body),
+    }
+}
+
+/// Plain words for a reqwest failure, found by walking the error's sources: the
+/// outer layers only say "error sending request"; the cause is inside.
+fn describe_error(err: &reqwest::Error, http: &HttpTarget, phase: Phase) -> String {
+    let chain = source_chain(err);
+    if err.is_redirect() && chain.iter().any(|e| e.to_string() == "too many redirects") {
+        return format!("too many redirects (more than {})", http.max_redirects);
+    }
+    if err.is_dns() {
+        return format!(
+            "could not resolve host {}",
+            http.url.host_str().unwrap_or("?")
+        );
+    }
+    if let Some(tls) = chain.iter().find_map(|e| e.downcast_ref::<rustls::Error>()) {
+        return tls_reason(tls, http);
+    }
+    if let Some(reason) = chain
+        .iter()
+        .filter_map(|e| e.downcast_ref::<io::Error>())
+        .find_map(|e| io_reason(e, phase))
+    {
+        return reason;
+    }
+    let closed = "connection closed before message completed";
+    if chain.iter().any(|e| e.to_string().contains(closed)) {
+        return closed_reason(phase);
+    }
+    if err.is_timeout() {
+        return format!(
+            "timed out connecting after {}",
+            human_duration(CONNECT_TIMEOUT)
+        );
+    }
+    let inner = innermost(err);
+    match phase {
+        Phase::Body => format!("reading the body failed: {inner}"),
+        _ => inner,
+    }
+}
+
+/// The error and its causes, outermost first. An `io::Error` wrapping another error
+/// reports that error's *source* as its own, skipping the wrapped error itself (a
+/// rustls::Error, typically); it is put back here.
+fn source_chain<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static)> {
+    let mut chain = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        chain.push(e);
+        let wrapped = e.downcast_ref::<io::Error>().and_then(|io| io.get_ref());
+        next = match wrapped {
+            Some(inner) => Some(inner as &(dyn StdError + 'static)),
+            None => e.source(),
+        };
+    }
+    chain
+}
+
+/// The innermost cause's own words, without the URL (and its query string, which
+/// may hold tokens) that reqwest appends.
+fn innermost(err: &reqwest::Error) -> String {
+    let chain = source_chain(err);
+    let text = chain.last().map(|e| e.to_string()).unwrap_or_default();
+    let text = match text.find(" for url (") {
+        Some(cut) => &text[..cut],
+        None => &text,
+    };
+    tidy(text)
+}
+
+fn io_reason(err: &io::Error, phase: Phase) -> Option<String> {
+    use io::ErrorKind as K;
+    Some(match err.kind() {
+        K::ConnectionRefused => "connection refused".to_owned(),
+        K::ConnectionReset if phase == Phase::Body => {
+            "connection reset while reading the body".to_owned()
+        }
+        K::ConnectionReset => "connection reset".to_owned(),
+        K::ConnectionAborted => "connection aborted".to_owned(),
+        K::HostUnreachable => "host unreachable".to_owned(),
+        K::NetworkUnreachable => "network unreachable".to_owned(),
+        K::TimedOut => "connection timed out".to_owned(),
+        K::UnexpectedEof | K::BrokenPipe => closed_reason(phase),
+        _ => return None,
+    })
+}
+
+fn closed_reason(phase: Phase) -> String {
+    match phase {
+        Phase::Body => "connection closed before the body was complete",
+        _ => "connection closed before a response",
+    }
+    .to_owned()
+}
+
+fn tls_reason(err: &rustls::Error, http: &HttpTarget) -> String {
+    let host = http.url.host_str().unwrap_or("?");
+    let rustls::Error::InvalidCertificate(cert) = err else {
+        return match err {
+            rustls::Error::AlertReceived(alert) => {
+                format!("TLS handshake failed (server alert: {alert:?})")
+            }
+            other => format!("TLS handshake failed: {}", tidy(&other.to_string())),
+        };
+    };
+    match cert {
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            "TLS certificate has expired".to_owned()
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            "TLS certificate is not valid yet".to_owned()
+        }
+        CertificateError::UnknownIssuer => {
+            "TLS certificate not trusted (unknown issuer, or self-signed)".to_owned()
+        }
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            format!("TLS certificate not valid for {host}")
+        }
+        CertificateError::Revoked => "TLS certificate has been revoked".to_owned(),
+        other => format!("TLS certificate not trusted ({})", tidy(&other.to_string())),
+    }
+}
+
+/// One line, trimmed, at most `MAX_REASON_CHARS`: foreign error texts can be long or
+/// multi-line.
+fn tidy(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    shorten(line, MAX_REASON_CHARS)
+}
+
+#[cfg(test)]
+#[path = "probe_tests.rs"]
+mod tests;

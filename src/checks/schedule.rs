@@ -1,0 +1,661 @@
+//! When checks run: cron expressions read in a time zone, or fixed intervals anchored
+//! to the Unix epoch, plus a stable per-check jitter so checks due together spread out.
+//!
+//! Daylight saving: a cron schedule fires at every instant whose wall-clock time in its
+//! zone matches. When clocks fall back, a repeated wall time fires in both passes (an
+//! hourly check stays hourly; a daily `30 1 * * *` in New York fires twice that night).
+//! When clocks spring forward, a skipped wall time fires when the gap ends (a daily
+//! `30 2 * * *` runs at 03:00 that day, not never). The cron crate is only asked for
+//! wall times, because its own zone handling, restarted from each firing as a
+//! scheduler does, skips the second pass of a repeated hour and drops skipped times.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Shortest fixed interval: anything faster is a load test, not a health check.
+const MIN_EVERY: Duration = Duration::from_millis(100);
+/// Longest fixed interval: a status page checked less than weekly says nothing.
+const MAX_EVERY: Duration = Duration::from_secs(7 * 86_400);
+/// Cap on jitter, so a check on a slow schedule still runs close to its time.
+const MAX_JITTER: Duration = Duration::from_secs(10);
+/// Wall times examined per lookup at most, a guard against freak zones; a per-second
+/// schedule needs about 3,600 in the first pass of a one-hour fall-back.
+const MAX_WALLS: usize = 100_000;
+/// Crontab's day numbers 0..=6 (7 is Sunday again), as names the cron crate reads.
+const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+/// The fields of a 6/7-field expression, to say which one an error is about.
+const FIELD_NAMES: [&str; 7] = [
+    "second",
+    "minute",
+    "hour",
+    "day-of-month",
+    "month",
+    "day-of-week",
+    "year",
+];
+
+/// When a check runs.
+#[derive(Debug, Clone)]
+pub enum Cadence {
+    Cron(CronSchedule),
+    /// Fixed interval, anchored to the Unix epoch so runs never drift (every 30s → :00 and :30).
+    Every(Duration),
+}
+
+/// A parsed cron expression and its zone; built by [`Cadence::cron`], which documents
+/// the syntax, so that callers cannot hold an unvalidated schedule.
+#[derive(Debug, Clone)]
+pub struct CronSchedule {
+    /// Fires when any of these does: one schedule, or two for crontab's rule that a
+    /// restricted day-of-month and day-of-week match when either does.
+    schedules: Vec<cron::Schedule>,
+    tz: Tz,
+}
+
+impl Cadence {
+    /// Parse a cron expression read in zone `tz`, so "9 am" means 9 am where the operator is.
+    ///
+    /// - 6 fields `sec min hour dom month dow` (or 7, with a year, or `@daily` and the
+    ///   other shorthands): the `cron` crate's syntax and semantics exactly, weekday
+    ///   1 = Sunday, and day-of-month AND day-of-week must both match.
+    /// - 5 fields `min hour dom month dow`: classic crontab, fired at second 0; weekday
+    ///   0 or 7 = Sunday, 1 = Monday ... 6 = Saturday, names SUN..SAT, ranges, lists and
+    ///   steps (`N/step` runs to 7, as cronie reads it). As in vixie cron, when neither
+    ///   day field starts with `*`, a day matching EITHER fires (`0 0 13 * 5`: the 13th
+    ///   and every Friday).
+    ///
+    /// Errors are one plain line naming the expression and, when known, the field.
+    pub fn cron(expr: &str, tz: Tz) -> Result<Self, String> {
+        let fields: Vec<&str> = expr.split_whitespace().collect();
+        let schedules = match fields.len() {
+            1 if expr.trim_start().starts_with('@') => vec![parse_cron(expr, expr.trim())?],
+            5 => crontab(expr, &fields)?,
+            6 | 7 => vec![parse_cron(expr, &fields.join(" "))?],
+            n => {
+                return Err(format!(
+                    "\"{expr}\" has {n} fields; use 5 (crontab: minute hour day-of-month month \
+                     day-of-week) or 6 (seconds first)"
+                ));
+            }
+        };
+        Ok(Cadence::Cron(CronSchedule { schedules, tz }))
+    }
+
+    /// Fixed interval; must be at least 100 ms and at most 7 days, the range in which
+    /// probing is both harmless to the target and useful to the page.
+    pub fn every(interval: Duration) -> Result<Self, String> {
+        let shown = humantime::format_duration(interval);
+        if interval < MIN_EVERY {
+            Err(format!("interval {shown} is too short; use at least 100ms"))
+        } else if interval > MAX_EVERY {
+            Err(format!("interval {shown} is too long; use at most 7 days"))
+        } else {
+            Ok(Cadence::Every(interval))
+        }
+    }
+
+    /// The first scheduled instant strictly after `after` (jitter not included), so a
+    /// scheduler can sleep until it. None only if the schedule never fires again (e.g. a
+    /// past year).
+    pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Cadence::Every(interval) => next_multiple(*interval, after),
+            Cadence::Cron(c) => c
+                .schedules
+                .iter()
+                .filter_map(|s| next_in_zone(s, c.tz, after))
+                .min(),
+        }
+    }
+
+    /// The typical spacing between runs near `around`, which sizes jitter and staleness
+    /// (for an `Every`, the interval; for cron, the gap between the next two firings
+    /// after `around`, or 1 day if there are none).
+    pub fn period(&self, around: DateTime<Utc>) -> Duration {
+        const DAY: Duration = Duration::from_secs(86_400);
+        match self {
+            Cadence::Every(interval) => *interval,
+            Cadence::Cron(_) => self
+                .next_after(around)
+                .and_then(|a| Some((a, self.next_after(a)?)))
+                .and_then(|(a, b)| (b - a).to_std().ok())
+                .unwrap_or(DAY),
+        }
+    }
+}
+
+/// A deterministic offset in [0, min(period / 10, 10 s)) derived from `key` (the check id), so checks
+/// due at the same instant are spread out, and a given check always gets the same offset across
+/// restarts. Returns ZERO when the bound is zero.
+pub fn jitter(key: &str, period: Duration) -> Duration {
+    let bound = (period / 10).min(MAX_JITTER);
+    match u64::try_from(bound.as_nanos()) {
+        Ok(0) | Err(_) => Duration::ZERO,
+        Ok(bound) => Duration::from_nanos(stable_hash(key) % bound),
+    }
+}
+
+/// FNV-1a (64-bit) finished with murmur3's mix: fixed arithmetic, so a key hashes the same
+/// on every run, build and platform (unlike std's seeded hashers), and the mix spreads
+/// FNV's weak low bits over the whole word before the modulo.
+fn stable_hash(key: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// The next whole multiple of `interval` since the Unix epoch strictly after `after`, so
+/// runs stay on the same grid whatever time the process started.
+fn next_multiple(interval: Duration, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    const NANOS: i128 = 1_000_000_000;
+    let step = i128::try_from(interval.as_nanos())
+        .ok()
+        .filter(|s| *s > 0)?;
+    let now = i128::from(after.timestamp()) * NANOS + i128::from(after.timestamp_subsec_nanos());
+    let next = (now.div_euclid(step) + 1) * step;
+    let secs = i64::try_from(next.div_euclid(NANOS)).ok()?;
+    DateTime::from_timestamp(secs, u32::try_from(next.rem_euclid(NANOS)).ok()?)
+}
+
+/// Translates crontab to the cron crate's syntax: second 0 first, and day-of-week spelt
+/// with names (the numbering differs); crontab's either-day rule, which the crate can't
+/// express, becomes two schedules, one per day field.
+fn crontab(user: &str, fields: &[&str]) -> Result<Vec<cron::Schedule>, String> {
+    let [min, hour, dom, month, dow] = fields else {
+        return Err(format!("\"{user}\" is not a 5-field crontab expression"));
+    };
+    let days =
+        crontab_days(dow).map_err(|e| format!("\"{user}\": day-of-week field \"{dow}\": {e}"))?;
+    let build =
+        |dom: &str, dow: &str| parse_cron(user, &format!("0 {min} {hour} {dom} {month} {dow}"));
+    let restricted = |f: &str| !f.starts_with('*') && f != "?";
+    if restricted(dom) && restricted(dow) {
+        Ok(vec![build(dom, "*")?, build("*", &days)?])
+    } else {
+        Ok(vec![build(dom, &days)?])
+    }
+}
+
+/// Reads a crontab day-of-week field and spells it as a list of day names, which the cron
+/// crate reads unambiguously.
+fn crontab_days(field: &str) -> Result<String, String> {
+    if field == "*" {
+        return Ok("*".into());
+    }
+    let mut on = [false; 7];
+    for item in field.split(',') {
+        for day in crontab_day_item(item)? {
+            on[day % 7] = true;
+        }
+    }
+    let names: Vec<&str> = DAY_NAMES
+        .iter()
+        .zip(on)
+        .filter(|(_, o)| *o)
+        .map(|(n, _)| *n)
+        .collect();
+    Ok(names.join(","))
+}
+
+/// One list item: `*`, `N`, `N-M`, names, each optionally `/step`; yields days 0..=7.
+fn crontab_day_item(item: &str) -> Result<impl Iterator<Item = usize>, String> {
+    let (range, step) = match item.split_once('/') {
+        None => (item, None),
+        Some((range, step)) => match step.parse::<usize>() {
+            Ok(n) if n > 0 => (range, Some(n)),
+            _ => {
+                return Err(format!(
+                    "step \"{step}\" in \"{item}\" must be a whole number from 1"
+                ));
+            }
+        },
+    };
+    let (lo, hi) = match range.split_once('-') {
+        _ if range == "*" => (0, 6),
+        // SUN ends a range as 7, so FRI-SUN reads as people mean it.
+        Some((a, b)) if b.eq_ignore_ascii_case("sun") => (crontab_day(a)?, 7),
+        Some((a, b)) => (crontab_day(a)?, crontab_day(b)?),
+        None if step.is_some() => (crontab_day(range)?, 7),
+        None => (crontab_day(range)?, crontab_day(range)?),
+    };
+    if lo > hi {
+        return Err(format!(
+            "range \"{range}\" runs backwards; write it low-high, like 1-5"
+        ));
+    }
+    Ok((lo..=hi).step_by(step.unwrap_or(1)))
+}
+
+/// One crontab day: 0..=7 (0 and 7 are Sunday) or a name SUN..SAT in any case.
+fn crontab_day(s: &str) -> Result<usize, String> {
+    if let Some(i) = DAY_NAMES.iter().position(|n| n.eq_ignore_ascii_case(s)) {
+        return Ok(i);
+    }
+    match s.parse::<usize>() {
+        Ok(n) if n <= 7 => Ok(n),
+        Ok(n) => Err(format!(
+            "{n} is out of range; use 0-7 (0 and 7 are Sunday) or SUN-SAT"
+        )),
+        Err(_) => Err(format!(
+            "\"{s}\" is not a day; use 0-7 (0 and 7 are Sunday) or SUN-SAT"
+        )),
+    }
+}
+
+/// Parses `text` with the cron crate, turning its three-line error (input, caret,
+/// reason) into one line that quotes what the user wrote and names the field at fault.
+fn parse_cron(user: &str, text: &str) -> Result<cron::Schedule, String> {
+    cron::Schedule::from_str(text).map_err(|e| {
+        let msg = e.to_string();
+        let mut lines = msg.lines().skip(1);
+        let caret = lines.next().and_then(|l| l.find('^'));
+        let reason = lines.collect::<Vec<_>>().join(" ").trim().to_owned();
+        let at = caret.and_then(|pos| field_at(text, pos));
+        match (at, reason.is_empty()) {
+            (Some((name, tok)), false) => format!("\"{user}\": {name} field \"{tok}\": {reason}"),
+            (Some((name, tok)), true) => format!("\"{user}\": {name} field \"{tok}\" is not valid"),
+            (None, false) => format!("\"{user}\": {reason}"),
+            (None, true) => format!("\"{user}\" is not a valid cron expression"),
+        }
+    })
+}
+
+/// The name and text of the field at byte `pos` of a single-spaced 6/7-field `text`.
+fn field_at(text: &str, pos: usize) -> Option<(&'static str, &str)> {
+    let tokens: Vec<&str> = text.split(' ').collect();
+    let index = text.get(..pos)?.matches(' ').count();
+    Some((
+        FIELD_NAMES.get(index).filter(|_| tokens.len() >= 6)?,
+        tokens.get(index)?,
+    ))
+}
+
+/// The first instant strictly after `after` whose wall time in `tz` matches `schedule`.
+///
+/// Wall times go up monotonically while their instants only go back in the second pass
+/// of a repeated hour, so the scan starts early enough to see that pass and stops at the
+/// first wall time whose earliest instant cannot beat the best found.
+fn next_in_zone(schedule: &cron::Schedule, tz: Tz, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let mut best: Option<DateTime<Utc>> = None;
+    for wall in schedule
+        .after(&scan_start(tz, after).and_utc())
+        .take(MAX_WALLS)
+    {
+        let (early, late) = instants(tz, wall.naive_utc())?;
+        if best.is_some_and(|b| early >= b) {
+            break;
+        }
+        best = [early, late]
+            .into_iter()
+            .filter(|t| *t > after)
+            .chain(best)
+            .min();
+    }
+    best
+}
+
+/// The wall time to scan from: `after`'s own, or if `after` is in the first pass of a
+/// repeated hour, that much earlier, where the second pass starts.
+fn scan_start(tz: Tz, after: DateTime<Utc>) -> NaiveDateTime {
+    let wall = after.with_timezone(&tz).naive_local();
+    match tz.from_local_datetime(&wall) {
+        LocalResult::Ambiguous(a, b) if a.min(b) == after => {
+            wall.checked_sub_signed(a.max(b) - a.min(b)).unwrap_or(wall)
+        }
+        _ => wall,
+    }
+}
+
+/// The instants at which `tz` shows `wall`, earliest first: two in a repeated hour, and for
+/// a wall time skipped by a spring-forward, the instant the gap ends.
+fn instants(tz: Tz, wall: NaiveDateTime) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    match tz.from_local_datetime(&wall) {
+        LocalResult::Single(t) => Some((t.to_utc(), t.to_utc())),
+        LocalResult::Ambiguous(a, b) => Some((a.min(b).to_utc(), a.max(b).to_utc())),
+        LocalResult::None => gap_end(tz, wall).map(|t| (t, t)),
+    }
+}
+
+/// The instant a clock change jumped over `wall`: the first second whose wall time is
+/// later, found by bisection over the surrounding two days.
+fn gap_end(tz: Tz, wall: NaiveDateTime) -> Option<DateTime<Utc>> {
+    let past = |secs: i64| {
+        DateTime::from_timestamp(secs, 0).is_some_and(|t| t.with_timezone(&tz).naive_local() > wall)
+    };
+    let center = wall.and_utc().timestamp();
+    let (mut lo, mut hi) = (center - 86_400, center + 86_400);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if past(mid) { hi = mid } else { lo = mid }
+    }
+    DateTime::from_timestamp(hi, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::{America::New_York, Europe::Berlin, UTC};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    /// The next `n` firings after `from`, restarting from each as a scheduler does.
+    fn firings(c: &Cadence, from: &str, n: usize, fmt: &str) -> Vec<String> {
+        let mut t = at(from);
+        (0..n)
+            .map_while(|_| {
+                t = c.next_after(t)?;
+                Some(t.format(fmt).to_string())
+            })
+            .collect()
+    }
+
+    fn cron(expr: &str, tz: Tz) -> Cadence {
+        Cadence::cron(expr, tz).unwrap()
+    }
+
+    #[test]
+    fn expressions_fire_when_expected() {
+        let hms = "%H:%M:%S";
+        let cases: [(&str, &str, &[&str]); 5] = [
+            (
+                "*/30 * * * * *",
+                "2026-03-02T12:00:07Z",
+                &["12:00:30", "12:01:00", "12:01:30"],
+            ),
+            (
+                "*/5 * * * *",
+                "2026-03-02T12:03:20Z",
+                &["12:05:00", "12:10:00", "12:15:00"],
+            ),
+            (
+                "0 9 * * *",
+                "2026-03-02T09:00:00Z",
+                &["09:00:00", "09:00:00"],
+            ),
+            ("@hourly", "2026-03-02T09:00:00Z", &["10:00:00", "11:00:00"]),
+            ("0 15 10 * * * 2026", "2026-12-31T12:00:00Z", &[]),
+        ];
+        for (expr, from, want) in cases {
+            assert_eq!(
+                firings(&cron(expr, UTC), from, 3, hms)[..want.len()],
+                *want,
+                "{expr}"
+            );
+        }
+        assert_eq!(
+            firings(&cron("0 9 * * *", UTC), "2026-03-02T09:00:00Z", 2, "%d"),
+            ["03", "04"]
+        );
+    }
+
+    #[test]
+    fn crontab_weekdays_use_crontab_numbering() {
+        let cases = [
+            ("0 9 * * 0", "Sun"),
+            ("0 9 * * 7", "Sun"),
+            ("0 9 * * SUN", "Sun"),
+            ("0 9 * * sun", "Sun"),
+            ("0 9 * * 1-5", "Mon Tue Wed Thu Fri"),
+            ("0 9 * * MON-FRI", "Mon Tue Wed Thu Fri"),
+            ("0 9 * * 5-7", "Sun Fri Sat"),
+            ("0 9 * * fri-sun", "Sun Fri Sat"),
+            ("0 9 * * */2", "Sun Tue Thu Sat"),
+            ("0 9 * * 1-5/2", "Mon Wed Fri"),
+            ("0 9 * * 1/2", "Sun Mon Wed Fri"),
+            ("0 9 * * 1,3,sat", "Mon Wed Sat"),
+            ("0 0 9 * * 1", "Sun"),
+            ("0 0 9 * * 2-6", "Mon Tue Wed Thu Fri"),
+        ];
+        for (expr, want) in cases {
+            // Sunday 1 March 2026 to Sunday 8 March, exclusive.
+            let days = firings(&cron(expr, UTC), "2026-02-28T23:59:59Z", 8, "%m-%d %a %H");
+            let week: Vec<&str> = days
+                .iter()
+                .filter(|d| d.as_str() < "03-08")
+                .map(|d| &d[6..9])
+                .collect();
+            assert_eq!(week.join(" "), want, "{expr}: {days:?}");
+            assert!(days.iter().all(|d| d.ends_with("09")), "{expr}: {days:?}");
+        }
+    }
+
+    #[test]
+    fn day_fields_combine_like_crontab_or_cron() {
+        let cases: [(&str, &[&str]); 3] = [
+            // Restricted day-of-month and day-of-week: either matches (vixie cron).
+            (
+                "0 0 13 * 5",
+                &["04-03", "04-10", "04-13", "04-17", "04-24", "05-01"],
+            ),
+            // A day-of-month starting with * does not count as restricted: both must match.
+            (
+                "0 0 */10 * 5",
+                &["05-01", "07-31", "08-21", "09-11", "12-11"],
+            ),
+            // 6 fields keep the cron crate's rule: Friday the 13th only.
+            ("0 0 0 13 * 6", &["11-13", "08-13"]),
+        ];
+        for (expr, want) in cases {
+            let got = firings(
+                &cron(expr, UTC),
+                "2026-04-01T00:00:00Z",
+                want.len(),
+                "%m-%d",
+            );
+            assert_eq!(got, want, "{expr}");
+        }
+    }
+
+    #[test]
+    fn bad_expressions_say_what_is_wrong() {
+        let cases = [
+            ("*/5 * * *", "has 4 fields; use 5 (crontab"),
+            ("* * * * * * * *", "has 8 fields"),
+            ("", "has 0 fields"),
+            ("0 61 * * * *", "minute field \"61\": Minutes must be"),
+            ("61 * * * *", "minute field \"61\""),
+            ("0 25 * * *", "hour field \"25\""),
+            ("a b c d e f", "second field \"a\""),
+            ("0 0 0 * * * 2200", "year field \"2200\""),
+            ("0 0 9 * * 0", "day-of-week field \"0\""),
+            (
+                "0 9 * * 8",
+                "day-of-week field \"8\": 8 is out of range; use 0-7",
+            ),
+            ("0 9 * * 5-1", "range \"5-1\" runs backwards"),
+            ("0 9 * * */0", "step \"0\" in \"*/0\""),
+            ("0 9 * * 1/x", "step \"x\""),
+            ("0 9 * * MOO", "\"MOO\" is not a day"),
+            ("0 9 * * 1,,2", "\"\" is not a day"),
+            ("hello world foo bar baz", "\"baz\" is not a day"),
+            ("@sometimes", "\"@sometimes\""),
+        ];
+        for (expr, want) in cases {
+            let err = Cadence::cron(expr, UTC).unwrap_err();
+            assert!(err.starts_with(&format!("\"{expr}\"")), "{expr}: {err}");
+            assert!(err.contains(want), "{expr}: {err}");
+            assert!(!err.contains('\n'), "{expr}: {err}");
+        }
+    }
+
+    #[test]
+    fn dst_keeps_wall_clock_and_keeps_firing() {
+        let fmt = "%m-%dT%H:%M";
+        let cases: [(&str, Tz, &str, &[&str]); 7] = [
+            (
+                "0 9 * * *",
+                New_York,
+                "2026-03-06T00:00:00Z",
+                &["03-06T14:00", "03-07T14:00", "03-08T13:00", "03-09T13:00"],
+            ),
+            (
+                "0 9 * * *",
+                New_York,
+                "2026-10-30T00:00:00Z",
+                &["10-30T13:00", "10-31T13:00", "11-01T14:00", "11-02T14:00"],
+            ),
+            // Spring forward at 07:00Z: the skipped 02:00 fires as the gap ends, with 03:00.
+            (
+                "0 * * * *",
+                New_York,
+                "2026-03-08T05:30:00Z",
+                &["03-08T06:00", "03-08T07:00", "03-08T08:00"],
+            ),
+            // Fall back at 06:00Z: 01:00 shows twice and fires twice; hourly stays hourly.
+            (
+                "0 * * * *",
+                New_York,
+                "2026-11-01T04:30:00Z",
+                &["11-01T05:00", "11-01T06:00", "11-01T07:00", "11-01T08:00"],
+            ),
+            (
+                "0 */20 * * * *",
+                New_York,
+                "2026-11-01T05:30:00Z",
+                &[
+                    "11-01T05:40",
+                    "11-01T06:00",
+                    "11-01T06:20",
+                    "11-01T06:40",
+                    "11-01T07:00",
+                ],
+            ),
+            // Berlin springs forward at 01:00Z: 02:30 does not exist and runs at 03:00 CEST.
+            (
+                "30 2 * * *",
+                Berlin,
+                "2026-03-28T00:00:00Z",
+                &["03-28T01:30", "03-29T01:00", "03-30T00:30"],
+            ),
+            // Berlin falls back at 01:00Z: 02:30 shows twice.
+            (
+                "30 2 * * *",
+                Berlin,
+                "2026-10-24T00:00:00Z",
+                &["10-24T00:30", "10-25T00:30", "10-25T01:30", "10-26T01:30"],
+            ),
+        ];
+        for (expr, tz, from, want) in cases {
+            assert_eq!(
+                firings(&cron(expr, tz), from, want.len(), fmt),
+                *want,
+                "{expr} {tz}"
+            );
+        }
+    }
+
+    #[test]
+    fn dst_fast_schedules_step_evenly() {
+        let cases = [
+            ("* * * * *", New_York, "2026-03-08T06:00:00Z", 60, 180),
+            ("* * * * *", New_York, "2026-11-01T04:30:00Z", 60, 180),
+            ("* * * * * *", New_York, "2026-11-01T05:58:00Z", 1, 300),
+            ("* * * * * *", Berlin, "2026-03-29T00:59:00Z", 1, 300),
+            ("*/15 * * * *", Berlin, "2026-10-25T00:00:00Z", 900, 12),
+        ];
+        for (expr, tz, from, step, n) in cases {
+            let c = cron(expr, tz);
+            let mut t = at(from);
+            for _ in 0..n {
+                let next = c.next_after(t).unwrap();
+                assert_eq!((next - t).num_seconds(), step, "{expr} {tz} after {t}");
+                t = next;
+            }
+        }
+    }
+
+    #[test]
+    fn every_is_anchored_to_the_epoch() {
+        let cases = [
+            (30_000, "2026-03-02T12:00:07Z", "2026-03-02T12:00:30+00:00"),
+            (30_000, "2026-03-02T12:00:30Z", "2026-03-02T12:01:00+00:00"),
+            (
+                250,
+                "2026-03-02T12:00:00.100Z",
+                "2026-03-02T12:00:00.250+00:00",
+            ),
+            (
+                3_600_000,
+                "2026-03-02T12:59:59.999Z",
+                "2026-03-02T13:00:00+00:00",
+            ),
+        ];
+        for (ms, from, want) in cases {
+            let c = Cadence::every(Duration::from_millis(ms)).unwrap();
+            assert_eq!(c.next_after(at(from)).unwrap().to_rfc3339(), want, "{ms}ms");
+        }
+    }
+
+    #[test]
+    fn every_rejects_out_of_range_intervals() {
+        for (ms, ok) in [
+            (0, false),
+            (50, false),
+            (100, true),
+            (604_800_000, true),
+            (604_800_001, false),
+        ] {
+            let got = Cadence::every(Duration::from_millis(ms));
+            assert_eq!(got.is_ok(), ok, "{ms}ms: {got:?}");
+        }
+        let err = Cadence::every(Duration::from_millis(50)).unwrap_err();
+        assert!(
+            err.contains("50ms") && err.contains("at least 100ms"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn period_is_the_gap_between_runs() {
+        let noon = at("2026-03-02T12:00:00Z");
+        let cases = [
+            (cron("*/5 * * * *", UTC), 300),
+            (cron("0 9 * * 1-5", UTC), 86_400),
+            (cron("0 0 0 * * * 2020", UTC), 86_400),
+            (Cadence::every(Duration::from_secs(45)).unwrap(), 45),
+        ];
+        for (c, secs) in cases {
+            assert_eq!(c.period(noon), Duration::from_secs(secs), "{c:?}");
+        }
+        // Thursday noon: Friday 09:00, then Monday 09:00.
+        assert_eq!(
+            cron("0 9 * * 1-5", UTC)
+                .period(at("2026-03-05T12:00:00Z"))
+                .as_secs(),
+            3 * 86_400
+        );
+    }
+
+    #[test]
+    fn jitter_is_stable_bounded_and_spread() {
+        let period = Duration::from_secs(30);
+        // Pinned, so a change of hash (which would reshuffle every check) fails here.
+        assert_eq!(jitter("api", period), jitter("api", period));
+        assert_eq!(stable_hash(""), 0);
+        let offsets: Vec<Duration> = (0..1000)
+            .map(|i| jitter(&format!("check-{i}"), period))
+            .collect();
+        assert!(offsets.iter().all(|j| *j < Duration::from_secs(3)));
+        let mut distinct = offsets.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert!(distinct.len() > 990, "{} distinct", distinct.len());
+        let late = offsets
+            .iter()
+            .filter(|j| **j >= Duration::from_millis(1500))
+            .count();
+        assert!((400..600).contains(&late), "{late} in the upper half");
+        assert!(jitter("api", Duration::from_secs(3600)) < MAX_JITTER);
+        assert_eq!(jitter("api", Duration::ZERO), Duration::ZERO);
+        assert_eq!(jitter("api", Duration::from_nanos(9)), Duration::ZERO);
+    }
+}

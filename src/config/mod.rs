@@ -1,0 +1,141 @@
+//! `checks.toml` → a validated [`Config`]. Every problem in the file is reported at
+//! once, each naming its place (`checks[1].schedule: ...`), so a broken file is fixed
+//! in one pass, and code past this module never re-checks a value.
+
+mod raw;
+mod validate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use reqwest::Url;
+
+use crate::checks::CheckSpec;
+use crate::model::ComponentId;
+
+/// The whole configuration, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site: Site,
+    pub server: Server,
+    pub email: Email,
+    /// In the order of the file: the page shows them in this order.
+    pub components: Vec<Component>,
+    pub checks: Vec<CheckSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub title: String,
+    /// Used in links from emails and feeds.
+    pub public_url: Url,
+    /// Times on the page are shown in this zone, with the zone named.
+    pub timezone: Tz,
+    /// How often an open status page reloads itself.
+    pub refresh: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// `host:port`; port 0 picks a free port (tests).
+    pub listen: String,
+    pub data_dir: PathBuf,
+    /// How long raw check results are kept.
+    pub retention: Duration,
+    /// Most probes in flight at once.
+    pub max_concurrent_checks: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Email {
+    pub from: Option<String>,
+    pub smtp_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub id: ComponentId,
+    pub name: String,
+    pub group: Option<String>,
+    pub description: Option<String>,
+}
+
+/// One thing wrong with the file, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Like `checks[1].schedule`; empty for the file as a whole.
+    pub place: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(place: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            place: place.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.place.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.place, self.message)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{} has {} problem{}:\n{}", path.display(), problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+}
+
+impl Config {
+    /// Reads and validates the file at `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|problems| ConfigError::Invalid {
+            path: path.to_owned(),
+            problems,
+        })
+    }
+
+    /// Validates TOML text; every problem found is returned, not just the first.
+    pub fn parse(text: &str) -> Result<Self, Vec<Problem>> {
+        validate::parse(text)
+    }
+
+    /// Applies the environment overrides named in the contract (`CANDOR_SMTP_URL`).
+    pub fn apply_env(&mut self) {
+        if let Ok(url) = std::env::var("CANDOR_SMTP_URL")
+            && !url.trim().is_empty()
+        {
+            self.email.smtp_url = Some(url);
+        }
+    }
+
+    pub fn component(&self, id: &ComponentId) -> Option<&Component> {
+        self.components.iter().find(|c| &c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,67 @@
+//! The shape of `checks.toml` as written: strings and numbers, not yet checked.
+//! `validate` turns these into the typed [`super::Config`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSite {
+    pub title: Option<String>,
+    pub public_url: Option<String>,
+    pub timezone: Option<String>,
+    pub refresh: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawServer {
+    pub listen: Option<String>,
+    pub data_dir: Option<String>,
+    pub retention: Option<String>,
+    pub max_concurrent_checks: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawEmail {
+    pub from: Option<String>,
+    pub smtp_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawComponent {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub group: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawCheck {
+    pub id: Option<String>,
+    pub component: Option<String>,
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub schedule: Option<String>,
+    pub every: Option<String>,
+    pub timezone: Option<String>,
+    pub timeout: Option<String>,
+    pub method: Option<String>,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+    pub expect_status: Option<Vec<i64>>,
+    pub body_contains: Option<String>,
+    pub json: Option<RawJson>,
+    pub degraded_over: Option<String>,
+    pub cert_expiry_warning: Option<String>,
+    pub max_redirects: Option<i64>,
+    pub insecure: Option<bool>,
+    pub failure_threshold: Option<i64>,
+    pub success_threshold: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawJson {
+    pub pointer: Option<String>,
+    pub equals: Option<toml::Value>,
+}

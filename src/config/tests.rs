@@ -1,0 +1,284 @@
+use std::time::Duration;
+
+use super::*;
+use crate::checks::Target;
+
+const VALID: &str = r#"
+[site]
+title = "Acme Status"
+public_url = "https://status.acme.example"
+timezone = "Europe/Berlin"
+
+[server]
+listen = "127.0.0.1:0"
+data_dir = "/tmp/x"
+retention = "3d"
+
+[[components]]
+id = "api"
+name = "Public API"
+group = "Core"
+
+[[components]]
+id = "db"
+name = "Database"
+
+[[checks]]
+component = "api"
+name = "API health"
+url = "https://api.acme.example/health"
+schedule = "*/30 * * * * *"
+timeout = "5s"
+expect_status = [200, 204]
+body_contains = "ok"
+json = { pointer = "/status", equals = "ok" }
+degraded_over = "800ms"
+headers = { Authorization = "Bearer x" }
+
+[[checks]]
+component = "db"
+name = "Postgres"
+url = "tcp://127.0.0.1:5432"
+every = "10s"
+failure_threshold = 1
+"#;
+
+fn problems(toml: &str) -> Vec<String> {
+    match Config::parse(toml) {
+        Ok(_) => panic!("expected problems in:\n{toml}"),
+        Err(ps) => ps.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Asserts that some problem contains every one of `parts`.
+fn assert_problem(all: &[String], parts: &[&str]) {
+    assert!(
+        all.iter()
+            .any(|p| parts.iter().all(|part| p.contains(part))),
+        "no problem contains {parts:?}; got:\n{}",
+        all.join("\n")
+    );
+}
+
+fn with_check(extra: &str) -> String {
+    format!(
+        "[[components]]\nid = \"api\"\nname = \"API\"\n\n[[checks]]\ncomponent = \"api\"\nname = \"c\"\n{extra}\n"
+    )
+}
+
+#[test]
+fn a_valid_file_becomes_typed_values() {
+    let c = Config::parse(VALID).unwrap();
+    assert_eq!(c.site.title, "Acme Status");
+    assert_eq!(c.site.timezone, chrono_tz::Europe::Berlin);
+    assert_eq!(c.server.retention, Duration::from_secs(3 * 86_400));
+    assert_eq!(c.components.len(), 2);
+    assert_eq!(c.components[0].group.as_deref(), Some("Core"));
+    let api = &c.checks[0];
+    assert_eq!(api.id.as_str(), "api-api-health");
+    assert_eq!(api.timeout, Duration::from_secs(5));
+    assert_eq!(api.degraded_over, Some(Duration::from_millis(800)));
+    assert_eq!((api.failure_threshold, api.success_threshold), (3, 2));
+    let Target::Http(h) = &api.target else {
+        panic!("http expected")
+    };
+    assert_eq!(h.expect_status, Some(vec![200, 204]));
+    assert_eq!(h.json.as_ref().unwrap().equals, serde_json::json!("ok"));
+    assert_eq!(h.headers.get("authorization").unwrap(), "Bearer x");
+    assert!(matches!(&c.checks[1].target, Target::Tcp { host, port: 5432 } if host == "127.0.0.1"));
+    assert_eq!(c.checks[1].failure_threshold, 1);
+}
+
+#[test]
+fn defaults_fill_in_what_is_left_out() {
+    let c = Config::parse(&with_check(
+        "url = \"http://127.0.0.1:9/\"\nevery = \"30s\"",
+    ))
+    .unwrap();
+    assert_eq!(c.site.title, "Status");
+    assert_eq!(c.server.listen, "127.0.0.1:8080");
+    assert_eq!(c.server.retention, Duration::from_secs(7 * 86_400));
+    assert_eq!(c.checks[0].timeout, Duration::from_secs(10));
+    let Target::Http(h) = &c.checks[0].target else {
+        panic!()
+    };
+    assert_eq!(h.expect_status, None);
+    assert_eq!(h.max_redirects, 5);
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_place() {
+    let toml = r#"
+[site]
+timezone = "Mars/Base"
+titel = "typo"
+
+[[components]]
+id = "api"
+name = "API"
+
+[[checks]]
+component = "api"
+name = "ok"
+url = "http://127.0.0.1/"
+every = "30s"
+
+[[checks]]
+component = "api"
+name = "bad cron"
+url = "http://127.0.0.1/"
+schedule = "61 * * * * *"
+
+[[checks]]
+component = "nope"
+name = "orphan"
+url = "http://127.0.0.1/"
+every = "30s"
+shedule = "* * * * *"
+"#;
+    let all = problems(toml);
+    assert_problem(&all, &["site.timezone", "Mars/Base"]);
+    assert_problem(&all, &["site.titel", "unknown key"]);
+    assert_problem(&all, &["checks[1].schedule"]);
+    assert_problem(&all, &["checks[2].component", "unknown component \"nope\""]);
+    assert_problem(&all, &["checks[2].shedule", "unknown key"]);
+    assert_eq!(all.len(), 5, "{all:#?}");
+}
+
+#[test]
+fn check_problems_name_the_key() {
+    // (extra keys for one check, parts one problem must contain)
+    let table: &[(&str, &[&str])] = &[
+        ("url = \"http://x/\"", &["checks[0]", "needs a schedule"]),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nschedule = \"* * * * *\"",
+            &["checks[0]", "both"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"soon\"",
+            &["checks[0].every", "not a duration"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"10ms\"",
+            &["checks[0].every"],
+        ),
+        (
+            "url = \"ftp://x/\"\nevery = \"1s\"",
+            &["checks[0].url", "unsupported scheme \"ftp\""],
+        ),
+        (
+            "url = \"not a url\"\nevery = \"1s\"",
+            &["checks[0].url", "not a URL"],
+        ),
+        ("every = \"1s\"", &["checks[0].url", "missing"]),
+        (
+            "url = \"tcp://db\"\nevery = \"1s\"",
+            &["checks[0].url", "host and a port"],
+        ),
+        (
+            "url = \"tcp://db:5432\"\nevery = \"1s\"\nbody_contains = \"x\"",
+            &["checks[0].body_contains", "only applies"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nexpect_status = [200, 700]",
+            &["checks[0].expect_status", "700"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nexpect_status = []",
+            &["checks[0].expect_status", "at least one"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\njson = { pointer = \"status\", equals = 1 }",
+            &["checks[0].json.pointer", "start it with /"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\njson = { pointer = \"/s\" }",
+            &["checks[0].json.equals", "missing"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\ntimeout = \"2s\"\ndegraded_over = \"3s\"",
+            &["checks[0].degraded_over", "shorter than the timeout"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\ntimeout = \"0s\"",
+            &["checks[0].timeout"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nfailure_threshold = 0",
+            &["checks[0].failure_threshold", "out of range"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nmethod = \"GE T\"",
+            &["checks[0].method", "not an HTTP method"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nheaders = { \"Bad Name\" = \"x\" }",
+            &["checks[0].headers.Bad Name", "header name"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\ntimezone = \"Nowhere\"",
+            &["checks[0].timezone", "unknown time zone"],
+        ),
+        (
+            "url = \"http://x/\"\nschedule = \"* * * *\"",
+            &["checks[0].schedule"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\ntimeout = 5",
+            &["checks[0]", "string"],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nid = \"Bad Id\"",
+            &["checks[0].id"],
+        ),
+    ];
+    for (extra, parts) in table {
+        assert_problem(&problems(&with_check(extra)), parts);
+    }
+}
+
+#[test]
+fn component_problems_name_the_key() {
+    let all = problems(
+        "[[components]]\nid = \"API\"\nname = \"x\"\n[[components]]\nname = \"y\"\n\
+         [[components]]\nid = \"db\"\n[[components]]\nid = \"db\"\nname = \"z\"\n",
+    );
+    assert_problem(&all, &["components[0].id", "not a valid id"]);
+    assert_problem(&all, &["components[1].id", "missing"]);
+    assert_problem(&all, &["components[2].name", "missing"]);
+    assert_problem(&all, &["components[3].id", "used by another component"]);
+}
+
+#[test]
+fn duplicate_check_ids_are_refused() {
+    let extra = "url = \"http://x/\"\nevery = \"1s\"\n[[checks]]\ncomponent = \"api\"\nname = \"c\"\nurl = \"http://y/\"\nevery = \"1s\"";
+    assert_problem(&problems(&with_check(extra)), &["checks[1].id", "api-c"]);
+}
+
+#[test]
+fn server_and_site_problems_name_the_key() {
+    let all = problems(
+        "[server]\nlisten = \"8080\"\nretention = \"5m\"\nmax_concurrent_checks = 0\n\
+         [site]\npublic_url = \"ftp://x\"\nrefresh = \"1s\"\n[extra]\n",
+    );
+    assert_problem(&all, &["server.listen", "host:port"]);
+    assert_problem(&all, &["server.retention", "at least 1h"]);
+    assert_problem(&all, &["server.max_concurrent_checks"]);
+    assert_problem(&all, &["site.public_url"]);
+    assert_problem(&all, &["site.refresh"]);
+    assert_problem(&all, &["extra", "unknown section"]);
+}
+
+#[test]
+fn broken_toml_is_reported_with_its_line() {
+    let all = problems("[site]\ntitle = \"unterminated\n");
+    assert_problem(&all, &["not valid TOML", "line 2"]);
+}
+
+#[test]
+fn the_sample_config_is_valid() {
+    let text = include_str!("../../checks.toml");
+    if let Err(ps) = Config::parse(text) {
+        panic!("checks.toml: {ps:#?}");
+    }
+}

@@ -1,0 +1,292 @@
+//! Raw TOML → typed config, collecting every problem with its place.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use reqwest::Url;
+use serde::de::DeserializeOwned;
+
+use super::raw::{RawCheck, RawComponent, RawEmail, RawServer, RawSite};
+use super::{Component, Config, Email, Problem, Server, Site};
+use crate::checks::CheckSpec;
+use crate::model::{CheckId, ComponentId};
+
+mod check;
+
+const TOP_LEVEL: &[&str] = &["site", "server", "email", "components", "checks"];
+
+/// Collects problems while reading; each reader method reports instead of failing.
+pub(super) struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn add(&mut self, place: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem::new(place, message));
+    }
+
+    /// Parses a human duration ("5s", "800ms", "7d") if present.
+    pub fn duration(&mut self, place: &str, value: Option<&str>) -> Option<Duration> {
+        let text = value?;
+        match humantime::parse_duration(text.trim()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.add(
+                    place,
+                    format!("\"{text}\" is not a duration ({e}); write it like \"5s\", \"800ms\" or \"7d\""),
+                );
+                None
+            }
+        }
+    }
+
+    /// An integer within `range`, or `default` when absent.
+    pub fn int_in(
+        &mut self,
+        place: &str,
+        value: Option<i64>,
+        range: std::ops::RangeInclusive<i64>,
+        default: i64,
+    ) -> i64 {
+        match value {
+            None => default,
+            Some(v) if range.contains(&v) => v,
+            Some(v) => {
+                let (lo, hi) = (range.start(), range.end());
+                self.add(place, format!("{v} is out of range: use {lo} to {hi}"));
+                default
+            }
+        }
+    }
+
+    pub fn timezone(&mut self, place: &str, value: Option<&str>) -> Option<Tz> {
+        let name = value?;
+        match Tz::from_str(name.trim()) {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                self.add(
+                    place,
+                    format!("unknown time zone \"{name}\": use an IANA name like \"Europe/Berlin\" or \"UTC\""),
+                );
+                None
+            }
+        }
+    }
+}
+
+pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
+    let mut p = Problems(Vec::new());
+    let mut doc: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => return Err(vec![Problem::new("", format!("not valid TOML: {e}"))]),
+    };
+    for key in doc.keys() {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            p.add(key.clone(), "unknown section (check its spelling)");
+        }
+    }
+    let raw_site: RawSite = section(&mut p, "site", doc.remove("site"));
+    let raw_server: RawServer = section(&mut p, "server", doc.remove("server"));
+    let raw_email: RawEmail = section(&mut p, "email", doc.remove("email"));
+    let raw_components: Vec<RawComponent> = array(&mut p, "components", doc.remove("components"));
+    let raw_checks: Vec<RawCheck> = array(&mut p, "checks", doc.remove("checks"));
+
+    let server = server(&mut p, raw_server);
+    let site = site(&mut p, raw_site, &server);
+    let components = components(&mut p, raw_components);
+    let known: HashSet<&ComponentId> = components.iter().map(|c| &c.id).collect();
+    let checks = checks(&mut p, raw_checks, &known, site.timezone);
+    let email = Email {
+        from: raw_email.from,
+        smtp_url: raw_email.smtp_url,
+    };
+    if p.0.is_empty() {
+        Ok(Config {
+            site,
+            server,
+            email,
+            components,
+            checks,
+        })
+    } else {
+        Err(p.0)
+    }
+}
+
+/// Deserializes one table, reporting each unknown key and any type error at `place`.
+fn section<T: DeserializeOwned + Default>(
+    p: &mut Problems,
+    place: &str,
+    v: Option<toml::Value>,
+) -> T {
+    let Some(v) = v else { return T::default() };
+    let mut unknown = Vec::new();
+    let result = serde_ignored::deserialize(v, |path| unknown.push(path.to_string()));
+    for key in unknown {
+        p.add(format!("{place}.{key}"), "unknown key (check its spelling)");
+    }
+    result.unwrap_or_else(|e: toml::de::Error| {
+        p.add(place, e.message().to_owned());
+        T::default()
+    })
+}
+
+/// An array of tables (`[[checks]]`), each element read on its own so that every
+/// element's problems are reported.
+fn array<T: DeserializeOwned + Default>(
+    p: &mut Problems,
+    place: &str,
+    v: Option<toml::Value>,
+) -> Vec<T> {
+    match v {
+        None => Vec::new(),
+        Some(toml::Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| section(p, &format!("{place}[{i}]"), Some(item)))
+            .collect(),
+        Some(_) => {
+            p.add(
+                place,
+                format!("must be an array of tables: write each as [[{place}]]"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn server(p: &mut Problems, raw: RawServer) -> Server {
+    let listen = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".into());
+    if !valid_listen(&listen) {
+        p.add(
+            "server.listen",
+            format!("\"{listen}\" is not host:port (like \"127.0.0.1:8080\" or \"0.0.0.0:80\")"),
+        );
+    }
+    let data_dir = raw.data_dir.unwrap_or_else(|| "data".into());
+    if data_dir.trim().is_empty() {
+        p.add("server.data_dir", "must not be empty");
+    }
+    let retention = p.duration("server.retention", raw.retention.as_deref());
+    if retention.is_some_and(|r| r < Duration::from_secs(3600)) {
+        p.add("server.retention", "must be at least 1h");
+    }
+    let max = p.int_in(
+        "server.max_concurrent_checks",
+        raw.max_concurrent_checks,
+        1..=10_000,
+        100,
+    );
+    Server {
+        listen,
+        data_dir: PathBuf::from(data_dir),
+        retention: retention.unwrap_or(Duration::from_secs(7 * 86_400)),
+        max_concurrent_checks: max as usize,
+    }
+}
+
+fn valid_listen(listen: &str) -> bool {
+    match listen.rsplit_once(':') {
+        Some((host, port)) => !host.is_empty() && port.parse::<u16>().is_ok(),
+        None => false,
+    }
+}
+
+fn site(p: &mut Problems, raw: RawSite, server: &Server) -> Site {
+    let title = raw.title.unwrap_or_else(|| "Status".into());
+    if title.trim().is_empty() {
+        p.add("site.title", "must not be empty");
+    }
+    let url_text = raw
+        .public_url
+        .unwrap_or_else(|| format!("http://{}", server.listen));
+    let public_url = match Url::parse(&url_text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+        Ok(_) | Err(_) => {
+            p.add(
+                "site.public_url",
+                format!("\"{url_text}\" is not an http:// or https:// URL"),
+            );
+            Url::from_str("http://127.0.0.1:8080").unwrap_or_else(|_| unreachable!())
+        }
+    };
+    let timezone = p
+        .timezone("site.timezone", raw.timezone.as_deref())
+        .unwrap_or(Tz::UTC);
+    let refresh = p.duration("site.refresh", raw.refresh.as_deref());
+    if refresh.is_some_and(|r| r < Duration::from_secs(5)) {
+        p.add("site.refresh", "must be at least 5s");
+    }
+    Site {
+        title,
+        public_url,
+        timezone,
+        refresh: refresh.unwrap_or(Duration::from_secs(30)),
+    }
+}
+
+fn components(p: &mut Problems, raw: Vec<RawComponent>) -> Vec<Component> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (i, c) in raw.into_iter().enumerate() {
+        let place = format!("components[{i}]");
+        let id = match c.id.as_deref().map(ComponentId::parse) {
+            None => {
+                p.add(
+                    format!("{place}.id"),
+                    "missing: every component needs an id (like \"api\")",
+                );
+                continue;
+            }
+            Some(Err(e)) => {
+                p.add(format!("{place}.id"), e);
+                continue;
+            }
+            Some(Ok(id)) => id,
+        };
+        if !seen.insert(id.clone()) {
+            p.add(
+                format!("{place}.id"),
+                format!("\"{id}\" is used by another component already"),
+            );
+        }
+        let name = c.name.unwrap_or_default();
+        if name.trim().is_empty() {
+            p.add(
+                format!("{place}.name"),
+                "missing: every component needs a name to show on the page",
+            );
+        }
+        out.push(Component {
+            id,
+            name,
+            group: c.group.filter(|g| !g.trim().is_empty()),
+            description: c.description.filter(|d| !d.trim().is_empty()),
+        });
+    }
+    out
+}
+
+fn checks(
+    p: &mut Problems,
+    raw: Vec<RawCheck>,
+    known: &HashSet<&ComponentId>,
+    site_tz: Tz,
+) -> Vec<CheckSpec> {
+    let mut ids: HashSet<CheckId> = HashSet::new();
+    let mut out = Vec::new();
+    for (i, c) in raw.into_iter().enumerate() {
+        let place = format!("checks[{i}]");
+        if let Some(spec) = check::validate(p, &place, c, known, site_tz) {
+            if !ids.insert(spec.id.clone()) {
+                p.add(
+                    format!("{place}.id"),
+                    format!("\"{}\" is the id of another check already; give one of them an explicit id", spec.id),
+                );
+            }
+            out.push(spec);
+        }
+    }
+    out
+}

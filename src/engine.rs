@@ -1,0 +1,303 @@
+//! The status engine: a pure function of (state, check result, now) → (state,
+//! changes). No clock, disk or network here, so every rule is table-tested.
+//!
+//! Two layers damp flapping: a check's *health* moves only after
+//! `failure_threshold` consecutive failures or `success_threshold` consecutive
+//! successes; a component's status is then derived from its checks' health.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::checks::CheckSpec;
+use crate::model::{CheckId, CheckResult, ComponentId, ComponentStatus, Outcome};
+
+/// Consecutive-result counters for one check.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Streak {
+    pub up: u32,
+    pub not_up: u32,
+    pub down: u32,
+    pub not_down: u32,
+}
+
+impl Streak {
+    fn push(&mut self, outcome: Outcome) {
+        let (up, down) = (outcome == Outcome::Up, outcome == Outcome::Down);
+        self.up = if up { self.up.saturating_add(1) } else { 0 };
+        self.not_up = if up { 0 } else { self.not_up.saturating_add(1) };
+        self.down = if down { self.down.saturating_add(1) } else { 0 };
+        self.not_down = if down {
+            0
+        } else {
+            self.not_down.saturating_add(1)
+        };
+    }
+}
+
+/// What the last probe of a check saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastResult {
+    pub at: DateTime<Utc>,
+    pub duration_ms: u64,
+    pub outcome: Outcome,
+    pub reason: String,
+}
+
+/// A check's debounced state; persisted so a restart resumes mid-outage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckState {
+    /// Debounced: what the component status is derived from.
+    pub health: Outcome,
+    pub streak: Streak,
+    pub last: Option<LastResult>,
+    /// The latest non-empty reason from a result that was not up.
+    pub bad_reason: Option<String>,
+    /// When the current run of not-up results began.
+    pub failing_since: Option<DateTime<Utc>>,
+}
+
+impl Default for CheckState {
+    fn default() -> Self {
+        Self {
+            health: Outcome::Up,
+            streak: Streak::default(),
+            last: None,
+            bad_reason: None,
+            failing_since: None,
+        }
+    }
+}
+
+/// A component's status as the checks see it; persisted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentState {
+    pub status: ComponentStatus,
+    pub since: DateTime<Utc>,
+    /// Plain words on what is wrong ("API health: HTTP 503 Service Unavailable").
+    pub reason: Option<String>,
+    pub last_checked: Option<DateTime<Utc>>,
+}
+
+/// Something that happened which others (store, page, notifications) care about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    ComponentStatus {
+        component: ComponentId,
+        from: ComponentStatus,
+        to: ComponentStatus,
+        at: DateTime<Utc>,
+        reason: Option<String>,
+    },
+}
+
+/// The static facts about a check the engine needs.
+#[derive(Debug, Clone)]
+struct CheckMeta {
+    component: ComponentId,
+    name: String,
+    failure_threshold: u32,
+    success_threshold: u32,
+}
+
+/// All check and component state, plus the config facts to judge with.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    meta: HashMap<CheckId, CheckMeta>,
+    /// Each component's checks, in config order.
+    members: BTreeMap<ComponentId, Vec<CheckId>>,
+    pub checks: HashMap<CheckId, CheckState>,
+    pub components: BTreeMap<ComponentId, ComponentState>,
+}
+
+impl Engine {
+    /// A fresh engine for these components and checks; every component starts
+    /// operational as of `now` until checks say otherwise.
+    pub fn new(components: &[ComponentId], specs: &[CheckSpec], now: DateTime<Utc>) -> Self {
+        let mut members: BTreeMap<ComponentId, Vec<CheckId>> =
+            components.iter().map(|c| (c.clone(), Vec::new())).collect();
+        let mut meta = HashMap::new();
+        for s in specs {
+            members
+                .entry(s.component.clone())
+                .or_default()
+                .push(s.id.clone());
+            meta.insert(
+                s.id.clone(),
+                CheckMeta {
+                    component: s.component.clone(),
+                    name: s.name.clone(),
+                    failure_threshold: s.failure_threshold,
+                    success_threshold: s.success_threshold,
+                },
+            );
+        }
+        let components = members
+            .keys()
+            .map(|id| (id.clone(), ComponentState::operational(now)))
+            .collect();
+        Self {
+            meta,
+            members,
+            checks: HashMap::new(),
+            components,
+        }
+    }
+
+    /// Restores persisted state, keeping only entries the current config still knows.
+    pub fn restore(
+        &mut self,
+        checks: impl IntoIterator<Item = (CheckId, CheckState)>,
+        components: impl IntoIterator<Item = (ComponentId, ComponentState)>,
+    ) {
+        for (id, state) in checks {
+            if self.meta.contains_key(&id) {
+                self.checks.insert(id, state);
+            }
+        }
+        for (id, state) in components {
+            if let Some(slot) = self.components.get_mut(&id) {
+                *slot = state;
+            }
+        }
+    }
+
+    /// Applies one result. Unknown checks (removed from the config while a probe
+    /// was in flight) are ignored.
+    pub fn observe(&mut self, result: &CheckResult) -> Vec<Change> {
+        let Some(meta) = self.meta.get(&result.check) else {
+            return Vec::new();
+        };
+        let state = self.checks.entry(result.check.clone()).or_default();
+        state.apply(result, meta.failure_threshold, meta.success_threshold);
+        let component = meta.component.clone();
+        self.recompute(&component, result.at).into_iter().collect()
+    }
+
+    fn recompute(&mut self, component: &ComponentId, at: DateTime<Utc>) -> Option<Change> {
+        let members = self.members.get(component)?;
+        let (status, reason, failing_since) = self.judge(members);
+        let current = self.components.get_mut(component)?;
+        current.last_checked = Some(at);
+        current.reason = reason.clone();
+        if current.status == status {
+            return None;
+        }
+        let from = current.status;
+        current.since = match (from, failing_since) {
+            (ComponentStatus::Operational, Some(first)) => first,
+            _ => at,
+        };
+        current.status = status;
+        Some(Change::ComponentStatus {
+            component: component.clone(),
+            from,
+            to: status,
+            at,
+            reason,
+        })
+    }
+
+    /// A component's status from its checks' health: all down → major outage,
+    /// some down → partial outage, any degraded → degraded performance.
+    fn judge(
+        &self,
+        members: &[CheckId],
+    ) -> (ComponentStatus, Option<String>, Option<DateTime<Utc>>) {
+        let observed: Vec<(&CheckId, &CheckState)> = members
+            .iter()
+            .filter_map(|id| self.checks.get(id).map(|s| (id, s)))
+            .collect();
+        let down = observed
+            .iter()
+            .filter(|(_, s)| s.health == Outcome::Down)
+            .count();
+        let degraded = observed.iter().any(|(_, s)| s.health == Outcome::Degraded);
+        let status = match down {
+            0 if degraded => ComponentStatus::DegradedPerformance,
+            0 => ComponentStatus::Operational,
+            n if n == observed.len() => ComponentStatus::MajorOutage,
+            _ => ComponentStatus::PartialOutage,
+        };
+        let bad: Vec<&(&CheckId, &CheckState)> = observed
+            .iter()
+            .filter(|(_, s)| s.health != Outcome::Up)
+            .collect();
+        let reasons: Vec<String> = bad
+            .iter()
+            .map(|(id, s)| {
+                let name = self.meta.get(*id).map_or(id.as_str(), |m| m.name.as_str());
+                match &s.bad_reason {
+                    Some(r) => format!("{name}: {r}"),
+                    None => format!("{name}: failing"),
+                }
+            })
+            .collect();
+        let since = bad.iter().filter_map(|(_, s)| s.failing_since).min();
+        let reason = (!reasons.is_empty()).then(|| reasons.join("; "));
+        (status, reason, since)
+    }
+}
+
+impl ComponentState {
+    pub fn operational(now: DateTime<Utc>) -> Self {
+        Self {
+            status: ComponentStatus::Operational,
+            since: now,
+            reason: None,
+            last_checked: None,
+        }
+    }
+}
+
+impl CheckState {
+    fn apply(&mut self, r: &CheckResult, failure_threshold: u32, success_threshold: u32) {
+        if r.outcome == Outcome::Up {
+            self.failing_since = None;
+        } else {
+            self.failing_since.get_or_insert(r.at);
+            if !r.reason.is_empty() {
+                self.bad_reason = Some(r.reason.clone());
+            }
+        }
+        self.streak.push(r.outcome);
+        self.health = next_health(self.health, &self.streak, failure_threshold, success_threshold);
+        if self.health == Outcome::Up && r.outcome == Outcome::Up {
+            self.bad_reason = None;
+        }
+        self.last = Some(LastResult {
+            at: r.at,
+            duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+            outcome: r.outcome,
+            reason: r.reason.clone(),
+        });
+    }
+}
+
+/// The debounce rule: leave a state only after enough consecutive evidence.
+pub fn next_health(current: Outcome, s: &Streak, failure: u32, success: u32) -> Outcome {
+    if s.down >= failure {
+        return Outcome::Down;
+    }
+    match current {
+        Outcome::Down if s.not_down >= success && s.up >= success => Outcome::Up,
+        Outcome::Down if s.not_down >= success => Outcome::Degraded,
+        Outcome::Down => Outcome::Down,
+        Outcome::Degraded if s.up >= success => Outcome::Up,
+        Outcome::Degraded => Outcome::Degraded,
+        Outcome::Up if s.not_up >= failure => Outcome::Degraded,
+        Outcome::Up => Outcome::Up,
+    }
+}
+
+/// The page's overall banner: the worst component status, if any.
+pub fn overall(states: impl IntoIterator<Item = ComponentStatus>) -> ComponentStatus {
+    states
+        .into_iter()
+        .max_by_key(|s| s.severity())
+        .unwrap_or(ComponentStatus::Operational)
+}
+
+#[cfg(test)]
+mod tests;

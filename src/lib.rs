@@ -1,0 +1,19 @@
+//! Candor: a self-hosted public status page and outage notifier.
+//!
+//! Data flows one way: `config` → `scheduler` → `checks::probe` → `pipeline`
+//! (the pure `engine`, then `store`, then the public `web` snapshot).
+
+pub mod app;
+pub mod checks;
+pub mod config;
+pub mod engine;
+pub mod metrics;
+pub mod model;
+pub mod pipeline;
+pub mod scheduler;
+pub mod store;
+pub mod telemetry;
+pub mod web;
+
+pub use app::Application;
+pub use config::Config;

@@ -1,0 +1,95 @@
+//! The `candor` command: parse the command line, load the config, run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use candor::{Application, Config, telemetry};
+
+/// Candor: a self-hosted status page and outage notifier.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The configuration file.
+    #[arg(
+        long,
+        global = true,
+        env = "CANDOR_CONFIG",
+        default_value = "checks.toml"
+    )]
+    config: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the checks and serve the status page (the default).
+    Serve,
+    /// Validate the configuration, print every problem, exit 0 when valid.
+    CheckConfig,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::CheckConfig => check_config(&cli.config),
+        Command::Serve => serve(&cli.config),
+    }
+}
+
+fn check_config(path: &std::path::Path) -> ExitCode {
+    match Config::load(path) {
+        Ok(c) => {
+            println!(
+                "{} is valid: {} components, {} checks",
+                path.display(),
+                c.components.len(),
+                c.checks.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(path: &std::path::Path) -> ExitCode {
+    telemetry::init();
+    let mut config = match Config::load(path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    config.apply_env();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> anyhow::Result<()> {
+    let data_dir = config.server.data_dir.clone();
+    let app = Application::build(config).await?;
+    tracing::info!(
+        "listening on http://127.0.0.1:{} (data in {})",
+        app.port(),
+        data_dir.display()
+    );
+    app.run_until_stopped().await
+}

@@ -1,0 +1,102 @@
+//! Prometheus metrics (`GET /metrics`), in the standard text format via the
+//! official `prometheus-client` crate.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::model::Outcome;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: &'static str,
+}
+
+/// Every metric Candor exports.
+pub struct Metrics {
+    registry: Registry,
+    check_runs: Family<OutcomeLabel, Counter>,
+    /// Runs not started because the previous run of the same check was still going.
+    pub checks_skipped: Counter,
+    /// How late a probe started compared to its scheduled instant (jitter included).
+    pub start_lag: Histogram,
+    pub check_duration: Histogram,
+    pub page_renders: Counter,
+    pub checks_configured: Gauge,
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("candor");
+        let check_runs = Family::<OutcomeLabel, Counter>::default();
+        let lag_buckets = [
+            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+        ];
+        let start_lag = Histogram::new(lag_buckets);
+        let duration_buckets = [
+            0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+        ];
+        let check_duration = Histogram::new(duration_buckets);
+        let m = Self {
+            checks_skipped: Counter::default(),
+            page_renders: Counter::default(),
+            checks_configured: Gauge::default(),
+            check_runs,
+            start_lag,
+            check_duration,
+            registry: Registry::default(),
+        };
+        registry.register("check_runs", "Check runs by outcome", m.check_runs.clone());
+        registry.register(
+            "checks_skipped",
+            "Runs skipped because the previous run of the check was still in flight",
+            m.checks_skipped.clone(),
+        );
+        registry.register(
+            "check_start_lag_seconds",
+            "Delay between a check's scheduled instant and its start",
+            m.start_lag.clone(),
+        );
+        registry.register(
+            "check_duration_seconds",
+            "How long probes took",
+            m.check_duration.clone(),
+        );
+        registry.register(
+            "page_renders",
+            "Public page snapshots rendered",
+            m.page_renders.clone(),
+        );
+        registry.register(
+            "checks_configured",
+            "Checks in the configuration",
+            m.checks_configured.clone(),
+        );
+        Self { registry, ..m }
+    }
+
+    pub fn count_run(&self, outcome: Outcome) {
+        self.check_runs
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.as_str(),
+            })
+            .inc();
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::text::encode(&mut out, &self.registry);
+        out
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,205 @@
+//! Plain data shared across Candor: statuses (in Atlassian Statuspage's vocabulary,
+//! so existing clients understand them), component ids and check results.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A component's status, as Statuspage names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentStatus {
+    Operational,
+    DegradedPerformance,
+    PartialOutage,
+    MajorOutage,
+    UnderMaintenance,
+}
+
+impl ComponentStatus {
+    /// The wire name (`major_outage`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Operational => "operational",
+            Self::DegradedPerformance => "degraded_performance",
+            Self::PartialOutage => "partial_outage",
+            Self::MajorOutage => "major_outage",
+            Self::UnderMaintenance => "under_maintenance",
+        }
+    }
+
+    /// Words for people ("Major outage").
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Operational => "Operational",
+            Self::DegradedPerformance => "Degraded performance",
+            Self::PartialOutage => "Partial outage",
+            Self::MajorOutage => "Major outage",
+            Self::UnderMaintenance => "Under maintenance",
+        }
+    }
+
+    /// How bad it is for the overall banner: higher is worse. Maintenance ranks
+    /// below outages (an outage elsewhere is the bigger news) but above degraded.
+    pub fn severity(self) -> u8 {
+        match self {
+            Self::Operational => 0,
+            Self::DegradedPerformance => 1,
+            Self::UnderMaintenance => 2,
+            Self::PartialOutage => 3,
+            Self::MajorOutage => 4,
+        }
+    }
+}
+
+impl fmt::Display for ComponentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What one probe of one check found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Up,
+    /// Answered correctly but slowly, or a TLS certificate close to expiry.
+    Degraded,
+    Down,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Up => "up",
+            Self::Degraded => "degraded",
+            Self::Down => "down",
+        }
+    }
+}
+
+/// A component's stable slug (`[a-z0-9-]+`), parsed once from the config.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ComponentId(Arc<str>);
+
+impl ComponentId {
+    /// Accepts a non-empty slug of lowercase ASCII letters, digits and dashes.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if is_slug(s) {
+            Ok(Self(Arc::from(s)))
+        } else {
+            Err(format!(
+                "\"{s}\" is not a valid id: use lowercase letters, digits and dashes (like \"public-api\")"
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ComponentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A check's stable id: its results are stored under it, so it must survive edits
+/// to the check's name (set `id` in the config to pin it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CheckId(Arc<str>);
+
+impl CheckId {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if is_slug(s) {
+            Ok(Self(Arc::from(s)))
+        } else {
+            Err(format!(
+                "\"{s}\" is not a valid id: use lowercase letters, digits and dashes"
+            ))
+        }
+    }
+
+    /// The default id of a check: its component and its name, slugified.
+    pub fn derive(component: &ComponentId, name: &str) -> Self {
+        let mut slug = String::with_capacity(component.as_str().len() + name.len() + 1);
+        slug.push_str(component.as_str());
+        for c in name.chars() {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_alphanumeric() {
+                slug.push(c);
+            } else if !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        if name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            slug.insert(component.as_str().len(), '-');
+        }
+        let slug = slug.trim_end_matches('-').to_owned();
+        Self(Arc::from(slug))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The result of one run of one check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckResult {
+    pub check: CheckId,
+    /// When the probe started.
+    pub at: DateTime<Utc>,
+    /// How long the probe took (to the timeout, at most, plus a little).
+    pub duration: Duration,
+    pub outcome: Outcome,
+    /// Plain words on what was seen; empty when up and unremarkable.
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn component_ids_must_be_slugs() {
+        assert!(ComponentId::parse("public-api2").is_ok());
+        for bad in ["", "Public", "a b", "api_v2", "é"] {
+            assert!(ComponentId::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn check_ids_derive_from_component_and_name() {
+        let api = ComponentId::parse("api").unwrap();
+        assert_eq!(
+            CheckId::derive(&api, "API health").as_str(),
+            "api-api-health"
+        );
+        assert_eq!(CheckId::derive(&api, "  Ping!  ").as_str(), "api-ping");
+        assert_eq!(CheckId::derive(&api, "").as_str(), "api");
+    }
+}

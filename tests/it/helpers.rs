@@ -1,0 +1,146 @@
+//! Spawning the app (in-process, or as the real binary) and polling its page.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use candor::{Application, Config};
+use tempfile::TempDir;
+use tokio_util::sync::CancellationToken;
+
+pub struct TestApp {
+    pub base: String,
+    pub store: candor::store::Store,
+    pub stop: CancellationToken,
+    pub client: reqwest::Client,
+    pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _dir: TempDir,
+}
+
+/// The config text with a fresh data dir and a free port filled in.
+pub fn config_with(dir: &Path, body: &str) -> String {
+    format!(
+        "[site]\ntitle = \"Test Status\"\n\n[server]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{}\"\n\n{body}",
+        dir.join("data").display()
+    )
+}
+
+/// Runs the real application in this process.
+pub async fn spawn_app(body: &str) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::parse(&config_with(dir.path(), body)).unwrap();
+    let app = Application::build(config).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (store, stop) = (app.store(), app.stopper());
+    let task = tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        store,
+        stop,
+        client: client(),
+        task,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn page(&self) -> String {
+        self.get("/").await.text().await.unwrap()
+    }
+
+    /// Polls `/` until `pred` holds, or fails the test with the last page seen.
+    pub async fn wait_for_page(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        wait_for_page(&self.client, &self.base, what, pred).await
+    }
+}
+
+/// An HTTP client for tests (rustls needs its provider installed first).
+pub fn client() -> reqwest::Client {
+    candor::checks::probe::install_crypto_provider();
+    reqwest::Client::new()
+}
+
+pub async fn wait_for_page(
+    client: &reqwest::Client,
+    base: &str,
+    what: &str,
+    pred: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(res) = client.get(format!("{base}/")).send().await {
+            last = res.text().await.unwrap_or_default();
+            if pred(&last) {
+                return last;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("timed out waiting for the page to show {what}; last page:\n{last}");
+}
+
+/// The real `candor` binary, serving; killed when dropped.
+pub struct Binary {
+    pub child: Child,
+    pub base: String,
+}
+
+impl Binary {
+    pub fn serve(config: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
+            .args(["serve", "--config"])
+            .arg(config)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let port = loop {
+            let line = lines
+                .next()
+                .expect("candor exited before listening")
+                .unwrap();
+            if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    pub fn kill_9(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs the binary to completion with these arguments.
+pub fn run_candor(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(args)
+        .output()
+        .unwrap()
+}

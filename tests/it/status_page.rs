@@ -1,0 +1,189 @@
+//! The status page follows real targets: up, failing, hanging, recovering.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::helpers::spawn_app;
+use crate::target::{Mode, Target};
+
+fn one_check(url: &str, extra: &str) -> String {
+    format!(
+        r#"
+[[components]]
+id = "api"
+name = "Public API"
+group = "Core services"
+
+[[checks]]
+component = "api"
+name = "API health"
+url = "{url}"
+every = "200ms"
+timeout = "1s"
+failure_threshold = 2
+success_threshold = 2
+{extra}
+"#
+    )
+}
+
+#[tokio::test]
+async fn a_failing_target_shows_an_outage_with_its_reason_then_recovers() {
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let app = spawn_app(&one_check(&target.url("/health"), "")).await;
+
+    let page = app
+        .wait_for_page("a checked component", |p| p.contains("Last checked"))
+        .await;
+    assert!(page.contains("All systems operational"), "{page}");
+    assert!(page.contains("Core services") && page.contains("Public API"));
+
+    target.set(Mode::Answer(503, "down")).await;
+    let page = app
+        .wait_for_page("the outage", |p| p.contains("Major outage"))
+        .await;
+    assert!(
+        page.contains("API health: HTTP 503 Service Unavailable"),
+        "{page}"
+    );
+    assert!(page.contains("Major outage since"), "{page}");
+
+    target.set(Mode::Answer(200, "ok")).await;
+    let page = app
+        .wait_for_page("recovery", |p| p.contains("All systems operational"))
+        .await;
+    assert!(
+        !page.contains("HTTP 503"),
+        "the reason must go with the outage: {page}"
+    );
+    app.stop.cancel();
+    app.task.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_hanging_target_reads_as_timed_out_and_other_checks_keep_their_schedule() {
+    let hanging = Target::start(Mode::Hang).await;
+    let healthy = Target::start(Mode::Answer(200, "ok")).await;
+    let config = format!(
+        r#"
+[[components]]
+id = "slow"
+name = "Slow service"
+
+[[components]]
+id = "fast"
+name = "Fast service"
+
+[[checks]]
+component = "slow"
+name = "Hangs"
+url = "{}"
+every = "200ms"
+timeout = "500ms"
+failure_threshold = 1
+
+[[checks]]
+component = "fast"
+name = "Answers"
+url = "{}"
+every = "200ms"
+timeout = "1s"
+"#,
+        hanging.url("/"),
+        healthy.url("/")
+    );
+    let app = spawn_app(&config).await;
+    let page = app
+        .wait_for_page("the timeout", |p| p.contains("timed out after 500 ms"))
+        .await;
+    assert!(page.contains("Hangs: timed out after 500 ms"), "{page}");
+
+    // Over 3 s the fast check, due every 200 ms, must still run about 15 times.
+    let fast = candor::model::CheckId::parse("fast-answers").unwrap();
+    let from = Utc::now();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let runs = app.store.results(&fast, from, Utc::now()).unwrap().len();
+    assert!(
+        (12..=17).contains(&runs),
+        "fast check ran {runs} times in 3 s"
+    );
+    let slow = candor::model::CheckId::parse("slow-hangs").unwrap();
+    let slow_runs = app.store.results(&slow, from, Utc::now()).unwrap();
+    assert!(
+        slow_runs
+            .iter()
+            .all(|r| r.duration < Duration::from_millis(900))
+    );
+    app.stop.cancel();
+}
+
+#[tokio::test]
+async fn the_page_is_served_with_an_etag_and_answers_304_when_unchanged() {
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let app = spawn_app(&one_check(&target.url("/"), "")).await;
+    let res = app.get("/").await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    let again = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    // The page may have been re-rendered in between; then the ETag differs.
+    if again.headers()["etag"].to_str().unwrap() == etag {
+        assert_eq!(again.status(), 304);
+        assert!(again.bytes().await.unwrap().is_empty());
+    } else {
+        assert_eq!(again.status(), 200);
+    }
+    let stale = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("If-None-Match", "\"nope\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
+}
+
+#[tokio::test]
+async fn healthz_reports_storage_and_scheduler() {
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let app = spawn_app(&one_check(&target.url("/"), "")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = serde_json::from_slice(&res.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["scheduler"], "ok");
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains("candor_check_runs_total"), "{metrics}");
+    let css = app.get("/static/style.css").await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(app.get("/static/nope.js").await.status(), 404);
+}
+
+#[tokio::test]
+async fn text_from_the_config_is_escaped_on_the_page() {
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let config = one_check(&target.url("/"), "").replace(
+        "name = \"Public API\"",
+        "name = \"<script>alert(1)</script>\"",
+    );
+    let app = spawn_app(&config).await;
+    let page = app.page().await;
+    assert!(!page.contains("<script>alert(1)"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+}
