@@ -262,7 +262,12 @@ impl CheckState {
             }
         }
         self.streak.push(r.outcome);
-        self.health = next_health(self.health, &self.streak, failure_threshold, success_threshold);
+        self.health = next_health(
+            self.health,
+            &self.streak,
+            failure_threshold,
+            success_threshold,
+        );
         if self.health == Outcome::Up && r.outcome == Outcome::Up {
             self.bad_reason = None;
         }
