@@ -48,6 +48,7 @@ async fn a_failing_target_shows_an_outage_with_its_reason_then_recovers() {
         "{page}"
     );
     assert!(page.contains("Major outage since"), "{page}");
+    assert!(page.contains("Affected: Public API"), "{page}");
 
     target.set(Mode::Answer(200, "ok")).await;
     let page = app

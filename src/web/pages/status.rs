@@ -46,11 +46,25 @@ fn banner(v: &StatusView<'_>) -> Markup {
         ComponentStatus::MajorOutage => "Major outage",
         ComponentStatus::UnderMaintenance => "Under maintenance",
     };
+    let affected: Vec<&str> = v
+        .config
+        .components
+        .iter()
+        .filter(|c| {
+            v.states
+                .get(&c.id)
+                .is_some_and(|s| s.status != ComponentStatus::Operational)
+        })
+        .map(|c| c.name.as_str())
+        .collect();
     html! {
         section.banner.{"banner--" (worst.as_str())} role="status" {
             span.icon aria-hidden="true" { (icon(worst)) }
             div {
                 p.banner__text { (text) }
+                @if !affected.is_empty() {
+                    p.banner__affected { "Affected: " (list(&affected)) }
+                }
                 p.banner__updated {
                     "Updated " time datetime=(time::iso(v.now)) { (time::precise(v.now, v.config.site.timezone)) }
                 }
@@ -93,6 +107,24 @@ fn component(v: &StatusView<'_>, c: &Component) -> Markup {
     }
 }
 
+/// "A", "A and B", "A, B and C", "A, B, C and 4 more".
+fn list(names: &[&str]) -> String {
+    const SHOWN: usize = 3;
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        _ if names.len() <= SHOWN => {
+            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
+            format!("{} and {last}", rest.join(", "))
+        }
+        _ => format!(
+            "{} and {} more",
+            names[..SHOWN].join(", "),
+            names.len() - SHOWN
+        ),
+    }
+}
+
 /// Components by group, groups in order of first appearance; ungrouped ones
 /// form their own unnamed group where they first appear.
 fn groups(components: &[Component]) -> Vec<(Option<&str>, Vec<&Component>)> {
@@ -115,5 +147,18 @@ fn icon(status: ComponentStatus) -> &'static str {
         ComponentStatus::PartialOutage => "◆",
         ComponentStatus::MajorOutage => "✕",
         ComponentStatus::UnderMaintenance => "⚙",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list;
+
+    #[test]
+    fn affected_components_are_listed_in_words() {
+        assert_eq!(list(&["A"]), "A");
+        assert_eq!(list(&["A", "B"]), "A and B");
+        assert_eq!(list(&["A", "B", "C"]), "A, B and C");
+        assert_eq!(list(&["A", "B", "C", "D", "E"]), "A, B, C and 2 more");
     }
 }
