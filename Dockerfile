@@ -25,7 +25,7 @@ RUN apt-get update \
     && chown candor /data
 COPY --from=build /src/target/release/candor /usr/local/bin/candor
 COPY --from=build /src/checks.docker.toml /etc/candor/checks.toml
-USER candor
+USER 10001
 WORKDIR /data
 ENV CANDOR_CONFIG=/etc/candor/checks.toml
 VOLUME ["/data"]

@@ -22,7 +22,10 @@ PIDS+=($!)
 wait_port 18080
 mkdir -p "$WORK/www"
 curl -fsS http://127.0.0.1:18080/ -o "$WORK/www/index.html"
+chmod -R a+rX "$WORK/www"
 start_nginx "root $WORK/www; location = / { try_files /index.html =404; }" 18081
+# Same bytes from both, or the comparison means nothing.
+cmp <(curl -fsS http://127.0.0.1:18081/) "$WORK/www/index.html"
 echo "page: $(wc -c <"$WORK/www/index.html") bytes, 50 components; wrk -t2 -c256 -d${SECS}s, $ROUNDS rounds"
 
 run_wrk() { wrk -t2 -c256 -d"${SECS}s" --latency "http://127.0.0.1:$1/" | python3 -c '

@@ -25,7 +25,7 @@ use crate::web::{self, Shared, snapshot::Snapshots};
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
 pub struct Application {
-    port: u16,
+    addr: std::net::SocketAddr,
     server: Server,
     store: Store,
     scheduler: Scheduler,
@@ -54,7 +54,7 @@ impl Application {
         let prober = Arc::new(Prober::new(&config.checks)?);
         let listener = TcpListener::bind(&config.server.listen)
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
-        let port = listener.local_addr()?.port();
+        let addr = listener.local_addr()?;
         let shared = Shared {
             snapshots: snapshots.clone(),
             store: store.clone(),
@@ -79,7 +79,7 @@ impl Application {
             metrics,
         };
         Ok(Self {
-            port,
+            addr,
             server,
             store,
             scheduler,
@@ -92,7 +92,17 @@ impl Application {
 
     /// The bound port (useful with `listen = "127.0.0.1:0"`).
     pub fn port(&self) -> u16 {
-        self.port
+        self.addr.port()
+    }
+
+    /// An address a browser on this machine can open.
+    pub fn url(&self) -> String {
+        let ip = self.addr.ip();
+        if ip.is_unspecified() {
+            format!("http://127.0.0.1:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// The database handle, for tests that inspect what was stored.

@@ -87,8 +87,8 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let data_dir = config.server.data_dir.clone();
     let app = Application::build(config).await?;
     tracing::info!(
-        "listening on http://127.0.0.1:{} (data in {})",
-        app.port(),
+        "listening on {} (data in {})",
+        app.url(),
         data_dir.display()
     );
     app.run_until_stopped().await
