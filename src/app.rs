@@ -13,12 +13,16 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::checks::probe::Prober;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
+use crate::pipeline::desk::{Command, Desk, Reply};
 use crate::scheduler::Scheduler;
 use crate::store::Store;
+use crate::web::render::render;
+use crate::web::view::{self, View};
 use crate::web::{self, Shared, snapshot::Snapshots};
 
 /// How often old raw results are pruned.
@@ -31,6 +35,7 @@ pub struct Application {
     scheduler: Scheduler,
     pipeline: Pipeline,
     results: mpsc::Receiver<crate::model::CheckResult>,
+    commands: mpsc::Receiver<(Command, Reply)>,
     retention: Duration,
     cancel: CancellationToken,
 }
@@ -38,14 +43,31 @@ pub struct Application {
 impl Application {
     /// Opens storage, restores state and binds the listener; nothing runs yet.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], reading time from `clock` (tests move it).
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let config = Arc::new(config);
+        if config.admin_token.is_none() {
+            tracing::warn!(
+                "no CANDOR_ADMIN_TOKEN set: the admin API and /admin refuse everyone; set it to a long random secret to enable them"
+            );
+        }
         let store = Store::open(&config.server.data_dir)?;
-        let now = Utc::now();
+        let now = clock.now();
         let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
         let mut engine = Engine::new(&ids, &config.checks, now);
         let (checks, components) = store.load_state()?;
         engine.restore(checks, components);
-        let snapshots = Arc::new(Snapshots::new(web::render(&config, &engine, now)));
+        let book = Arc::new(store.load_book()?);
+        let first = View {
+            config: config.clone(),
+            components: Arc::new(view::components(&config, &engine, &book)),
+            book: book.clone(),
+            now,
+        };
+        let snapshots = Arc::new(Snapshots::new(render(first, None)));
         let metrics = Arc::new(Metrics::new());
         metrics
             .checks_configured
@@ -55,11 +77,14 @@ impl Application {
         let listener = TcpListener::bind(&config.server.listen)
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
         let addr = listener.local_addr()?;
+        let (desk, commands) = Desk::new(64);
         let shared = Shared {
             snapshots: snapshots.clone(),
             store: store.clone(),
             metrics: metrics.clone(),
             heartbeat: heartbeat.clone(),
+            desk,
+            admin_token: config.admin_token.clone(),
         };
         let server = web::server(listener, shared)?;
         let (tx, rx) = mpsc::channel(4096);
@@ -74,9 +99,11 @@ impl Application {
         let pipeline = Pipeline {
             config: config.clone(),
             engine,
+            book,
             store: store.clone(),
             snapshots,
             metrics,
+            clock,
         };
         Ok(Self {
             addr,
@@ -85,6 +112,7 @@ impl Application {
             scheduler,
             pipeline,
             results: rx,
+            commands,
             retention: config.server.retention,
             cancel: CancellationToken::new(),
         })
@@ -124,6 +152,7 @@ impl Application {
             scheduler,
             pipeline,
             results,
+            commands,
             retention,
             cancel,
             ..
@@ -131,7 +160,7 @@ impl Application {
         let handle = server.handle();
         let mut server = tokio::spawn(server);
         let scheduler = tokio::spawn(scheduler.run(cancel.clone()));
-        let pipeline = tokio::spawn(pipeline.run(results, cancel.clone()));
+        let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
         let pruner = tokio::spawn(prune_loop(store.clone(), retention, cancel.clone()));
         let outcome = tokio::select! {
             () = shutdown_signal() => Ok(()),

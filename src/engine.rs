@@ -240,6 +240,39 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// The checks' evidence for a component in plain words, for incident updates:
+    /// "API health: HTTP 503 Service Unavailable on 3 checks in a row since 14:02 UTC".
+    pub fn evidence(&self, component: &ComponentId, tz: chrono_tz::Tz) -> String {
+        let Some(members) = self.members.get(component) else {
+            return String::new();
+        };
+        let lines: Vec<String> = members
+            .iter()
+            .filter_map(|id| self.checks.get(id).map(|s| (id, s)))
+            .filter(|(_, s)| s.health != Outcome::Up)
+            .map(|(id, s)| {
+                let name = self.meta.get(id).map_or(id.as_str(), |m| m.name.as_str());
+                let reason = s.bad_reason.as_deref().unwrap_or("failing");
+                let n = s.streak.not_up;
+                let runs = if n == 1 {
+                    "1 check".to_owned()
+                } else {
+                    format!("{n} checks in a row")
+                };
+                match s.failing_since {
+                    Some(at) => format!(
+                        "{name}: {reason} on {runs} since {}.",
+                        at.with_timezone(&tz).format("%H:%M %Z")
+                    ),
+                    None => format!("{name}: {reason}."),
+                }
+            })
+            .collect();
+        lines.join(" ")
+    }
+}
+
 impl ComponentState {
     pub fn operational(now: DateTime<Utc>) -> Self {
         Self {

@@ -5,8 +5,10 @@
 
 pub mod app;
 pub mod checks;
+pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod incidents;
 pub mod metrics;
 pub mod model;
 pub mod pipeline;

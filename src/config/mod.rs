@@ -21,6 +21,10 @@ pub struct Config {
     pub site: Site,
     pub server: Server,
     pub email: Email,
+    pub incidents: Incidents,
+    /// `CANDOR_ADMIN_TOKEN` (never read from the file): engineers' bearer token
+    /// and admin UI password. None: admin endpoints refuse everyone.
+    pub admin_token: Option<String>,
     /// In the order of the file: the page shows them in this order.
     pub components: Vec<Component>,
     pub checks: Vec<CheckSpec>,
@@ -52,6 +56,12 @@ pub struct Server {
 pub struct Email {
     pub from: Option<String>,
     pub smtp_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incidents {
+    /// How long checks must pass before an automatic incident resolves itself.
+    pub quiet_period: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +139,11 @@ impl Config {
             && !url.trim().is_empty()
         {
             self.email.smtp_url = Some(url);
+        }
+        if let Ok(token) = std::env::var("CANDOR_ADMIN_TOKEN")
+            && !token.trim().is_empty()
+        {
+            self.admin_token = Some(token.trim().to_owned());
         }
     }
 

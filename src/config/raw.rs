@@ -28,6 +28,11 @@ pub struct RawEmail {
 }
 
 #[derive(Debug, Default, Deserialize)]
+pub struct RawIncidents {
+    pub quiet_period: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct RawComponent {
     pub id: Option<String>,
     pub name: Option<String>,

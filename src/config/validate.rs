@@ -9,14 +9,21 @@ use chrono_tz::Tz;
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 
-use super::raw::{RawCheck, RawComponent, RawEmail, RawServer, RawSite};
-use super::{Component, Config, Email, Problem, Server, Site};
+use super::raw::{RawCheck, RawComponent, RawEmail, RawIncidents, RawServer, RawSite};
+use super::{Component, Config, Email, Incidents, Problem, Server, Site};
 use crate::checks::CheckSpec;
 use crate::model::{CheckId, ComponentId};
 
 mod check;
 
-const TOP_LEVEL: &[&str] = &["site", "server", "email", "components", "checks"];
+const TOP_LEVEL: &[&str] = &[
+    "site",
+    "server",
+    "email",
+    "incidents",
+    "components",
+    "checks",
+];
 
 /// Collects problems while reading; each reader method reports instead of failing.
 pub(super) struct Problems(pub Vec<Problem>);
@@ -89,6 +96,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let raw_site: RawSite = section(&mut p, "site", doc.remove("site"));
     let raw_server: RawServer = section(&mut p, "server", doc.remove("server"));
     let raw_email: RawEmail = section(&mut p, "email", doc.remove("email"));
+    let raw_incidents: RawIncidents = section(&mut p, "incidents", doc.remove("incidents"));
     let raw_components: Vec<RawComponent> = array(&mut p, "components", doc.remove("components"));
     let raw_checks: Vec<RawCheck> = array(&mut p, "checks", doc.remove("checks"));
 
@@ -101,11 +109,20 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
         from: raw_email.from,
         smtp_url: raw_email.smtp_url,
     };
+    let quiet = p.duration(
+        "incidents.quiet_period",
+        raw_incidents.quiet_period.as_deref(),
+    );
+    let incidents = Incidents {
+        quiet_period: quiet.unwrap_or(Duration::from_secs(300)),
+    };
     if p.0.is_empty() {
         Ok(Config {
             site,
             server,
             email,
+            incidents,
+            admin_token: None,
             components,
             checks,
         })

@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::engine::{CheckState, ComponentState};
+use crate::incidents::{Book, Incident, Maintenance, Override};
 use crate::model::{CheckId, CheckResult, ComponentId};
 pub use keys::StoredResult;
 
@@ -46,7 +47,25 @@ pub struct Store {
     results: sled::Tree,
     check_state: sled::Tree,
     component_state: sled::Tree,
+    incidents: sled::Tree,
+    maintenances: sled::Tree,
+    overrides: sled::Tree,
     failed: Arc<AtomicBool>,
+}
+
+/// Records one change touched, written together or not at all.
+#[derive(Debug, Default)]
+pub struct Commit<'a> {
+    pub incidents: Vec<&'a Incident>,
+    pub maintenances: Vec<&'a Maintenance>,
+    /// `None` removes the component's override.
+    pub overrides: Vec<(&'a ComponentId, Option<&'a Override>)>,
+}
+
+impl Commit<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty() && self.maintenances.is_empty() && self.overrides.is_empty()
+    }
 }
 
 impl Store {
@@ -70,6 +89,9 @@ impl Store {
             results: db.open_tree("results").map_err(open)?,
             check_state: db.open_tree("check_state").map_err(open)?,
             component_state: db.open_tree("component_state").map_err(open)?,
+            incidents: db.open_tree("incidents").map_err(open)?,
+            maintenances: db.open_tree("maintenances").map_err(open)?,
+            overrides: db.open_tree("overrides").map_err(open)?,
             failed: Arc::new(AtomicBool::new(false)),
             db,
         })
@@ -88,6 +110,65 @@ impl Store {
         state: &ComponentState,
     ) -> Result<(), StoreError> {
         put_json(&self.component_state, id.as_str(), state)
+    }
+
+    /// Writes every record of one change in a single transaction.
+    pub fn commit(&self, c: &Commit<'_>) -> Result<(), StoreError> {
+        let encode = |v: &dyn erased::Json| v.to_json();
+        let incidents: Vec<(Vec<u8>, Vec<u8>)> = c
+            .incidents
+            .iter()
+            .map(|i| Ok((i.id.as_bytes().to_vec(), encode(*i)?)))
+            .collect::<Result<_, StoreError>>()?;
+        let maintenances: Vec<(Vec<u8>, Vec<u8>)> = c
+            .maintenances
+            .iter()
+            .map(|m| Ok((m.id.as_bytes().to_vec(), encode(*m)?)))
+            .collect::<Result<_, StoreError>>()?;
+        let mut overrides: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+        for (id, o) in &c.overrides {
+            let value = match o {
+                Some(o) => Some(encode(*o)?),
+                None => None,
+            };
+            overrides.push((id.as_str().as_bytes().to_vec(), value));
+        }
+        use sled::Transactional;
+        (&self.incidents, &self.maintenances, &self.overrides)
+            .transaction(|(ti, tm, to)| {
+                for (k, v) in &incidents {
+                    ti.insert(k.as_slice(), v.as_slice())?;
+                }
+                for (k, v) in &maintenances {
+                    tm.insert(k.as_slice(), v.as_slice())?;
+                }
+                for (k, v) in &overrides {
+                    match v {
+                        Some(v) => to.insert(k.as_slice(), v.as_slice())?,
+                        None => to.remove(k.as_slice())?,
+                    };
+                }
+                Ok(())
+            })
+            .map_err(|e: sled::transaction::TransactionError<()>| match e {
+                sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
+                sled::transaction::TransactionError::Abort(()) => StoreError::Corrupt {
+                    what: "transaction".into(),
+                    detail: "aborted".into(),
+                },
+            })
+    }
+
+    /// Every incident, maintenance and override.
+    pub fn load_book(&self) -> Result<Book, StoreError> {
+        let id = |k: &str| Some(k.to_owned());
+        Ok(Book {
+            incidents: read_all(&self.incidents, id)?.into_iter().collect(),
+            maintenances: read_all(&self.maintenances, id)?.into_iter().collect(),
+            overrides: read_all(&self.overrides, |k| ComponentId::parse(k).ok())?
+                .into_iter()
+                .collect(),
+        })
     }
 
     /// Waits until everything written so far is on disk.
@@ -201,6 +282,22 @@ fn migrate(db: &sled::Db, dir: &Path) -> Result<(), StoreError> {
         db.flush()?;
     }
     Ok(())
+}
+
+/// Serializing to JSON behind `dyn`, so one closure encodes every record kind.
+mod erased {
+    pub trait Json {
+        fn to_json(&self) -> Result<Vec<u8>, super::StoreError>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> Result<Vec<u8>, super::StoreError> {
+            serde_json::to_vec(self).map_err(|e| super::StoreError::Corrupt {
+                what: "record".into(),
+                detail: e.to_string(),
+            })
+        }
+    }
 }
 
 fn put_json<T: Serialize>(tree: &sled::Tree, key: &str, value: &T) -> Result<(), StoreError> {

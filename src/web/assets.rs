@@ -20,6 +20,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
     },
     Asset {
+        name: "admin.css",
+        bytes: include_bytes!("../../static/admin.css"),
+        content_type: "text/css; charset=utf-8",
+    },
+    Asset {
         name: "favicon.svg",
         bytes: include_bytes!("../../static/favicon.svg"),
         content_type: "image/svg+xml",

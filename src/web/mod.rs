@@ -1,23 +1,27 @@
 //! HTTP: public routes served from the in-memory snapshot, plus health and metrics.
 
+pub mod admin;
+mod admin_api;
 pub mod assets;
+pub mod auth;
 mod health;
 pub mod pages;
+mod public;
+pub mod render;
 pub mod snapshot;
+pub mod view;
 
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::AtomicI64;
 
 use actix_web::dev::Server;
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use chrono::{DateTime, Utc};
+use actix_web::{App, HttpResponse, HttpServer, web};
 
-use crate::config::Config;
-use crate::engine::Engine;
 use crate::metrics::Metrics;
+use crate::pipeline::desk::Desk;
 use crate::store::Store;
-use snapshot::{Rendered, Snapshot, Snapshots};
+use snapshot::Snapshots;
 
 /// What request handlers share.
 pub struct Shared {
@@ -26,22 +30,10 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Unix seconds of the scheduler's last turn.
     pub heartbeat: Arc<AtomicI64>,
-}
-
-/// Public pages may be cached briefly (and by a CDN).
-const PAGE_CACHE: &str = "public, max-age=10";
-
-/// Renders every public page from the current state.
-pub fn render(config: &Config, engine: &Engine, now: DateTime<Utc>) -> Snapshot {
-    let view = pages::status::StatusView {
-        config,
-        states: &engine.components,
-        now,
-    };
-    let index = pages::status::render(&view).into_string();
-    Snapshot {
-        index: Rendered::new(index, "text/html; charset=utf-8"),
-    }
+    /// Where engineers' changes go.
+    pub desk: Desk,
+    /// `CANDOR_ADMIN_TOKEN`; without it the admin API and UI refuse everyone.
+    pub admin_token: Option<String>,
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).
@@ -50,11 +42,15 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
     let server = HttpServer::new(move || {
         App::new()
             .app_data(shared.clone())
-            .route("/", web::get().to(index))
+            .route("/", web::get().to(public::index))
+            .route("/incidents/{id}", web::get().to(public::incident))
+            .route("/history", web::get().to(public::history))
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics))
             .route("/static/{name}", web::get().to(assets::serve))
-            .default_service(web::to(not_found))
+            .configure(admin_api::routes)
+            .configure(admin::routes)
+            .default_service(web::to(public::not_found))
     })
     .workers(workers())
     .disable_signals()
@@ -69,18 +65,8 @@ fn workers() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
-async fn index(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
-    shared.snapshots.current().index.respond(&req, PAGE_CACHE)
-}
-
 async fn metrics(shared: web::Data<Shared>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(shared.metrics.encode())
-}
-
-async fn not_found() -> HttpResponse {
-    HttpResponse::NotFound()
-        .content_type("text/plain; charset=utf-8")
-        .body("Not found. The status page is at /")
 }

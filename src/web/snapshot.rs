@@ -53,10 +53,15 @@ impl Rendered {
     }
 }
 
-/// Every public page, rendered together from one state.
+/// Every public page, rendered together from one state, and that state.
 #[derive(Debug)]
 pub struct Snapshot {
+    pub view: super::view::View,
     pub index: Rendered,
+    /// `/incidents/{id}` by incident and maintenance id.
+    pub incidents: std::collections::HashMap<String, Arc<Rendered>>,
+    /// `/history?page=N`, page 1 first.
+    pub history: Vec<Arc<Rendered>>,
 }
 
 /// The current snapshot, swapped atomically by the pipeline.

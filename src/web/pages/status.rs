@@ -1,24 +1,15 @@
 //! `GET /`: the overall state, then every component with its status and, when
 //! something is wrong, why and since when.
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::{layout, time};
-use crate::config::{Component, Config};
-use crate::engine::{ComponentState, overall};
-use crate::model::{ComponentId, ComponentStatus};
+use crate::config::Component;
+use crate::engine::overall;
+use crate::model::ComponentStatus;
+use crate::web::view::View;
 
-/// What the status page shows, gathered by the pipeline.
-pub struct StatusView<'a> {
-    pub config: &'a Config,
-    pub states: &'a BTreeMap<ComponentId, ComponentState>,
-    pub now: DateTime<Utc>,
-}
-
-pub fn render(v: &StatusView<'_>) -> Markup {
+pub fn render(v: &View) -> Markup {
     let site = &v.config.site;
     let content = html! {
         (banner(v))
@@ -37,8 +28,8 @@ pub fn render(v: &StatusView<'_>) -> Markup {
     layout::page(site, &site.title, Some(site.refresh.as_secs()), content)
 }
 
-fn banner(v: &StatusView<'_>) -> Markup {
-    let worst = overall(v.states.values().map(|s| s.status));
+fn banner(v: &View) -> Markup {
+    let worst = overall(v.components.values().map(|s| s.status));
     let text = match worst {
         ComponentStatus::Operational => "All systems operational",
         ComponentStatus::DegradedPerformance => "Degraded performance",
@@ -51,7 +42,7 @@ fn banner(v: &StatusView<'_>) -> Markup {
         .components
         .iter()
         .filter(|c| {
-            v.states
+            v.components
                 .get(&c.id)
                 .is_some_and(|s| s.status != ComponentStatus::Operational)
         })
@@ -73,9 +64,9 @@ fn banner(v: &StatusView<'_>) -> Markup {
     }
 }
 
-fn component(v: &StatusView<'_>, c: &Component) -> Markup {
+fn component(v: &View, c: &Component) -> Markup {
     let tz = v.config.site.timezone;
-    let state = v.states.get(&c.id);
+    let state = v.components.get(&c.id);
     let status = state.map_or(ComponentStatus::Operational, |s| s.status);
     html! {
         li.component.{"component--" (status.as_str())} #{"component-" (c.id)} {

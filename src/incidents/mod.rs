@@ -1,0 +1,285 @@
+//! Incidents and scheduled maintenance: what's broken, why, when it's back, and
+//! what to do meanwhile. Plain data and pure logic; the pipeline persists it.
+
+pub mod auto;
+pub mod book;
+pub mod input;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ComponentId, ComponentStatus};
+pub use book::Book;
+
+/// Statuspage's incident statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentStatus {
+    Investigating,
+    Identified,
+    Monitoring,
+    Resolved,
+    Postmortem,
+}
+
+impl IncidentStatus {
+    pub const ALL: [Self; 5] = [
+        Self::Investigating,
+        Self::Identified,
+        Self::Monitoring,
+        Self::Resolved,
+        Self::Postmortem,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Investigating => "investigating",
+            Self::Identified => "identified",
+            Self::Monitoring => "monitoring",
+            Self::Resolved => "resolved",
+            Self::Postmortem => "postmortem",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Investigating => "Investigating",
+            Self::Identified => "Identified",
+            Self::Monitoring => "Monitoring",
+            Self::Resolved => "Resolved",
+            Self::Postmortem => "Postmortem",
+        }
+    }
+
+    /// Still being worked on (shown above the components).
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Self::Investigating | Self::Identified | Self::Monitoring
+        )
+    }
+}
+
+/// Statuspage's impact levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    None,
+    Minor,
+    Major,
+    Critical,
+}
+
+impl Impact {
+    pub const ALL: [Self; 4] = [Self::None, Self::Minor, Self::Major, Self::Critical];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Minor => "minor",
+            Self::Major => "major",
+            Self::Critical => "critical",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::None => "No impact",
+            Self::Minor => "Minor",
+            Self::Major => "Major",
+            Self::Critical => "Critical",
+        }
+    }
+
+    /// The impact a component status implies (automatic incidents).
+    pub fn of(status: ComponentStatus) -> Self {
+        match status {
+            ComponentStatus::Operational | ComponentStatus::UnderMaintenance => Self::None,
+            ComponentStatus::DegradedPerformance => Self::Minor,
+            ComponentStatus::PartialOutage => Self::Major,
+            ComponentStatus::MajorOutage => Self::Critical,
+        }
+    }
+}
+
+/// Statuspage's maintenance statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaintenanceStatus {
+    Scheduled,
+    InProgress,
+    Verifying,
+    Completed,
+}
+
+impl MaintenanceStatus {
+    pub const ALL: [Self; 4] = [
+        Self::Scheduled,
+        Self::InProgress,
+        Self::Verifying,
+        Self::Completed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::InProgress => "in_progress",
+            Self::Verifying => "verifying",
+            Self::Completed => "completed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Scheduled => "Scheduled",
+            Self::InProgress => "In progress",
+            Self::Verifying => "Verifying",
+            Self::Completed => "Completed",
+        }
+    }
+
+    /// Components are under maintenance while it is in progress or verifying.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::InProgress | Self::Verifying)
+    }
+}
+
+/// Who wrote something: the checks, or an engineer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Author {
+    Automatic,
+    Engineer,
+}
+
+/// A component's status before and after an update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentChange {
+    pub component: ComponentId,
+    pub old: ComponentStatus,
+    pub new: ComponentStatus,
+}
+
+/// One entry of a timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Update<S> {
+    pub id: String,
+    pub status: S,
+    pub body: String,
+    pub at: DateTime<Utc>,
+    pub changes: Vec<ComponentChange>,
+    /// Whether subscribers are told about this update.
+    pub notify: bool,
+    pub author: Author,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Postmortem {
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    /// Random, URL-safe.
+    pub id: String,
+    pub name: String,
+    pub status: IncidentStatus,
+    pub impact: Impact,
+    /// Affected components and the status each was last set to in this incident.
+    pub components: BTreeMap<ComponentId, ComponentStatus>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    pub monitoring_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Why it happened (None: still under investigation).
+    pub cause: Option<String>,
+    /// When it is expected to be back.
+    pub expected_resolution_at: Option<DateTime<Utc>>,
+    /// What customers can do meanwhile.
+    pub workaround: Option<String>,
+    pub postmortem: Option<Postmortem>,
+    /// Who opened it.
+    pub source: Author,
+    /// An engineer has posted on this automatic incident: automation may add
+    /// notes but no longer resolves it.
+    pub taken_over: bool,
+    /// Automatic incidents: when the checks became operational again (the quiet
+    /// period before resolving runs from here).
+    pub recovered_at: Option<DateTime<Utc>>,
+    /// Oldest first.
+    pub updates: Vec<Update<IncidentStatus>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Maintenance {
+    pub id: String,
+    pub name: String,
+    pub body: String,
+    pub status: MaintenanceStatus,
+    pub scheduled_for: DateTime<Utc>,
+    pub scheduled_until: DateTime<Utc>,
+    pub components: Vec<ComponentId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Oldest first.
+    pub updates: Vec<Update<MaintenanceStatus>>,
+}
+
+/// An engineer's explicit status for a component (PATCH, or set in an incident).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub status: ComponentStatus,
+    pub at: DateTime<Utc>,
+    /// The incident that set it; resolving that incident lifts it.
+    pub incident: Option<String>,
+}
+
+impl Incident {
+    pub fn latest(&self) -> Option<&Update<IncidentStatus>> {
+        self.updates.last()
+    }
+}
+
+impl Maintenance {
+    pub fn latest(&self) -> Option<&Update<MaintenanceStatus>> {
+        self.updates.last()
+    }
+
+    pub fn covers(&self, component: &ComponentId) -> bool {
+        self.components.contains(component)
+    }
+}
+
+/// A random id of 12 lowercase letters and digits, as Statuspage's look.
+pub fn new_id() -> String {
+    use rand::Rng;
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..12)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// The status a component shows, by precedence: maintenance in progress, then
+/// an engineer's explicit status, then the checks.
+pub fn effective_status(
+    component: &ComponentId,
+    from_checks: ComponentStatus,
+    book: &Book,
+) -> ComponentStatus {
+    if book
+        .maintenances
+        .values()
+        .any(|m| m.status.is_active() && m.covers(component))
+    {
+        return ComponentStatus::UnderMaintenance;
+    }
+    match book.overrides.get(component) {
+        Some(o) => o.status,
+        None => from_checks,
+    }
+}

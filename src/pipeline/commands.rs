@@ -1,0 +1,172 @@
+//! Engineers' commands: validated first (nothing changes on bad input), applied
+//! to the book, committed in one transaction and flushed before the reply. If
+//! storage fails, the book is put back as it was, so memory never claims what
+//! the disk doesn't hold.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::Pipeline;
+use super::desk::{Command, CommandError, Done};
+use crate::incidents::book::{BookError, Event};
+use crate::incidents::input::{self, FieldErrors};
+use crate::incidents::{Book, auto};
+use crate::model::{ComponentId, ComponentStatus};
+use crate::web::view;
+
+/// What a command did to the book, before it is stored.
+struct Applied {
+    events: Vec<Event>,
+    done: Done,
+}
+
+impl Pipeline {
+    pub(super) async fn execute(&mut self, command: Command) -> Result<Done, CommandError> {
+        let before = self.book.clone();
+        let applied = match self.apply(command) {
+            Ok(applied) => applied,
+            Err(e) => {
+                self.book = before;
+                return Err(e);
+            }
+        };
+        let stored = match self.persist(&applied.events) {
+            Ok(()) => self.store.flush().await,
+            Err(e) => Err(e),
+        };
+        match stored {
+            Ok(()) => {
+                self.store.set_failed(false);
+                Ok(applied.done)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not store an engineer's change; it was not applied");
+                self.book = before;
+                self.store.set_failed(true);
+                Err(CommandError::Storage)
+            }
+        }
+    }
+
+    fn apply(&mut self, command: Command) -> Result<Applied, CommandError> {
+        let now = self.clock.now();
+        let config = self.config.clone();
+        let current: BTreeMap<ComponentId, ComponentStatus> =
+            view::components(&config, &self.engine, &self.book)
+                .into_iter()
+                .map(|(id, v)| (id, v.status))
+                .collect();
+        let status_of = |id: &ComponentId| {
+            current
+                .get(id)
+                .copied()
+                .unwrap_or(ComponentStatus::Operational)
+        };
+        let book = Arc::make_mut(&mut self.book);
+        match command {
+            Command::OpenIncident(input) => {
+                let v = input
+                    .validate(&config, now)
+                    .map_err(CommandError::Invalid)?;
+                let (id, events) = book.open_incident(v, &status_of, now);
+                Ok(Applied {
+                    events,
+                    done: incident(book, &id)?,
+                })
+            }
+            Command::UpdateIncident { id, input } => {
+                let v = input
+                    .validate(&config, now)
+                    .map_err(CommandError::Invalid)?;
+                let events = book
+                    .update_incident(&id, v, &status_of, now)
+                    .map_err(from_book)?;
+                Ok(Applied {
+                    events,
+                    done: incident(book, &id)?,
+                })
+            }
+            Command::WritePostmortem { id, body } => {
+                let events = book
+                    .write_postmortem(&id, body.unwrap_or_default(), now)
+                    .map_err(from_book)?;
+                Ok(Applied {
+                    events,
+                    done: incident(book, &id)?,
+                })
+            }
+            Command::ScheduleMaintenance(input) => {
+                let v = input
+                    .validate(&config, now)
+                    .map_err(CommandError::Invalid)?;
+                let (id, events) = book.schedule_maintenance(v, now);
+                Ok(Applied {
+                    events,
+                    done: maintenance(book, &id)?,
+                })
+            }
+            Command::UpdateMaintenance { id, input } => {
+                let v = input.validate().map_err(CommandError::Invalid)?;
+                let mut events = book.update_maintenance(&id, v, now).map_err(from_book)?;
+                let ended = book
+                    .maintenances
+                    .get(&id)
+                    .filter(|m| !m.status.is_active())
+                    .map(|m| m.components.clone());
+                if let Some(components) = ended {
+                    let engine = &self.engine;
+                    let observe = |c: &ComponentId| super::observe(&config, engine, c);
+                    events.extend(auto::open_if_failing(book, &components, &observe, now));
+                }
+                Ok(Applied {
+                    events,
+                    done: maintenance(book, &id)?,
+                })
+            }
+            Command::SetComponent { id, status } => {
+                let component = ComponentId::parse(&id)
+                    .ok()
+                    .filter(|c| config.component(c).is_some())
+                    .ok_or_else(|| {
+                        CommandError::NotFound(format!("no component with id \"{id}\""))
+                    })?;
+                let status =
+                    input::component_status(status.as_deref()).map_err(CommandError::Invalid)?;
+                let events = book.set_component(&component, status, now);
+                Ok(Applied {
+                    events,
+                    done: Done::Component { id, status },
+                })
+            }
+        }
+    }
+}
+
+fn incident(book: &Book, id: &str) -> Result<Done, CommandError> {
+    book.incidents
+        .get(id)
+        .cloned()
+        .map(Done::Incident)
+        .ok_or_else(|| CommandError::NotFound(format!("no incident with id \"{id}\"")))
+}
+
+fn maintenance(book: &Book, id: &str) -> Result<Done, CommandError> {
+    book.maintenances
+        .get(id)
+        .cloned()
+        .map(Done::Maintenance)
+        .ok_or_else(|| CommandError::NotFound(format!("no maintenance with id \"{id}\"")))
+}
+
+fn from_book(e: BookError) -> CommandError {
+    match e {
+        BookError::NotFound { .. } => CommandError::NotFound(e.to_string()),
+        BookError::Invalid(fields) => CommandError::Invalid(fields),
+    }
+}
+
+impl From<FieldErrors> for CommandError {
+    fn from(e: FieldErrors) -> Self {
+        CommandError::Invalid(e)
+    }
+}

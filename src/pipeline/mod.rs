@@ -1,0 +1,224 @@
+//! The one path every change takes, automatic or by an engineer: engine and book
+//! → persist (flushed before anyone is told) → public snapshot. One task owns the
+//! state, so changes never interleave. A status change or an engineer's post is
+//! rendered at once; routine results (a newer "last checked") at most every few
+//! seconds, so 10,000 checks don't mean 10,000 renders.
+
+mod commands;
+pub mod desk;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::engine::{Change, Engine};
+use crate::incidents::Book;
+use crate::incidents::auto::{self, Observed};
+use crate::incidents::book::Event;
+use crate::metrics::Metrics;
+use crate::model::{CheckResult, ComponentId};
+use crate::store::{Commit, Store, StoreError};
+use crate::web::snapshot::Snapshots;
+use crate::web::view::{self, View};
+use desk::{Command, Reply};
+
+/// The longest routine results wait before they show on the page.
+const ROUTINE_RENDER: Duration = Duration::from_secs(3);
+/// Re-render now and then anyway, so relative times ("for 12 minutes") stay true.
+const IDLE_RENDER: Duration = Duration::from_secs(30);
+/// How often time-driven transitions (maintenance windows, quiet periods) are checked.
+const TICK: Duration = Duration::from_secs(1);
+
+pub struct Pipeline {
+    pub config: Arc<Config>,
+    pub engine: Engine,
+    /// Shared with the snapshot; changed copy-on-write.
+    pub book: Arc<Book>,
+    pub store: Store,
+    pub snapshots: Arc<Snapshots>,
+    pub metrics: Arc<Metrics>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Pipeline {
+    pub async fn run(
+        mut self,
+        mut results: mpsc::Receiver<CheckResult>,
+        mut commands: mpsc::Receiver<(Command, Reply)>,
+        cancel: CancellationToken,
+    ) {
+        let mut dirty = false;
+        let mut last_render = Instant::now();
+        let mut tick = tokio::time::interval(TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let wait = if dirty { ROUTINE_RENDER } else { IDLE_RENDER };
+            let urgent = tokio::select! {
+                biased;
+                () = cancel.cancelled() => break,
+                Some((command, reply)) = commands.recv() => {
+                    let answer = self.execute(command).await;
+                    let changed = answer.is_ok();
+                    let _ = reply.send(answer);
+                    changed
+                }
+                received = results.recv() => match received {
+                    Some(result) => {
+                        let urgent = self.handle(&result).await;
+                        dirty |= !urgent;
+                        urgent
+                    }
+                    None => break,
+                },
+                _ = tick.tick() => self.tick().await,
+                () = tokio::time::sleep_until(last_render + wait) => true,
+            };
+            if urgent {
+                self.render();
+                last_render = Instant::now();
+                dirty = false;
+            }
+        }
+        if let Err(e) = self.store.flush().await {
+            tracing::error!(error = %e, "could not flush storage at shutdown");
+        }
+    }
+
+    /// Applies one check result; true when something customers see changed.
+    async fn handle(&mut self, result: &CheckResult) -> bool {
+        let changes = self.engine.observe(result);
+        let mut ok = match self.engine.checks.get(&result.check) {
+            Some(state) => log_err(self.store.record(result, state)),
+            None => true,
+        };
+        let mut events = Vec::new();
+        for change in &changes {
+            let Change::ComponentStatus {
+                component,
+                from,
+                to,
+                reason,
+                ..
+            } = change;
+            tracing::info!(%component, %from, %to, reason = reason.as_deref().unwrap_or(""), "component status changed");
+            if let Some(state) = self.engine.components.get(component) {
+                ok &= log_err(self.store.save_component(component, state));
+            }
+            if let Some(observed) = self.observe(component) {
+                let now = self.clock.now();
+                events.extend(auto::on_status_change(
+                    Arc::make_mut(&mut self.book),
+                    &observed,
+                    *from,
+                    now,
+                ));
+            }
+        }
+        if !events.is_empty() {
+            ok &= log_err(self.persist(&events));
+        }
+        if !changes.is_empty() {
+            ok &= log_err(self.store.flush().await);
+        }
+        self.store.set_failed(!ok);
+        !changes.is_empty()
+    }
+
+    /// Time-driven transitions; true when any happened.
+    async fn tick(&mut self) -> bool {
+        let now = self.clock.now();
+        let quiet = self.config.incidents.quiet_period;
+        if !auto::due(&self.book, now, quiet) {
+            return false;
+        }
+        let engine = &self.engine;
+        let config = &self.config;
+        let observe = |id: &ComponentId| observe(config, engine, id);
+        let events = auto::tick(Arc::make_mut(&mut self.book), now, quiet, &observe);
+        if events.is_empty() {
+            return false;
+        }
+        let ok = log_err(self.persist(&events)) && log_err(self.store.flush().await);
+        self.store.set_failed(!ok);
+        true
+    }
+
+    /// What the checks say about a component, in words for an incident update.
+    fn observe(&self, id: &ComponentId) -> Option<Observed> {
+        observe(&self.config, &self.engine, id)
+    }
+
+    /// Writes every record the events name, in one transaction.
+    fn persist(&self, events: &[Event]) -> Result<(), StoreError> {
+        let book = &self.book;
+        let mut commit = Commit::default();
+        for event in events {
+            match event {
+                Event::IncidentOpened { id }
+                | Event::IncidentUpdated { id, .. }
+                | Event::IncidentResolved { id }
+                | Event::PostmortemPublished { id } => {
+                    commit.incidents.extend(book.incidents.get(id))
+                }
+                Event::MaintenanceScheduled { id }
+                | Event::MaintenanceUpdated { id, .. }
+                | Event::MaintenanceStarted { id }
+                | Event::MaintenanceCompleted { id } => {
+                    commit.maintenances.extend(book.maintenances.get(id))
+                }
+                Event::ComponentOverridden { component } => {
+                    commit
+                        .overrides
+                        .push((component, book.overrides.get(component)));
+                }
+            }
+        }
+        if commit.is_empty() {
+            Ok(())
+        } else {
+            self.store.commit(&commit)
+        }
+    }
+
+    /// The state every page reads, as of now.
+    pub fn view(&self) -> View {
+        View {
+            config: self.config.clone(),
+            components: Arc::new(view::components(&self.config, &self.engine, &self.book)),
+            book: self.book.clone(),
+            now: self.clock.now(),
+        }
+    }
+
+    pub fn render(&self) {
+        let previous = self.snapshots.current();
+        let snapshot = crate::web::render::render(self.view(), Some(&previous));
+        self.snapshots.replace(snapshot);
+        self.metrics.page_renders.inc();
+    }
+}
+
+fn observe(config: &Config, engine: &Engine, id: &ComponentId) -> Option<Observed> {
+    let state = engine.components.get(id)?;
+    Some(Observed {
+        id: id.clone(),
+        name: config
+            .component(id)
+            .map_or_else(|| id.to_string(), |c| c.name.clone()),
+        status: state.status,
+        since: state.since,
+        evidence: engine.evidence(id, config.site.timezone),
+    })
+}
+
+fn log_err<E: std::fmt::Display>(r: Result<(), E>) -> bool {
+    if let Err(e) = &r {
+        tracing::error!(error = %e, "could not write to storage");
+    }
+    r.is_ok()
+}

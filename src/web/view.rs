@@ -1,0 +1,96 @@
+//! The state public pages and the admin UI read: each component's effective status
+//! (maintenance > engineer > checks) with the why and since, plus the book of
+//! incidents. Built by the pipeline, shared immutably through the snapshot.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::incidents::{Book, effective_status};
+use crate::model::{ComponentId, ComponentStatus};
+
+/// Who decided a component's current status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decider {
+    Checks,
+    Engineer,
+    Maintenance,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentView {
+    pub status: ComponentStatus,
+    pub decided_by: Decider,
+    /// Why it is not operational, in plain words (checks' evidence or the
+    /// maintenance's name); None when operational or set by an engineer.
+    pub reason: Option<String>,
+    pub since: DateTime<Utc>,
+    pub last_checked: Option<DateTime<Utc>>,
+    /// What the checks alone say.
+    pub checks_status: ComponentStatus,
+}
+
+/// Everything a page may show, at one instant.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub config: Arc<Config>,
+    pub components: Arc<BTreeMap<ComponentId, ComponentView>>,
+    pub book: Arc<Book>,
+    pub now: DateTime<Utc>,
+}
+
+/// Each configured component's effective status.
+pub fn components(
+    config: &Config,
+    engine: &Engine,
+    book: &Book,
+) -> BTreeMap<ComponentId, ComponentView> {
+    config
+        .components
+        .iter()
+        .map(|c| {
+            let checks = engine.components.get(&c.id);
+            let checks_status = checks.map_or(ComponentStatus::Operational, |s| s.status);
+            let status = effective_status(&c.id, checks_status, book);
+            let decided_by = match (status == checks_status, status) {
+                (_, ComponentStatus::UnderMaintenance) if checks_status != status => {
+                    Decider::Maintenance
+                }
+                (true, _) => Decider::Checks,
+                (false, _) => Decider::Engineer,
+            };
+            let (reason, since) = match decided_by {
+                Decider::Checks => (
+                    checks.and_then(|s| s.reason.clone()),
+                    checks.map(|s| s.since),
+                ),
+                Decider::Maintenance => maintenance_reason(book, &c.id),
+                Decider::Engineer => (None, book.overrides.get(&c.id).map(|o| o.at)),
+            };
+            let view = ComponentView {
+                status,
+                decided_by,
+                reason: reason.filter(|_| status != ComponentStatus::Operational),
+                since: since.unwrap_or(DateTime::UNIX_EPOCH),
+                last_checked: checks.and_then(|s| s.last_checked),
+                checks_status,
+            };
+            (c.id.clone(), view)
+        })
+        .collect()
+}
+
+fn maintenance_reason(book: &Book, id: &ComponentId) -> (Option<String>, Option<DateTime<Utc>>) {
+    book.maintenances
+        .values()
+        .find(|m| m.status.is_active() && m.covers(id))
+        .map_or((None, None), |m| {
+            (
+                Some(format!("Scheduled maintenance: {}", m.name)),
+                Some(m.scheduled_for),
+            )
+        })
+}
