@@ -283,3 +283,6 @@ pub fn effective_status(
         None => from_checks,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,6 +1,338 @@
-//! The engineers' JSON API under `/api/admin/v1`.
+//! The engineers' JSON API under `/api/admin/v1` (bearer `CANDOR_ADMIN_TOKEN`).
+//! Every write goes through the desk and is on disk before the 2xx.
+//! Errors: 401 without a valid token, 403 when no token is configured, 400 for a
+//! body that is not a JSON object, 422 `{"error", "fields"}` naming each bad field.
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::{Map, Value, json};
+
+use super::Shared;
+use super::auth::{self, Access};
+use crate::incidents::input::{
+    FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
+};
+use crate::pipeline::desk::{Command, CommandError, Done};
 
 /// Registers the admin API routes.
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/admin/v1")
+            .route("/incidents", web::get().to(list_incidents))
+            .route("/incidents", web::post().to(open_incident))
+            .route("/incidents/{id}", web::get().to(get_incident))
+            .route("/incidents/{id}/updates", web::post().to(update_incident))
+            .route("/incidents/{id}/postmortem", web::put().to(postmortem))
+            .route("/maintenances", web::post().to(schedule_maintenance))
+            .route(
+                "/maintenances/{id}/updates",
+                web::post().to(update_maintenance),
+            )
+            .route("/components/{id}", web::patch().to(set_component)),
+    );
+}
+
+async fn open_incident(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    body: web::Bytes,
+) -> HttpResponse {
+    write(&req, &shared, &body, StatusCode::CREATED, |f| {
+        Command::OpenIncident(IncidentInput {
+            name: f.string("name"),
+            status: f.string("status"),
+            impact: f.string("impact"),
+            body: f.string("body"),
+            components: f.status_map("components"),
+            cause: f.string("cause"),
+            expected_resolution_at: f.string("expected_resolution_at"),
+            workaround: f.string("workaround"),
+            notify: f.boolean("notify"),
+        })
+    })
+    .await
+}
+
+async fn update_incident(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let id = id.into_inner();
+    write(&req, &shared, &body, StatusCode::CREATED, |f| {
+        Command::UpdateIncident {
+            id,
+            input: UpdateInput {
+                status: f.string("status"),
+                body: f.string("body"),
+                components: f.status_map("components"),
+                cause: f.string("cause"),
+                expected_resolution_at: f.string("expected_resolution_at"),
+                workaround: f.string("workaround"),
+                notify: f.boolean("notify"),
+            },
+        }
+    })
+    .await
+}
+
+async fn postmortem(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let id = id.into_inner();
+    write(&req, &shared, &body, StatusCode::OK, |f| {
+        Command::WritePostmortem {
+            id,
+            body: f.string("body"),
+        }
+    })
+    .await
+}
+
+async fn schedule_maintenance(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    body: web::Bytes,
+) -> HttpResponse {
+    write(&req, &shared, &body, StatusCode::CREATED, |f| {
+        Command::ScheduleMaintenance(MaintenanceInput {
+            name: f.string("name"),
+            body: f.string("body"),
+            scheduled_for: f.string("scheduled_for"),
+            scheduled_until: f.string("scheduled_until"),
+            components: f.string_list("components"),
+            notify: f.boolean("notify"),
+        })
+    })
+    .await
+}
+
+async fn update_maintenance(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let id = id.into_inner();
+    write(&req, &shared, &body, StatusCode::CREATED, |f| {
+        Command::UpdateMaintenance {
+            id,
+            input: MaintenanceUpdateInput {
+                status: f.string("status"),
+                body: f.string("body"),
+                notify: f.boolean("notify"),
+            },
+        }
+    })
+    .await
+}
+
+async fn set_component(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let id = id.into_inner();
+    write(&req, &shared, &body, StatusCode::OK, |f| {
+        Command::SetComponent {
+            id,
+            status: f.string("status"),
+        }
+    })
+    .await
+}
+
+async fn list_incidents(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    if let Some(refused) = refuse(&req, &shared) {
+        return refused;
+    }
+    let view = shared.snapshots.current().view.clone();
+    let mut incidents: Vec<_> = view.book.incidents.values().collect();
+    incidents.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    HttpResponse::Ok().json(json!({ "incidents": incidents }))
+}
+
+async fn get_incident(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    if let Some(refused) = refuse(&req, &shared) {
+        return refused;
+    }
+    let view = shared.snapshots.current().view.clone();
+    match view.book.incidents.get(id.as_str()) {
+        Some(i) => HttpResponse::Ok().json(i),
+        None => error(
+            StatusCode::NOT_FOUND,
+            &format!("no incident with id \"{id}\""),
+        ),
+    }
+}
+
+/// Authenticates, reads the JSON object, builds the command, submits it.
+async fn write(
+    req: &HttpRequest,
+    shared: &Shared,
+    body: &[u8],
+    success: StatusCode,
+    build: impl FnOnce(&mut Fields<'_>) -> Command,
+) -> HttpResponse {
+    if let Some(refused) = refuse(req, shared) {
+        return refused;
+    }
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not valid JSON: {e}"),
+            );
+        }
+    };
+    let Value::Object(object) = value else {
+        return error(StatusCode::BAD_REQUEST, "the body must be a JSON object");
+    };
+    let mut fields = Fields {
+        object: &object,
+        errors: FieldErrors::default(),
+        read: Vec::new(),
+    };
+    let command = build(&mut fields);
+    let errors = fields.finish();
+    if !errors.is_empty() {
+        return invalid(&errors);
+    }
+    match shared.desk.submit(command).await {
+        Ok(done) => HttpResponse::build(success).json(done_json(&done)),
+        Err(CommandError::Invalid(errors)) => invalid(&errors),
+        Err(CommandError::NotFound(message)) => error(StatusCode::NOT_FOUND, &message),
+        Err(e @ (CommandError::Storage | CommandError::Stopped)) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("{e}; nothing was changed, try again"),
+        ),
+    }
+}
+
+fn done_json(done: &Done) -> Value {
+    match done {
+        Done::Incident(i) => json!(i),
+        Done::Maintenance(m) => json!(m),
+        Done::Component { id, status } => json!({ "id": id, "status": status }),
+    }
+}
+
+/// Some(response) when the request may not use the API.
+fn refuse(req: &HttpRequest, shared: &Shared) -> Option<HttpResponse> {
+    match auth::bearer(req, shared.admin_token.as_deref()) {
+        Access::Granted => None,
+        Access::Denied => Some(
+            HttpResponse::Unauthorized()
+                .insert_header(("WWW-Authenticate", "Bearer"))
+                .json(json!({ "error": "missing or wrong token: send Authorization: Bearer <CANDOR_ADMIN_TOKEN>" })),
+        ),
+        Access::Disabled => Some(error(
+            StatusCode::FORBIDDEN,
+            "the admin API is disabled: start Candor with CANDOR_ADMIN_TOKEN set to a long random secret",
+        )),
+    }
+}
+
+fn error(status: StatusCode, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(json!({ "error": message }))
+}
+
+fn invalid(errors: &FieldErrors) -> HttpResponse {
+    HttpResponse::UnprocessableEntity()
+        .json(json!({ "error": errors.summary(), "fields": errors.0 }))
+}
+
+/// Reads typed fields from a JSON object, recording a field error for each value
+/// of the wrong type and for each unknown key (typos must not pass silently).
+struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    errors: FieldErrors,
+    read: Vec<&'static str>,
+}
+
+impl Fields<'_> {
+    /// A string; `null` reads as "" (which clears optional fields in updates).
+    fn string(&mut self, key: &'static str) -> Option<String> {
+        self.read.push(key);
+        match self.object.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => Some(String::new()),
+            _ => {
+                self.errors.add(key, "must be a string");
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &'static str) -> Option<bool> {
+        self.read.push(key);
+        match self.object.get(key)? {
+            Value::Bool(b) => Some(*b),
+            _ => {
+                self.errors.add(key, "must be true or false");
+                None
+            }
+        }
+    }
+
+    /// `{"api": "major_outage", ...}`
+    fn status_map(&mut self, key: &'static str) -> Vec<(String, String)> {
+        self.read.push(key);
+        match self.object.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter_map(|(id, v)| match v {
+                    Value::String(s) => Some((id.clone(), s.clone())),
+                    _ => {
+                        self.errors.add(
+                            format!("{key}.{id}"),
+                            "must be a status string like \"major_outage\"",
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            Some(_) => {
+                self.errors
+                    .add(key, "must be an object of component id → status");
+                Vec::new()
+            }
+        }
+    }
+
+    /// `["api", "db"]`
+    fn string_list(&mut self, key: &'static str) -> Vec<String> {
+        self.read.push(key);
+        match self.object.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            Some(_) => {
+                self.errors.add(key, "must be a list of component ids");
+                Vec::new()
+            }
+        }
+    }
+
+    fn finish(mut self) -> FieldErrors {
+        for key in self.object.keys() {
+            if !self.read.contains(&key.as_str()) {
+                self.errors.add(key.clone(), "unknown field");
+            }
+        }
+        self.errors
+    }
+}
