@@ -306,7 +306,7 @@ impl Book {
             .values()
             .filter(|i| i.status.is_open())
             .collect();
-        open.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        open.sort_by_key(|i| std::cmp::Reverse(i.started_at));
         open
     }
 }

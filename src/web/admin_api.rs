@@ -153,7 +153,7 @@ async fn list_incidents(req: HttpRequest, shared: web::Data<Shared>) -> HttpResp
     }
     let view = shared.snapshots.current().view.clone();
     let mut incidents: Vec<_> = view.book.incidents.values().collect();
-    incidents.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+    incidents.sort_by_key(|i| std::cmp::Reverse(i.started_at));
     HttpResponse::Ok().json(json!({ "incidents": incidents }))
 }
 
