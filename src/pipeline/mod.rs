@@ -25,7 +25,7 @@ use crate::model::{CheckResult, ComponentId};
 use crate::store::{Commit, Store, StoreError};
 use crate::web::snapshot::Snapshots;
 use crate::web::view::{self, View};
-use desk::{Command, Reply};
+use desk::Submission;
 
 /// The longest routine results wait before they show on the page.
 const ROUTINE_RENDER: Duration = Duration::from_secs(3);
@@ -49,7 +49,7 @@ impl Pipeline {
     pub async fn run(
         mut self,
         mut results: mpsc::Receiver<CheckResult>,
-        mut commands: mpsc::Receiver<(Command, Reply)>,
+        mut commands: mpsc::Receiver<Submission>,
         cancel: CancellationToken,
     ) {
         let mut dirty = false;
@@ -61,8 +61,8 @@ impl Pipeline {
             let urgent = tokio::select! {
                 biased;
                 () = cancel.cancelled() => break,
-                Some((command, reply)) = commands.recv() => {
-                    let answer = self.execute(command).await;
+                Some((command, problems, reply)) = commands.recv() => {
+                    let answer = self.execute(command, problems).await;
                     let changed = answer.is_ok();
                     let _ = reply.send(answer);
                     changed
@@ -83,6 +83,11 @@ impl Pipeline {
                 last_render = Instant::now();
                 dirty = false;
             }
+        }
+        // Keep what probes already finished: store it before the final flush.
+        results.close();
+        while let Ok(result) = results.try_recv() {
+            self.handle(&result).await;
         }
         if let Err(e) = self.store.flush().await {
             tracing::error!(error = %e, "could not flush storage at shutdown");

@@ -3,5 +3,6 @@
 
 mod cli;
 mod helpers;
+mod incidents;
 mod status_page;
 mod target;
