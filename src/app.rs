@@ -106,6 +106,7 @@ impl Application {
             store: store.clone(),
             snapshots,
             metrics,
+            last_tick: now,
             clock,
         };
         Ok(Self {

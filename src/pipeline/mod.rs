@@ -43,6 +43,8 @@ pub struct Pipeline {
     pub snapshots: Arc<Snapshots>,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
+    /// When `tick` last ran, to notice an ETA passing in between.
+    pub last_tick: chrono::DateTime<chrono::Utc>,
 }
 
 impl Pipeline {
@@ -134,19 +136,24 @@ impl Pipeline {
         !changes.is_empty()
     }
 
-    /// Time-driven transitions; true when any happened.
+    /// Time-driven transitions; true when the page must change (a transition, or
+    /// an ETA just passed: the page then says the estimate was missed).
     async fn tick(&mut self) -> bool {
         let now = self.clock.now();
+        let since = std::mem::replace(&mut self.last_tick, now);
+        let eta_passed = self.book.incidents.values().any(|i| {
+            i.status.is_open() && i.expected_resolution_at.is_some_and(|eta| since < eta && eta <= now)
+        });
         let quiet = self.config.incidents.quiet_period;
         if !auto::due(&self.book, now, quiet) {
-            return false;
+            return eta_passed;
         }
         let engine = &self.engine;
         let config = &self.config;
         let observe = |id: &ComponentId| observe(config, engine, id);
         let events = auto::tick(Arc::make_mut(&mut self.book), now, quiet, &observe);
         if events.is_empty() {
-            return false;
+            return eta_passed;
         }
         let ok = log_err(self.persist(&events)) && log_err(self.store.flush().await);
         self.store.set_failed(!ok);
