@@ -2,4 +2,5 @@
 
 pub mod layout;
 pub mod status;
+pub mod text;
 pub mod time;
