@@ -41,7 +41,8 @@ pub fn relative_future(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (at - now).num_seconds().max(0);
     let (n, unit) = match secs {
         s if s < 90 => return "in about a minute".into(),
-        s if s < 90 * 60 => ((s + 30) / 60, "minute"),
+        s if s < 3570 => ((s + 30) / 60, "minute"),
+        s if s < 5400 => return "in about an hour".into(),
         s if s < 36 * 3600 => ((s + 1800) / 3600, "hour"),
         s => ((s + 43_200) / 86_400, "day"),
     };
@@ -148,6 +149,8 @@ mod tests {
             relative_future(ahead(25 * 60 - 10), now),
             "in about 25 minutes"
         );
+        assert_eq!(relative_future(ahead(58 * 60), now), "in about 58 minutes");
+        assert_eq!(relative_future(ahead(3600), now), "in about an hour");
         assert_eq!(relative_future(ahead(3 * 3600), now), "in about 3 hours");
         assert_eq!(relative_future(ahead(3600 + 1800), now), "in about 2 hours");
         assert_eq!(relative_future(ahead(3 * 86_400), now), "in about 3 days");
