@@ -263,6 +263,7 @@ mod tests {
         assert!(body(&snap.incidents["mnt1"]).contains("Maintenance mnt1"));
         assert_eq!(snap.history.len(), 1);
         assert!(body(&snap.history[0]).contains("No past incidents"));
+        assert!(body(&snap.index).contains("API down"));
     }
 
     #[test]
