@@ -114,9 +114,16 @@ pub fn answers(v: &View, i: &Incident) -> Markup {
 }
 
 /// "by 15:30 CET, in about 25 minutes"; once that time has passed, say so
-/// and keep showing it.
+/// and keep showing it. An automatic incident whose checks pass again says so
+/// while it waits out the quiet period before resolving.
 fn expected_back(v: &View, i: &Incident) -> Markup {
     let tz = v.config.site.timezone;
+    if let Some(at) = i.recovered_at {
+        return html! {
+            "Working again since " time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
+            "; we'll resolve this once the checks keep passing."
+        };
+    }
     match i.expected_resolution_at {
         None => html! { "No estimate yet" },
         Some(eta) if eta > v.now => html! {

@@ -96,7 +96,9 @@ fn incident_card(v: &View, i: &Incident) -> Markup {
                 div.card__affected { span.card__label { "Affected:" } (affected(v, statuses)) }
             }
             (answers(v, i))
-            @if let Some(u) = i.latest() {
+            // Once an automatic incident's checks pass again, its detection
+            // note (the failure's evidence) is history: the permalink keeps it.
+            @if let Some(u) = i.latest().filter(|_| i.recovered_at.is_none()) {
                 div.card__latest {
                     p.card__update {
                         strong { "Latest update: " (u.status.label()) } " · "
@@ -317,6 +319,23 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("in about"), "{out}");
+    }
+
+    #[test]
+    fn a_recovered_automatic_incident_says_it_is_working_again() {
+        let mut i = incident("inc1", "Public API: major outage", at(13, 0));
+        i.source = crate::incidents::Author::Automatic;
+        i.updates[0].body = "Detected automatically. API health: HTTP 503.".into();
+        i.recovered_at = Some(at(13, 50));
+        let out = with_incident(i);
+        assert!(
+            out.contains(
+                "Working again since <time datetime=\"2026-11-22T13:50:00Z\">14:50 CET</time>"
+            ),
+            "{out}"
+        );
+        assert!(!out.contains("HTTP 503"), "{out}");
+        assert!(!out.contains("No estimate yet"), "{out}");
     }
 
     #[test]
