@@ -142,7 +142,9 @@ impl Pipeline {
         let now = self.clock.now();
         let since = std::mem::replace(&mut self.last_tick, now);
         let eta_passed = self.book.incidents.values().any(|i| {
-            i.status.is_open() && i.expected_resolution_at.is_some_and(|eta| since < eta && eta <= now)
+            i.status.is_open()
+                && i.expected_resolution_at
+                    .is_some_and(|eta| since < eta && eta <= now)
         });
         let quiet = self.config.incidents.quiet_period;
         if !auto::due(&self.book, now, quiet) {

@@ -441,3 +441,35 @@ async fn an_incident_survives_kill_9_right_after_its_201() {
         .unwrap();
     assert_eq!(got.status(), 200);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missed_estimate_is_admitted_on_the_page_as_soon_as_it_passes() {
+    let (app, clock) = spawn(COMPONENTS).await;
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/incidents",
+        json!({
+            "name": "Slow logins", "status": "identified", "body": "Rebuilding an index.",
+            "components": {"api": "degraded_performance"}, "expected_resolution_at": in_minutes(20)
+        }),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let page = app
+        .wait_for_page("the estimate", |p| p.contains("Slow logins"))
+        .await;
+    assert!(
+        page.contains("in about 20 minutes") || page.contains("in about 19 minutes"),
+        "{page}"
+    );
+    assert!(!page.contains("has passed"));
+    clock.advance(chrono::Duration::minutes(21));
+    let page = app
+        .wait_for_page("the missed estimate", |p| p.contains("has passed"))
+        .await;
+    assert!(
+        page.contains("Slow logins"),
+        "still shown until a new estimate: {page}"
+    );
+}
