@@ -167,6 +167,15 @@ fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// FNV-1a (64-bit): a fast hash with fixed arithmetic, so the same bytes hash the
+/// same on every run, build and platform (unlike std's seeded hashers). Used where a
+/// value must be stable across restarts: ETags, jitter, shortened check ids.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The result of one run of one check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckResult {
@@ -193,6 +202,14 @@ mod tests {
     }
 
     #[test]
+    fn fnv1a_matches_the_reference_vectors() {
+        // From the FNV reference test suite.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
     fn check_ids_derive_from_component_and_name() {
         let api = ComponentId::parse("api").unwrap();
         assert_eq!(
@@ -202,4 +219,5 @@ mod tests {
         assert_eq!(CheckId::derive(&api, "  Ping!  ").as_str(), "api-ping");
         assert_eq!(CheckId::derive(&api, "").as_str(), "api");
     }
+
 }

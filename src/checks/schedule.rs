@@ -15,6 +15,8 @@ use std::time::Duration;
 use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::model::fnv1a;
+
 /// Shortest fixed interval: anything faster is a load test, not a health check.
 const MIN_EVERY: Duration = Duration::from_millis(100);
 /// Longest fixed interval: a status page checked less than weekly says nothing.
@@ -140,10 +142,7 @@ pub fn jitter(key: &str, period: Duration) -> Duration {
 /// on every run, build and platform (unlike std's seeded hashers), and the mix spreads
 /// FNV's weak low bits over the whole word before the modulo.
 fn stable_hash(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h = fnv1a(key.as_bytes());
     h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)

@@ -252,11 +252,6 @@ impl Store {
     pub fn healthy(&self) -> bool {
         !self.failed.load(Ordering::Relaxed) && self.db.get(SCHEMA_KEY).is_ok()
     }
-
-    /// Bytes on disk, for reports.
-    pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
-    }
 }
 
 fn migrate(db: &sled::Db, dir: &Path) -> Result<(), StoreError> {
