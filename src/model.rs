@@ -145,8 +145,7 @@ impl CheckId {
         {
             slug.insert(component.as_str().len(), '-');
         }
-        let slug = slug.trim_end_matches('-').to_owned();
-        Self(Arc::from(slug))
+        Self(Arc::from(cap_slug(slug.trim_end_matches('-'))))
     }
 
     pub fn as_str(&self) -> &str {
@@ -160,9 +159,27 @@ impl fmt::Display for CheckId {
     }
 }
 
+/// Longest id [`CheckId::parse`] and [`ComponentId::parse`] accept.
+const MAX_ID_LEN: usize = 64;
+/// Bytes of a too-long derived id kept before its hash suffix (`-` + 8 hex digits).
+const CAPPED_PREFIX_LEN: usize = MAX_ID_LEN - 9;
+
+/// A derived slug that fits [`MAX_ID_LEN`]: a long one keeps its first 55 bytes
+/// and gets a dash and 8 hex digits of the full slug's FNV-1a hash, so it stays
+/// unique and stable, and parses again when stored state is read back at start.
+fn cap_slug(slug: &str) -> String {
+    if slug.len() <= MAX_ID_LEN {
+        return slug.to_owned();
+    }
+    // A slug is ASCII, so any byte index is a char boundary.
+    let head = slug[..CAPPED_PREFIX_LEN].trim_end_matches('-');
+    let hash = fnv1a(slug.as_bytes()) & 0xffff_ffff;
+    format!("{head}-{hash:08x}")
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 64
+        && s.len() <= MAX_ID_LEN
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
@@ -220,4 +237,21 @@ mod tests {
         assert_eq!(CheckId::derive(&api, "").as_str(), "api");
     }
 
+    #[test]
+    fn long_derived_check_ids_are_capped_and_parse_again() {
+        let api = ComponentId::parse("api").unwrap();
+        let name = "The very long name of a check that someone wrote out in full detail";
+        let a = CheckId::derive(&api, name);
+        let b = CheckId::derive(&api, &format!("{name} 2"));
+        for id in [&a, &b] {
+            assert_eq!(id.as_str().len(), 64, "{id}");
+            assert_eq!(CheckId::parse(id.as_str()).as_ref(), Ok(id));
+        }
+        assert_ne!(a, b, "the hash keeps ids that share a prefix apart");
+        assert!(a.as_str().starts_with("api-the-very-long-name-of-a-check-that-someone-wrote-ou-"));
+        assert_eq!(a, CheckId::derive(&api, name), "stable");
+        // At the limit nothing changes.
+        let exact = "x".repeat(60);
+        assert_eq!(CheckId::derive(&api, &exact).as_str(), format!("api-{exact}"));
+    }
 }
