@@ -52,8 +52,14 @@ pub struct CheckState {
     pub health: Outcome,
     pub streak: Streak,
     pub last: Option<LastResult>,
-    /// The latest non-empty reason from a result that was not up.
+    /// The latest non-empty reason from a result that was not up: shown while
+    /// degraded.
     pub bad_reason: Option<String>,
+    /// The latest non-empty reason from a down result: shown while down, so one
+    /// slow answer in an outage does not replace why it is down. Absent in state
+    /// stored by older builds.
+    #[serde(default)]
+    pub down_reason: Option<String>,
     /// When the current run of not-up results began.
     pub failing_since: Option<DateTime<Utc>>,
 }
@@ -65,6 +71,7 @@ impl Default for CheckState {
             streak: Streak::default(),
             last: None,
             bad_reason: None,
+            down_reason: None,
             failing_since: None,
         }
     }
@@ -279,10 +286,7 @@ impl Engine {
             .iter()
             .map(|(id, s)| {
                 let name = self.meta.get(*id).map_or(id.as_str(), |m| m.name.as_str());
-                match &s.bad_reason {
-                    Some(r) => format!("{name}: {r}"),
-                    None => format!("{name}: failing"),
-                }
+                format!("{name}: {}", s.reason())
             })
             .collect();
         let since = bad.iter().filter_map(|(_, s)| s.failing_since).min();
@@ -304,7 +308,7 @@ impl Engine {
             .filter(|(_, s)| s.health != Outcome::Up)
             .map(|(id, s)| {
                 let name = self.meta.get(id).map_or(id.as_str(), |m| m.name.as_str());
-                let reason = s.bad_reason.as_deref().unwrap_or("failing");
+                let reason = s.reason();
                 let n = s.streak.not_up;
                 let runs = if n == 1 {
                     "1 check".to_owned()
@@ -336,6 +340,16 @@ impl ComponentState {
 }
 
 impl CheckState {
+    /// Why the check is not up, in the words of the results that made its health:
+    /// the last down reason while down, the last not-up reason while degraded.
+    pub fn reason(&self) -> &str {
+        let reason = match self.health {
+            Outcome::Down => self.down_reason.as_ref().or(self.bad_reason.as_ref()),
+            Outcome::Degraded | Outcome::Up => self.bad_reason.as_ref(),
+        };
+        reason.map_or("failing", String::as_str)
+    }
+
     fn apply(&mut self, r: &CheckResult, failure_threshold: u32, success_threshold: u32) {
         if r.outcome == Outcome::Up {
             self.failing_since = None;
@@ -343,6 +357,9 @@ impl CheckState {
             self.failing_since.get_or_insert(r.at);
             if !r.reason.is_empty() {
                 self.bad_reason = Some(r.reason.clone());
+                if r.outcome == Outcome::Down {
+                    self.down_reason = Some(r.reason.clone());
+                }
             }
         }
         self.streak.push(r.outcome);
@@ -354,6 +371,7 @@ impl CheckState {
         );
         if self.health == Outcome::Up && r.outcome == Outcome::Up {
             self.bad_reason = None;
+            self.down_reason = None;
         }
         self.last = Some(LastResult {
             at: r.at,

@@ -174,6 +174,37 @@ fn a_partial_outage_names_only_the_failing_check() {
 }
 
 #[test]
+fn a_slow_answer_during_an_outage_does_not_replace_why_it_is_down() {
+    let api = spec("api", "API health");
+    let mut e = engine(std::slice::from_ref(&api));
+    for s in [10, 20, 30] {
+        e.observe(&result(&api, s, D, "HTTP 503 Service Unavailable"));
+    }
+    let slow = "slow: 950 ms (over 800 ms)";
+    e.observe(&result(&api, 40, S, slow));
+    let why = |e: &Engine| e.components[&api.component].reason.clone();
+    assert_eq!(e.checks[&api.id].health, D);
+    assert_eq!(
+        why(&e).as_deref(),
+        Some("API health: HTTP 503 Service Unavailable")
+    );
+    assert!(e.evidence(&api.component, chrono_tz::UTC).contains("HTTP 503"));
+    // Enough slow answers make it degraded; then slowness is the reason.
+    e.observe(&result(&api, 50, S, slow));
+    assert_eq!(e.checks[&api.id].health, S);
+    assert_eq!(why(&e), Some(format!("API health: {slow}")));
+}
+
+#[test]
+fn check_state_stored_before_down_reasons_still_loads() {
+    let old = r#"{"health":"down","streak":{"up":0,"not_up":3,"down":3,"not_down":0},
+        "last":null,"bad_reason":"HTTP 503","failing_since":null}"#;
+    let state: CheckState = serde_json::from_str(old).unwrap();
+    assert_eq!(state.down_reason, None);
+    assert_eq!(state.reason(), "HTTP 503");
+}
+
+#[test]
 fn restored_state_survives_and_unknown_entries_are_dropped() {
     let api = spec("api", "API health");
     let mut before = engine(std::slice::from_ref(&api));
