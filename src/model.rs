@@ -248,10 +248,16 @@ mod tests {
             assert_eq!(CheckId::parse(id.as_str()).as_ref(), Ok(id));
         }
         assert_ne!(a, b, "the hash keeps ids that share a prefix apart");
-        assert!(a.as_str().starts_with("api-the-very-long-name-of-a-check-that-someone-wrote-ou-"));
+        assert!(
+            a.as_str()
+                .starts_with("api-the-very-long-name-of-a-check-that-someone-wrote-ou-")
+        );
         assert_eq!(a, CheckId::derive(&api, name), "stable");
         // At the limit nothing changes.
         let exact = "x".repeat(60);
-        assert_eq!(CheckId::derive(&api, &exact).as_str(), format!("api-{exact}"));
+        assert_eq!(
+            CheckId::derive(&api, &exact).as_str(),
+            format!("api-{exact}")
+        );
     }
 }

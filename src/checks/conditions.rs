@@ -185,7 +185,7 @@ pub fn human_duration(d: Duration) -> String {
 
 /// "1 MiB" for the body cap, so messages follow the constant if it changes.
 fn cap_words() -> String {
-    if MAX_BODY_BYTES % (1024 * 1024) == 0 {
+    if MAX_BODY_BYTES.is_multiple_of(1024 * 1024) {
         format!("{} MiB", MAX_BODY_BYTES / (1024 * 1024))
     } else {
         format!("{} KiB", MAX_BODY_BYTES / 1024)

@@ -188,7 +188,10 @@ fn a_slow_answer_during_an_outage_does_not_replace_why_it_is_down() {
         why(&e).as_deref(),
         Some("API health: HTTP 503 Service Unavailable")
     );
-    assert!(e.evidence(&api.component, chrono_tz::UTC).contains("HTTP 503"));
+    assert!(
+        e.evidence(&api.component, chrono_tz::UTC)
+            .contains("HTTP 503")
+    );
     // Enough slow answers make it degraded; then slowness is the reason.
     e.observe(&result(&api, 50, S, slow));
     assert_eq!(e.checks[&api.id].health, S);
@@ -251,8 +254,15 @@ fn restore_judges_components_from_saved_check_health_and_seeds_new_checks() {
     let b = spec("web", "Assets");
     // (stored status, saved health of a, of b) → (status after restore, health of
     // each check afterwards; None: no state, judged as it reports).
+    type Row = (
+        ComponentStatus,
+        Option<Outcome>,
+        Option<Outcome>,
+        ComponentStatus,
+        [Option<Outcome>; 2],
+    );
     #[rustfmt::skip]
-    let table: &[(ComponentStatus, Option<Outcome>, Option<Outcome>, ComponentStatus, [Option<Outcome>; 2])] = &[
+    let table: &[Row] = &[
         (Major, Some(D), Some(D), Major, [Some(D), Some(D)]),
         // The stored status is stale (a crash between writes): the checks win.
         (Major, Some(U), Some(U), Ok, [Some(U), Some(U)]),
@@ -280,7 +290,11 @@ fn restore_judges_components_from_saved_check_health_and_seeds_new_checks() {
         let got_healths = [&a, &b].map(|s| e.checks.get(&s.id).map(|c| c.health));
         assert_eq!(&got_healths, healths, "{row}");
         if got.status == *status {
-            assert_eq!(got.since, t(-100), "{row}: an unchanged status keeps its since");
+            assert_eq!(
+                got.since,
+                t(-100),
+                "{row}: an unchanged status keeps its since"
+            );
         } else {
             assert_eq!(got.since, t(0), "{row}: a changed status starts at restore");
         }
@@ -291,7 +305,11 @@ fn restore_judges_components_from_saved_check_health_and_seeds_new_checks() {
 fn restore_resets_a_component_left_without_checks() {
     let api = spec("api", "API health");
     let docs = ComponentId::parse("docs").unwrap();
-    let mut e = Engine::new(&[api.component.clone(), docs.clone()], &[api.clone()], t(0));
+    let mut e = Engine::new(
+        &[api.component.clone(), docs.clone()],
+        std::slice::from_ref(&api),
+        t(0),
+    );
     e.restore(
         [],
         [
@@ -314,7 +332,10 @@ fn after_a_restore_one_result_of_a_new_check_does_not_end_an_outage() {
         let mut e = engine(std::slice::from_ref(&renamed));
         e.restore(
             [],
-            [(renamed.component.clone(), stored(ComponentStatus::MajorOutage))],
+            [(
+                renamed.component.clone(),
+                stored(ComponentStatus::MajorOutage),
+            )],
         );
         let changes = e.observe(&result(&renamed, 10, outcome, "HTTP 503"));
         assert!(changes.is_empty(), "after one {outcome:?}: {changes:?}");
