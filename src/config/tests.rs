@@ -270,6 +270,19 @@ fn server_and_site_problems_name_the_key() {
 }
 
 #[test]
+fn retention_is_capped_at_ten_years() {
+    let retention = |r: &str| Config::parse(&format!("[server]\nretention = \"{r}\"\n"));
+    assert_eq!(
+        retention("10y").unwrap().server.retention,
+        Duration::from_secs(10 * 31_557_600)
+    );
+    for long in ["11y", "10y 1s", "500000y"] {
+        let all = problems(&format!("[server]\nretention = \"{long}\"\n"));
+        assert_eq!(all, ["server.retention: must be at most 10y"], "{long}");
+    }
+}
+
+#[test]
 fn broken_toml_is_reported_with_its_line() {
     let all = problems("[site]\ntitle = \"unterminated\n");
     assert_problem(&all, &["not valid TOML", "line 2"]);

@@ -16,6 +16,10 @@ use crate::model::{CheckId, ComponentId};
 
 mod check;
 
+/// Longest retention: older results say nothing about today, and the prune
+/// cutoff (now minus retention) stays a valid time. humantime's year is 365.25 days.
+const MAX_RETENTION: Duration = Duration::from_secs(10 * 31_557_600);
+
 const TOP_LEVEL: &[&str] = &[
     "site",
     "server",
@@ -188,6 +192,9 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
     let retention = p.duration("server.retention", raw.retention.as_deref());
     if retention.is_some_and(|r| r < Duration::from_secs(3600)) {
         p.add("server.retention", "must be at least 1h");
+    }
+    if retention.is_some_and(|r| r > MAX_RETENTION) {
+        p.add("server.retention", "must be at most 10y");
     }
     let max = p.int_in(
         "server.max_concurrent_checks",
