@@ -113,6 +113,13 @@ fn cadence(p: &mut Problems, place: &str, c: &RawCheck, site_tz: Tz) -> Option<C
             p.add(place, "has both schedule and every: keep one");
             None
         }
+        // Already reported as a value of the wrong type.
+        (None, None)
+            if p.had_wrong_type(&format!("{place}.schedule"))
+                || p.had_wrong_type(&format!("{place}.every")) =>
+        {
+            None
+        }
         (None, None) => {
             p.add(
                 place,
