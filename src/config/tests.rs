@@ -196,6 +196,14 @@ fn check_problems_name_the_key() {
             &["checks[0].json.equals", "missing"],
         ),
         (
+            "url = \"http://x/\"\nevery = \"1s\"\njson = { equals = \"ok\" }",
+            &["checks[0].json.pointer: missing"],
+        ),
+        (
+            "url = \"http://x/\"\nschedule = \"0 15 10 * * * 2025\"",
+            &["checks[0].schedule", "never fires after now"],
+        ),
+        (
             "url = \"http://x/\"\nevery = \"1s\"\ntimeout = \"2s\"\ndegraded_over = \"3s\"",
             &["checks[0].degraded_over", "shorter than the timeout"],
         ),
@@ -283,6 +291,18 @@ fn a_value_of_the_wrong_type_is_named_and_the_rest_still_checked() {
         want.sort();
         assert_eq!(all, want, "for {extra:?}");
     }
+}
+
+#[test]
+fn a_json_pointer_may_be_empty_for_the_whole_body() {
+    let c = Config::parse(&with_check(
+        "url = \"http://x/\"\nevery = \"1s\"\njson = { pointer = \"\", equals = \"ok\" }",
+    ))
+    .unwrap();
+    let Target::Http(h) = &c.checks[0].target else {
+        panic!("http expected")
+    };
+    assert_eq!(h.json.as_ref().unwrap().pointer, "");
 }
 
 #[test]
