@@ -216,8 +216,12 @@ fn crontab_day_item(item: &str) -> Result<impl Iterator<Item = usize>, String> {
     };
     let (lo, hi) = match range.split_once('-') {
         _ if range == "*" => (0, 6),
-        // SUN ends a range as 7, so FRI-SUN reads as people mean it.
-        Some((a, b)) if b.eq_ignore_ascii_case("sun") => (crontab_day(a)?, 7),
+        // SUN ends a range as 7, so FRI-SUN reads as people mean it; SUN-SUN and
+        // 0-SUN stay Sunday only.
+        Some((a, b)) if b.eq_ignore_ascii_case("sun") => match crontab_day(a)? {
+            0 => (0, 0),
+            lo => (lo, 7),
+        },
         Some((a, b)) => (crontab_day(a)?, crontab_day(b)?),
         None if step.is_some() => (crontab_day(range)?, 7),
         None => (crontab_day(range)?, crontab_day(range)?),
@@ -402,6 +406,10 @@ mod tests {
             ("0 9 * * MON-FRI", "Mon Tue Wed Thu Fri"),
             ("0 9 * * 5-7", "Sun Fri Sat"),
             ("0 9 * * fri-sun", "Sun Fri Sat"),
+            ("0 9 * * SUN-SUN", "Sun"),
+            ("0 9 * * 0-sun", "Sun"),
+            ("0 9 * * 7-SUN", "Sun"),
+            ("0 9 * * sat-sun", "Sun Sat"),
             ("0 9 * * */2", "Sun Tue Thu Sat"),
             ("0 9 * * 1-5/2", "Mon Wed Fri"),
             ("0 9 * * 1/2", "Sun Mon Wed Fri"),
