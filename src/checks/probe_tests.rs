@@ -234,6 +234,59 @@ async fn ok_is_up_with_no_reason() {
     assert!(result.duration < Duration::from_secs(5));
 }
 
+/// Set in the child process of `proxy_settings_in_the_environment_are_ignored`.
+const PROXY_CHILD: &str = "CANDOR_TEST_PROXY_CHILD";
+
+#[test]
+fn proxy_settings_in_the_environment_are_ignored() {
+    // Environment variables are process-wide: set them only in a child running
+    // the probe below, never in this test process.
+    let dead_proxy = "http://127.0.0.1:9";
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "checks::probe::tests::probe_under_proxy_settings",
+        ])
+        .args(["--nocapture", "--test-threads=1"])
+        .env(PROXY_CHILD, "1")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .envs(
+            [
+                "HTTP_PROXY",
+                "http_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "ALL_PROXY",
+                "all_proxy",
+            ]
+            .map(|k| (k, dead_proxy)),
+        )
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("1 passed"), "the child ran no test: {text}");
+}
+
+/// Does nothing unless run as the child of the test above.
+#[tokio::test]
+async fn probe_under_proxy_settings() {
+    if std::env::var_os(PROXY_CHILD).is_none() {
+        return;
+    }
+    let addr = serve(|_| answer(200, "fine")).await;
+    // By name, as real targets are.
+    let check = http_spec(addr, "/", |t| {
+        t.url.set_host(Some("localhost")).unwrap();
+    });
+    assert_eq!(outcome_of(&check).await, (Outcome::Up, String::new()));
+}
+
 #[tokio::test]
 async fn server_error_is_down_with_canonical_phrase() {
     let addr = serve(|_| answer(503, "")).await;
