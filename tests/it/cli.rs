@@ -129,6 +129,37 @@ async fn an_outage_is_still_shown_after_kill_9_and_restart() {
     assert_eq!(target.hits(), hits, "no check ran after the restart");
 }
 
+#[test]
+fn logs_to_a_pipe_have_no_colour_codes() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), "c.toml", "");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["serve", "--config"])
+        .arg(&path)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let listening = loop {
+        let Some(Ok(line)) = lines.next() else {
+            break false;
+        };
+        let done = line.contains("listening on");
+        seen.push(line);
+        if done {
+            break true;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let log = seen.join("\n");
+    assert!(listening, "candor exited before listening:\n{log}");
+    assert!(!log.contains('\u{1b}'), "escape codes in:\n{log}");
+}
+
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly_with_exit_0() {
     let target = Target::start(Mode::Answer(200, "ok")).await;
