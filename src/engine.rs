@@ -52,8 +52,14 @@ pub struct CheckState {
     pub health: Outcome,
     pub streak: Streak,
     pub last: Option<LastResult>,
-    /// The latest non-empty reason from a result that was not up.
+    /// The latest non-empty reason from a result that was not up: shown while
+    /// degraded.
     pub bad_reason: Option<String>,
+    /// The latest non-empty reason from a down result: shown while down, so one
+    /// slow answer in an outage does not replace why it is down. Absent in state
+    /// stored by older builds.
+    #[serde(default)]
+    pub down_reason: Option<String>,
     /// When the current run of not-up results began.
     pub failing_since: Option<DateTime<Utc>>,
 }
@@ -65,6 +71,7 @@ impl Default for CheckState {
             streak: Streak::default(),
             last: None,
             bad_reason: None,
+            down_reason: None,
             failing_since: None,
         }
     }
@@ -109,6 +116,8 @@ pub struct Engine {
     members: BTreeMap<ComponentId, Vec<CheckId>>,
     pub checks: HashMap<CheckId, CheckState>,
     pub components: BTreeMap<ComponentId, ComponentState>,
+    /// When this engine was built: the `since` of statuses settled by `restore`.
+    started: DateTime<Utc>,
 }
 
 impl Engine {
@@ -142,24 +151,7 @@ impl Engine {
             members,
             checks: HashMap::new(),
             components,
-        }
-    }
-
-    /// Restores persisted state, keeping only entries the current config still knows.
-    pub fn restore(
-        &mut self,
-        checks: impl IntoIterator<Item = (CheckId, CheckState)>,
-        components: impl IntoIterator<Item = (ComponentId, ComponentState)>,
-    ) {
-        for (id, state) in checks {
-            if self.meta.contains_key(&id) {
-                self.checks.insert(id, state);
-            }
-        }
-        for (id, state) in components {
-            if let Some(slot) = self.components.get_mut(&id) {
-                *slot = state;
-            }
+            started: now,
         }
     }
 
@@ -228,10 +220,7 @@ impl Engine {
             .iter()
             .map(|(id, s)| {
                 let name = self.meta.get(*id).map_or(id.as_str(), |m| m.name.as_str());
-                match &s.bad_reason {
-                    Some(r) => format!("{name}: {r}"),
-                    None => format!("{name}: failing"),
-                }
+                format!("{name}: {}", s.reason())
             })
             .collect();
         let since = bad.iter().filter_map(|(_, s)| s.failing_since).min();
@@ -253,7 +242,7 @@ impl Engine {
             .filter(|(_, s)| s.health != Outcome::Up)
             .map(|(id, s)| {
                 let name = self.meta.get(id).map_or(id.as_str(), |m| m.name.as_str());
-                let reason = s.bad_reason.as_deref().unwrap_or("failing");
+                let reason = s.reason();
                 let n = s.streak.not_up;
                 let runs = if n == 1 {
                     "1 check".to_owned()
@@ -285,6 +274,16 @@ impl ComponentState {
 }
 
 impl CheckState {
+    /// Why the check is not up, in the words of the results that made its health:
+    /// the last down reason while down, the last not-up reason while degraded.
+    pub fn reason(&self) -> &str {
+        let reason = match self.health {
+            Outcome::Down => self.down_reason.as_ref().or(self.bad_reason.as_ref()),
+            Outcome::Degraded | Outcome::Up => self.bad_reason.as_ref(),
+        };
+        reason.map_or("failing", String::as_str)
+    }
+
     fn apply(&mut self, r: &CheckResult, failure_threshold: u32, success_threshold: u32) {
         if r.outcome == Outcome::Up {
             self.failing_since = None;
@@ -292,6 +291,9 @@ impl CheckState {
             self.failing_since.get_or_insert(r.at);
             if !r.reason.is_empty() {
                 self.bad_reason = Some(r.reason.clone());
+                if r.outcome == Outcome::Down {
+                    self.down_reason = Some(r.reason.clone());
+                }
             }
         }
         self.streak.push(r.outcome);
@@ -303,6 +305,7 @@ impl CheckState {
         );
         if self.health == Outcome::Up && r.outcome == Outcome::Up {
             self.bad_reason = None;
+            self.down_reason = None;
         }
         self.last = Some(LastResult {
             at: r.at,
@@ -337,5 +340,6 @@ pub fn overall(states: impl IntoIterator<Item = ComponentStatus>) -> ComponentSt
         .unwrap_or(ComponentStatus::Operational)
 }
 
+mod restore;
 #[cfg(test)]
 mod tests;

@@ -145,8 +145,7 @@ impl CheckId {
         {
             slug.insert(component.as_str().len(), '-');
         }
-        let slug = slug.trim_end_matches('-').to_owned();
-        Self(Arc::from(slug))
+        Self(Arc::from(cap_slug(slug.trim_end_matches('-'))))
     }
 
     pub fn as_str(&self) -> &str {
@@ -160,11 +159,38 @@ impl fmt::Display for CheckId {
     }
 }
 
+/// Longest id [`CheckId::parse`] and [`ComponentId::parse`] accept.
+const MAX_ID_LEN: usize = 64;
+/// Bytes of a too-long derived id kept before its hash suffix (`-` + 8 hex digits).
+const CAPPED_PREFIX_LEN: usize = MAX_ID_LEN - 9;
+
+/// A derived slug that fits [`MAX_ID_LEN`]: a long one keeps its first 55 bytes
+/// and gets a dash and 8 hex digits of the full slug's FNV-1a hash, so it stays
+/// unique and stable, and parses again when stored state is read back at start.
+fn cap_slug(slug: &str) -> String {
+    if slug.len() <= MAX_ID_LEN {
+        return slug.to_owned();
+    }
+    // A slug is ASCII, so any byte index is a char boundary.
+    let head = slug[..CAPPED_PREFIX_LEN].trim_end_matches('-');
+    let hash = fnv1a(slug.as_bytes()) & 0xffff_ffff;
+    format!("{head}-{hash:08x}")
+}
+
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 64
+        && s.len() <= MAX_ID_LEN
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// FNV-1a (64-bit): a fast hash with fixed arithmetic, so the same bytes hash the
+/// same on every run, build and platform (unlike std's seeded hashers). Used where a
+/// value must be stable across restarts: ETags, jitter, shortened check ids.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The result of one run of one check.
@@ -193,6 +219,14 @@ mod tests {
     }
 
     #[test]
+    fn fnv1a_matches_the_reference_vectors() {
+        // From the FNV reference test suite.
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
     fn check_ids_derive_from_component_and_name() {
         let api = ComponentId::parse("api").unwrap();
         assert_eq!(
@@ -201,5 +235,29 @@ mod tests {
         );
         assert_eq!(CheckId::derive(&api, "  Ping!  ").as_str(), "api-ping");
         assert_eq!(CheckId::derive(&api, "").as_str(), "api");
+    }
+
+    #[test]
+    fn long_derived_check_ids_are_capped_and_parse_again() {
+        let api = ComponentId::parse("api").unwrap();
+        let name = "The very long name of a check that someone wrote out in full detail";
+        let a = CheckId::derive(&api, name);
+        let b = CheckId::derive(&api, &format!("{name} 2"));
+        for id in [&a, &b] {
+            assert_eq!(id.as_str().len(), 64, "{id}");
+            assert_eq!(CheckId::parse(id.as_str()).as_ref(), Ok(id));
+        }
+        assert_ne!(a, b, "the hash keeps ids that share a prefix apart");
+        assert!(
+            a.as_str()
+                .starts_with("api-the-very-long-name-of-a-check-that-someone-wrote-ou-")
+        );
+        assert_eq!(a, CheckId::derive(&api, name), "stable");
+        // At the limit nothing changes.
+        let exact = "x".repeat(60);
+        assert_eq!(
+            CheckId::derive(&api, &exact).as_str(),
+            format!("api-{exact}")
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! check is probed in its own task under a concurrency limit, so a slow or hanging
 //! check never delays another's schedule. Next runs are computed from the
 //! schedule, not from when the last run ended, so nothing drifts over hours.
+//! When the wall clock is stepped back (NTP), every check is scheduled afresh
+//! from the new time instead of waiting out the step.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -43,63 +45,28 @@ impl Scheduler {
     pub async fn run(self, cancel: CancellationToken) {
         let limit = Arc::new(Semaphore::new(self.max_concurrent));
         let busy: Vec<Arc<AtomicBool>> = self.specs.iter().map(|_| Arc::default()).collect();
-        let now = Utc::now();
-        let jitters: Vec<Duration> = self
-            .specs
-            .iter()
-            .map(|s| jitter(s.id.as_str(), s.cadence.period(now)))
-            .collect();
-        let mut heap: BinaryHeap<Due> = BinaryHeap::with_capacity(self.specs.len());
-        for i in 0..self.specs.len() {
-            if let Some(entry) = self.next_entry(i, now, now, &jitters) {
-                heap.push(entry);
-            }
-        }
+        let mut queue = Queue::new(self.specs.clone(), Utc::now());
         let mut running = JoinSet::new();
         tracing::info!(checks = self.specs.len(), "scheduler started");
         loop {
             self.heartbeat
                 .store(Utc::now().timestamp(), Ordering::Relaxed);
-            while running.try_join_next().is_some() {}
-            let wait = heap
-                .peek()
-                .map_or(TICK, |Reverse((due, _, _))| until(*due).min(TICK));
+            while let Some(joined) = running.try_join_next() {
+                if let Err(e) = joined {
+                    tracing::error!(error = %e, "a probe task failed");
+                }
+            }
+            let wait = queue.next_due().map_or(TICK, |due| until(due).min(TICK));
             tokio::select! {
                 () = cancel.cancelled() => break,
                 () = tokio::time::sleep(wait) => {}
             }
-            let now = Utc::now();
-            while let Some(Reverse((due, base, i))) = heap.peek().copied() {
-                if due > now {
-                    break;
-                }
-                heap.pop();
-                if let Some(entry) = self.next_entry(i, base, now, &jitters) {
-                    heap.push(entry);
-                }
+            for (i, due) in queue.pop_due(Utc::now()) {
                 self.launch(i, due, &busy[i], &limit, &mut running);
             }
         }
         running.abort_all();
         tracing::info!("scheduler stopped");
-    }
-
-    /// The run after the one scheduled at `base`. After a long stall (a suspended
-    /// machine), missed runs are skipped rather than fired all at once.
-    fn next_entry(
-        &self,
-        i: usize,
-        base: DateTime<Utc>,
-        now: DateTime<Utc>,
-        jitters: &[Duration],
-    ) -> Option<Due> {
-        let cadence = &self.specs[i].cadence;
-        let jitter = chrono::Duration::from_std(jitters[i]).unwrap_or_default();
-        let mut next = cadence.next_after(base)?;
-        if next + jitter < now - chrono::Duration::seconds(1) {
-            next = cadence.next_after(now - jitter)?;
-        }
-        Some(Reverse((next + jitter, next, i)))
     }
 
     fn launch(
@@ -110,18 +77,18 @@ impl Scheduler {
         limit: &Arc<Semaphore>,
         running: &mut JoinSet<()>,
     ) {
-        if busy.swap(true, Ordering::AcqRel) {
+        let Some(guard) = BusyGuard::claim(busy) else {
             self.metrics.checks_skipped.inc();
             tracing::debug!(check = %self.specs[i].id, "previous run still in flight; skipped");
             return;
-        }
+        };
         let (specs, prober, tx, metrics) = (
             self.specs.clone(),
             self.prober.clone(),
             self.results.clone(),
             self.metrics.clone(),
         );
-        let (busy, limit) = (busy.clone(), limit.clone());
+        let limit = limit.clone();
         running.spawn(async move {
             let Ok(_permit) = limit.acquire_owned().await else {
                 return;
@@ -133,13 +100,119 @@ impl Scheduler {
                 .check_duration
                 .observe(result.duration.as_secs_f64());
             metrics.count_run(result.outcome);
-            busy.store(false, Ordering::Release);
+            drop(guard);
             // The pipeline is gone only during shutdown; the result is moot then.
             let _ = tx.send(result).await;
         });
     }
 }
 
+/// A check's in-flight flag, set while this guard lives. Dropping clears it on
+/// every path out of a probe task: done, no permit, a panic, or an abort.
+struct BusyGuard(Arc<AtomicBool>);
+
+impl BusyGuard {
+    /// The guard, or None when the check is already in flight.
+    fn claim(flag: &Arc<AtomicBool>) -> Option<Self> {
+        (!flag.swap(true, Ordering::AcqRel)).then(|| Self(flag.clone()))
+    }
+}
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
+/// Due times of every check, earliest first. Pure over the `now` it is given.
+struct Queue {
+    specs: Arc<[CheckSpec]>,
+    jitters: Vec<Duration>,
+    heap: BinaryHeap<Due>,
+}
+
+impl Queue {
+    fn new(specs: Arc<[CheckSpec]>, now: DateTime<Utc>) -> Self {
+        let jitters = specs
+            .iter()
+            .map(|s| jitter(s.id.as_str(), s.cadence.period(now)))
+            .collect();
+        let mut queue = Self {
+            specs,
+            jitters,
+            heap: BinaryHeap::new(),
+        };
+        queue.reschedule(now);
+        queue
+    }
+
+    /// When the earliest check is due.
+    fn next_due(&self) -> Option<DateTime<Utc>> {
+        self.heap.peek().map(|Reverse((due, _, _))| *due)
+    }
+
+    /// Every check due by `now` with its due time, each rescheduled for its next run.
+    fn pop_due(&mut self, now: DateTime<Utc>) -> Vec<(usize, DateTime<Utc>)> {
+        if self.stepped_back(now) {
+            tracing::warn!("the wall clock went back; scheduling every check afresh from now");
+            self.reschedule(now);
+        }
+        let mut due = Vec::new();
+        while let Some(Reverse((at, base, i))) = self.heap.peek().copied() {
+            if at > now {
+                break;
+            }
+            self.heap.pop();
+            if let Some(entry) = self.next_entry(i, base, now) {
+                self.heap.push(entry);
+            }
+            due.push((i, at));
+        }
+        due
+    }
+
+    /// Whether the clock went back (an NTP step) since the earliest entry was
+    /// scheduled: it is then later than its own schedule puts the next run after
+    /// `now` (1 s of slack), and without a fix every check would wait out the step.
+    /// Comparing with the schedule rather than a fixed period keeps irregular cron
+    /// schedules (weekdays only, monthly) from reading as a step.
+    fn stepped_back(&self, now: DateTime<Utc>) -> bool {
+        let Some(Reverse((_, base, i))) = self.heap.peek().copied() else {
+            return false;
+        };
+        let slack = now + chrono::Duration::seconds(1);
+        self.specs[i]
+            .cadence
+            .next_after(slack)
+            .is_some_and(|expected| base > expected)
+    }
+
+    /// Schedules every check from `now`, dropping what was queued.
+    fn reschedule(&mut self, now: DateTime<Utc>) {
+        self.heap.clear();
+        for i in 0..self.specs.len() {
+            if let Some(entry) = self.next_entry(i, now, now) {
+                self.heap.push(entry);
+            }
+        }
+    }
+
+    /// The run after the one scheduled at `base`. After a long stall (a suspended
+    /// machine), missed runs are skipped rather than fired all at once.
+    fn next_entry(&self, i: usize, base: DateTime<Utc>, now: DateTime<Utc>) -> Option<Due> {
+        let cadence = &self.specs[i].cadence;
+        let jitter = chrono::Duration::from_std(self.jitters[i]).unwrap_or_default();
+        let mut next = cadence.next_after(base)?;
+        if next + jitter < now - chrono::Duration::seconds(1) {
+            next = cadence.next_after(now - jitter)?;
+        }
+        Some(Reverse((next + jitter, next, i)))
+    }
+}
+
 fn until(at: DateTime<Utc>) -> Duration {
     (at - Utc::now()).to_std().unwrap_or(Duration::ZERO)
 }
+
+#[cfg(test)]
+mod tests;

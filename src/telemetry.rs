@@ -1,4 +1,7 @@
-//! Logging: human-readable lines on stdout, filtered by `RUST_LOG`.
+//! Logging: human-readable lines on stdout, filtered by `RUST_LOG`; coloured only
+//! on a terminal, so files and log collectors get no escape codes.
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -9,5 +12,6 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal())
         .try_init();
 }

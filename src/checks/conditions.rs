@@ -13,17 +13,12 @@ use crate::model::Outcome;
 /// flood the status page or the logs.
 const MAX_VALUE_CHARS: usize = 40;
 
-/// Longest non-standard reason phrase repeated from a server.
-const MAX_PHRASE_CHARS: usize = 40;
-
 const SECS_PER_DAY: i64 = 24 * 60 * 60;
 
 /// What an HTTP probe saw, borrowed from the probe so judging copies nothing.
 #[derive(Debug, Clone, Copy)]
 pub struct HttpSeen<'a> {
     pub status: u16,
-    /// The server's own reason phrase, used only for codes without a standard one.
-    pub reason_phrase: Option<&'a str>,
     /// At most `MAX_BODY_BYTES` of the body.
     pub body: &'a [u8],
     /// The body was longer than `body` (reading stopped at the cap).
@@ -60,21 +55,16 @@ fn status_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<String> {
         Some(list) => list.contains(&resp.status),
         None => (200..400).contains(&resp.status),
     };
-    (!accepted).then(|| describe_status(resp.status, resp.reason_phrase))
+    (!accepted).then(|| describe_status(resp.status))
 }
 
-/// Names a status for people: the standard phrase, else the server's (if short and
-/// printable), else just the number.
-fn describe_status(status: u16, server_phrase: Option<&str>) -> String {
-    let canonical = StatusCode::from_u16(status)
+/// Names a status for people: its standard phrase, else just the number. The
+/// server's own phrase is not used: it is free text from the target (HTTP/2 has
+/// none at all), and the standard one says the same for every code that matters.
+fn describe_status(status: u16) -> String {
+    let phrase = StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason());
-    let phrase = canonical.or_else(|| {
-        server_phrase
-            .map(str::trim)
-            .filter(|p| !p.is_empty() && p.chars().count() <= MAX_PHRASE_CHARS)
-            .filter(|p| p.chars().all(|c| !c.is_control()))
-    });
     match phrase {
         Some(p) => format!("HTTP {status} {p}"),
         None => format!("HTTP {status}"),
@@ -185,7 +175,7 @@ pub fn human_duration(d: Duration) -> String {
 
 /// "1 MiB" for the body cap, so messages follow the constant if it changes.
 fn cap_words() -> String {
-    if MAX_BODY_BYTES % (1024 * 1024) == 0 {
+    if MAX_BODY_BYTES.is_multiple_of(1024 * 1024) {
         format!("{} MiB", MAX_BODY_BYTES / (1024 * 1024))
     } else {
         format!("{} KiB", MAX_BODY_BYTES / 1024)
@@ -237,7 +227,6 @@ mod tests {
     fn seen() -> HttpSeen<'static> {
         HttpSeen {
             status: 200,
-            reason_phrase: None,
             body: b"",
             body_truncated: false,
             elapsed: Duration::from_millis(50),
@@ -274,9 +263,6 @@ mod tests {
             Case { name: "404", target: none, seen: |s| s.status = 404, degraded_over: None, want: (Down, "HTTP 404 Not Found") },
             Case { name: "1xx is not accepted", target: none, seen: |s| s.status = 101, degraded_over: None, want: (Down, "HTTP 101 Switching Protocols") },
             Case { name: "unknown code", target: none, seen: |s| s.status = 599, degraded_over: None, want: (Down, "HTTP 599") },
-            Case { name: "unknown code, server phrase", target: none, seen: |s| { s.status = 599; s.reason_phrase = Some(" Net Timeout ") }, degraded_over: None, want: (Down, "HTTP 599 Net Timeout") },
-            Case { name: "server phrase with control chars", target: none, seen: |s| { s.status = 599; s.reason_phrase = Some("a\u{1b}[31m") }, degraded_over: None, want: (Down, "HTTP 599") },
-            Case { name: "standard phrase wins", target: none, seen: |s| { s.status = 503; s.reason_phrase = Some("Nope") }, degraded_over: None, want: (Down, "HTTP 503 Service Unavailable") },
             Case { name: "expect_status rejects 200", target: |t| t.expect_status = Some(vec![201]), seen: plain, degraded_over: None, want: (Down, "HTTP 200 OK") },
             Case { name: "expect_status accepts 503", target: |t| t.expect_status = Some(vec![200, 503]), seen: |s| s.status = 503, degraded_over: None, want: (Up, "") },
             Case { name: "body contains", target: |t| t.body_contains = Some("ok".to_owned()), seen: |s| s.body = b"all ok here", degraded_over: None, want: (Up, "") },

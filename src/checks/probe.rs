@@ -134,7 +134,6 @@ impl Prober {
             Ok(Ok(got)) => {
                 let seen = HttpSeen {
                     status: got.status,
-                    reason_phrase: None,
                     body: &got.body,
                     body_truncated: got.truncated,
                     elapsed: started.elapsed(),
@@ -178,6 +177,10 @@ fn build_client(key: ClientKey) -> Result<Client, reqwest::Error> {
         n => Policy::limited(n),
     };
     Client::builder()
+        // A status checker must reach targets the way it is configured to, not
+        // silently through an HTTP(S)_PROXY from its environment: a proxy's
+        // failure would read as the target's, and its success would hide one.
+        .no_proxy()
         .user_agent(USER_AGENT)
         .redirect(redirects)
         .tls_info(true)

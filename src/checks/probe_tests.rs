@@ -234,6 +234,59 @@ async fn ok_is_up_with_no_reason() {
     assert!(result.duration < Duration::from_secs(5));
 }
 
+/// Set in the child process of `proxy_settings_in_the_environment_are_ignored`.
+const PROXY_CHILD: &str = "CANDOR_TEST_PROXY_CHILD";
+
+#[test]
+fn proxy_settings_in_the_environment_are_ignored() {
+    // Environment variables are process-wide: set them only in a child running
+    // the probe below, never in this test process.
+    let dead_proxy = "http://127.0.0.1:9";
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "checks::probe::tests::probe_under_proxy_settings",
+        ])
+        .args(["--nocapture", "--test-threads=1"])
+        .env(PROXY_CHILD, "1")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .envs(
+            [
+                "HTTP_PROXY",
+                "http_proxy",
+                "HTTPS_PROXY",
+                "https_proxy",
+                "ALL_PROXY",
+                "all_proxy",
+            ]
+            .map(|k| (k, dead_proxy)),
+        )
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("1 passed"), "the child ran no test: {text}");
+}
+
+/// Does nothing unless run as the child of the test above.
+#[tokio::test]
+async fn probe_under_proxy_settings() {
+    if std::env::var_os(PROXY_CHILD).is_none() {
+        return;
+    }
+    let addr = serve(|_| answer(200, "fine")).await;
+    // By name, as real targets are.
+    let check = http_spec(addr, "/", |t| {
+        t.url.set_host(Some("localhost")).unwrap();
+    });
+    assert_eq!(outcome_of(&check).await, (Outcome::Up, String::new()));
+}
+
 #[tokio::test]
 async fn server_error_is_down_with_canonical_phrase() {
     let addr = serve(|_| answer(503, "")).await;
@@ -294,7 +347,7 @@ async fn slow_answer_is_degraded() {
     let (outcome, reason) = outcome_of(&check).await;
     assert_eq!(outcome, Outcome::Degraded, "{reason}");
     assert!(reason.starts_with("slow: answered in "), "{reason}");
-    assert!(reason.ends_with(" ms (over 100 ms)"), "{reason}");
+    assert!(reason.contains("(over 100 ms)"), "{reason}");
 }
 
 #[tokio::test]
@@ -307,7 +360,8 @@ async fn silent_server_times_out_on_time() {
     let took = started.elapsed();
     assert_eq!(result.outcome, Outcome::Down);
     assert_eq!(result.reason, "timed out after 500 ms");
-    assert!(took < Duration::from_secs(1), "took {took:?}");
+    // Generous: CI is a slow 2-core machine.
+    assert!(took < Duration::from_secs(2), "took {took:?}");
     assert!(result.duration >= Duration::from_millis(500));
 }
 
@@ -319,7 +373,7 @@ async fn trickled_body_times_out() {
     let started = Instant::now();
     let got = outcome_of(&check).await;
     assert_eq!(got, (Outcome::Down, "timed out after 500 ms".to_owned()));
-    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(started.elapsed() < Duration::from_secs(2));
 }
 
 #[tokio::test]
@@ -364,11 +418,22 @@ async fn dropped_connections_are_named() {
     assert_eq!(outcome_of(&short).await, (Outcome::Down, want.to_owned()));
 }
 
+/// A `.invalid` name never resolves; where no resolver answers (a sandboxed CI
+/// machine) the lookup times out instead.
+fn assert_unresolved(got: (Outcome, String)) {
+    let (outcome, reason) = got;
+    assert_eq!(outcome, Outcome::Down, "{reason}");
+    assert!(
+        reason == "could not resolve host candor-test.invalid" || reason == "timed out after 10 s",
+        "{reason}"
+    );
+}
+
 #[tokio::test]
 async fn unknown_host_is_named() {
-    let check = spec(Target::Http(http_target("http://candor-test.invalid/")));
-    let want = "could not resolve host candor-test.invalid";
-    assert_eq!(outcome_of(&check).await, (Outcome::Down, want.to_owned()));
+    let mut check = spec(Target::Http(http_target("http://candor-test.invalid/")));
+    check.timeout = Duration::from_secs(10);
+    assert_unresolved(outcome_of(&check).await);
 }
 
 #[tokio::test]
@@ -429,12 +494,12 @@ async fn tcp_up_and_refused() {
     });
     let want = (Outcome::Down, "connection refused".to_owned());
     assert_eq!(outcome_of(&refused).await, want);
-    let unknown = spec(Target::Tcp {
+    let mut unknown = spec(Target::Tcp {
         host: "candor-test.invalid".to_owned(),
         port: 80,
     });
-    let want = "could not resolve host candor-test.invalid";
-    assert_eq!(outcome_of(&unknown).await, (Outcome::Down, want.to_owned()));
+    unknown.timeout = Duration::from_secs(10);
+    assert_unresolved(outcome_of(&unknown).await);
 }
 
 #[tokio::test]

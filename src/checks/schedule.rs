@@ -15,6 +15,8 @@ use std::time::Duration;
 use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use crate::model::fnv1a;
+
 /// Shortest fixed interval: anything faster is a load test, not a health check.
 const MIN_EVERY: Duration = Duration::from_millis(100);
 /// Longest fixed interval: a status page checked less than weekly says nothing.
@@ -140,10 +142,7 @@ pub fn jitter(key: &str, period: Duration) -> Duration {
 /// on every run, build and platform (unlike std's seeded hashers), and the mix spreads
 /// FNV's weak low bits over the whole word before the modulo.
 fn stable_hash(key: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let mut h = fnv1a(key.as_bytes());
     h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
@@ -217,8 +216,12 @@ fn crontab_day_item(item: &str) -> Result<impl Iterator<Item = usize>, String> {
     };
     let (lo, hi) = match range.split_once('-') {
         _ if range == "*" => (0, 6),
-        // SUN ends a range as 7, so FRI-SUN reads as people mean it.
-        Some((a, b)) if b.eq_ignore_ascii_case("sun") => (crontab_day(a)?, 7),
+        // SUN ends a range as 7, so FRI-SUN reads as people mean it; SUN-SUN and
+        // 0-SUN stay Sunday only.
+        Some((a, b)) if b.eq_ignore_ascii_case("sun") => match crontab_day(a)? {
+            0 => (0, 0),
+            lo => (lo, 7),
+        },
         Some((a, b)) => (crontab_day(a)?, crontab_day(b)?),
         None if step.is_some() => (crontab_day(range)?, 7),
         None => (crontab_day(range)?, crontab_day(range)?),
@@ -403,6 +406,10 @@ mod tests {
             ("0 9 * * MON-FRI", "Mon Tue Wed Thu Fri"),
             ("0 9 * * 5-7", "Sun Fri Sat"),
             ("0 9 * * fri-sun", "Sun Fri Sat"),
+            ("0 9 * * SUN-SUN", "Sun"),
+            ("0 9 * * 0-sun", "Sun"),
+            ("0 9 * * 7-SUN", "Sun"),
+            ("0 9 * * sat-sun", "Sun Sat"),
             ("0 9 * * */2", "Sun Tue Thu Sat"),
             ("0 9 * * 1-5/2", "Mon Wed Fri"),
             ("0 9 * * 1/2", "Sun Mon Wed Fri"),

@@ -196,6 +196,14 @@ fn check_problems_name_the_key() {
             &["checks[0].json.equals", "missing"],
         ),
         (
+            "url = \"http://x/\"\nevery = \"1s\"\njson = { equals = \"ok\" }",
+            &["checks[0].json.pointer: missing"],
+        ),
+        (
+            "url = \"http://x/\"\nschedule = \"0 15 10 * * * 2025\"",
+            &["checks[0].schedule", "never fires after now"],
+        ),
+        (
             "url = \"http://x/\"\nevery = \"1s\"\ntimeout = \"2s\"\ndegraded_over = \"3s\"",
             &["checks[0].degraded_over", "shorter than the timeout"],
         ),
@@ -224,10 +232,6 @@ fn check_problems_name_the_key() {
             &["checks[0].schedule"],
         ),
         (
-            "url = \"http://x/\"\nevery = \"1s\"\ntimeout = 5",
-            &["checks[0]", "string"],
-        ),
-        (
             "url = \"http://x/\"\nevery = \"1s\"\nid = \"Bad Id\"",
             &["checks[0].id"],
         ),
@@ -235,6 +239,70 @@ fn check_problems_name_the_key() {
     for (extra, parts) in table {
         assert_problem(&problems(&with_check(extra)), parts);
     }
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_named_and_the_rest_still_checked() {
+    let all = problems(&with_check(
+        "url = \"http://x/\"\nevery = \"1s\"\ntimeout = 5",
+    ));
+    assert_eq!(
+        all,
+        ["checks[0].timeout: invalid type: integer `5`, expected a string"]
+    );
+    // (extra keys, every problem expected): nothing else, and nothing "missing".
+    let table: &[(&str, &[&str])] = &[
+        (
+            "url = \"http://x/\"\nevery = 1\ntimeout = 5\nmethod = \"GE T\"",
+            &[
+                "checks[0].every: invalid type: integer `1`, expected a string",
+                "checks[0].timeout: invalid type: integer `5`, expected a string",
+                "checks[0].method: \"GE T\" is not an HTTP method",
+            ],
+        ),
+        (
+            "url = 80\nevery = \"1s\"\nid = true\ntimout = \"1s\"",
+            &[
+                "checks[0].id: invalid type: boolean `true`, expected a string",
+                "checks[0].url: invalid type: integer `80`, expected a string",
+                "checks[0].timout: unknown key (check its spelling)",
+            ],
+        ),
+        (
+            "url = \"http://x/\"\nevery = \"1s\"\nexpect_status = [200, \"x\", \"y\"]\n\
+             headers = { A = 1 }\njson = { pointer = 5, equals = 1 }",
+            &[
+                "checks[0].expect_status[1]: invalid type: string \"x\", expected i64",
+                "checks[0].headers.A: invalid type: integer `1`, expected a string",
+                "checks[0].json.pointer: invalid type: integer `5`, expected a string",
+            ],
+        ),
+    ];
+    let unnamed = "[[components]]\nid = \"api\"\nname = \"API\"\n[[checks]]\ncomponent = \"api\"\n\
+                   name = [\"c\"]\nurl = \"http://x/\"\nevery = \"1s\"\n";
+    assert_eq!(
+        problems(unnamed),
+        ["checks[0].name: invalid type: sequence, expected a string"]
+    );
+    for (extra, want) in table {
+        let mut all = problems(&with_check(extra));
+        let mut want = want.to_vec();
+        all.sort();
+        want.sort();
+        assert_eq!(all, want, "for {extra:?}");
+    }
+}
+
+#[test]
+fn a_json_pointer_may_be_empty_for_the_whole_body() {
+    let c = Config::parse(&with_check(
+        "url = \"http://x/\"\nevery = \"1s\"\njson = { pointer = \"\", equals = \"ok\" }",
+    ))
+    .unwrap();
+    let Target::Http(h) = &c.checks[0].target else {
+        panic!("http expected")
+    };
+    assert_eq!(h.json.as_ref().unwrap().pointer, "");
 }
 
 #[test]
@@ -267,6 +335,19 @@ fn server_and_site_problems_name_the_key() {
     assert_problem(&all, &["site.public_url"]);
     assert_problem(&all, &["site.refresh"]);
     assert_problem(&all, &["extra", "unknown section"]);
+}
+
+#[test]
+fn retention_is_capped_at_ten_years() {
+    let retention = |r: &str| Config::parse(&format!("[server]\nretention = \"{r}\"\n"));
+    assert_eq!(
+        retention("10y").unwrap().server.retention,
+        Duration::from_secs(10 * 31_557_600)
+    );
+    for long in ["11y", "10y 1s", "500000y"] {
+        let all = problems(&format!("[server]\nretention = \"{long}\"\n"));
+        assert_eq!(all, ["server.retention: must be at most 10y"], "{long}");
+    }
 }
 
 #[test]

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use chrono_tz::Tz;
 use reqwest::Url;
-use serde::de::DeserializeOwned;
 
 use super::raw::{RawCheck, RawComponent, RawEmail, RawIncidents, RawServer, RawSite};
 use super::{Component, Config, Email, Incidents, Problem, Server, Site};
@@ -15,6 +14,13 @@ use crate::checks::CheckSpec;
 use crate::model::{CheckId, ComponentId};
 
 mod check;
+mod section;
+
+use section::{array, section};
+
+/// Longest retention: older results say nothing about today, and the prune
+/// cutoff (now minus retention) stays a valid time. humantime's year is 365.25 days.
+const MAX_RETENTION: Duration = Duration::from_secs(10 * 31_557_600);
 
 const TOP_LEVEL: &[&str] = &[
     "site",
@@ -26,11 +32,38 @@ const TOP_LEVEL: &[&str] = &[
 ];
 
 /// Collects problems while reading; each reader method reports instead of failing.
-pub(super) struct Problems(pub Vec<Problem>);
+pub(super) struct Problems {
+    list: Vec<Problem>,
+    /// Keys dropped for having the wrong type: nothing more is said about them
+    /// (that they are missing, say), one problem per mistake.
+    wrong_type: HashSet<String>,
+}
 
 impl Problems {
+    fn new() -> Self {
+        Self {
+            list: Vec::new(),
+            wrong_type: HashSet::new(),
+        }
+    }
+
     pub fn add(&mut self, place: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Problem::new(place, message));
+        let place = place.into();
+        if !self.wrong_type.contains(&place) {
+            self.list.push(Problem::new(place, message));
+        }
+    }
+
+    /// Reports a value of the wrong type at `place`, whose key `dropped` (the same
+    /// place, or the array holding it) was removed before reading on.
+    pub fn wrong_type(&mut self, place: String, dropped: String, message: &str) {
+        self.list.push(Problem::new(place, message));
+        self.wrong_type.insert(dropped);
+    }
+
+    /// Whether `place` was dropped for having the wrong type.
+    pub fn had_wrong_type(&self, place: &str) -> bool {
+        self.wrong_type.contains(place)
     }
 
     /// Parses a human duration ("5s", "800ms", "7d") if present.
@@ -83,7 +116,7 @@ impl Problems {
 }
 
 pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
-    let mut p = Problems(Vec::new());
+    let mut p = Problems::new();
     let mut doc: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => return Err(vec![Problem::new("", format!("not valid TOML: {e}"))]),
@@ -116,7 +149,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let incidents = Incidents {
         quiet_period: quiet.unwrap_or(Duration::from_secs(300)),
     };
-    if p.0.is_empty() {
+    if p.list.is_empty() {
         Ok(Config {
             site,
             server,
@@ -127,49 +160,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
             checks,
         })
     } else {
-        Err(p.0)
-    }
-}
-
-/// Deserializes one table, reporting each unknown key and any type error at `place`.
-fn section<T: DeserializeOwned + Default>(
-    p: &mut Problems,
-    place: &str,
-    v: Option<toml::Value>,
-) -> T {
-    let Some(v) = v else { return T::default() };
-    let mut unknown = Vec::new();
-    let result = serde_ignored::deserialize(v, |path| unknown.push(path.to_string()));
-    for key in unknown {
-        p.add(format!("{place}.{key}"), "unknown key (check its spelling)");
-    }
-    result.unwrap_or_else(|e: toml::de::Error| {
-        p.add(place, e.message().to_owned());
-        T::default()
-    })
-}
-
-/// An array of tables (`[[checks]]`), each element read on its own so that every
-/// element's problems are reported.
-fn array<T: DeserializeOwned + Default>(
-    p: &mut Problems,
-    place: &str,
-    v: Option<toml::Value>,
-) -> Vec<T> {
-    match v {
-        None => Vec::new(),
-        Some(toml::Value::Array(items)) => items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| section(p, &format!("{place}[{i}]"), Some(item)))
-            .collect(),
-        Some(_) => {
-            p.add(
-                place,
-                format!("must be an array of tables: write each as [[{place}]]"),
-            );
-            Vec::new()
-        }
+        Err(p.list)
     }
 }
 
@@ -188,6 +179,9 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
     let retention = p.duration("server.retention", raw.retention.as_deref());
     if retention.is_some_and(|r| r < Duration::from_secs(3600)) {
         p.add("server.retention", "must be at least 1h");
+    }
+    if retention.is_some_and(|r| r > MAX_RETENTION) {
+        p.add("server.retention", "must be at most 10y");
     }
     let max = p.int_in(
         "server.max_concurrent_checks",

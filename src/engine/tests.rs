@@ -174,6 +174,40 @@ fn a_partial_outage_names_only_the_failing_check() {
 }
 
 #[test]
+fn a_slow_answer_during_an_outage_does_not_replace_why_it_is_down() {
+    let api = spec("api", "API health");
+    let mut e = engine(std::slice::from_ref(&api));
+    for s in [10, 20, 30] {
+        e.observe(&result(&api, s, D, "HTTP 503 Service Unavailable"));
+    }
+    let slow = "slow: 950 ms (over 800 ms)";
+    e.observe(&result(&api, 40, S, slow));
+    let why = |e: &Engine| e.components[&api.component].reason.clone();
+    assert_eq!(e.checks[&api.id].health, D);
+    assert_eq!(
+        why(&e).as_deref(),
+        Some("API health: HTTP 503 Service Unavailable")
+    );
+    assert!(
+        e.evidence(&api.component, chrono_tz::UTC)
+            .contains("HTTP 503")
+    );
+    // Enough slow answers make it degraded; then slowness is the reason.
+    e.observe(&result(&api, 50, S, slow));
+    assert_eq!(e.checks[&api.id].health, S);
+    assert_eq!(why(&e), Some(format!("API health: {slow}")));
+}
+
+#[test]
+fn check_state_stored_before_down_reasons_still_loads() {
+    let old = r#"{"health":"down","streak":{"up":0,"not_up":3,"down":3,"not_down":0},
+        "last":null,"bad_reason":"HTTP 503","failing_since":null}"#;
+    let state: CheckState = serde_json::from_str(old).unwrap();
+    assert_eq!(state.down_reason, None);
+    assert_eq!(state.reason(), "HTTP 503");
+}
+
+#[test]
 fn restored_state_survives_and_unknown_entries_are_dropped() {
     let api = spec("api", "API health");
     let mut before = engine(std::slice::from_ref(&api));
@@ -192,6 +226,124 @@ fn restored_state_survives_and_unknown_entries_are_dropped() {
     assert!(!after.components.contains_key(&ghost));
     // One success is not enough to recover after a restart either.
     assert!(after.observe(&result(&api, 40, U, "")).is_empty());
+}
+
+fn saved(health: Outcome) -> CheckState {
+    CheckState {
+        health,
+        ..CheckState::default()
+    }
+}
+
+fn stored(status: ComponentStatus) -> ComponentState {
+    ComponentState {
+        status,
+        since: t(-100),
+        reason: Some("stored reason".into()),
+        last_checked: Some(t(-10)),
+    }
+}
+
+#[test]
+fn restore_judges_components_from_saved_check_health_and_seeds_new_checks() {
+    use ComponentStatus::{
+        DegradedPerformance as Slow, MajorOutage as Major, Operational as Ok,
+        PartialOutage as Partial,
+    };
+    let a = spec("web", "Frontend");
+    let b = spec("web", "Assets");
+    // (stored status, saved health of a, of b) → (status after restore, health of
+    // each check afterwards; None: no state, judged as it reports).
+    type Row = (
+        ComponentStatus,
+        Option<Outcome>,
+        Option<Outcome>,
+        ComponentStatus,
+        [Option<Outcome>; 2],
+    );
+    #[rustfmt::skip]
+    let table: &[Row] = &[
+        (Major, Some(D), Some(D), Major, [Some(D), Some(D)]),
+        // The stored status is stale (a crash between writes): the checks win.
+        (Major, Some(U), Some(U), Ok, [Some(U), Some(U)]),
+        (Ok, Some(D), Some(U), Partial, [Some(D), Some(U)]),
+        (Ok, Some(S), Some(U), Slow, [Some(S), Some(U)]),
+        // No saved check state (renamed checks): the stored status stands and
+        // seeds them.
+        (Major, None, None, Major, [Some(D), Some(D)]),
+        (Partial, None, None, Partial, [Some(D), Some(D)]),
+        (Slow, None, None, Slow, [Some(S), Some(S)]),
+        (Ok, None, None, Ok, [None, None]),
+        // One saved, one new: judged from the saved one, the new one seeded.
+        (Partial, Some(D), None, Major, [Some(D), Some(D)]),
+        (Slow, Some(U), None, Ok, [Some(U), None]),
+    ];
+    for (status, ha, hb, want, healths) in table {
+        let mut e = engine(&[a.clone(), b.clone()]);
+        let checks = [(&a, ha), (&b, hb)]
+            .into_iter()
+            .filter_map(|(s, h)| h.map(|h| (s.id.clone(), saved(h))));
+        e.restore(checks, [(a.component.clone(), stored(*status))]);
+        let got = &e.components[&a.component];
+        let row = format!("{status:?} {ha:?} {hb:?}");
+        assert_eq!(got.status, *want, "{row}");
+        let got_healths = [&a, &b].map(|s| e.checks.get(&s.id).map(|c| c.health));
+        assert_eq!(&got_healths, healths, "{row}");
+        if got.status == *status {
+            assert_eq!(
+                got.since,
+                t(-100),
+                "{row}: an unchanged status keeps its since"
+            );
+        } else {
+            assert_eq!(got.since, t(0), "{row}: a changed status starts at restore");
+        }
+    }
+}
+
+#[test]
+fn restore_resets_a_component_left_without_checks() {
+    let api = spec("api", "API health");
+    let docs = ComponentId::parse("docs").unwrap();
+    let mut e = Engine::new(
+        &[api.component.clone(), docs.clone()],
+        std::slice::from_ref(&api),
+        t(0),
+    );
+    e.restore(
+        [],
+        [
+            (docs.clone(), stored(ComponentStatus::MajorOutage)),
+            (api.component.clone(), stored(ComponentStatus::MajorOutage)),
+        ],
+    );
+    assert_eq!(e.components[&docs], ComponentState::operational(t(0)));
+    assert_eq!(
+        e.components[&api.component].status,
+        ComponentStatus::MajorOutage,
+        "still has a check to confirm or clear it"
+    );
+}
+
+#[test]
+fn after_a_restore_one_result_of_a_new_check_does_not_end_an_outage() {
+    let renamed = spec("api", "API health v2");
+    for outcome in [D, S, U] {
+        let mut e = engine(std::slice::from_ref(&renamed));
+        e.restore(
+            [],
+            [(
+                renamed.component.clone(),
+                stored(ComponentStatus::MajorOutage),
+            )],
+        );
+        let changes = e.observe(&result(&renamed, 10, outcome, "HTTP 503"));
+        assert!(changes.is_empty(), "after one {outcome:?}: {changes:?}");
+        assert_eq!(
+            e.components[&renamed.component].status,
+            ComponentStatus::MajorOutage
+        );
+    }
 }
 
 #[test]

@@ -243,6 +243,16 @@ impl Store {
         Ok(deleted)
     }
 
+    /// The instant before which results are older than `retention` at `now`, for
+    /// [`Store::prune`]. Checked: a retention beyond chrono's range prunes nothing
+    /// rather than panicking.
+    pub fn prune_cutoff(now: DateTime<Utc>, retention: std::time::Duration) -> DateTime<Utc> {
+        chrono::Duration::from_std(retention)
+            .ok()
+            .and_then(|r| now.checked_sub_signed(r))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC)
+    }
+
     /// Marks storage as failing (a write failed) or healthy again.
     pub fn set_failed(&self, failed: bool) {
         self.failed.store(failed, Ordering::Relaxed);
@@ -251,11 +261,6 @@ impl Store {
     /// Healthy when the last write succeeded and the database answers.
     pub fn healthy(&self) -> bool {
         !self.failed.load(Ordering::Relaxed) && self.db.get(SCHEMA_KEY).is_ok()
-    }
-
-    /// Bytes on disk, for reports.
-    pub fn size_on_disk(&self) -> u64 {
-        self.db.size_on_disk().unwrap_or(0)
     }
 }
 

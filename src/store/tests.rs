@@ -119,3 +119,15 @@ fn a_corrupt_database_is_a_clear_error() {
     let err = err.expect("a garbage database must not open");
     assert!(err.contains(&dir.path().display().to_string()), "{err}");
 }
+
+#[test]
+fn the_prune_cutoff_never_panics() {
+    let day = Duration::from_secs(86_400);
+    assert_eq!(Store::prune_cutoff(at(86_400), day), at(0));
+    for huge in [
+        Duration::from_secs(u64::MAX),
+        Duration::from_secs(400_000 * 365 * 86_400),
+    ] {
+        assert_eq!(Store::prune_cutoff(at(0), huge), DateTime::<Utc>::MIN_UTC);
+    }
+}

@@ -28,3 +28,87 @@ pub async fn healthz(shared: web::Data<Shared>) -> HttpResponse {
     };
     res.insert_header(("Cache-Control", "no-store")).json(body)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicI64;
+
+    use actix_web::{App, test, web};
+    use serde_json::{Value, json};
+
+    use super::healthz;
+    use crate::config::Config;
+    use crate::metrics::Metrics;
+    use crate::pipeline::desk::Desk;
+    use crate::store::Store;
+    use crate::web::Shared;
+    use crate::web::snapshot::{Rendered, Snapshot, Snapshots};
+    use crate::web::view::View;
+
+    fn shared(store: Store, heartbeat: i64) -> Shared {
+        let view = View {
+            config: Arc::new(Config::parse("").unwrap()),
+            components: Arc::default(),
+            book: Arc::default(),
+            now: chrono::Utc::now(),
+        };
+        let snapshot = Snapshot {
+            view,
+            index: Rendered::new("", "text/html"),
+            incidents: Default::default(),
+            history: Vec::new(),
+        };
+        Shared {
+            snapshots: Arc::new(Snapshots::new(snapshot)),
+            store,
+            metrics: Arc::new(Metrics::new()),
+            heartbeat: Arc::new(AtomicI64::new(heartbeat)),
+            desk: Desk::new(1).0,
+            admin_token: None,
+        }
+    }
+
+    async fn get(shared: Shared) -> (u16, Value) {
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(shared))
+                .route("/healthz", web::get().to(healthz)),
+        )
+        .await;
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/healthz").to_request()).await;
+        let status = res.status().as_u16();
+        (status, test::read_body_json(res).await)
+    }
+
+    #[actix_web::test]
+    async fn healthz_answers_503_naming_the_failing_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let ok = json!({"status": "ok", "storage": "ok", "scheduler": "ok"});
+        let stalled = json!({"status": "unhealthy", "storage": "ok", "scheduler": "stalled"});
+        // (heartbeat, storage failed) → answer
+        let table = [
+            (now, false, 200, ok),
+            (now - 60, false, 503, stalled.clone()),
+            (0, false, 503, stalled),
+            (
+                now,
+                true,
+                503,
+                json!({"status": "unhealthy", "storage": "failing", "scheduler": "ok"}),
+            ),
+        ];
+        for (beat, failed, code, body) in table {
+            store.set_failed(failed);
+            let got = get(shared(store.clone(), beat)).await;
+            assert_eq!(
+                got,
+                (code, body),
+                "heartbeat {beat}, storage failed {failed}"
+            );
+        }
+    }
+}

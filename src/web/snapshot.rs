@@ -1,12 +1,13 @@
 //! The public site as bytes in memory. Rendered when state changes and swapped in
 //! atomically, so a public GET is a memory copy: no storage I/O, no rendering.
 
-use std::hash::Hasher;
-
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use arc_swap::ArcSwap;
 use std::sync::Arc;
+
+/// Re-exported for the static assets' ETags.
+pub use crate::model::fnv1a;
 
 /// One pre-rendered response body.
 #[derive(Debug, Clone)]
@@ -79,25 +80,4 @@ impl Snapshots {
     pub fn replace(&self, next: Snapshot) {
         self.0.store(Arc::new(next));
     }
-}
-
-/// FNV-1a: a fast, stable hash; ETags only need to change when bytes change.
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    h.write(bytes);
-    h.finish()
 }

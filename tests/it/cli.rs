@@ -111,13 +111,13 @@ async fn an_outage_is_still_shown_after_kill_9_and_restart() {
     .await;
     app.kill_9();
 
-    // Restarted with a schedule that won't fire during the test: whatever the page
-    // shows now comes from what was stored before the kill.
-    let hits = target.hits();
+    // Restarted against a second target, on a schedule that won't fire during the
+    // test: whatever the page shows now comes from what was stored before the kill.
+    let second = Target::start(Mode::Answer(200, "ok")).await;
     let idle = write_config(
         dir.path(),
         "idle.toml",
-        &watched(&target.url("/"), "schedule = \"0 0 0 1 1 *\""),
+        &watched(&second.url("/"), "schedule = \"0 0 0 1 1 *\""),
     );
     let app = Binary::serve(&idle);
     let page = wait_for_page(&client, &app.base, "a page", |_| true).await;
@@ -126,7 +126,38 @@ async fn an_outage_is_still_shown_after_kill_9_and_restart() {
         page.contains("API health: HTTP 503 Service Unavailable"),
         "{page}"
     );
-    assert_eq!(target.hits(), hits, "no check ran after the restart");
+    assert_eq!(second.hits(), 0, "no check ran after the restart");
+}
+
+#[test]
+fn logs_to_a_pipe_have_no_colour_codes() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), "c.toml", "");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["serve", "--config"])
+        .arg(&path)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let listening = loop {
+        let Some(Ok(line)) = lines.next() else {
+            break false;
+        };
+        let done = line.contains("listening on");
+        seen.push(line);
+        if done {
+            break true;
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let log = seen.join("\n");
+    assert!(listening, "candor exited before listening:\n{log}");
+    assert!(!log.contains('\u{1b}'), "escape codes in:\n{log}");
 }
 
 #[tokio::test]
@@ -139,7 +170,19 @@ async fn sigterm_stops_the_server_cleanly_with_exit_0() {
         &watched(&target.url("/"), "every = \"200ms\""),
     );
     let mut app = Binary::serve(&path);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    let client = crate::helpers::client();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let res = client.get(format!("{}/healthz", app.base)).send().await;
+        if res.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not healthy within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let pid = app.child.id().to_string();
     let sent = std::process::Command::new("kill")
         .args(["-TERM", &pid])

@@ -1,6 +1,6 @@
 //! The status page follows real targets: up, failing, hanging, recovering.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
@@ -28,7 +28,7 @@ success_threshold = 2
     )
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_target_shows_an_outage_with_its_reason_then_recovers() {
     let target = Target::start(Mode::Answer(200, "ok")).await;
     let app = spawn_app(&one_check(&target.url("/health"), "")).await;
@@ -62,7 +62,7 @@ async fn a_failing_target_shows_an_outage_with_its_reason_then_recovers() {
     app.task.await.unwrap().unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_target_reads_as_timed_out_and_other_checks_keep_their_schedule() {
     let hanging = Target::start(Mode::Hang).await;
     let healthy = Target::start(Mode::Answer(200, "ok")).await;
@@ -81,7 +81,7 @@ component = "slow"
 name = "Hangs"
 url = "{}"
 every = "200ms"
-timeout = "500ms"
+timeout = "2s"
 failure_threshold = 1
 
 [[checks]]
@@ -94,35 +94,34 @@ timeout = "1s"
         hanging.url("/"),
         healthy.url("/")
     );
+    let started = Utc::now();
     let app = spawn_app(&config).await;
     let page = app
-        .wait_for_page("the timeout", |p| p.contains("timed out after 500 ms"))
+        .wait_for_page("the timeout", |p| p.contains("timed out after 2 s"))
         .await;
-    assert!(page.contains("Hangs: timed out after 500 ms"), "{page}");
+    assert!(page.contains("Hangs: timed out after 2 s"), "{page}");
 
-    // Over 3 s the fast check, due every 200 ms, must still run about 15 times.
+    // Over 3 s the fast check, due every 200 ms, runs about 15 times while the
+    // hanging one holds its connection; at least 7 on a slow, busy machine.
     let fast = candor::model::CheckId::parse("fast-answers").unwrap();
     let from = Utc::now();
     tokio::time::sleep(Duration::from_secs(3)).await;
     let runs = app.store.results(&fast, from, Utc::now()).unwrap().len();
-    assert!(
-        (12..=17).contains(&runs),
-        "fast check ran {runs} times in 3 s"
-    );
+    assert!(runs >= 7, "fast check ran {runs} times in 3 s");
+    // Every hanging run ended at its timeout (plus a little), not later.
     let slow = candor::model::CheckId::parse("slow-hangs").unwrap();
-    let slow_runs = app.store.results(&slow, from, Utc::now()).unwrap();
-    assert!(
-        slow_runs
-            .iter()
-            .all(|r| r.duration < Duration::from_millis(900))
-    );
+    let slow_runs = app.store.results(&slow, started, Utc::now()).unwrap();
+    assert!(!slow_runs.is_empty(), "the page showed a timeout");
+    for run in &slow_runs {
+        assert!(run.duration < Duration::from_secs(3), "{run:?}");
+    }
     app.stop.cancel();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_is_served_with_an_etag_and_answers_304_when_unchanged() {
-    let target = Target::start(Mode::Answer(200, "ok")).await;
-    let app = spawn_app(&one_check(&target.url("/"), "")).await;
+    // No checks: no result re-renders the page between the two requests.
+    let app = spawn_app("[[components]]\nid = \"api\"\nname = \"Public API\"\n").await;
     let res = app.get("/").await;
     assert_eq!(res.status(), 200);
     assert!(
@@ -139,13 +138,9 @@ async fn the_page_is_served_with_an_etag_and_answers_304_when_unchanged() {
         .send()
         .await
         .unwrap();
-    // The page may have been re-rendered in between; then the ETag differs.
-    if again.headers()["etag"].to_str().unwrap() == etag {
-        assert_eq!(again.status(), 304);
-        assert!(again.bytes().await.unwrap().is_empty());
-    } else {
-        assert_eq!(again.status(), 200);
-    }
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+    assert!(again.bytes().await.unwrap().is_empty());
     let stale = app
         .client
         .get(format!("{}/", app.base))
@@ -156,24 +151,35 @@ async fn the_page_is_served_with_an_etag_and_answers_304_when_unchanged() {
     assert_eq!(stale.status(), 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_reports_storage_and_scheduler() {
     let target = Target::start(Mode::Answer(200, "ok")).await;
     let app = spawn_app(&one_check(&target.url("/"), "")).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Once a run is counted, the scheduler has turned.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let metrics = loop {
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        if metrics.contains("candor_check_runs_total") {
+            break metrics;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no check run counted:\n{metrics}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(metrics.contains("candor_checks_configured 1"), "{metrics}");
     let res = app.get("/healthz").await;
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = serde_json::from_slice(&res.bytes().await.unwrap()).unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["scheduler"], "ok");
-    let metrics = app.get("/metrics").await.text().await.unwrap();
-    assert!(metrics.contains("candor_check_runs_total"), "{metrics}");
     let css = app.get("/static/style.css").await;
     assert_eq!(css.status(), 200);
     assert_eq!(app.get("/static/nope.js").await.status(), 404);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_from_the_config_is_escaped_on_the_page() {
     let target = Target::start(Mode::Answer(200, "ok")).await;
     let config = one_check(&target.url("/"), "").replace(

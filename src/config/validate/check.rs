@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use chrono::Utc;
 use chrono_tz::Tz;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
@@ -113,6 +114,13 @@ fn cadence(p: &mut Problems, place: &str, c: &RawCheck, site_tz: Tz) -> Option<C
             p.add(place, "has both schedule and every: keep one");
             None
         }
+        // Already reported as a value of the wrong type.
+        (None, None)
+            if p.had_wrong_type(&format!("{place}.schedule"))
+                || p.had_wrong_type(&format!("{place}.every")) =>
+        {
+            None
+        }
         (None, None) => {
             p.add(
                 place,
@@ -120,9 +128,21 @@ fn cadence(p: &mut Problems, place: &str, c: &RawCheck, site_tz: Tz) -> Option<C
             );
             None
         }
-        (Some(expr), None) => Cadence::cron(expr, tz.unwrap_or(site_tz))
-            .map_err(|e| p.add(format!("{place}.schedule"), e))
-            .ok(),
+        (Some(expr), None) => match Cadence::cron(expr, tz.unwrap_or(site_tz)) {
+            // A past year: the check would sit on the page, never run.
+            Ok(c) if c.next_after(Utc::now()).is_none() => {
+                p.add(
+                    format!("{place}.schedule"),
+                    format!("\"{expr}\" never fires after now"),
+                );
+                None
+            }
+            Ok(c) => Some(c),
+            Err(e) => {
+                p.add(format!("{place}.schedule"), e);
+                None
+            }
+        },
         (None, Some(every)) => {
             let d = p.duration(&format!("{place}.every"), Some(every))?;
             Cadence::every(d)
@@ -284,12 +304,17 @@ fn expect_status(p: &mut Problems, place: &str, codes: Option<&[i64]>) -> Option
 }
 
 fn json(p: &mut Problems, place: &str, j: RawJson) -> Option<JsonCondition> {
-    let pointer = j.pointer.unwrap_or_default();
-    if !pointer.is_empty() && !pointer.starts_with('/') {
-        p.add(
+    let pointer = j.pointer;
+    match &pointer {
+        None => p.add(
             format!("{place}.json.pointer"),
-            format!("\"{pointer}\" is not a JSON pointer: start it with / (like \"/status\")"),
-        );
+            "missing: where in the body to look, like \"/status\" (\"\" for the whole body)",
+        ),
+        Some(ptr) if !ptr.is_empty() && !ptr.starts_with('/') => p.add(
+            format!("{place}.json.pointer"),
+            format!("\"{ptr}\" is not a JSON pointer: start it with / (like \"/status\")"),
+        ),
+        Some(_) => {}
     }
     let Some(equals) = j.equals else {
         p.add(
@@ -298,6 +323,7 @@ fn json(p: &mut Problems, place: &str, j: RawJson) -> Option<JsonCondition> {
         );
         return None;
     };
+    let pointer = pointer?;
     match serde_json::to_value(equals) {
         Ok(equals) => Some(JsonCondition { pointer, equals }),
         Err(e) => {
