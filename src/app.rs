@@ -203,14 +203,13 @@ impl Application {
 
 /// Deletes raw results older than the retention, every few minutes.
 async fn prune_loop(store: Store, retention: Duration, cancel: CancellationToken) {
-    let retention = chrono::Duration::from_std(retention).unwrap_or(chrono::Duration::days(7));
     loop {
         tokio::select! {
             () = cancel.cancelled() => return,
             () = tokio::time::sleep(PRUNE_EVERY) => {}
         }
         let store = store.clone();
-        let cutoff = Utc::now() - retention;
+        let cutoff = Store::prune_cutoff(Utc::now(), retention);
         match tokio::task::spawn_blocking(move || store.prune(cutoff)).await {
             Ok(Ok(n)) => tracing::debug!(deleted = n, "pruned old results"),
             Ok(Err(e)) => tracing::error!(error = %e, "could not prune old results"),

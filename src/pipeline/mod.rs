@@ -65,9 +65,14 @@ impl Pipeline {
                 () = cancel.cancelled() => break,
                 Some((command, problems, reply)) = commands.recv() => {
                     let answer = self.execute(command, problems).await;
-                    let changed = answer.is_ok();
+                    if answer.is_ok() {
+                        // Render before replying: an engineer redirected to a
+                        // page must see the change they just made.
+                        self.render();
+                        last_render = Instant::now();
+                    }
                     let _ = reply.send(answer);
-                    changed
+                    false
                 }
                 received = results.recv() => match received {
                     Some(result) => {
