@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
 use super::fields::Fields;
@@ -35,8 +35,13 @@ pub struct Posted {
 /// Why a request was turned away.
 #[derive(Debug)]
 pub enum Reject {
-    /// Not signed in: go to the login page, and come back here afterwards.
-    Login { next: Option<String> },
+    /// Not signed in: go to the login page, and come back here afterwards
+    /// (GETs only). A form's body is left unread, so that connection is closed
+    /// rather than reused with the body still in it.
+    Login {
+        next: Option<String>,
+        body_unread: bool,
+    },
     /// The body is not a form.
     BadForm,
     /// The CSRF token is missing or wrong.
@@ -73,8 +78,10 @@ impl FromRequest for Posted {
 }
 
 fn engineer(req: &HttpRequest) -> Result<Engineer, Reject> {
+    let get = req.method() == Method::GET || req.method() == Method::HEAD;
     let login = || Reject::Login {
-        next: (req.method() == actix_web::http::Method::GET).then(|| req.path().to_owned()),
+        next: get.then(|| req.path().to_owned()),
+        body_unread: !get,
     };
     let shared = req
         .app_data::<web::Data<Shared>>()
@@ -123,12 +130,18 @@ impl ResponseError for Reject {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::Login { next } => {
+            Self::Login { next, body_unread } => {
                 let location = match next.as_deref().and_then(safe_next) {
                     Some(next) if next != "/admin" => format!("/admin/login?next={next}"),
                     _ => "/admin/login".to_owned(),
                 };
-                layout::see_other(&location)
+                let mut res = HttpResponse::SeeOther();
+                res.insert_header((header::LOCATION, location))
+                    .insert_header((header::CACHE_CONTROL, "no-store"));
+                if *body_unread {
+                    res.force_close();
+                }
+                res.finish()
             }
             Self::BadForm => layout::message(
                 StatusCode::BAD_REQUEST,
