@@ -134,7 +134,7 @@ fn components(v: &View, session: &Session) -> Markup {
                                 td { (c.name) }
                                 td { span.status.{"status--" (state.status.as_str())} { (state.status.label()) } }
                                 td { (decided_by(v, c.id.as_str(), state.decided_by, state.reason.as_deref())) }
-                                td { (status_form(c.id.as_str(), state.status, session)) }
+                                td { (status_form(c.id.as_str(), &c.name, state.status, session)) }
                             }
                         }
                     }
@@ -167,12 +167,12 @@ fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&str>) -> Mar
     }
 }
 
-fn status_form(id: &str, current: ComponentStatus, session: &Session) -> Markup {
+fn status_form(id: &str, name: &str, current: ComponentStatus, session: &Session) -> Markup {
     let field = format!("status-{id}");
     html! {
         form.inline method="post" action={"/admin/components/" (id)} {
             (widgets::csrf(session))
-            label.visually-hidden for=(field) { "Status of " (id) }
+            label.visually-hidden for=(field) { "Status of " (name) }
             select id=(field) name="status" {
                 @for s in COMPONENT_STATUSES {
                     option value=(s.as_str()) selected[s == current] { (s.label()) }

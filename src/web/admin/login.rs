@@ -66,16 +66,8 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
         .public_url
         .scheme()
         == "https";
-    let life = i64::try_from(SESSION_LIFE.as_secs()).unwrap_or(i64::MAX);
-    let cookie = Cookie::build(COOKIE, session.id)
-        .path("/admin")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(https)
-        .max_age(time::Duration::seconds(life))
-        .finish();
     HttpResponse::SeeOther()
-        .cookie(cookie)
+        .cookie(session_cookie(session.id, https))
         .insert_header((header::LOCATION, next))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish()
@@ -89,6 +81,19 @@ pub async fn logout(posted: Posted) -> HttpResponse {
     HttpResponse::SeeOther()
         .cookie(gone)
         .insert_header((header::LOCATION, "/admin/login"))
+        .finish()
+}
+
+/// Only sent to `/admin`, never readable by scripts, never sent from another
+/// site, and only over TLS when the site is served over https.
+fn session_cookie(id: String, https: bool) -> Cookie<'static> {
+    let life = i64::try_from(SESSION_LIFE.as_secs()).unwrap_or(i64::MAX);
+    Cookie::build(COOKIE, id)
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(https)
+        .max_age(time::Duration::seconds(life))
         .finish()
 }
 
@@ -141,4 +146,26 @@ fn throttled(wait: Duration) -> HttpResponse {
         header::HeaderValue::from(wait.as_secs().max(1)),
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::session_cookie;
+
+    #[test]
+    fn the_session_cookie_is_secure_when_the_site_is_https() {
+        let plain = session_cookie("abc".into(), false).to_string();
+        assert!(!plain.contains("Secure"), "{plain}");
+        let tls = session_cookie("abc".into(), true).to_string();
+        for flag in [
+            "candor_session=abc",
+            "HttpOnly",
+            "SameSite=Strict",
+            "Secure",
+            "Path=/admin",
+            "Max-Age=43200",
+        ] {
+            assert!(tls.contains(flag), "{flag} missing from {tls}");
+        }
+    }
 }
