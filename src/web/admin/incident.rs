@@ -31,14 +31,8 @@ pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
     let update = prefilled(incident, v.config.site.timezone);
     let postmortem = written(incident);
     let forms = Forms {
-        update: Form {
-            fields: &update,
-            errors: &none,
-        },
-        postmortem: Form {
-            fields: &postmortem,
-            errors: &none,
-        },
+        update: Form::new(&update, &none),
+        postmortem: Form::new(&postmortem, &none).within("postmortem"),
     };
     html(StatusCode::OK, page(v, &engineer.session, incident, forms))
 }
@@ -69,14 +63,8 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
         &engineer.session,
         &id,
         Forms {
-            update: Form {
-                fields: &form,
-                errors: &errors,
-            },
-            postmortem: Form {
-                fields: &postmortem,
-                errors: &none,
-            },
+            update: Form::new(&form, &errors),
+            postmortem: Form::new(&postmortem, &none).within("postmortem"),
         },
     )
 }
@@ -105,14 +93,8 @@ pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
         &engineer.session,
         &id,
         Forms {
-            update: Form {
-                fields: &update,
-                errors: &none,
-            },
-            postmortem: Form {
-                fields: &form,
-                errors: &errors,
-            },
+            update: Form::new(&update, &none),
+            postmortem: Form::new(&form, &errors).within("postmortem"),
         },
     )
 }

@@ -24,10 +24,8 @@ pub async fn show(engineer: Engineer) -> HttpResponse {
     let defaults = Fields::default()
         .with("status", IncidentStatus::Investigating.as_str())
         .with("notify", "on");
-    let form = Form {
-        fields: &defaults,
-        errors: &FieldErrors::default(),
-    };
+    let none = FieldErrors::default();
+    let form = Form::new(&defaults, &none);
     html(
         StatusCode::OK,
         page(&snapshot.view, &engineer.session, form),
@@ -40,10 +38,7 @@ pub async fn create(posted: Posted) -> HttpResponse {
     let v = &snapshot.view;
     let (input, local) = inputs::incident(&form, v.config.site.timezone);
     let invalid = |errors: &FieldErrors| {
-        let f = Form {
-            fields: &form,
-            errors,
-        };
+        let f = Form::new(&form, errors);
         html(
             StatusCode::UNPROCESSABLE_ENTITY,
             page(v, &engineer.session, f),

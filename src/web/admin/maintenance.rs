@@ -29,10 +29,8 @@ pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
     let defaults = Fields::default()
         .with("status", next_status(m.status).as_str())
         .with("notify", "on");
-    let form = Form {
-        fields: &defaults,
-        errors: &FieldErrors::default(),
-    };
+    let none = FieldErrors::default();
+    let form = Form::new(&defaults, &none);
     html(StatusCode::OK, page(v, &engineer.session, m, form))
 }
 
@@ -52,10 +50,7 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let v = &snapshot.view;
     match v.book.maintenances.get(&id) {
         Some(m) => {
-            let f = Form {
-                fields: &form,
-                errors: &errors,
-            };
+            let f = Form::new(&form, &errors);
             html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 page(v, &engineer.session, m, f),

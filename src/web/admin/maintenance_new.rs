@@ -29,10 +29,8 @@ pub async fn show(engineer: Engineer) -> HttpResponse {
         .with("scheduled_for", to_local(start, tz))
         .with("scheduled_until", to_local(start + TimeDelta::hours(1), tz))
         .with("notify", "on");
-    let form = Form {
-        fields: &defaults,
-        errors: &FieldErrors::default(),
-    };
+    let none = FieldErrors::default();
+    let form = Form::new(&defaults, &none);
     html(StatusCode::OK, page(v, &engineer.session, form))
 }
 
@@ -42,10 +40,7 @@ pub async fn create(posted: Posted) -> HttpResponse {
     let v = &snapshot.view;
     let (input, local) = inputs::maintenance(&form, v.config.site.timezone);
     let invalid = |errors: &FieldErrors| {
-        let f = Form {
-            fields: &form,
-            errors,
-        };
+        let f = Form::new(&form, errors);
         html(
             StatusCode::UNPROCESSABLE_ENTITY,
             page(v, &engineer.session, f),

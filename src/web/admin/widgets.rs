@@ -19,13 +19,27 @@ pub fn csrf(session: &Session) -> Markup {
 pub struct Form<'a> {
     pub fields: &'a Fields,
     pub errors: &'a FieldErrors,
+    /// Keeps element ids apart when a page has two forms with the same names.
+    scope: &'static str,
 }
 
-impl Form<'_> {
+impl<'a> Form<'a> {
+    pub fn new(fields: &'a Fields, errors: &'a FieldErrors) -> Self {
+        Self {
+            fields,
+            errors,
+            scope: "",
+        }
+    }
+
+    pub fn within(self, scope: &'static str) -> Self {
+        Self { scope, ..self }
+    }
+
     pub fn text(&self, name: &str, label: &str, hint: Option<&str>) -> Markup {
         self.field(name, label, hint, |described| {
             html! {
-                input type="text" id=(id(name)) name=(name) value=(self.fields.value(name))
+                input type="text" id=(self.id(name)) name=(name) value=(self.fields.value(name))
                     aria-invalid=[self.invalid(name)] aria-describedby=[described];
             }
         })
@@ -34,7 +48,7 @@ impl Form<'_> {
     pub fn area(&self, name: &str, label: &str, rows: u8, hint: Option<&str>) -> Markup {
         self.field(name, label, hint, |described| {
             html! {
-                textarea id=(id(name)) name=(name) rows=(rows)
+                textarea id=(self.id(name)) name=(name) rows=(rows)
                     aria-invalid=[self.invalid(name)] aria-describedby=[described] {
                     (self.fields.value(name))
                 }
@@ -47,7 +61,7 @@ impl Form<'_> {
         let chosen = self.fields.value(name);
         self.field(name, label, None, |described| {
             html! {
-                select id=(id(name)) name=(name)
+                select id=(self.id(name)) name=(name)
                     aria-invalid=[self.invalid(name)] aria-describedby=[described] {
                     @for (value, words) in options {
                         option value=(value) selected[*value == chosen] { (words) }
@@ -62,7 +76,7 @@ impl Form<'_> {
         let hint = format!("In {} time.", tz.name());
         self.field(name, label, Some(&hint), |described| {
             html! {
-                input type="datetime-local" id=(id(name)) name=(name) value=(self.fields.value(name))
+                input type="datetime-local" id=(self.id(name)) name=(name) value=(self.fields.value(name))
                     aria-invalid=[self.invalid(name)] aria-describedby=[described];
             }
         })
@@ -93,7 +107,7 @@ impl Form<'_> {
                     p { strong { "Nothing was changed." } " Fix the fields marked below:" }
                     ul {
                         @for (field, message) in &self.errors.0 {
-                            li { a href={"#" (id(field))} { (label_of(field)) } ": " (message) }
+                            li { a href={"#" (self.id(field))} { (label_of(field)) } ": " (message) }
                         }
                     }
                 }
@@ -105,7 +119,7 @@ impl Form<'_> {
     pub fn error(&self, name: &str) -> Markup {
         html! {
             @if let Some(message) = self.errors.get(name) {
-                p.field__error id=(format!("{}-error", id(name))) { "✕ " (message) }
+                p.field__error id=(format!("{}-error", self.id(name))) { "✕ " (message) }
             }
         }
     }
@@ -121,7 +135,7 @@ impl Form<'_> {
         hint: Option<&str>,
         control: impl FnOnce(Option<String>) -> Markup,
     ) -> Markup {
-        let fid = id(name);
+        let fid = self.id(name);
         let mut described = Vec::new();
         if hint.is_some() {
             described.push(format!("{fid}-hint"));
@@ -137,6 +151,14 @@ impl Form<'_> {
                 (control(described))
                 (self.error(name))
             }
+        }
+    }
+
+    fn id(&self, name: &str) -> String {
+        if self.scope.is_empty() {
+            id(name)
+        } else {
+            id(&format!("{}.{name}", self.scope))
         }
     }
 }

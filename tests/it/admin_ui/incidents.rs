@@ -175,3 +175,40 @@ async fn a_form_with_an_empty_name_comes_back_422_with_the_message_by_the_field_
             .contains("No open incidents.")
     );
 }
+
+#[tokio::test]
+async fn a_resolved_incident_lifts_its_statuses_and_takes_a_postmortem_through_its_form() {
+    let (_app, mut browser) = signed_in().await;
+    let location = open_incident(&mut browser, "Queue stalled").await;
+    let updates = format!("{location}/updates");
+    let postmortem = format!("{location}/postmortem");
+    assert!(
+        !browser.get(&location).await.body.contains(&postmortem),
+        "not while open"
+    );
+
+    let resolve = browser
+        .form(&location, &updates)
+        .await
+        .set("status", "resolved")
+        .set("body", "Fixed.");
+    assert_eq!(browser.post(&updates, &resolve).await.status, 303);
+    let public = browser.get("/").await.body;
+    assert!(public.contains("All systems operational"), "{public}");
+
+    let empty = browser.form(&location, &postmortem).await;
+    let page = browser.post(&postmortem, &empty).await;
+    assert_eq!(page.status, 422);
+    assert!(field(&page.body, "f-postmortem-body").contains("must not be empty"));
+    assert!(
+        !field(&page.body, "f-body").contains("must not be empty"),
+        "not the update's"
+    );
+
+    let written = empty.set("body", "A full disk; we now alert at 80%.");
+    assert_eq!(browser.post(&postmortem, &written).await.status, 303);
+    let page = browser.get(&location).await.body;
+    assert!(page.contains("Postmortem · "), "{page}");
+    let again = browser::form(&page, &postmortem);
+    assert_eq!(again.get("body"), Some("A full disk; we now alert at 80%."));
+}
