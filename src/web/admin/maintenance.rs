@@ -70,32 +70,15 @@ fn next_status(s: MaintenanceStatus) -> MaintenanceStatus {
 }
 
 fn page(v: &View, session: &Session, m: &Maintenance, form: Form<'_>) -> Markup {
-    let tz = v.config.site.timezone;
     let statuses: Vec<_> = MaintenanceStatus::ALL
         .iter()
         .map(|s| (s.as_str(), s.label()))
-        .collect();
-    let names: Vec<&str> = v
-        .config
-        .components
-        .iter()
-        .filter(|c| m.covers(&c.id))
-        .map(|c| c.name.as_str())
         .collect();
     let content = html! {
         h1 { (m.name) }
         p.meta { (m.status.label()) " · " a href={"/incidents/" (m.id)} { "Public page" } }
         div.split {
-            section.card aria-labelledby="now-title" {
-                h2 #now-title { "Now" }
-                dl.state {
-                    dt { "Status" } dd { (m.status.label()) }
-                    dt { "From" } dd { (time::short(m.scheduled_for, v.now, tz)) }
-                    dt { "Until" } dd { (time::short(m.scheduled_until, v.now, tz)) }
-                    dt { "Components" } dd { (names.join(", ")) }
-                    dt { "Message" } dd.text { (m.body) }
-                }
-            }
+            (now(v, m))
             section.card aria-labelledby="update-title" {
                 h2 #update-title { "Post an update" }
                 form method="post" action={"/admin/maintenances/" (m.id) "/updates"} {
@@ -108,6 +91,37 @@ fn page(v: &View, session: &Session, m: &Maintenance, form: Form<'_>) -> Markup 
                 }
             }
         }
+        (timeline(v, m))
+    };
+    frame(&m.name, Some(session), content)
+}
+
+fn now(v: &View, m: &Maintenance) -> Markup {
+    let tz = v.config.site.timezone;
+    let names: Vec<&str> = v
+        .config
+        .components
+        .iter()
+        .filter(|c| m.covers(&c.id))
+        .map(|c| c.name.as_str())
+        .collect();
+    html! {
+        section.card aria-labelledby="now-title" {
+            h2 #now-title { "Now" }
+            dl.state {
+                dt { "Status" } dd { (m.status.label()) }
+                dt { "From" } dd { (time::short(m.scheduled_for, v.now, tz)) }
+                dt { "Until" } dd { (time::short(m.scheduled_until, v.now, tz)) }
+                dt { "Components" } dd { (names.join(", ")) }
+                dt { "Message" } dd.text { (m.body) }
+            }
+        }
+    }
+}
+
+fn timeline(v: &View, m: &Maintenance) -> Markup {
+    let tz = v.config.site.timezone;
+    html! {
         section aria-labelledby="timeline-title" {
             h2 #timeline-title { "Timeline" }
             ol.timeline {
@@ -122,6 +136,5 @@ fn page(v: &View, session: &Session, m: &Maintenance, form: Form<'_>) -> Markup 
                 }
             }
         }
-    };
-    frame(&m.name, Some(session), content)
+    }
 }
