@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::metrics::Metrics;
 use crate::pipeline::Pipeline;
-use crate::pipeline::desk::{Command, Desk, Reply};
+use crate::pipeline::desk::{Desk, Submission};
 use crate::scheduler::Scheduler;
 use crate::store::Store;
 use crate::web::render::render;
@@ -35,9 +35,12 @@ pub struct Application {
     scheduler: Scheduler,
     pipeline: Pipeline,
     results: mpsc::Receiver<crate::model::CheckResult>,
-    commands: mpsc::Receiver<(Command, Reply)>,
+    commands: mpsc::Receiver<Submission>,
     retention: Duration,
     cancel: CancellationToken,
+    /// Registered at build time so a SIGTERM that arrives during start-up is
+    /// not lost (PID 1 in a container ignores unhandled signals).
+    signal: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
 }
 
 impl Application {
@@ -103,6 +106,7 @@ impl Application {
             store: store.clone(),
             snapshots,
             metrics,
+            last_tick: now,
             clock,
         };
         Ok(Self {
@@ -115,6 +119,7 @@ impl Application {
             commands,
             retention: config.server.retention,
             cancel: CancellationToken::new(),
+            signal: shutdown_signal()?,
         })
     }
 
@@ -155,6 +160,7 @@ impl Application {
             commands,
             retention,
             cancel,
+            signal,
             ..
         } = self;
         let handle = server.handle();
@@ -162,19 +168,26 @@ impl Application {
         let scheduler = tokio::spawn(scheduler.run(cancel.clone()));
         let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
         let pruner = tokio::spawn(prune_loop(store.clone(), retention, cancel.clone()));
+        let (mut scheduler, mut pipeline) = (scheduler, pipeline);
         let outcome = tokio::select! {
-            () = shutdown_signal() => Ok(()),
+            () = signal => Ok(()),
             () = cancel.cancelled() => Ok(()),
             ended = &mut server => Err(anyhow::anyhow!("the web server stopped unexpectedly: {ended:?}")),
+            ended = &mut scheduler => Err(anyhow::anyhow!("the scheduler stopped unexpectedly: {ended:?}")),
+            ended = &mut pipeline => Err(anyhow::anyhow!("the pipeline stopped unexpectedly: {ended:?}")),
         };
         tracing::info!("shutting down");
         cancel.cancel();
         handle.stop(true).await;
+        // A task that already ended (the error above) cannot be awaited again.
         for (name, task) in [
             ("scheduler", scheduler),
             ("pipeline", pipeline),
             ("pruner", pruner),
         ] {
+            if outcome.is_err() && task.is_finished() {
+                continue;
+            }
             if let Err(e) = task.await {
                 tracing::error!(task = name, error = %e, "task ended abnormally");
             }
@@ -206,26 +219,25 @@ async fn prune_loop(store: Store, retention: Duration, cancel: CancellationToken
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// A future that resolves on SIGINT or SIGTERM; the handlers are installed now.
+fn shutdown_signal()
+-> std::io::Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = interrupt => {}
-                    _ = term.recv() => {}
-                }
+        let mut term = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(Box::pin(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
             }
-            Err(_) => {
-                let _ = interrupt.await;
-            }
-        }
+        }))
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        Ok(Box::pin(async {
+            let _ = tokio::signal::ctrl_c().await;
+        }))
     }
 }

@@ -21,9 +21,13 @@ struct Applied {
 }
 
 impl Pipeline {
-    pub(super) async fn execute(&mut self, command: Command) -> Result<Done, CommandError> {
+    pub(super) async fn execute(
+        &mut self,
+        command: Command,
+        problems: FieldErrors,
+    ) -> Result<Done, CommandError> {
         let before = self.book.clone();
-        let applied = match self.apply(command) {
+        let applied = match self.apply(command, problems) {
             Ok(applied) => applied,
             Err(e) => {
                 self.book = before;
@@ -48,7 +52,7 @@ impl Pipeline {
         }
     }
 
-    fn apply(&mut self, command: Command) -> Result<Applied, CommandError> {
+    fn apply(&mut self, command: Command, problems: FieldErrors) -> Result<Applied, CommandError> {
         let now = self.clock.now();
         let config = self.config.clone();
         let current: BTreeMap<ComponentId, ComponentStatus> =
@@ -65,9 +69,7 @@ impl Pipeline {
         let book = Arc::make_mut(&mut self.book);
         match command {
             Command::OpenIncident(input) => {
-                let v = input
-                    .validate(&config, now)
-                    .map_err(CommandError::Invalid)?;
+                let v = merge(input.validate(&config, now), &problems)?;
                 let (id, events) = book.open_incident(v, &status_of, now);
                 Ok(Applied {
                     events,
@@ -75,9 +77,7 @@ impl Pipeline {
                 })
             }
             Command::UpdateIncident { id, input } => {
-                let v = input
-                    .validate(&config, now)
-                    .map_err(CommandError::Invalid)?;
+                let v = merge(input.validate(&config, now), &problems)?;
                 let events = book
                     .update_incident(&id, v, &status_of, now)
                     .map_err(from_book)?;
@@ -87,6 +87,7 @@ impl Pipeline {
                 })
             }
             Command::WritePostmortem { id, body } => {
+                merge(Ok(()), &problems)?;
                 let events = book
                     .write_postmortem(&id, body.unwrap_or_default(), now)
                     .map_err(from_book)?;
@@ -96,9 +97,7 @@ impl Pipeline {
                 })
             }
             Command::ScheduleMaintenance(input) => {
-                let v = input
-                    .validate(&config, now)
-                    .map_err(CommandError::Invalid)?;
+                let v = merge(input.validate(&config, now), &problems)?;
                 let (id, events) = book.schedule_maintenance(v, now);
                 Ok(Applied {
                     events,
@@ -106,7 +105,7 @@ impl Pipeline {
                 })
             }
             Command::UpdateMaintenance { id, input } => {
-                let v = input.validate().map_err(CommandError::Invalid)?;
+                let v = merge(input.validate(), &problems)?;
                 let mut events = book.update_maintenance(&id, v, now).map_err(from_book)?;
                 let ended = book
                     .maintenances
@@ -130,14 +129,29 @@ impl Pipeline {
                     .ok_or_else(|| {
                         CommandError::NotFound(format!("no component with id \"{id}\""))
                     })?;
-                let status =
-                    input::component_status(status.as_deref()).map_err(CommandError::Invalid)?;
+                let status = merge(input::component_status(status.as_deref()), &problems)?;
                 let events = book.set_component(&component, status, now);
                 Ok(Applied {
                     events,
                     done: Done::Component { id, status },
                 })
             }
+        }
+    }
+}
+
+/// Validation's result with the sender's problems added: any problem refuses.
+fn merge<T>(validated: Result<T, FieldErrors>, problems: &FieldErrors) -> Result<T, CommandError> {
+    match validated {
+        Ok(v) if problems.is_empty() => Ok(v),
+        Ok(_) => Err(CommandError::Invalid(problems.clone())),
+        Err(errors) => {
+            // The sender's finding is the more precise one ("must be a string").
+            let mut all = problems.clone();
+            for (field, message) in errors.0 {
+                all.add(field, message);
+            }
+            Err(CommandError::Invalid(all))
         }
     }
 }

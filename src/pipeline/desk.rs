@@ -59,23 +59,37 @@ pub enum CommandError {
 
 pub type Reply = oneshot::Sender<Result<Done, CommandError>>;
 
+/// A command with the problems its sender already found (wrong JSON types,
+/// unknown keys): they are reported together with validation's, in one answer.
+pub type Submission = (Command, FieldErrors, Reply);
+
 /// A handle for submitting commands; cheap to clone.
 #[derive(Clone)]
 pub struct Desk {
-    tx: mpsc::Sender<(Command, Reply)>,
+    tx: mpsc::Sender<Submission>,
 }
 
 impl Desk {
-    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<(Command, Reply)>) {
+    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<Submission>) {
         let (tx, rx) = mpsc::channel(capacity);
         (Self { tx }, rx)
     }
 
     /// Submits a command and waits until it is applied and flushed to disk.
     pub async fn submit(&self, command: Command) -> Result<Done, CommandError> {
+        self.submit_with(command, FieldErrors::default()).await
+    }
+
+    /// Submits a command whose sender already found `problems`; the command is
+    /// then validated only to report every problem at once, and never applied.
+    pub async fn submit_with(
+        &self,
+        command: Command,
+        problems: FieldErrors,
+    ) -> Result<Done, CommandError> {
         let (reply, answer) = oneshot::channel();
         self.tx
-            .send((command, reply))
+            .send((command, problems, reply))
             .await
             .map_err(|_| CommandError::Stopped)?;
         answer.await.map_err(|_| CommandError::Stopped)?

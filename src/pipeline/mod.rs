@@ -25,7 +25,7 @@ use crate::model::{CheckResult, ComponentId};
 use crate::store::{Commit, Store, StoreError};
 use crate::web::snapshot::Snapshots;
 use crate::web::view::{self, View};
-use desk::{Command, Reply};
+use desk::Submission;
 
 /// The longest routine results wait before they show on the page.
 const ROUTINE_RENDER: Duration = Duration::from_secs(3);
@@ -43,13 +43,15 @@ pub struct Pipeline {
     pub snapshots: Arc<Snapshots>,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
+    /// When `tick` last ran, to notice an ETA passing in between.
+    pub last_tick: chrono::DateTime<chrono::Utc>,
 }
 
 impl Pipeline {
     pub async fn run(
         mut self,
         mut results: mpsc::Receiver<CheckResult>,
-        mut commands: mpsc::Receiver<(Command, Reply)>,
+        mut commands: mpsc::Receiver<Submission>,
         cancel: CancellationToken,
     ) {
         let mut dirty = false;
@@ -61,8 +63,8 @@ impl Pipeline {
             let urgent = tokio::select! {
                 biased;
                 () = cancel.cancelled() => break,
-                Some((command, reply)) = commands.recv() => {
-                    let answer = self.execute(command).await;
+                Some((command, problems, reply)) = commands.recv() => {
+                    let answer = self.execute(command, problems).await;
                     let changed = answer.is_ok();
                     let _ = reply.send(answer);
                     changed
@@ -83,6 +85,11 @@ impl Pipeline {
                 last_render = Instant::now();
                 dirty = false;
             }
+        }
+        // Keep what probes already finished: store it before the final flush.
+        results.close();
+        while let Ok(result) = results.try_recv() {
+            self.handle(&result).await;
         }
         if let Err(e) = self.store.flush().await {
             tracing::error!(error = %e, "could not flush storage at shutdown");
@@ -129,19 +136,26 @@ impl Pipeline {
         !changes.is_empty()
     }
 
-    /// Time-driven transitions; true when any happened.
+    /// Time-driven transitions; true when the page must change (a transition, or
+    /// an ETA just passed: the page then says the estimate was missed).
     async fn tick(&mut self) -> bool {
         let now = self.clock.now();
+        let since = std::mem::replace(&mut self.last_tick, now);
+        let eta_passed = self.book.incidents.values().any(|i| {
+            i.status.is_open()
+                && i.expected_resolution_at
+                    .is_some_and(|eta| since < eta && eta <= now)
+        });
         let quiet = self.config.incidents.quiet_period;
         if !auto::due(&self.book, now, quiet) {
-            return false;
+            return eta_passed;
         }
         let engine = &self.engine;
         let config = &self.config;
         let observe = |id: &ComponentId| observe(config, engine, id);
         let events = auto::tick(Arc::make_mut(&mut self.book), now, quiet, &observe);
         if events.is_empty() {
-            return false;
+            return eta_passed;
         }
         let ok = log_err(self.persist(&events)) && log_err(self.store.flush().await);
         self.store.set_failed(!ok);

@@ -204,11 +204,8 @@ async fn write(
         read: Vec::new(),
     };
     let command = build(&mut fields);
-    let errors = fields.finish();
-    if !errors.is_empty() {
-        return invalid(&errors);
-    }
-    match shared.desk.submit(command).await {
+    let problems = fields.finish();
+    match shared.desk.submit_with(command, problems).await {
         Ok(done) => HttpResponse::build(success).json(done_json(&done)),
         Err(CommandError::Invalid(errors)) => invalid(&errors),
         Err(CommandError::NotFound(message)) => error(StatusCode::NOT_FOUND, &message),

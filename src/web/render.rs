@@ -1,20 +1,318 @@
 //! Rendering the public site from a [`View`] into a [`Snapshot`].
+//!
+//! With thousands of past incidents, rendering every permalink on every status
+//! change would be most of the work; closed records do not change, so their
+//! pages (and the history, while no record changed) are taken from the previous
+//! snapshot.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
 
 use super::pages;
 use super::snapshot::{Rendered, Snapshot};
 use super::view::View;
+use crate::incidents::{Book, MaintenanceStatus};
 
 const HTML: &str = "text/html; charset=utf-8";
 
 /// Renders every public page. `previous` lets unchanged pages be reused.
-pub fn render(view: View, _previous: Option<&Snapshot>) -> Snapshot {
+pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
+    // Pages show component names and times in the site zone: a new config
+    // invalidates everything.
+    let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
+    let incidents = record_pages(&view, previous);
+    let history = match previous {
+        Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => p.history.clone(),
+        _ => history_pages(&view),
+    };
     Snapshot {
         view,
         index,
-        incidents: HashMap::new(),
-        history: Vec::new(),
+        incidents,
+        history,
+    }
+}
+
+/// `/incidents/{id}` for every incident and maintenance. A closed record whose
+/// `updated_at` is what it was keeps its page; open ones show relative times
+/// and are always rendered afresh.
+fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<String, Arc<Rendered>> {
+    let old = |id: &str| previous.and_then(|p| p.incidents.get(id).map(|r| (p, r)));
+    let mut pages = HashMap::with_capacity(v.book.incidents.len() + v.book.maintenances.len());
+    for (id, i) in &v.book.incidents {
+        let kept = old(id).filter(|(p, _)| {
+            !i.status.is_open()
+                && p.view.book.incidents.get(id).map(|o| o.updated_at) == Some(i.updated_at)
+        });
+        let page = match kept {
+            Some((_, r)) => r.clone(),
+            None => html(pages::incident::incident_page(v, i)),
+        };
+        pages.insert(id.clone(), page);
+    }
+    for (id, m) in &v.book.maintenances {
+        let kept = old(id).filter(|(p, _)| {
+            m.status == MaintenanceStatus::Completed
+                && p.view.book.maintenances.get(id).map(|o| o.updated_at) == Some(m.updated_at)
+        });
+        let page = match kept {
+            Some((_, r)) => r.clone(),
+            None => html(pages::incident::maintenance_page(v, m)),
+        };
+        pages.insert(id.clone(), page);
+    }
+    pages
+}
+
+fn history_pages(v: &View) -> Vec<Arc<Rendered>> {
+    pages::history::render(v).into_iter().map(html).collect()
+}
+
+fn html(page: maud::Markup) -> Arc<Rendered> {
+    Arc::new(Rendered::new(page.into_string(), HTML))
+}
+
+/// Cheap evidence that no incident or maintenance changed: records are only
+/// added, and every change moves `updated_at` forward.
+fn fingerprint(book: &Book) -> (usize, usize, Option<DateTime<Utc>>) {
+    let latest = book
+        .incidents
+        .values()
+        .map(|i| i.updated_at)
+        .chain(book.maintenances.values().map(|m| m.updated_at))
+        .max();
+    (book.incidents.len(), book.maintenances.len(), latest)
+}
+
+/// Hand-built views for the pages' unit tests.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use chrono::{DateTime, TimeZone, Utc};
+
+    use crate::config::Config;
+    use crate::incidents::{
+        Author, Book, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Update,
+    };
+    use crate::model::{ComponentId, ComponentStatus};
+    use crate::web::view::{ComponentView, Decider, View};
+
+    const CONFIG: &str = r#"
+[site]
+title = "Acme Status"
+timezone = "Europe/Berlin"
+
+[[components]]
+id = "api"
+name = "Public API"
+
+[[components]]
+id = "db"
+name = "Database"
+"#;
+
+    pub fn config() -> Arc<Config> {
+        Arc::new(Config::parse(CONFIG).expect("the fixture config is valid"))
+    }
+
+    pub fn id(s: &str) -> ComponentId {
+        ComponentId::parse(s).expect("a valid id")
+    }
+
+    /// 22 November 2026 (a Sunday), `h:m` UTC (one hour behind the site zone).
+    pub fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, h, m, 0).unwrap()
+    }
+
+    /// Every component operational by its checks.
+    pub fn view(config: Arc<Config>, book: Book, now: DateTime<Utc>) -> View {
+        let components = config
+            .components
+            .iter()
+            .map(|c| (c.id.clone(), component(ComponentStatus::Operational)))
+            .collect();
+        View {
+            config,
+            components: Arc::new(components),
+            book: Arc::new(book),
+            now,
+        }
+    }
+
+    pub fn component(status: ComponentStatus) -> ComponentView {
+        ComponentView {
+            status,
+            decided_by: Decider::Checks,
+            reason: None,
+            since: at(0, 0),
+            last_checked: Some(at(0, 0)),
+            checks_status: status,
+        }
+    }
+
+    pub fn update<S>(status: S, body: &str, at: DateTime<Utc>) -> Update<S> {
+        Update {
+            id: format!("u{}", at.timestamp()),
+            status,
+            body: body.to_owned(),
+            at,
+            changes: Vec::new(),
+            notify: true,
+            author: Author::Engineer,
+        }
+    }
+
+    /// An open, critical incident on the API, investigating since `started`.
+    pub fn incident(id: &str, name: &str, started: DateTime<Utc>) -> Incident {
+        let status = IncidentStatus::Investigating;
+        Incident {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            status,
+            impact: Impact::Critical,
+            components: BTreeMap::from([(self::id("api"), ComponentStatus::MajorOutage)]),
+            created_at: started,
+            updated_at: started,
+            started_at: started,
+            monitoring_at: None,
+            resolved_at: None,
+            cause: None,
+            expected_resolution_at: None,
+            workaround: None,
+            postmortem: None,
+            source: Author::Engineer,
+            taken_over: false,
+            recovered_at: None,
+            updates: vec![update(status, "We are looking into it.", started)],
+        }
+    }
+
+    /// `i`, resolved at `at` with a last update.
+    pub fn resolve(mut i: Incident, at: DateTime<Utc>) -> Incident {
+        i.status = IncidentStatus::Resolved;
+        i.resolved_at = Some(at);
+        i.updated_at = at;
+        i.updates
+            .push(update(IncidentStatus::Resolved, "All good again.", at));
+        i
+    }
+
+    pub fn maintenance(
+        id: &str,
+        status: MaintenanceStatus,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Maintenance {
+        Maintenance {
+            id: id.to_owned(),
+            name: format!("Maintenance {id}"),
+            body: "Upgrading the database.".to_owned(),
+            status,
+            scheduled_for: from,
+            scheduled_until: until,
+            components: vec![self::id("db")],
+            created_at: from,
+            updated_at: from,
+            updates: vec![update(status, "Maintenance scheduled.", from)],
+        }
+    }
+
+    pub fn book(incidents: Vec<Incident>, maintenances: Vec<Maintenance>) -> Book {
+        Book {
+            incidents: incidents.into_iter().map(|i| (i.id.clone(), i)).collect(),
+            maintenances: maintenances
+                .into_iter()
+                .map(|m| (m.id.clone(), m))
+                .collect(),
+            overrides: BTreeMap::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::fixtures::*;
+    use super::render;
+    use crate::incidents::MaintenanceStatus;
+
+    fn body(r: &crate::web::snapshot::Rendered) -> String {
+        String::from_utf8_lossy(&r.body).into_owned()
+    }
+
+    #[test]
+    fn every_incident_and_maintenance_gets_a_page() {
+        let config = config();
+        let book = book(
+            vec![incident("inc1", "API down", at(10, 0))],
+            vec![maintenance(
+                "mnt1",
+                MaintenanceStatus::Scheduled,
+                at(20, 0),
+                at(22, 0),
+            )],
+        );
+        let snap = render(view(config, book, at(10, 5)), None);
+        assert!(body(&snap.incidents["inc1"]).contains("API down"));
+        assert!(body(&snap.incidents["mnt1"]).contains("Maintenance mnt1"));
+        assert_eq!(snap.history.len(), 1);
+        assert!(body(&snap.history[0]).contains("No past incidents"));
+        assert!(body(&snap.index).contains("API down"));
+    }
+
+    #[test]
+    fn unchanged_closed_pages_are_reused_and_changed_ones_are_not() {
+        let config = config();
+        let closed = resolve(incident("old", "Old outage", at(8, 0)), at(9, 0));
+        let open = incident("new", "New outage", at(10, 0));
+        let done = maintenance("mnt", MaintenanceStatus::Completed, at(1, 0), at(2, 0));
+        let first = book(vec![closed.clone(), open.clone()], vec![done.clone()]);
+        let one = render(view(config.clone(), first.clone(), at(10, 5)), None);
+
+        let two = render(view(config.clone(), first, at(10, 6)), Some(&one));
+        assert!(Arc::ptr_eq(&one.incidents["old"], &two.incidents["old"]));
+        assert!(Arc::ptr_eq(&one.incidents["mnt"], &two.incidents["mnt"]));
+        assert!(!Arc::ptr_eq(&one.incidents["new"], &two.incidents["new"]));
+        assert!(Arc::ptr_eq(&one.history[0], &two.history[0]));
+
+        let resolved = resolve(open, at(10, 7));
+        let third = book(vec![closed, resolved], vec![done]);
+        let three = render(view(config.clone(), third, at(10, 8)), Some(&two));
+        assert!(Arc::ptr_eq(&two.incidents["old"], &three.incidents["old"]));
+        assert!(!Arc::ptr_eq(&two.incidents["new"], &three.incidents["new"]));
+        assert!(!Arc::ptr_eq(&two.history[0], &three.history[0]));
+        assert!(body(&three.history[0]).contains("New outage"));
+    }
+
+    #[test]
+    fn an_edited_closed_incident_is_rendered_again() {
+        let config = config();
+        let closed = resolve(incident("old", "Old outage", at(8, 0)), at(9, 0));
+        let one = render(
+            view(
+                config.clone(),
+                book(vec![closed.clone()], vec![]),
+                at(10, 0),
+            ),
+            None,
+        );
+        let mut edited = closed;
+        edited.postmortem = Some(crate::incidents::Postmortem {
+            body: "A disk filled up.".into(),
+            at: at(11, 0),
+        });
+        edited.updated_at = at(11, 0);
+        let two = render(
+            view(config, book(vec![edited], vec![]), at(11, 1)),
+            Some(&one),
+        );
+        assert!(!Arc::ptr_eq(&one.incidents["old"], &two.incidents["old"]));
+        assert!(body(&two.incidents["old"]).contains("A disk filled up."));
     }
 }

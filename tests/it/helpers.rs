@@ -5,6 +5,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
+use candor::clock::{Clock, SystemClock};
 use candor::{Application, Config};
 use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
@@ -28,9 +31,15 @@ pub fn config_with(dir: &Path, body: &str) -> String {
 
 /// Runs the real application in this process.
 pub async fn spawn_app(body: &str) -> TestApp {
+    spawn_app_full(body, None, Arc::new(SystemClock)).await
+}
+
+/// Runs the application with an admin token and a clock the test may move.
+pub async fn spawn_app_full(body: &str, token: Option<&str>, clock: Arc<dyn Clock>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::parse(&config_with(dir.path(), body)).unwrap();
-    let app = Application::build(config).await.unwrap();
+    let mut config = Config::parse(&config_with(dir.path(), body)).unwrap();
+    config.admin_token = token.map(str::to_owned);
+    let app = Application::build_with_clock(config, clock).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let (store, stop) = (app.store(), app.stopper());
     let task = tokio::spawn(app.run_until_stopped());
@@ -97,10 +106,15 @@ pub struct Binary {
 
 impl Binary {
     pub fn serve(config: &Path) -> Self {
+        Self::serve_with_env(config, &[])
+    }
+
+    pub fn serve_with_env(config: &Path, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
             .args(["serve", "--config"])
             .arg(config)
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

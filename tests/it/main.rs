@@ -4,5 +4,6 @@
 mod admin_ui;
 mod cli;
 mod helpers;
+mod incidents;
 mod status_page;
 mod target;

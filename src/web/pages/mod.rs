@@ -1,5 +1,8 @@
 //! Public HTML pages, rendered with maud (which escapes every inserted string).
 
+pub mod history;
+pub mod incident;
 pub mod layout;
 pub mod status;
+pub mod text;
 pub mod time;

@@ -35,6 +35,80 @@ pub fn lasted(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     format!("for {n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
+/// "in about 25 minutes": how far off a future time is (rounded, since it is an
+/// estimate anyway).
+pub fn relative_future(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (at - now).num_seconds().max(0);
+    let (n, unit) = match secs {
+        s if s < 90 => return "in about a minute".into(),
+        s if s < 3570 => ((s + 30) / 60, "minute"),
+        s if s < 5400 => return "in about an hour".into(),
+        s if s < 36 * 3600 => ((s + 1800) / 3600, "hour"),
+        s => ((s + 43_200) / 86_400, "day"),
+    };
+    format!("in about {n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+/// "Sun 22 Nov 2026, 14:02 CET": a date that reads the same whenever the page
+/// is read (permalinks are rendered once and kept).
+pub fn full(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz)
+        .format("%a %-d %b %Y, %H:%M %Z")
+        .to_string()
+}
+
+/// "Sun 22 Nov, 14:02 CET": like [`full`] where a heading already names the year.
+pub fn day_time(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz)
+        .format("%a %-d %b, %H:%M %Z")
+        .to_string()
+}
+
+/// "November 2026", for headings.
+pub fn month(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%B %Y").to_string()
+}
+
+/// A window's two ends: ("Sun 22 Nov 02:00", "04:00 CET") when both fall on one
+/// day in one zone abbreviation, so it reads "Sun 22 Nov 02:00–04:00 CET";
+/// otherwise each end in full. `year` adds the year to the start.
+pub fn window(from: DateTime<Utc>, until: DateTime<Utc>, tz: Tz, year: bool) -> (String, String) {
+    let (a, b) = (from.with_timezone(&tz), until.with_timezone(&tz));
+    let day = if year { "%a %-d %b %Y" } else { "%a %-d %b" };
+    let same_day = a.date_naive() == b.date_naive();
+    let same_zone = a.format("%Z").to_string() == b.format("%Z").to_string();
+    let start = match same_day && same_zone {
+        true => format!("{day} %H:%M"),
+        false => format!("{day} %H:%M %Z"),
+    };
+    let end = if same_day {
+        "%H:%M %Z"
+    } else {
+        "%a %-d %b %H:%M %Z"
+    };
+    (a.format(&start).to_string(), b.format(end).to_string())
+}
+
+/// "1 hour 25 minutes": how long something took, in its two largest units.
+pub fn span(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    let minutes = ((to - from).num_seconds().max(0) + 30) / 60;
+    if minutes == 0 {
+        return "less than a minute".into();
+    }
+    let parts = [
+        (minutes / 1440, "day"),
+        (minutes / 60 % 24, "hour"),
+        (minutes % 60, "minute"),
+    ];
+    let first = parts.iter().position(|(n, _)| *n > 0).unwrap_or(2);
+    parts[first..(first + 2).min(3)]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, unit)| format!("{n} {unit}{}", if *n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +137,61 @@ mod tests {
             lasted(now + chrono::Duration::seconds(5), now),
             "for about a minute"
         );
+    }
+
+    #[test]
+    fn future_times_read_as_how_far_off_they_are() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 13, 0, 0).unwrap();
+        let ahead = |s| now + chrono::Duration::seconds(s);
+        assert_eq!(relative_future(ahead(20), now), "in about a minute");
+        assert_eq!(relative_future(ahead(25 * 60), now), "in about 25 minutes");
+        assert_eq!(
+            relative_future(ahead(25 * 60 - 10), now),
+            "in about 25 minutes"
+        );
+        assert_eq!(relative_future(ahead(58 * 60), now), "in about 58 minutes");
+        assert_eq!(relative_future(ahead(3600), now), "in about an hour");
+        assert_eq!(relative_future(ahead(3 * 3600), now), "in about 3 hours");
+        assert_eq!(relative_future(ahead(3600 + 1800), now), "in about 2 hours");
+        assert_eq!(relative_future(ahead(3 * 86_400), now), "in about 3 days");
+    }
+
+    #[test]
+    fn windows_name_the_day_once_when_they_fit_in_one() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let from = Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap();
+        let until = Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap();
+        let (a, b) = window(from, until, berlin, false);
+        assert_eq!(format!("{a}–{b}"), "Sun 22 Nov 02:00–04:00 CET");
+        let (a, _) = window(from, until, berlin, true);
+        assert_eq!(a, "Sun 22 Nov 2026 02:00");
+        let late = Utc.with_ymd_and_hms(2026, 11, 22, 22, 0, 0).unwrap();
+        let (a, b) = window(late, late + chrono::Duration::hours(3), berlin, false);
+        assert_eq!(
+            format!("{a} – {b}"),
+            "Sun 22 Nov 23:00 CET – Mon 23 Nov 02:00 CET"
+        );
+        // Across the change to summer time both zones are named.
+        let dst = Utc.with_ymd_and_hms(2026, 3, 29, 0, 0, 0).unwrap();
+        let (a, b) = window(dst, dst + chrono::Duration::hours(2), berlin, false);
+        assert_eq!(format!("{a}–{b}"), "Sun 29 Mar 01:00 CET–04:00 CEST");
+    }
+
+    #[test]
+    fn spans_and_dates_read_naturally() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 22, 13, 2, 0).unwrap();
+        let after = |s| at + chrono::Duration::seconds(s);
+        assert_eq!(span(at, after(20)), "less than a minute");
+        assert_eq!(span(at, after(45 * 60)), "45 minutes");
+        assert_eq!(span(at, after(85 * 60)), "1 hour 25 minutes");
+        assert_eq!(span(at, after(2 * 3600)), "2 hours");
+        assert_eq!(
+            span(at, after(2 * 86_400 + 3 * 3600 + 60)),
+            "2 days 3 hours"
+        );
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        assert_eq!(full(at, berlin), "Sun 22 Nov 2026, 14:02 CET");
+        assert_eq!(day_time(at, berlin), "Sun 22 Nov, 14:02 CET");
+        assert_eq!(month(at, berlin), "November 2026");
     }
 }

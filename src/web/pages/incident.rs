@@ -1,0 +1,344 @@
+//! `GET /incidents/{id}`: one incident or maintenance for good: what happened,
+//! why, when it was (or is expected to be) back, and every update, newest first.
+//! Also the pieces the status page shows for the same records.
+
+use maud::{Markup, html};
+
+use super::{layout, text, time};
+use crate::incidents::{
+    Author, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Update,
+};
+use crate::model::{ComponentId, ComponentStatus};
+use crate::web::view::View;
+
+/// An incident's permalink. Closed incidents render without reference to
+/// `v.now`, so the page can be kept across renders.
+pub fn incident_page(v: &View, i: &Incident) -> Markup {
+    let open = i.status.is_open();
+    let content = html! {
+        p.crumbs { a href="/" { "← Current status" } }
+        article.record aria-labelledby="record-title" {
+            h1 #record-title { (i.name) }
+            p.record__meta {
+                (impact(i.impact)) " "
+                span.pill { "Status: " (i.status.label()) }
+            }
+            @if let Some(pm) = i.postmortem.as_ref().filter(|_| !open) {
+                section.postmortem aria-labelledby="postmortem-title" {
+                    h2 #postmortem-title { "Postmortem" }
+                    p.muted { "Published " (when(pm.at, v)) }
+                    div.text { (text::render(&pm.body)) }
+                }
+            }
+            (facts(v, i))
+            @if open {
+                (answers(v, i))
+            } @else if let Some(cause) = &i.cause {
+                dl.answers { dt { "Why:" } dd { (text::render(cause)) } }
+            }
+            (timeline(v, &i.updates, IncidentStatus::label))
+        }
+    };
+    let refresh = open.then(|| v.config.site.refresh.as_secs());
+    layout::page(&v.config.site, &title(v, &i.name), refresh, content)
+}
+
+/// A maintenance's permalink.
+pub fn maintenance_page(v: &View, m: &Maintenance) -> Markup {
+    let tz = v.config.site.timezone;
+    let content = html! {
+        p.crumbs { a href="/" { "← Current status" } }
+        article.record aria-labelledby="record-title" {
+            h1 #record-title { (m.name) }
+            p.record__meta {
+                (maintenance_badge()) " "
+                span.pill { "Status: " (m.status.label()) }
+            }
+            dl.facts {
+                dt { "Window" } dd { (window(m, tz, true)) }
+                dt { "Components" } dd { (affected(v, m.components.iter().map(|c| (c, None)))) }
+            }
+            div.text { (text::render(&m.body)) }
+            (timeline(v, &m.updates, MaintenanceStatus::label))
+        }
+    };
+    let refresh =
+        (m.status != MaintenanceStatus::Completed).then(|| v.config.site.refresh.as_secs());
+    layout::page(&v.config.site, &title(v, &m.name), refresh, content)
+}
+
+fn title(v: &View, name: &str) -> String {
+    format!("{name} · {}", v.config.site.title)
+}
+
+/// Started, resolved, how long, and what was affected.
+fn facts(v: &View, i: &Incident) -> Markup {
+    let statuses = i.components.iter().map(|(c, s)| (c, Some(*s)));
+    html! {
+        dl.facts {
+            dt { "Started" } dd { (when(i.started_at, v)) }
+            @if let Some(end) = i.resolved_at.filter(|_| !i.status.is_open()) {
+                dt { "Resolved" } dd { (when(end, v)) }
+                dt { "Duration" } dd { (time::span(i.started_at, end)) }
+            }
+            dt { "Affected" } dd { (affected(v, statuses)) }
+        }
+    }
+}
+
+/// A full date in the site's zone, machine-readable too.
+fn when(at: chrono::DateTime<chrono::Utc>, v: &View) -> Markup {
+    html! { time datetime=(time::iso(at)) { (time::full(at, v.config.site.timezone)) } }
+}
+
+/// The three questions customers ask: why, when is it back, what do I do
+/// meanwhile (that row only when there is an answer).
+pub fn answers(v: &View, i: &Incident) -> Markup {
+    html! {
+        dl.answers {
+            dt { "Why:" }
+            dd {
+                @match &i.cause {
+                    Some(cause) => (text::render(cause)),
+                    None => p { "Under investigation" },
+                }
+            }
+            dt { "Expected back:" }
+            dd { p { (expected_back(v, i)) } }
+            @if let Some(w) = &i.workaround {
+                dt { "Meanwhile:" }
+                dd { (text::render(w)) }
+            }
+        }
+    }
+}
+
+/// "by 15:30 CET, in about 25 minutes"; once that time has passed, say so
+/// and keep showing it. An automatic incident whose checks pass again says so
+/// while it waits out the quiet period before resolving.
+fn expected_back(v: &View, i: &Incident) -> Markup {
+    let tz = v.config.site.timezone;
+    if let Some(at) = i.recovered_at {
+        return html! {
+            "Working again since " time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
+            "; we'll resolve this once the checks keep passing."
+        };
+    }
+    match i.expected_resolution_at {
+        None => html! { "No estimate yet" },
+        Some(eta) if eta > v.now => html! {
+            "by " time datetime=(time::iso(eta)) { (time::short(eta, v.now, tz)) }
+            ", " (time::relative_future(eta, v.now))
+        },
+        Some(eta) => html! {
+            "The estimate of " time datetime=(time::iso(eta)) { (time::short(eta, v.now, tz)) }
+            " has passed; we'll post a new one."
+        },
+    }
+}
+
+/// Impact in words and a shape, never by colour alone.
+pub fn impact(impact: Impact) -> Markup {
+    let icon = match impact {
+        Impact::None => "○",
+        Impact::Minor => "▲",
+        Impact::Major => "◆",
+        Impact::Critical => "✕",
+    };
+    let words = match impact {
+        Impact::None => "No impact".to_owned(),
+        other => format!("{} impact", other.label()),
+    };
+    html! {
+        span.impact.{"impact--" (impact.as_str())} {
+            span aria-hidden="true" { (icon) } " " (words)
+        }
+    }
+}
+
+/// Maintenance's counterpart of [`impact`].
+pub fn maintenance_badge() -> Markup {
+    html! { span.impact.impact--maintenance { span aria-hidden="true" { "⚙" } " Maintenance" } }
+}
+
+/// The components a record names, each with the status it set when it set one.
+pub fn affected<'a>(
+    v: &View,
+    components: impl Iterator<Item = (&'a ComponentId, Option<ComponentStatus>)>,
+) -> Markup {
+    html! {
+        ul.affected {
+            @for (id, status) in components {
+                li {
+                    (component_name(v, id))
+                    @if let Some(s) = status { ": " span.{"status--" (s.as_str())} { (s.label()) } }
+                }
+            }
+        }
+    }
+}
+
+/// A component's configured name; its id if it has left the config since.
+pub fn component_name<'a>(v: &'a View, id: &'a ComponentId) -> &'a str {
+    v.config
+        .component(id)
+        .map_or(id.as_str(), |c| c.name.as_str())
+}
+
+/// "Sun 22 Nov 02:00–04:00 CET", each end a `<time>`.
+pub fn window(m: &Maintenance, tz: chrono_tz::Tz, year: bool) -> Markup {
+    let (start, end) = time::window(m.scheduled_for, m.scheduled_until, tz, year);
+    let dash = if start.ends_with(char::is_alphabetic) {
+        " – "
+    } else {
+        "–"
+    };
+    html! {
+        time datetime=(time::iso(m.scheduled_for)) { (start) }
+        (dash)
+        time datetime=(time::iso(m.scheduled_until)) { (end) }
+    }
+}
+
+/// Every update, newest first.
+fn timeline<S: Copy>(v: &View, updates: &[Update<S>], label: fn(S) -> &'static str) -> Markup {
+    html! {
+        section aria-labelledby="updates-title" {
+            h2 #updates-title { "Updates" }
+            ol.timeline {
+                @for u in updates.iter().rev() { (update(v, u, label(u.status))) }
+            }
+        }
+    }
+}
+
+fn update<S>(v: &View, u: &Update<S>, label: &str) -> Markup {
+    html! {
+        li.update {
+            p.update__head {
+                strong { (label) } " · " (when(u.at, v))
+            }
+            div.text { (text::render(&u.body)) }
+            @if !u.changes.is_empty() {
+                ul.changes {
+                    @for c in &u.changes {
+                        li {
+                            (component_name(v, &c.component)) ": "
+                            (c.old.label().to_lowercase()) " → " (c.new.label().to_lowercase())
+                        }
+                    }
+                }
+            }
+            @if u.author == Author::Automatic {
+                p.update__author { "Posted automatically" }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{incident_page, maintenance_page};
+    use crate::incidents::{
+        Author, ComponentChange, IncidentStatus, MaintenanceStatus, Postmortem,
+    };
+    use crate::model::ComponentStatus;
+    use crate::web::render::fixtures::*;
+    use crate::web::view::View;
+
+    fn v() -> View {
+        view(config(), book(vec![], vec![]), at(12, 0))
+    }
+
+    fn pos(out: &str, s: &str) -> usize {
+        out.find(s).unwrap_or_else(|| panic!("{s} missing: {out}"))
+    }
+
+    #[test]
+    fn the_timeline_is_newest_first_with_changes_and_the_automatic_marker() {
+        let mut i = incident("inc1", "API down", at(9, 0));
+        i.updates[0].author = Author::Automatic;
+        i.updates[0].changes = vec![ComponentChange {
+            component: id("api"),
+            old: ComponentStatus::Operational,
+            new: ComponentStatus::MajorOutage,
+        }];
+        i.updates.push(update(
+            IncidentStatus::Identified,
+            "Found a bad deploy.",
+            at(9, 20),
+        ));
+        let out = incident_page(&v(), &i).into_string();
+        assert!(pos(&out, "Found a bad deploy.") < pos(&out, "We are looking into it."));
+        assert!(pos(&out, "<strong>Identified") < pos(&out, "<strong>Investigating"));
+        assert!(
+            out.contains("Public API: operational → major outage"),
+            "{out}"
+        );
+        assert_eq!(out.matches("Posted automatically").count(), 1, "{out}");
+        assert!(
+            pos(&out, "We are looking into it.") < pos(&out, "Posted automatically"),
+            "the marker belongs to the automatic update: {out}"
+        );
+    }
+
+    #[test]
+    fn an_open_incident_page_answers_the_three_questions_and_refreshes() {
+        let mut i = incident("inc1", "API down", at(9, 0));
+        i.expected_resolution_at = Some(at(13, 0));
+        i.workaround = Some("Use the EU endpoint.".into());
+        let out = incident_page(&v(), &i).into_string();
+        assert!(
+            out.contains("<h1 id=\"record-title\">API down</h1>"),
+            "{out}"
+        );
+        assert!(out.contains("Critical impact") && out.contains("Status: Investigating"));
+        assert!(out.contains("Under investigation"));
+        assert!(out.contains("14:00 CET</time>, in about an hour"), "{out}");
+        assert!(out.contains("Use the EU endpoint."));
+        assert!(out.contains("http-equiv=\"refresh\""));
+        assert!(
+            out.contains("Sun 22 Nov 2026, 10:00 CET"),
+            "started, in full: {out}"
+        );
+        assert!(
+            !out.contains("Resolved") && !out.contains("Duration"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_resolved_incident_leads_with_its_postmortem_and_says_how_long_it_lasted() {
+        let mut i = resolve(incident("inc1", "API down", at(9, 0)), at(10, 25));
+        i.cause = Some("A full disk.".into());
+        i.postmortem = Some(Postmortem {
+            body: "What happened.\n\nWhat we changed: https://example.com/fix".into(),
+            at: at(11, 0),
+        });
+        i.status = IncidentStatus::Postmortem;
+        let out = incident_page(&v(), &i).into_string();
+        assert!(pos(&out, "Postmortem</h2>") < pos(&out, "Started"));
+        assert!(pos(&out, "What happened.") < pos(&out, "Updates</h2>"));
+        assert!(out.contains("<a href=\"https://example.com/fix\" rel=\"nofollow noopener\">"));
+        assert!(out.contains("Duration</dt><dd>1 hour 25 minutes"), "{out}");
+        assert!(out.contains("Resolved</dt><dd><time datetime=\"2026-11-22T10:25:00Z\">"));
+        assert!(out.contains("A full disk."));
+        assert!(!out.contains("Expected back") && !out.contains("http-equiv=\"refresh\""));
+    }
+
+    #[test]
+    fn a_maintenance_page_shows_its_window_components_and_updates() {
+        let mut m = maintenance("m1", MaintenanceStatus::Completed, at(1, 0), at(3, 0));
+        m.updates
+            .push(update(MaintenanceStatus::Completed, "All done.", at(2, 50)));
+        let out = maintenance_page(&v(), &m).into_string();
+        assert!(out.contains("Maintenance m1") && out.contains("Status: Completed"));
+        assert!(
+            out.contains(">Sun 22 Nov 2026 02:00</time>–<time datetime=\"2026-11-22T03:00:00Z\">04:00 CET</time>"),
+            "{out}"
+        );
+        assert!(out.contains("<li>Database</li>"));
+        assert!(out.contains("Upgrading the database."));
+        assert!(pos(&out, "All done.") < pos(&out, "Maintenance scheduled."));
+    }
+}
