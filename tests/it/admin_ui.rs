@@ -6,7 +6,11 @@ mod browser;
 mod incidents;
 mod status;
 
-use crate::helpers::{TestApp, spawn_app_with};
+use std::sync::Arc;
+
+use candor::clock::SystemClock;
+
+use crate::helpers::{TestApp, spawn_app_full};
 use browser::{Browser, Fields};
 
 pub const TOKEN: &str = "correct-horse-battery-staple-0123";
@@ -22,9 +26,14 @@ id = "web"
 name = "Website"
 "#;
 
+/// The app with two components and the admin token `token` (None: disabled).
+pub async fn spawn(token: Option<&str>) -> TestApp {
+    spawn_app_full(COMPONENTS, token, Arc::new(SystemClock)).await
+}
+
 /// A running app with admin enabled, and a browser signed in to it.
 pub async fn signed_in() -> (TestApp, Browser) {
-    let app = spawn_app_with(COMPONENTS, Some(TOKEN)).await;
+    let app = spawn(Some(TOKEN)).await;
     let mut browser = Browser::new(&app.base);
     let page = browser
         .post("/admin/login", &Fields::default().set("token", TOKEN))
@@ -36,7 +45,7 @@ pub async fn signed_in() -> (TestApp, Browser) {
 
 #[tokio::test]
 async fn a_wrong_token_gets_401_and_the_right_one_a_strict_http_only_session_cookie() {
-    let app = spawn_app_with(COMPONENTS, Some(TOKEN)).await;
+    let app = spawn(Some(TOKEN)).await;
     let mut browser = Browser::new(&app.base);
 
     let wrong = browser
@@ -81,7 +90,7 @@ async fn a_wrong_token_gets_401_and_the_right_one_a_strict_http_only_session_coo
 
 #[tokio::test]
 async fn admin_pages_and_forms_without_a_session_redirect_to_the_login_page() {
-    let app = spawn_app_with(COMPONENTS, Some(TOKEN)).await;
+    let app = spawn(Some(TOKEN)).await;
     let mut browser = Browser::new(&app.base);
     for path in ["/admin", "/admin/incidents/new", "/admin/maintenances/new"] {
         let page = browser.get(path).await;
@@ -153,7 +162,7 @@ async fn signing_out_ends_the_session_on_the_server() {
 
 #[tokio::test]
 async fn without_a_token_the_login_page_says_admin_is_disabled_and_sign_in_is_refused() {
-    let app = spawn_app_with(COMPONENTS, None).await;
+    let app = spawn(None).await;
     let mut browser = Browser::new(&app.base);
     let page = browser.get("/admin/login").await;
     assert!(page.body.contains("Admin is disabled"), "{}", page.body);

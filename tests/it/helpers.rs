@@ -158,23 +158,3 @@ pub fn run_candor(args: &[&str]) -> std::process::Output {
         .output()
         .unwrap()
 }
-
-/// As [`spawn_app`], with the admin token set as `CANDOR_ADMIN_TOKEN` would set
-/// it (None: admin disabled).
-pub async fn spawn_app_with(body: &str, token: Option<&str>) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::parse(&config_with(dir.path(), body)).unwrap();
-    config.admin_token = token.map(str::to_owned);
-    let app = Application::build(config).await.unwrap();
-    let base = format!("http://127.0.0.1:{}", app.port());
-    let (store, stop) = (app.store(), app.stopper());
-    let task = tokio::spawn(app.run_until_stopped());
-    TestApp {
-        base,
-        store,
-        stop,
-        client: client(),
-        task,
-        _dir: dir,
-    }
-}

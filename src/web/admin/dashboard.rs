@@ -10,6 +10,7 @@ use super::layout::{failure, frame, html, see_other};
 use super::state::Session;
 use super::submit::submit;
 use super::widgets;
+use crate::incidents::input::FieldErrors;
 use crate::incidents::{Incident, MaintenanceStatus};
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::Command;
@@ -40,7 +41,7 @@ pub async fn set_component(posted: Posted, id: web::Path<String>) -> HttpRespons
         id: id.clone(),
         status,
     };
-    match submit(&engineer.shared, command).await {
+    match submit(&engineer.shared, command, FieldErrors::default()).await {
         Ok(_) => see_other(&format!("/admin#{}", component_anchor(&id))),
         Err(e) => failure(&e, Some(&engineer.session)),
     }

@@ -42,19 +42,15 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
     let id = id.into_inner();
-    let (input, local) = inputs::update(&form, v.config.site.timezone);
-    let errors = if local.is_empty() {
-        let command = Command::UpdateIncident {
-            id: id.clone(),
-            input,
-        };
-        match submit(&engineer.shared, command).await {
-            Ok(_) => return see_other(&format!("/admin/incidents/{id}")),
-            Err(CommandError::Invalid(errors)) => errors,
-            Err(e) => return failure(&e, Some(&engineer.session)),
-        }
-    } else {
-        inputs::merge(local, input.validate(&v.config, v.now))
+    let (input, problems) = inputs::update(&form, v.config.site.timezone);
+    let command = Command::UpdateIncident {
+        id: id.clone(),
+        input,
+    };
+    let errors = match submit(&engineer.shared, command, problems).await {
+        Ok(_) => return see_other(&format!("/admin/incidents/{id}")),
+        Err(CommandError::Invalid(errors)) => errors,
+        Err(e) => return failure(&e, Some(&engineer.session)),
     };
     let postmortem = Fields::default();
     let none = FieldErrors::default();
@@ -76,7 +72,7 @@ pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
         id: id.clone(),
         body: form.owned("body"),
     };
-    let errors = match submit(&engineer.shared, command).await {
+    let errors = match submit(&engineer.shared, command, FieldErrors::default()).await {
         Ok(_) => return see_other(&format!("/admin/incidents/{id}")),
         Err(CommandError::Invalid(errors)) => errors,
         Err(e) => return failure(&e, Some(&engineer.session)),

@@ -36,7 +36,7 @@ pub async fn create(posted: Posted) -> HttpResponse {
     let Posted { engineer, form } = posted;
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
-    let (input, local) = inputs::incident(&form, v.config.site.timezone);
+    let (input, problems) = inputs::incident(&form, v.config.site.timezone);
     let invalid = |errors: &FieldErrors| {
         let f = Form::new(&form, errors);
         html(
@@ -44,10 +44,7 @@ pub async fn create(posted: Posted) -> HttpResponse {
             page(v, &engineer.session, f),
         )
     };
-    if !local.is_empty() {
-        return invalid(&inputs::merge(local, input.validate(&v.config, v.now)));
-    }
-    match submit(&engineer.shared, Command::OpenIncident(input)).await {
+    match submit(&engineer.shared, Command::OpenIncident(input), problems).await {
         Ok(Done::Incident(i)) => see_other(&format!("/admin/incidents/{}", i.id)),
         Ok(_) => see_other("/admin"),
         Err(CommandError::Invalid(errors)) => invalid(&errors),

@@ -1,6 +1,7 @@
 //! Admin forms → the desk's inputs (the same ones the JSON API builds), plus the
 //! problems only a form can have: a local time that is malformed or does not
-//! exist. Those come back as field errors next to what the desk reports.
+//! exist. Those go to the desk with the command, which reports them together
+//! with its own findings and applies nothing.
 
 use chrono::SecondsFormat;
 use chrono_tz::Tz;
@@ -85,16 +86,6 @@ pub fn maintenance_update(f: &Fields) -> MaintenanceUpdateInput {
     }
 }
 
-/// The form's own errors and the desk's, each field named once (the form's
-/// message wins: it says what is wrong with what was typed).
-pub fn merge<T>(form: FieldErrors, validated: Result<T, FieldErrors>) -> FieldErrors {
-    let mut all = validated.err().unwrap_or_default();
-    for (field, message) in form.0 {
-        all.0.insert(field, message);
-    }
-    all
-}
-
 /// `components.<id>` selects; "" means not affected / no change.
 fn components(f: &Fields) -> Vec<(String, String)> {
     f.prefixed("components.")
@@ -174,20 +165,5 @@ mod tests {
             .with("expected_resolution_at", "2001-01-01T00:00")
             .with("expected_resolution_at_was", "2001-01-01T00:00");
         assert_eq!(update(&f, berlin()).0.expected_resolution_at, None);
-    }
-
-    #[test]
-    fn form_errors_win_over_the_desks_for_the_same_field() {
-        let f = Fields::default().with("expected_resolution_at", "soon");
-        let (input, form) = incident(&f, berlin());
-        let all = merge(
-            form,
-            input.validate(
-                &crate::config::Config::parse("").unwrap(),
-                chrono::Utc::now(),
-            ),
-        );
-        assert!(all.get("expected_resolution_at").unwrap().contains("soon"));
-        assert_eq!(all.get("name"), Some("must not be empty"));
     }
 }

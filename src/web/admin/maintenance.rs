@@ -41,7 +41,7 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
         id: id.clone(),
         input: inputs::maintenance_update(&form),
     };
-    let errors = match submit(&engineer.shared, command).await {
+    let errors = match submit(&engineer.shared, command, FieldErrors::default()).await {
         Ok(_) => return see_other(&format!("/admin/maintenances/{id}")),
         Err(CommandError::Invalid(errors)) => errors,
         Err(e) => return failure(&e, Some(&engineer.session)),

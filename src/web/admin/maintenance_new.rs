@@ -38,7 +38,7 @@ pub async fn create(posted: Posted) -> HttpResponse {
     let Posted { engineer, form } = posted;
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
-    let (input, local) = inputs::maintenance(&form, v.config.site.timezone);
+    let (input, problems) = inputs::maintenance(&form, v.config.site.timezone);
     let invalid = |errors: &FieldErrors| {
         let f = Form::new(&form, errors);
         html(
@@ -46,10 +46,13 @@ pub async fn create(posted: Posted) -> HttpResponse {
             page(v, &engineer.session, f),
         )
     };
-    if !local.is_empty() {
-        return invalid(&inputs::merge(local, input.validate(&v.config, v.now)));
-    }
-    match submit(&engineer.shared, Command::ScheduleMaintenance(input)).await {
+    match submit(
+        &engineer.shared,
+        Command::ScheduleMaintenance(input),
+        problems,
+    )
+    .await
+    {
         Ok(Done::Maintenance(m)) => see_other(&format!("/admin/maintenances/{}", m.id)),
         Ok(_) => see_other("/admin"),
         Err(CommandError::Invalid(errors)) => invalid(&errors),

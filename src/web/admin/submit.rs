@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::time::{Instant, sleep};
 
+use crate::incidents::input::FieldErrors;
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::{Command, CommandError, Done};
 use crate::web::Shared;
@@ -17,8 +18,14 @@ use crate::web::view::View;
 /// anyway.
 const VISIBLE_WITHIN: Duration = Duration::from_secs(2);
 
-pub async fn submit(shared: &Shared, command: Command) -> Result<Done, CommandError> {
-    let done = shared.desk.submit(command).await?;
+/// `problems` are what the form itself found wrong (a local time that does not
+/// exist): the desk then reports them with its own findings and applies nothing.
+pub async fn submit(
+    shared: &Shared,
+    command: Command,
+    problems: FieldErrors,
+) -> Result<Done, CommandError> {
+    let done = shared.desk.submit_with(command, problems).await?;
     let deadline = Instant::now() + VISIBLE_WITHIN;
     while !shows(&shared.snapshots.current().view, &done) && Instant::now() < deadline {
         sleep(Duration::from_millis(5)).await;

@@ -67,3 +67,31 @@ async fn maintenance_scheduled_and_started_through_forms_shows_on_the_status_pag
             .contains("Work has started.")
     );
 }
+
+#[tokio::test]
+async fn a_maintenance_form_with_an_unreadable_time_comes_back_422_and_schedules_nothing() {
+    let (_app, mut browser) = signed_in().await;
+    let form = browser
+        .form("/admin/maintenances/new", "/admin/maintenances")
+        .await
+        .set("name", "Network work")
+        .set("scheduled_until", "next tuesday");
+    let page = browser.post("/admin/maintenances", &form).await;
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body
+            .contains("&quot;next tuesday&quot; is not a date and time"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("name at least one component"),
+        "the desk's findings too"
+    );
+    assert!(page.body.contains("value=\"Network work\""), "kept");
+    let dashboard = browser.get("/admin").await.body;
+    assert!(
+        dashboard.contains("No maintenance scheduled"),
+        "{dashboard}"
+    );
+}
