@@ -1,6 +1,7 @@
 //! Black-box integration tests: the real app on port 0 with a temporary data dir,
 //! real HTTP targets on loopback whose answers each test scripts.
 
+mod admin_ui;
 mod cli;
 mod helpers;
 mod incidents;

@@ -1,0 +1,225 @@
+//! `GET /admin`: what is open, what each component shows and who decided it,
+//! and what maintenance is coming; plus setting a component's status by hand.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use maud::{Markup, html};
+
+use super::guard::{Engineer, Posted};
+use super::layout::{failure, frame, html, see_other};
+use super::state::Session;
+use super::submit::submit;
+use super::widgets;
+use crate::incidents::input::FieldErrors;
+use crate::incidents::{Incident, MaintenanceStatus};
+use crate::model::ComponentStatus;
+use crate::pipeline::desk::Command;
+use crate::web::pages::time;
+use crate::web::view::{Decider, View};
+
+/// How many resolved incidents the dashboard lists (for postmortems).
+const RECENTLY_RESOLVED: usize = 5;
+
+pub const COMPONENT_STATUSES: [ComponentStatus; 5] = [
+    ComponentStatus::Operational,
+    ComponentStatus::DegradedPerformance,
+    ComponentStatus::PartialOutage,
+    ComponentStatus::MajorOutage,
+    ComponentStatus::UnderMaintenance,
+];
+
+pub async fn show(engineer: Engineer) -> HttpResponse {
+    let snapshot = engineer.shared.snapshots.current();
+    html(StatusCode::OK, page(&snapshot.view, &engineer.session))
+}
+
+pub async fn set_component(posted: Posted, id: web::Path<String>) -> HttpResponse {
+    let id = id.into_inner();
+    let engineer = &posted.engineer;
+    let status = posted.form.owned("status");
+    let command = Command::SetComponent {
+        id: id.clone(),
+        status,
+    };
+    match submit(&engineer.shared, command, FieldErrors::default()).await {
+        Ok(_) => see_other(&format!("/admin#{}", component_anchor(&id))),
+        Err(e) => failure(&e, Some(&engineer.session)),
+    }
+}
+
+fn page(v: &View, session: &Session) -> Markup {
+    let content = html! {
+        h1 { "Dashboard" }
+        p.actions {
+            a.button.primary href="/admin/incidents/new" { "Open an incident" }
+            a.button href="/admin/maintenances/new" { "Schedule maintenance" }
+        }
+        (open_incidents(v))
+        (components(v, session))
+        (maintenances(v))
+        (recently_resolved(v))
+    };
+    frame("Dashboard", Some(session), content)
+}
+
+fn open_incidents(v: &View) -> Markup {
+    let open = v.book.open_incidents();
+    html! {
+        section aria-labelledby="open-title" {
+            h2 #open-title { "Open incidents" }
+            @if open.is_empty() {
+                p.empty { "No open incidents." }
+            } @else {
+                (incident_table(v, &open))
+            }
+        }
+    }
+}
+
+fn recently_resolved(v: &View) -> Markup {
+    let mut done: Vec<&Incident> = v
+        .book
+        .incidents
+        .values()
+        .filter(|i| !i.status.is_open())
+        .collect();
+    done.sort_by_key(|i| std::cmp::Reverse(i.updated_at));
+    done.truncate(RECENTLY_RESOLVED);
+    html! {
+        @if !done.is_empty() {
+            section aria-labelledby="resolved-title" {
+                h2 #resolved-title { "Recently resolved" }
+                (incident_table(v, &done))
+            }
+        }
+    }
+}
+
+fn incident_table(v: &View, incidents: &[&Incident]) -> Markup {
+    let tz = v.config.site.timezone;
+    html! {
+        table.list {
+            thead { tr { th { "Incident" } th { "Impact" } th { "Status" } th { "Latest update" } } }
+            tbody {
+                @for i in incidents {
+                    tr {
+                        td { a href={"/admin/incidents/" (i.id)} { (i.name) } }
+                        td { (i.impact.label()) }
+                        td { (i.status.label()) }
+                        td {
+                            @if let Some(u) = i.latest() {
+                                time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn components(v: &View, session: &Session) -> Markup {
+    html! {
+        section aria-labelledby="components-title" {
+            h2 #components-title { "Components" }
+            p.hint {
+                "A status you set stays until you change it (or the incident that set it is resolved). "
+                strong { "Operational" } " hands the component back to its checks."
+            }
+            table.list {
+                thead { tr { th { "Component" } th { "Status" } th { "Decided by" } th { "Set status" } } }
+                tbody {
+                    @for c in &v.config.components {
+                        @if let Some(state) = v.components.get(&c.id) {
+                            tr id=(component_anchor(c.id.as_str())) {
+                                td { (c.name) }
+                                td { span.status.{"status--" (state.status.as_str())} { (state.status.label()) } }
+                                td { (decided_by(v, c.id.as_str(), state.decided_by, state.reason.as_deref())) }
+                                td { (status_form(c.id.as_str(), &c.name, state.status, session)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&str>) -> Markup {
+    let incident = v
+        .book
+        .overrides
+        .iter()
+        .find(|(c, _)| c.as_str() == id)
+        .and_then(|(_, o)| o.incident.as_deref())
+        .and_then(|i| v.book.incidents.get(i));
+    html! {
+        @match decider {
+            Decider::Checks => { "Checks" }
+            Decider::Maintenance => { "Maintenance" }
+            Decider::Engineer => {
+                "Engineer"
+                @if let Some(i) = incident {
+                    " in " a href={"/admin/incidents/" (i.id)} { (i.name) }
+                }
+            }
+        }
+        @if let Some(r) = reason { br; span.reason { (r) } }
+    }
+}
+
+fn status_form(id: &str, name: &str, current: ComponentStatus, session: &Session) -> Markup {
+    let field = format!("status-{id}");
+    html! {
+        form.inline method="post" action={"/admin/components/" (id)} {
+            (widgets::csrf(session))
+            label.visually-hidden for=(field) { "Status of " (name) }
+            select id=(field) name="status" {
+                @for s in COMPONENT_STATUSES {
+                    option value=(s.as_str()) selected[s == current] { (s.label()) }
+                }
+            }
+            " "
+            button type="submit" { "Set" }
+        }
+    }
+}
+
+fn maintenances(v: &View) -> Markup {
+    let tz = v.config.site.timezone;
+    let mut coming: Vec<_> = v
+        .book
+        .maintenances
+        .values()
+        .filter(|m| m.status != MaintenanceStatus::Completed)
+        .collect();
+    coming.sort_by_key(|m| m.scheduled_for);
+    html! {
+        section aria-labelledby="maintenance-title" {
+            h2 #maintenance-title { "Maintenance" }
+            @if coming.is_empty() {
+                p.empty { "No maintenance scheduled or in progress." }
+            } @else {
+                table.list {
+                    thead { tr { th { "Maintenance" } th { "Status" } th { "Window" } } }
+                    tbody {
+                        @for m in coming {
+                            tr {
+                                td { a href={"/admin/maintenances/" (m.id)} { (m.name) } }
+                                td { (m.status.label()) }
+                                td {
+                                    (time::short(m.scheduled_for, v.now, tz)) " – "
+                                    (time::short(m.scheduled_until, v.now, tz))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn component_anchor(id: &str) -> String {
+    format!("component-{id}")
+}

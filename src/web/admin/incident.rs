@@ -1,0 +1,151 @@
+//! `GET /admin/incidents/{id}` and its forms: posting an update
+//! (`POST .../updates`) and, once resolved, the postmortem (`POST .../postmortem`).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono_tz::Tz;
+
+use super::fields::{Fields, to_local};
+use super::guard::{Engineer, Posted};
+use super::incident_page::page;
+use super::inputs::{self, WAS};
+use super::layout::{failure, html, not_found, see_other};
+use super::state::Session;
+use super::submit::submit;
+use super::widgets::Form;
+use crate::incidents::input::FieldErrors;
+use crate::incidents::{Incident, IncidentStatus};
+use crate::pipeline::desk::{Command, CommandError};
+use crate::web::view::View;
+
+const NO_SUCH: &str =
+    "There is no incident with that id. It may have been opened on another Candor instance.";
+
+pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
+    let snapshot = engineer.shared.snapshots.current();
+    let v = &snapshot.view;
+    let Some(incident) = v.book.incidents.get(id.as_str()) else {
+        return not_found(Some(&engineer.session), NO_SUCH);
+    };
+    let none = FieldErrors::default();
+    let update = prefilled(incident, v.config.site.timezone);
+    let postmortem = written(incident);
+    let forms = Forms {
+        update: Form::new(&update, &none),
+        postmortem: Form::new(&postmortem, &none).within("postmortem"),
+    };
+    html(StatusCode::OK, page(v, &engineer.session, incident, forms))
+}
+
+pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
+    let Posted { engineer, form } = posted;
+    let snapshot = engineer.shared.snapshots.current();
+    let v = &snapshot.view;
+    let id = id.into_inner();
+    let (input, problems) = inputs::update(&form, v.config.site.timezone);
+    let command = Command::UpdateIncident {
+        id: id.clone(),
+        input,
+    };
+    let errors = match submit(&engineer.shared, command, problems).await {
+        Ok(_) => return see_other(&format!("/admin/incidents/{id}")),
+        Err(CommandError::Invalid(errors)) => errors,
+        Err(e) => return failure(&e, Some(&engineer.session)),
+    };
+    let postmortem = Fields::default();
+    let none = FieldErrors::default();
+    rejected(
+        v,
+        &engineer.session,
+        &id,
+        Forms {
+            update: Form::new(&form, &errors),
+            postmortem: Form::new(&postmortem, &none).within("postmortem"),
+        },
+    )
+}
+
+pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
+    let Posted { engineer, form } = posted;
+    let id = id.into_inner();
+    let command = Command::WritePostmortem {
+        id: id.clone(),
+        body: form.owned("body"),
+    };
+    let errors = match submit(&engineer.shared, command, FieldErrors::default()).await {
+        Ok(_) => return see_other(&format!("/admin/incidents/{id}")),
+        Err(CommandError::Invalid(errors)) => errors,
+        Err(e) => return failure(&e, Some(&engineer.session)),
+    };
+    let snapshot = engineer.shared.snapshots.current();
+    let v = &snapshot.view;
+    let Some(incident) = v.book.incidents.get(&id) else {
+        return not_found(Some(&engineer.session), NO_SUCH);
+    };
+    let update = prefilled(incident, v.config.site.timezone);
+    let none = FieldErrors::default();
+    rejected(
+        v,
+        &engineer.session,
+        &id,
+        Forms {
+            update: Form::new(&update, &none),
+            postmortem: Form::new(&form, &errors).within("postmortem"),
+        },
+    )
+}
+
+/// The incident page's two forms.
+#[derive(Clone, Copy)]
+pub struct Forms<'a> {
+    pub update: Form<'a>,
+    pub postmortem: Form<'a>,
+}
+
+/// 422: the page again, with what was typed and what is wrong with it.
+fn rejected(v: &View, session: &Session, id: &str, forms: Forms<'_>) -> HttpResponse {
+    match v.book.incidents.get(id) {
+        Some(incident) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page(v, session, incident, forms),
+        ),
+        None => not_found(Some(session), NO_SUCH),
+    }
+}
+
+/// The update form as the incident stands: the fields show the current status,
+/// cause, ETA and workaround (an untouched field keeps its value); the message
+/// and the components start empty (no change).
+fn prefilled(i: &Incident, tz: Tz) -> Fields {
+    let status = match i.status {
+        IncidentStatus::Postmortem => IncidentStatus::Resolved,
+        s => s,
+    };
+    let eta = i
+        .expected_resolution_at
+        .map(|t| to_local(t, tz))
+        .unwrap_or_default();
+    let mut f = Fields::default()
+        .with("status", status.as_str())
+        .with("notify", "on");
+    for (name, value) in [
+        ("cause", i.cause.clone().unwrap_or_default()),
+        ("expected_resolution_at", eta),
+        ("workaround", i.workaround.clone().unwrap_or_default()),
+    ] {
+        f = f
+            .with(&format!("{name}{WAS}"), value.clone())
+            .with(name, value);
+    }
+    f
+}
+
+fn written(i: &Incident) -> Fields {
+    Fields::default().with(
+        "body",
+        i.postmortem
+            .as_ref()
+            .map(|p| p.body.clone())
+            .unwrap_or_default(),
+    )
+}

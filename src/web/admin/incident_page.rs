@@ -1,0 +1,157 @@
+//! The incident page: where it stands now beside the update form, the
+//! postmortem form once it is resolved, and the timeline, newest first.
+
+use maud::{Markup, html};
+
+use super::incident::Forms;
+use super::incident_new::{component_selects, incident_statuses};
+use super::layout::frame;
+use super::state::Session;
+use super::widgets;
+use crate::incidents::{Author, ComponentChange, Incident, IncidentStatus, Update};
+use crate::web::pages::time;
+use crate::web::view::View;
+
+pub fn page(v: &View, session: &Session, i: &Incident, forms: Forms<'_>) -> Markup {
+    let content = html! {
+        h1 { (i.name) }
+        p.meta {
+            (i.status.label()) " · " (i.impact.label()) " impact · "
+            a href={"/incidents/" (i.id)} { "Public page" }
+        }
+        div.split {
+            (now(v, i))
+            (update_form(v, session, i, forms))
+        }
+        @if !i.status.is_open() { (postmortem_form(session, i, forms)) }
+        (timeline(v, i))
+    };
+    frame(&i.name, Some(session), content)
+}
+
+fn now(v: &View, i: &Incident) -> Markup {
+    let tz = v.config.site.timezone;
+    html! {
+        section.card aria-labelledby="now-title" {
+            h2 #now-title { "Now" }
+            dl.state {
+                dt { "Status" } dd { (i.status.label()) }
+                dt { "Impact" } dd { (i.impact.label()) }
+                dt { "Components" }
+                dd {
+                    @if i.components.is_empty() { "None named" }
+                    ul.plain {
+                        @for (id, status) in &i.components {
+                            li { (component_name(v, id.as_str())) ": " (status.label()) }
+                        }
+                    }
+                }
+                dt { "Cause" }
+                dd.text { @match &i.cause { Some(c) => { (c) } None => { em { "Not known yet" } } } }
+                dt { "Expected back" }
+                dd {
+                    @match i.expected_resolution_at {
+                        Some(at) => {
+                            time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
+                            @if at <= v.now { " " strong.late { "(passed: set a new time or clear it)" } }
+                        }
+                        None => { em { "Not given" } }
+                    }
+                }
+                dt { "Workaround" }
+                dd.text { @match &i.workaround { Some(w) => { (w) } None => { em { "None" } } } }
+                dt { "Started" }
+                dd { time datetime=(time::iso(i.started_at)) { (time::short(i.started_at, v.now, tz)) } }
+            }
+        }
+    }
+}
+
+fn update_form(v: &View, session: &Session, i: &Incident, forms: Forms<'_>) -> Markup {
+    let f = forms.update;
+    html! {
+        section.card aria-labelledby="update-title" {
+            h2 #update-title { "Post an update" }
+            form method="post" action={"/admin/incidents/" (i.id) "/updates"} {
+                (widgets::csrf(session))
+                (f.summary())
+                (f.select("status", "Status", &incident_statuses()))
+                (f.area("body", "Message", 4, Some("What changed, in plain words for customers.")))
+                (component_selects(v, f, "No change", true))
+                p.hint { "Cause, expected back and workaround show their current values: leave a field as it is to keep it, empty it to clear it." }
+                (f.area("cause", "Cause", 2, None))
+                (f.was("cause"))
+                (f.datetime("expected_resolution_at", "Expected back", v.config.site.timezone))
+                (f.was("expected_resolution_at"))
+                (f.area("workaround", "Workaround", 2, None))
+                (f.was("workaround"))
+                (f.checkbox("notify", "Email subscribers"))
+                button.primary type="submit" { "Post update" }
+            }
+        }
+    }
+}
+
+fn postmortem_form(session: &Session, i: &Incident, forms: Forms<'_>) -> Markup {
+    let f = forms.postmortem;
+    let published = i.status == IncidentStatus::Postmortem;
+    html! {
+        section.card aria-labelledby="postmortem-title" {
+            h2 #postmortem-title { "Postmortem" }
+            form method="post" action={"/admin/incidents/" (i.id) "/postmortem"} {
+                (widgets::csrf(session))
+                (f.summary())
+                (f.area("body", "What happened, why, and what will prevent it", 8, None))
+                button.primary type="submit" {
+                    @if published { "Replace postmortem" } @else { "Publish postmortem" }
+                }
+            }
+        }
+    }
+}
+
+fn timeline(v: &View, i: &Incident) -> Markup {
+    html! {
+        section aria-labelledby="timeline-title" {
+            h2 #timeline-title { "Timeline" }
+            ol.timeline {
+                @for u in i.updates.iter().rev() { (entry(v, u)) }
+            }
+        }
+    }
+}
+
+fn entry(v: &View, u: &Update<IncidentStatus>) -> Markup {
+    let tz = v.config.site.timezone;
+    html! {
+        li {
+            p.timeline__head {
+                strong { (u.status.label()) }
+                " · " time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
+                " · " (match u.author { Author::Automatic => "by the checks", Author::Engineer => "by an engineer" })
+                @if !u.notify { " · not emailed" }
+            }
+            p.text { (u.body) }
+            @if !u.changes.is_empty() {
+                ul.plain.changes { @for c in &u.changes { li { (change(v, c)) } } }
+            }
+        }
+    }
+}
+
+fn change(v: &View, c: &ComponentChange) -> String {
+    format!(
+        "{}: {} → {}",
+        component_name(v, c.component.as_str()),
+        c.old.label(),
+        c.new.label()
+    )
+}
+
+fn component_name<'a>(v: &'a View, id: &'a str) -> &'a str {
+    v.config
+        .components
+        .iter()
+        .find(|c| c.id.as_str() == id)
+        .map_or(id, |c| c.name.as_str())
+}
