@@ -81,7 +81,10 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
         let addr = listener.local_addr()?;
         let (desk, commands) = Desk::new(64);
+        let outbox_wake = Arc::new(tokio::sync::Notify::new());
         let shared = Shared {
+            subscribers: store.subscribers()?,
+            outbox_wake: outbox_wake.clone(),
             snapshots: snapshots.clone(),
             store: store.clone(),
             metrics: metrics.clone(),

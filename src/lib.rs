@@ -11,9 +11,11 @@ pub mod engine;
 pub mod incidents;
 pub mod metrics;
 pub mod model;
+pub mod notify;
 pub mod pipeline;
 pub mod scheduler;
 pub mod store;
+pub mod subscribers;
 pub mod telemetry;
 pub mod web;
 

@@ -52,10 +52,17 @@ pub struct Server {
     pub max_concurrent_checks: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Email {
-    pub from: Option<String>,
+    /// Sender of every email.
+    pub from: lettre::message::Mailbox,
+    /// lettre's URL form (`smtp://user:pass@host:587`, `smtps://...`). None: messages
+    /// are written as .eml files under `data_dir/outbox-files/`.
     pub smtp_url: Option<String>,
+    /// Maintenance reminder this long before it starts.
+    pub reminder_before: Duration,
+    /// Stop retrying a message after this long.
+    pub give_up_after: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +77,9 @@ pub struct Component {
     pub name: String,
     pub group: Option<String>,
     pub description: Option<String>,
+    /// Whether incidents opened by the checks email subscribers (some teams want
+    /// a human to confirm first). Engineers' incidents always may.
+    pub notify_automatic: bool,
 }
 
 /// One thing wrong with the file, and where.

@@ -25,6 +25,8 @@ pub struct RawServer {
 pub struct RawEmail {
     pub from: Option<String>,
     pub smtp_url: Option<String>,
+    pub reminder_before: Option<String>,
+    pub give_up_after: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,6 +40,7 @@ pub struct RawComponent {
     pub name: Option<String>,
     pub group: Option<String>,
     pub description: Option<String>,
+    pub notify_automatic: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -138,10 +138,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let components = components(&mut p, raw_components);
     let known: HashSet<&ComponentId> = components.iter().map(|c| &c.id).collect();
     let checks = checks(&mut p, raw_checks, &known, site.timezone);
-    let email = Email {
-        from: raw_email.from,
-        smtp_url: raw_email.smtp_url,
-    };
+    let email = email(&mut p, raw_email);
     let quiet = p.duration(
         "incidents.quiet_period",
         raw_incidents.quiet_period.as_deref(),
@@ -194,6 +191,32 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
         data_dir: PathBuf::from(data_dir),
         retention: retention.unwrap_or(Duration::from_secs(7 * 86_400)),
         max_concurrent_checks: max as usize,
+    }
+}
+
+fn email(p: &mut Problems, raw: RawEmail) -> Email {
+    let from_text = raw
+        .from
+        .unwrap_or_else(|| "Status <status@localhost>".into());
+    let from = from_text.parse::<lettre::message::Mailbox>().unwrap_or_else(|e| {
+        p.add("email.from", format!("\"{from_text}\" is not an email address ({e}); write it like \"Acme Status <status@acme.example>\""));
+        lettre::message::Mailbox::new(None, lettre::Address::new("status", "localhost").unwrap_or_else(|_| unreachable!()))
+    });
+    if let Some(url) = &raw.smtp_url
+        && let Err(e) = crate::notify::transport::check_url(url)
+    {
+        p.add("email.smtp_url", e);
+    }
+    let reminder = p.duration("email.reminder_before", raw.reminder_before.as_deref());
+    let give_up = p.duration("email.give_up_after", raw.give_up_after.as_deref());
+    if give_up.is_some_and(|d| d < Duration::from_secs(60)) {
+        p.add("email.give_up_after", "must be at least 1m");
+    }
+    Email {
+        from,
+        smtp_url: raw.smtp_url,
+        reminder_before: reminder.unwrap_or(Duration::from_secs(3600)),
+        give_up_after: give_up.unwrap_or(Duration::from_secs(86_400)),
     }
 }
 
@@ -274,6 +297,7 @@ fn components(p: &mut Problems, raw: Vec<RawComponent>) -> Vec<Component> {
             name,
             group: c.group.filter(|g| !g.trim().is_empty()),
             description: c.description.filter(|d| !d.trim().is_empty()),
+            notify_automatic: c.notify_automatic.unwrap_or(true),
         });
     }
     out

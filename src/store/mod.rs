@@ -50,6 +50,7 @@ pub struct Store {
     incidents: sled::Tree,
     maintenances: sled::Tree,
     overrides: sled::Tree,
+    outbox: sled::Tree,
     failed: Arc<AtomicBool>,
 }
 
@@ -60,11 +61,16 @@ pub struct Commit<'a> {
     pub maintenances: Vec<&'a Maintenance>,
     /// `None` removes the component's override.
     pub overrides: Vec<(&'a ComponentId, Option<&'a Override>)>,
+    /// Notifications the change causes: committed with it or not at all.
+    pub jobs: Vec<crate::notify::outbox::Envelope>,
 }
 
 impl Commit<'_> {
     pub fn is_empty(&self) -> bool {
-        self.incidents.is_empty() && self.maintenances.is_empty() && self.overrides.is_empty()
+        self.incidents.is_empty()
+            && self.maintenances.is_empty()
+            && self.overrides.is_empty()
+            && self.jobs.is_empty()
     }
 }
 
@@ -92,6 +98,7 @@ impl Store {
             incidents: db.open_tree("incidents").map_err(open)?,
             maintenances: db.open_tree("maintenances").map_err(open)?,
             overrides: db.open_tree("overrides").map_err(open)?,
+            outbox: db.open_tree("outbox").map_err(open)?,
             failed: Arc::new(AtomicBool::new(false)),
             db,
         })
@@ -133,9 +140,22 @@ impl Store {
             };
             overrides.push((id.as_str().as_bytes().to_vec(), value));
         }
+        let jobs: Vec<Vec<u8>> = c
+            .jobs
+            .iter()
+            .map(|j| encode(j))
+            .collect::<Result<_, StoreError>>()?;
         use sled::Transactional;
-        (&self.incidents, &self.maintenances, &self.overrides)
-            .transaction(|(ti, tm, to)| {
+        (
+            &self.incidents,
+            &self.maintenances,
+            &self.overrides,
+            &self.outbox,
+        )
+            .transaction(|(ti, tm, to, tj)| {
+                for job in &jobs {
+                    tj.insert(&tj.generate_id()?.to_be_bytes(), job.as_slice())?;
+                }
                 for (k, v) in &incidents {
                     ti.insert(k.as_slice(), v.as_slice())?;
                 }
@@ -169,6 +189,16 @@ impl Store {
                 .into_iter()
                 .collect(),
         })
+    }
+
+    /// The subscriber records, in this database.
+    pub fn subscribers(&self) -> Result<crate::subscribers::Subscribers, StoreError> {
+        crate::subscribers::Subscribers::open(&self.db)
+    }
+
+    /// The outbox tree, for the delivery worker.
+    pub fn outbox(&self) -> sled::Tree {
+        self.outbox.clone()
     }
 
     /// Waits until everything written so far is on disk.

@@ -61,6 +61,8 @@ mod tests {
         };
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),
+            subscribers: store.subscribers().unwrap(),
+            outbox_wake: Arc::default(),
             store,
             metrics: Arc::new(Metrics::new()),
             heartbeat: Arc::new(AtomicI64::new(heartbeat)),

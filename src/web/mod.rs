@@ -34,6 +34,9 @@ pub struct Shared {
     pub desk: Desk,
     /// `CANDOR_ADMIN_TOKEN`; without it the admin API and UI refuse everyone.
     pub admin_token: Option<String>,
+    pub subscribers: crate::subscribers::Subscribers,
+    /// Wakes the delivery worker when a job was queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).

@@ -1,0 +1,5 @@
+//! Telling subscribers: notices, the durable outbox, composing and delivering email.
+
+pub mod notice;
+pub mod outbox;
+pub mod transport;

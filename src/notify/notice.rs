@@ -1,0 +1,81 @@
+//! What subscribers are told: a frozen account of one incident or maintenance
+//! change, taken when it happened, so a retry hours later sends the same words.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ComponentId, ComponentStatus};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    IncidentOpened,
+    IncidentUpdated,
+    IncidentResolved,
+    MaintenanceScheduled,
+    MaintenanceReminder,
+    MaintenanceStarted,
+    MaintenanceCompleted,
+}
+
+/// An affected component, by name, with the status it was set to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Affected {
+    pub id: ComponentId,
+    pub name: String,
+    pub status: ComponentStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    /// The incident's or maintenance's id: the thread and the link.
+    pub subject_id: String,
+    /// The update this notice reports (unique per notice).
+    pub update_id: String,
+    /// The incident's or maintenance's name.
+    pub name: String,
+    /// The status label after this change ("Investigating", "In progress").
+    pub status: String,
+    /// Impact in words ("Major outage", "Minor", "Maintenance").
+    pub impact: String,
+    pub components: Vec<Affected>,
+    /// Why; None while unknown.
+    pub cause: Option<String>,
+    /// When it's expected back.
+    pub expected_resolution_at: Option<DateTime<Utc>>,
+    /// What to do meanwhile.
+    pub workaround: Option<String>,
+    /// The latest update's text.
+    pub body: String,
+    /// Maintenance window.
+    pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub at: DateTime<Utc>,
+}
+
+impl Notice {
+    /// Whether a subscriber to `components` (empty: everything) should get it.
+    /// A notice about no particular component goes to everyone.
+    pub fn concerns(&self, components: &[ComponentId]) -> bool {
+        components.is_empty()
+            || self.components.is_empty()
+            || self.components.iter().any(|a| components.contains(&a.id))
+    }
+
+    /// The first message of a thread gets the thread's own Message-ID.
+    pub fn starts_thread(&self) -> bool {
+        matches!(
+            self.kind,
+            NoticeKind::IncidentOpened | NoticeKind::MaintenanceScheduled
+        )
+    }
+}
+
+/// Who a message goes to, and the token for their manage/unsubscribe links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub email: String,
+    pub token: String,
+    /// What they subscribed to (empty: everything), to say why they get this.
+    pub components: Vec<ComponentId>,
+}

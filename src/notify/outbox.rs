@@ -1,0 +1,67 @@
+//! The durable outbox: every message is a job in a sled tree, written in the same
+//! transaction as the change that causes it, and deleted only once delivered (or
+//! given up on), so a crash or an SMTP outage loses nothing.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::notice::{Notice, Recipient};
+
+/// One message to one address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Letter {
+    /// "Confirm your subscription" (double opt-in).
+    Confirmation { email: String, token: String },
+    /// To an address that is already subscribed: where to manage it.
+    ManageLink { email: String, token: String },
+    /// One notice to one subscriber (split off a broadcast to be retried).
+    Notice {
+        notice: Notice,
+        recipient: Recipient,
+    },
+}
+
+impl Letter {
+    pub fn to(&self) -> &str {
+        match self {
+            Letter::Confirmation { email, .. } | Letter::ManageLink { email, .. } => email,
+            Letter::Notice { recipient, .. } => &recipient.email,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Job {
+    /// A notice to every confirmed subscriber it concerns, streamed from the
+    /// subscriber tree in id order; `cursor` is the last id handled.
+    Broadcast {
+        notice: Notice,
+        cursor: Option<String>,
+        sent: u64,
+        failed: u64,
+    },
+    Send(Letter),
+}
+
+/// A job with its delivery bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub job: Job,
+    pub created_at: DateTime<Utc>,
+    /// Not before this time (backoff after a transient failure).
+    pub next_at: DateTime<Utc>,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+impl Envelope {
+    pub fn new(job: Job, now: DateTime<Utc>) -> Self {
+        Self {
+            job,
+            created_at: now,
+            next_at: now,
+            attempts: 0,
+            last_error: None,
+        }
+    }
+}
