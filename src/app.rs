@@ -17,6 +17,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::metrics::Metrics;
+use crate::notify::compose::{Letterhead, compose};
+use crate::notify::transport::Mailer;
+use crate::notify::worker::{Composer, Worker};
 use crate::pipeline::Pipeline;
 use crate::pipeline::desk::{Desk, Submission};
 use crate::scheduler::Scheduler;
@@ -34,6 +37,7 @@ pub struct Application {
     store: Store,
     scheduler: Scheduler,
     pipeline: Pipeline,
+    worker: Worker,
     results: mpsc::Receiver<crate::model::CheckResult>,
     commands: mpsc::Receiver<Submission>,
     retention: Duration,
@@ -81,6 +85,16 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
         let addr = listener.local_addr()?;
         let (desk, commands) = Desk::new(64);
+        let worker = Worker {
+            store: store.clone(),
+            subscribers: store.subscribers()?,
+            mailer: Mailer::new(config.email.smtp_url.as_deref(), &config.server.data_dir)
+                .map_err(anyhow::Error::msg)?,
+            compose: composer(&config),
+            metrics: metrics.clone(),
+            give_up_after: config.email.give_up_after,
+            wake: outbox_wake.clone(),
+        };
         let outbox_wake = Arc::new(tokio::sync::Notify::new());
         let shared = Shared {
             subscribers: store.subscribers()?,
@@ -110,6 +124,7 @@ impl Application {
             snapshots,
             metrics,
             last_tick: now,
+            outbox_wake: outbox_wake.clone(),
             clock,
         };
         Ok(Self {
@@ -118,6 +133,7 @@ impl Application {
             store,
             scheduler,
             pipeline,
+            worker,
             results: rx,
             commands,
             retention: config.server.retention,
@@ -159,6 +175,7 @@ impl Application {
             store,
             scheduler,
             pipeline,
+            worker,
             results,
             commands,
             retention,
@@ -171,6 +188,7 @@ impl Application {
         let scheduler = tokio::spawn(scheduler.run(cancel.clone()));
         let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
         let pruner = tokio::spawn(prune_loop(store.clone(), retention, cancel.clone()));
+        let worker = tokio::spawn(worker.run(cancel.clone()));
         let (mut scheduler, mut pipeline) = (scheduler, pipeline);
         let outcome = tokio::select! {
             () = signal => Ok(()),
@@ -187,6 +205,7 @@ impl Application {
             ("scheduler", scheduler),
             ("pipeline", pipeline),
             ("pruner", pruner),
+            ("worker", worker),
         ] {
             if outcome.is_err() && task.is_finished() {
                 continue;
@@ -204,6 +223,12 @@ impl Application {
     }
 }
 
+/// Builds messages with the site's letterhead.
+fn composer(config: &Config) -> Composer {
+    let head = Letterhead::from_config(config);
+    Arc::new(move |letter| compose(&head, letter).map_err(|e| e.to_string()))
+}
+
 /// Deletes raw results older than the retention, every few minutes.
 async fn prune_loop(store: Store, retention: Duration, cancel: CancellationToken) {
     loop {
@@ -213,8 +238,16 @@ async fn prune_loop(store: Store, retention: Duration, cancel: CancellationToken
         }
         let store = store.clone();
         let cutoff = Store::prune_cutoff(Utc::now(), retention);
-        match tokio::task::spawn_blocking(move || store.prune(cutoff)).await {
-            Ok(Ok(n)) => tracing::debug!(deleted = n, "pruned old results"),
+        let now = Utc::now();
+        let prune = move || {
+            let results = store.prune(cutoff)?;
+            let pending = store.subscribers()?.expire_pending(now)?;
+            Ok::<usize, crate::store::StoreError>(results + pending)
+        };
+        match tokio::task::spawn_blocking(prune).await {
+            Ok(Ok(n)) => {
+                tracing::debug!(deleted = n, "pruned old results and expired subscriptions")
+            }
             Ok(Err(e)) => tracing::error!(error = %e, "could not prune old results"),
             Err(e) => tracing::error!(error = %e, "pruning task failed"),
         }

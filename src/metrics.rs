@@ -26,6 +26,16 @@ pub struct Metrics {
     pub check_duration: Histogram,
     pub page_renders: Counter,
     pub checks_configured: Gauge,
+    /// Emails accepted by the SMTP server (or written as files).
+    pub emails_sent: Counter,
+    /// Emails given up on (5xx, or retried past `give_up_after`).
+    pub emails_failed: Counter,
+    /// Jobs in the outbox (a broadcast counts once).
+    pub outbox_queued: Gauge,
+    /// Of those, waiting to retry after a failure.
+    pub outbox_retrying: Gauge,
+    /// Jobs kept as failed.
+    pub outbox_failed: Gauge,
 }
 
 impl Metrics {
@@ -44,6 +54,11 @@ impl Metrics {
             checks_skipped: Counter::default(),
             page_renders: Counter::default(),
             checks_configured: Gauge::default(),
+            emails_sent: Counter::default(),
+            emails_failed: Counter::default(),
+            outbox_queued: Gauge::default(),
+            outbox_retrying: Gauge::default(),
+            outbox_failed: Gauge::default(),
             check_runs,
             start_lag,
             check_duration,
@@ -74,6 +89,31 @@ impl Metrics {
             "checks_configured",
             "Checks in the configuration",
             m.checks_configured.clone(),
+        );
+        registry.register(
+            "emails_sent",
+            "Emails accepted by the SMTP server",
+            m.emails_sent.clone(),
+        );
+        registry.register(
+            "emails_failed",
+            "Emails given up on",
+            m.emails_failed.clone(),
+        );
+        registry.register(
+            "outbox_queued",
+            "Jobs waiting in the outbox",
+            m.outbox_queued.clone(),
+        );
+        registry.register(
+            "outbox_retrying",
+            "Outbox jobs waiting to retry",
+            m.outbox_retrying.clone(),
+        );
+        registry.register(
+            "outbox_failed",
+            "Outbox jobs given up on",
+            m.outbox_failed.clone(),
         );
         Self { registry, ..m }
     }

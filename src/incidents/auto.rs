@@ -104,6 +104,38 @@ pub fn due(book: &Book, now: DateTime<Utc>, quiet: Duration) -> bool {
     })
 }
 
+/// Whether a scheduled maintenance starts within `before` and its subscribers
+/// were not reminded yet.
+pub fn reminders_due(book: &Book, now: DateTime<Utc>, before: Duration) -> bool {
+    let before = chrono::Duration::from_std(before).unwrap_or_default();
+    book.maintenances.values().any(|m| {
+        m.status == MaintenanceStatus::Scheduled
+            && !m.reminded
+            && now < m.scheduled_for
+            && m.scheduled_for - now <= before
+    })
+}
+
+/// Marks maintenances starting within `before` as reminded, one event each.
+/// One scheduled closer than `before` in the first place gets no reminder (its
+/// scheduling email said when it starts).
+pub fn remind(book: &mut Book, now: DateTime<Utc>, before: Duration) -> Vec<Event> {
+    let before = chrono::Duration::from_std(before).unwrap_or_default();
+    let mut events = Vec::new();
+    for m in book.maintenances.values_mut() {
+        if m.status != MaintenanceStatus::Scheduled || m.reminded || now >= m.scheduled_for {
+            continue;
+        }
+        if m.scheduled_for - now <= before {
+            m.reminded = true;
+            if m.scheduled_for - m.created_at > before {
+                events.push(Event::MaintenanceReminder { id: m.id.clone() });
+            }
+        }
+    }
+    events
+}
+
 /// After a maintenance ends: components whose checks still fail get an incident.
 pub fn open_if_failing(
     book: &mut Book,

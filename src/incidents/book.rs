@@ -19,15 +19,39 @@ use crate::model::{ComponentId, ComponentStatus};
 /// notifications are derived from them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    IncidentOpened { id: String },
-    IncidentUpdated { id: String, update: String },
-    IncidentResolved { id: String },
-    PostmortemPublished { id: String },
-    MaintenanceScheduled { id: String },
-    MaintenanceUpdated { id: String, update: String },
-    MaintenanceStarted { id: String },
-    MaintenanceCompleted { id: String },
-    ComponentOverridden { component: ComponentId },
+    IncidentOpened {
+        id: String,
+    },
+    IncidentUpdated {
+        id: String,
+        update: String,
+    },
+    IncidentResolved {
+        id: String,
+    },
+    PostmortemPublished {
+        id: String,
+    },
+    MaintenanceScheduled {
+        id: String,
+    },
+    MaintenanceUpdated {
+        id: String,
+        update: String,
+    },
+    MaintenanceStarted {
+        id: String,
+    },
+    /// It starts within `[email] reminder_before`.
+    MaintenanceReminder {
+        id: String,
+    },
+    MaintenanceCompleted {
+        id: String,
+    },
+    ComponentOverridden {
+        component: ComponentId,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -205,6 +229,7 @@ impl Book {
                 v.notify,
                 Author::Engineer,
             )],
+            reminded: false,
         };
         self.maintenances.insert(id.clone(), m);
         (id.clone(), vec![Event::MaintenanceScheduled { id }])

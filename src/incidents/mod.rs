@@ -227,6 +227,9 @@ pub struct Maintenance {
     pub updated_at: DateTime<Utc>,
     /// Oldest first.
     pub updates: Vec<Update<MaintenanceStatus>>,
+    /// Whether subscribers were reminded that it is about to start.
+    #[serde(default)]
+    pub reminded: bool,
 }
 
 /// An engineer's explicit status for a component (PATCH, or set in an incident).

@@ -1,5 +1,7 @@
 //! Telling subscribers: notices, the durable outbox, composing and delivering email.
 
+pub mod announce;
 pub mod notice;
 pub mod outbox;
 pub mod transport;
+pub mod worker;

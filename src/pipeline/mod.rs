@@ -22,6 +22,7 @@ use crate::incidents::auto::{self, Observed};
 use crate::incidents::book::Event;
 use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId};
+use crate::notify::outbox::{Envelope, Job};
 use crate::store::{Commit, Store, StoreError};
 use crate::web::snapshot::Snapshots;
 use crate::web::view::{self, View};
@@ -43,6 +44,8 @@ pub struct Pipeline {
     pub snapshots: Arc<Snapshots>,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
+    /// Wakes the delivery worker after notifications were queued.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// When `tick` last ran, to notice an ETA passing in between.
     pub last_tick: chrono::DateTime<chrono::Utc>,
 }
@@ -152,13 +155,16 @@ impl Pipeline {
                     .is_some_and(|eta| since < eta && eta <= now)
         });
         let quiet = self.config.incidents.quiet_period;
-        if !auto::due(&self.book, now, quiet) {
+        let remind = self.config.email.reminder_before;
+        if !auto::due(&self.book, now, quiet) && !auto::reminders_due(&self.book, now, remind) {
             return eta_passed;
         }
         let engine = &self.engine;
         let config = &self.config;
         let observe = |id: &ComponentId| observe(config, engine, id);
-        let events = auto::tick(Arc::make_mut(&mut self.book), now, quiet, &observe);
+        let book = Arc::make_mut(&mut self.book);
+        let mut events = auto::remind(book, now, remind);
+        events.extend(auto::tick(book, now, quiet, &observe));
         if events.is_empty() {
             return eta_passed;
         }
@@ -187,6 +193,7 @@ impl Pipeline {
                 Event::MaintenanceScheduled { id }
                 | Event::MaintenanceUpdated { id, .. }
                 | Event::MaintenanceStarted { id }
+                | Event::MaintenanceReminder { id }
                 | Event::MaintenanceCompleted { id } => {
                     commit.maintenances.extend(book.maintenances.get(id))
                 }
@@ -197,11 +204,27 @@ impl Pipeline {
                 }
             }
         }
+        commit.jobs = crate::notify::announce::notices(events, book, &self.config)
+            .into_iter()
+            .map(|notice| {
+                let job = Job::Broadcast {
+                    notice,
+                    cursor: None,
+                    sent: 0,
+                    failed: 0,
+                };
+                Envelope::new(job, self.clock.now())
+            })
+            .collect();
+        let queued = !commit.jobs.is_empty();
         if commit.is_empty() {
-            Ok(())
-        } else {
-            self.store.commit(&commit)
+            return Ok(());
         }
+        self.store.commit(&commit)?;
+        if queued {
+            self.outbox_wake.notify_one();
+        }
+        Ok(())
     }
 
     /// The state every page reads, as of now.

@@ -51,6 +51,7 @@ pub struct Store {
     maintenances: sled::Tree,
     overrides: sled::Tree,
     outbox: sled::Tree,
+    outbox_failed: sled::Tree,
     failed: Arc<AtomicBool>,
 }
 
@@ -99,6 +100,7 @@ impl Store {
             maintenances: db.open_tree("maintenances").map_err(open)?,
             overrides: db.open_tree("overrides").map_err(open)?,
             outbox: db.open_tree("outbox").map_err(open)?,
+            outbox_failed: db.open_tree("outbox_failed").map_err(open)?,
             failed: Arc::new(AtomicBool::new(false)),
             db,
         })
@@ -199,6 +201,16 @@ impl Store {
     /// The outbox tree, for the delivery worker.
     pub fn outbox(&self) -> sled::Tree {
         self.outbox.clone()
+    }
+
+    /// Jobs given up on (permanent failures, or retried past their age).
+    pub fn outbox_failed(&self) -> sled::Tree {
+        self.outbox_failed.clone()
+    }
+
+    /// A unique, increasing id (outbox keys).
+    pub fn generate_id(&self) -> Result<u64, StoreError> {
+        Ok(self.db.generate_id()?)
     }
 
     /// Waits until everything written so far is on disk.

@@ -3,7 +3,9 @@
 
 mod admin_ui;
 mod cli;
+mod email;
 mod helpers;
 mod incidents;
+mod smtp;
 mod status_page;
 mod target;

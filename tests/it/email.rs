@@ -1,0 +1,258 @@
+//! Subscriber email through a real SMTP server: confirmation, routing by
+//! component, headers and threading, unsubscribe, feedback, and faults (server
+//! down, kill -9 with jobs queued, one recipient refused).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use candor::clock::SystemClock;
+use serde_json::{Value, json};
+
+use crate::helpers::{Binary, TestApp, client, config_with, spawn_app_full};
+use crate::smtp::{Mail, Smtp};
+
+const TOKEN: &str = "test-token-0123456789";
+
+fn config(smtp_url: &str) -> String {
+    format!(
+        r#"
+[email]
+from = "Test Status <status@test.example>"
+smtp_url = "{smtp_url}"
+
+[[components]]
+id = "api"
+name = "Public API"
+
+[[components]]
+id = "db"
+name = "Database"
+"#
+    )
+}
+
+async fn spawn(smtp_url: &str) -> TestApp {
+    spawn_app_full(&config(smtp_url), Some(TOKEN), Arc::new(SystemClock)).await
+}
+
+/// A confirmed subscriber, made through the store as the web flow would.
+fn subscribe(app: &TestApp, email: &str, components: &[&str]) -> String {
+    let subs = app.store.subscribers().unwrap();
+    let ids = components
+        .iter()
+        .map(|c| candor::model::ComponentId::parse(c).unwrap())
+        .collect();
+    subs.subscribe(email, ids, chrono::Utc::now()).unwrap();
+    let token = subs.by_email(email).unwrap().unwrap().token;
+    subs.confirm(&token, chrono::Utc::now()).unwrap().unwrap();
+    token
+}
+
+async fn post(base: &str, path: &str, body: Value) -> Value {
+    let res = client()
+        .post(format!("{base}/api/admin/v1{path}"))
+        .bearer_auth(TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{path}: {}", res.status());
+    serde_json::from_str(&res.text().await.unwrap()).unwrap()
+}
+
+fn open_api_incident() -> Value {
+    json!({"name": "Elevated API errors", "status": "investigating", "impact": "major",
+           "body": "Requests fail with 503.", "components": {"api": "major_outage"},
+           "cause": "A failed failover", "workaround": "Retry in a minute"})
+}
+
+fn notices(mails: Vec<Mail>) -> Vec<Mail> {
+    mails
+        .into_iter()
+        .filter(|m| {
+            !m.header("subject")
+                .unwrap_or_default()
+                .contains("subscription")
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscribers_get_notices_only_for_their_components_with_unsubscribe_headers() {
+    let smtp = Smtp::start().await;
+    let app = spawn(&smtp.url()).await;
+    subscribe(&app, "api@example.com", &["api"]);
+    subscribe(&app, "db@example.com", &["db"]);
+    subscribe(&app, "all@example.com", &[]);
+    post(&app.base, "/incidents", open_api_incident()).await;
+    let mail = notices(smtp.wait_for("api@example.com", 2).await)
+        .pop()
+        .unwrap();
+    notices(smtp.wait_for("all@example.com", 2).await);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        notices(
+            smtp.mails()
+                .into_iter()
+                .filter(|m| m.to.contains(&"db@example.com".into()))
+                .collect()
+        )
+        .is_empty(),
+        "db subscriber got an api notice"
+    );
+
+    let subject = mail.header("subject").unwrap();
+    assert!(
+        subject.contains("[Test Status]") && subject.contains("Investigating"),
+        "{subject}"
+    );
+    assert!(
+        mail.header("content-type")
+            .unwrap()
+            .contains("multipart/alternative")
+    );
+    let unsubscribe = mail.header("list-unsubscribe").unwrap();
+    assert!(
+        unsubscribe.starts_with("<http://127.0.0.1:") && unsubscribe.contains("/unsubscribe>"),
+        "{unsubscribe}"
+    );
+    assert_eq!(
+        mail.header("list-unsubscribe-post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(mail.data.contains("text/plain") && mail.data.contains("text/html"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_emails_of_an_incident_share_one_thread() {
+    let smtp = Smtp::start().await;
+    let app = spawn(&smtp.url()).await;
+    subscribe(&app, "a@example.com", &[]);
+    let incident = post(&app.base, "/incidents", open_api_incident()).await;
+    let id = incident["id"].as_str().unwrap();
+    notices(smtp.wait_for("a@example.com", 2).await);
+    post(
+        &app.base,
+        &format!("/incidents/{id}/updates"),
+        json!({"status": "resolved", "body": "Fixed."}),
+    )
+    .await;
+    let mails = notices(smtp.wait_for("a@example.com", 3).await);
+    let root = mails[0].header("message-id").unwrap();
+    assert!(root.contains(id), "{root}");
+    assert_eq!(
+        mails[1].header("in-reply-to").as_deref(),
+        Some(root.as_str())
+    );
+    assert!(mails[1].header("references").unwrap().contains(&root));
+    assert_ne!(mails[1].header("message-id"), Some(root));
+    assert!(
+        mails[1].data.contains("/feedback/"),
+        "the resolution asks whether it works"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_one_click_unsubscribe_nothing_more_arrives() {
+    let smtp = Smtp::start().await;
+    let app = spawn(&smtp.url()).await;
+    let token = subscribe(&app, "gone@example.com", &[]);
+    subscribe(&app, "stays@example.com", &[]);
+    let res = client()
+        .post(format!("{}/subscriptions/{token}/unsubscribe", app.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    post(&app.base, "/incidents", open_api_incident()).await;
+    notices(smtp.wait_for("stays@example.com", 2).await);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let to_gone: Vec<Mail> = smtp
+        .mails()
+        .into_iter()
+        .filter(|m| m.to.contains(&"gone@example.com".into()))
+        .collect();
+    assert!(
+        notices(to_gone).is_empty(),
+        "an unsubscribed address got mail"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_550_for_one_recipient_does_not_block_the_others() {
+    let smtp = Smtp::start().await;
+    smtp.refuse("bounce@example.com");
+    let app = spawn(&smtp.url()).await;
+    subscribe(&app, "bounce@example.com", &[]);
+    subscribe(&app, "fine@example.com", &[]);
+    post(&app.base, "/incidents", open_api_incident()).await;
+    notices(smtp.wait_for("fine@example.com", 2).await);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        if metrics.contains("candor_emails_failed_total 1") {
+            assert!(
+                metrics.contains("candor_outbox_queued 0"),
+                "the refused one is not retried: {metrics}"
+            );
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{metrics}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notices_posted_while_smtp_is_down_arrive_when_it_is_back() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let app = spawn(&format!("smtp://127.0.0.1:{port}")).await;
+    subscribe(&app, "patient@example.com", &[]);
+    post(&app.base, "/incidents", open_api_incident()).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let page = app.get("/").await.status();
+    assert_eq!(page, 200, "an SMTP outage never blocks the page");
+    let smtp = Smtp::start_on(&format!("127.0.0.1:{port}")).await;
+    notices(smtp.wait_for("patient@example.com", 1).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_notices_survive_kill_9_and_go_out_after_restart() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.toml");
+    std::fs::write(
+        &path,
+        config_with(dir.path(), &config(&format!("smtp://127.0.0.1:{port}"))),
+    )
+    .unwrap();
+    let mut app = Binary::serve_with_env(&path, &[("CANDOR_ADMIN_TOKEN", TOKEN)]);
+    // Subscribe through the web flow: the confirmation is queued too.
+    let form = client()
+        .post(format!("{}/subscribe", app.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("email=crash%40example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    app.kill_9();
+
+    let smtp = Smtp::start_on(&format!("127.0.0.1:{port}")).await;
+    let _app = Binary::serve_with_env(&path, &[("CANDOR_ADMIN_TOKEN", TOKEN)]);
+    let mail = smtp.wait_for("crash@example.com", 1).await.remove(0);
+    assert!(
+        mail.header("subject").unwrap().contains("Confirm"),
+        "{:?}",
+        mail.header("subject")
+    );
+}

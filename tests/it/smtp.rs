@@ -1,0 +1,180 @@
+//! A real SMTP server for the tests: the `mailin` protocol state machine over
+//! tokio TCP on loopback. It records every message accepted and can refuse
+//! chosen recipients with 550.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mailin::response::{NO_MAILBOX, OK};
+use mailin::{Action, Handler, Response, SessionBuilder};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: Vec<String>,
+    /// The whole message as received (headers and body).
+    pub data: String,
+}
+
+impl Mail {
+    /// A header's value (first occurrence; folded lines joined).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self.data.split("\r\n\r\n").next()?;
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", " ");
+        let prefix = format!("{}:", name.to_ascii_lowercase());
+        unfolded
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with(&prefix))
+            .map(|l| l[prefix.len()..].trim().to_owned())
+    }
+}
+
+#[derive(Clone, Default)]
+struct Shared {
+    mails: Arc<Mutex<Vec<Mail>>>,
+    refuse: Arc<Mutex<HashSet<String>>>,
+}
+
+#[derive(Clone)]
+pub struct Smtp {
+    pub addr: SocketAddr,
+    shared: Shared,
+}
+
+impl Smtp {
+    pub async fn start() -> Self {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// Listens on `addr` (for a server that "comes back" on a known port).
+    pub async fn start_on(addr: &str) -> Self {
+        let listener = TcpListener::bind(addr).await.unwrap();
+        let smtp = Self {
+            addr: listener.local_addr().unwrap(),
+            shared: Shared::default(),
+        };
+        let shared = smtp.shared.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, peer)) = listener.accept().await {
+                tokio::spawn(serve(stream, peer.ip(), shared.clone()));
+            }
+        });
+        smtp
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://{}", self.addr)
+    }
+
+    /// Answers 550 to RCPT TO for this address.
+    pub fn refuse(&self, address: &str) {
+        self.shared
+            .refuse
+            .lock()
+            .unwrap()
+            .insert(address.to_owned());
+    }
+
+    pub fn mails(&self) -> Vec<Mail> {
+        self.shared.mails.lock().unwrap().clone()
+    }
+
+    /// Mails to `to`, waiting until at least `n` arrived (fails after 20 s).
+    pub async fn wait_for(&self, to: &str, n: usize) -> Vec<Mail> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let got: Vec<Mail> = self
+                .mails()
+                .into_iter()
+                .filter(|m| m.to.iter().any(|t| t == to))
+                .collect();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {n} mail(s) to {to}; got {}",
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+struct Recorder {
+    shared: Shared,
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+impl Handler for Recorder {
+    fn rcpt(&mut self, to: &str) -> Response {
+        if self.shared.refuse.lock().unwrap().contains(to) {
+            NO_MAILBOX
+        } else {
+            OK
+        }
+    }
+
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.to = to.to_vec();
+        self.data.clear();
+        OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let mail = Mail {
+            to: std::mem::take(&mut self.to),
+            data: String::from_utf8_lossy(&self.data).into_owned(),
+        };
+        self.shared.mails.lock().unwrap().push(mail);
+        OK
+    }
+}
+
+async fn serve(stream: tokio::net::TcpStream, peer: IpAddr, shared: Shared) {
+    let recorder = Recorder {
+        shared,
+        to: Vec::new(),
+        data: Vec::new(),
+    };
+    let mut session = SessionBuilder::new("test-smtp").build(peer, recorder);
+    let (read, mut write) = stream.into_split();
+    let mut reader = BufReader::new(read);
+    if write
+        .write_all(&session.greeting().buffer().unwrap())
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match reader.read_until(b'\n', &mut line).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let response = session.process(&line);
+        match response.action {
+            Action::NoReply => continue,
+            Action::Close => {
+                let _ = write.write_all(&response.buffer().unwrap()).await;
+                return;
+            }
+            _ => {
+                if write.write_all(&response.buffer().unwrap()).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
