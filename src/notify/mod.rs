@@ -1,5 +1,6 @@
 //! Telling subscribers: notices, the durable outbox, composing and delivering email.
 
+pub mod compose;
 pub mod notice;
 pub mod outbox;
 pub mod transport;
