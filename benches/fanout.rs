@@ -21,7 +21,11 @@ use tokio_util::sync::CancellationToken;
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_owned))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(str::to_owned)
+        })
         .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         .unwrap_or(0)
 }
@@ -50,8 +54,14 @@ fn notice() -> Notice {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let smtp = args.first().cloned().unwrap_or_else(|| "127.0.0.1:2525".into());
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let smtp = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "127.0.0.1:2525".into());
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let dir = tempfile::tempdir()?;
     let config = Config::parse(&format!(
@@ -66,7 +76,10 @@ async fn main() -> anyhow::Result<()> {
         subscribers.import_confirmed(&format!("user{i}@bench.example"), Vec::new(), now)?;
     }
     store.flush().await?;
-    eprintln!("imported {n} subscribers in {:.1} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "imported {n} subscribers in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let metrics = Arc::new(Metrics::new());
     let head = Letterhead::from_config(&config);
@@ -74,17 +87,32 @@ async fn main() -> anyhow::Result<()> {
     let worker = Worker {
         store: store.clone(),
         subscribers,
-        mailer: Mailer::new(config.email.smtp_url.as_deref(), dir.path()).map_err(anyhow::Error::msg)?,
+        mailer: Mailer::new(config.email.smtp_url.as_deref(), dir.path())
+            .map_err(anyhow::Error::msg)?,
         compose: composer,
         metrics: metrics.clone(),
         give_up_after: Duration::from_secs(3600),
         wake: Arc::default(),
     };
-    let job = Envelope::new(Job::Broadcast { notice: notice(), cursor: None, sent: 0, failed: 0 }, now);
-    store.commit(&Commit { jobs: vec![job], ..Commit::default() })?;
+    let job = Envelope::new(
+        Job::Broadcast {
+            notice: notice(),
+            cursor: None,
+            sent: 0,
+            failed: 0,
+        },
+        now,
+    );
+    store.commit(&Commit {
+        jobs: vec![job],
+        ..Commit::default()
+    })?;
 
     let rss_before = rss_kib();
-    let (peak, done) = (Arc::new(AtomicU64::new(rss_before)), Arc::new(AtomicBool::new(false)));
+    let (peak, done) = (
+        Arc::new(AtomicU64::new(rss_before)),
+        Arc::new(AtomicBool::new(false)),
+    );
     let sampler = {
         let (peak, done) = (peak.clone(), done.clone());
         std::thread::spawn(move || {
@@ -96,19 +124,25 @@ async fn main() -> anyhow::Result<()> {
     };
     let start = Instant::now();
     let cancel = CancellationToken::new();
-    while store.outbox().len() > 0 {
+    while !store.outbox().is_empty() {
         worker.run_once(&cancel).await?;
     }
     let secs = start.elapsed().as_secs_f64();
     done.store(true, Ordering::Relaxed);
     let _ = sampler.join();
     let sent = metrics.emails_sent.get();
-    println!("candor fan-out: {sent} emails accepted in {secs:.1} s = {:.0} msg/s", sent as f64 / secs);
+    println!(
+        "candor fan-out: {sent} emails accepted in {secs:.1} s = {:.0} msg/s",
+        sent as f64 / secs
+    );
     println!(
         "candor RSS: {:.0} MB before, {:.0} MB peak during fan-out",
         rss_before as f64 / 1024.0,
         peak.load(Ordering::Relaxed) as f64 / 1024.0
     );
-    println!("RESULT sent={sent} seconds={secs:.2} rss_before_kib={rss_before} rss_peak_kib={}", peak.load(Ordering::Relaxed));
+    println!(
+        "RESULT sent={sent} seconds={secs:.2} rss_before_kib={rss_before} rss_peak_kib={}",
+        peak.load(Ordering::Relaxed)
+    );
     Ok(())
 }

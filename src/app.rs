@@ -85,6 +85,7 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
         let addr = listener.local_addr()?;
         let (desk, commands) = Desk::new(64);
+        let outbox_wake = Arc::new(tokio::sync::Notify::new());
         let worker = Worker {
             store: store.clone(),
             subscribers: store.subscribers()?,
@@ -95,7 +96,6 @@ impl Application {
             give_up_after: config.email.give_up_after,
             wake: outbox_wake.clone(),
         };
-        let outbox_wake = Arc::new(tokio::sync::Notify::new());
         let shared = Shared {
             subscribers: store.subscribers()?,
             outbox_wake: outbox_wake.clone(),

@@ -1,6 +1,7 @@
 //! Telling subscribers: notices, the durable outbox, composing and delivering email.
 
 pub mod announce;
+pub mod compose;
 pub mod notice;
 pub mod outbox;
 pub mod transport;

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::notice::{Notice, Recipient};
 
 /// One message to one address.
+// Built once per recipient and moved once into its delivery task: boxing the
+// larger variant would only add an allocation per message.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Letter {
     /// "Confirm your subscription" (double opt-in).

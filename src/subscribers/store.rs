@@ -100,7 +100,12 @@ impl Subscribers {
 
     /// Adds an already confirmed subscriber without sending anything (imports
     /// from another tool, benchmarks). An existing address is left as it is.
-    pub fn import_confirmed(&self, email: &str, components: Vec<ComponentId>, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    pub fn import_confirmed(
+        &self,
+        email: &str,
+        components: Vec<ComponentId>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         if self.emails.contains_key(email.as_bytes())? {
             return Ok(false);
         }

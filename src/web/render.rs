@@ -219,6 +219,7 @@ name = "Database"
             created_at: from,
             updated_at: from,
             updates: vec![update(status, "Maintenance scheduled.", from)],
+            reminded: false,
         }
     }
 

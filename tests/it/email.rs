@@ -192,7 +192,8 @@ async fn a_550_for_one_recipient_does_not_block_the_others() {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let metrics = app.get("/metrics").await.text().await.unwrap();
-        if metrics.contains("candor_emails_failed_total 1") {
+        // Its confirmation and the notice were both refused, and neither retried.
+        if metrics.contains("candor_emails_failed_total 2") {
             assert!(
                 metrics.contains("candor_outbox_queued 0"),
                 "the refused one is not retried: {metrics}"
