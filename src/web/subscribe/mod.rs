@@ -10,6 +10,7 @@
 //! - `GET|POST /subscriptions/{token}/unsubscribe` (POST = one-click)
 //! - `GET|POST /feedback/{incident}/{token}/{working|still-broken}`
 
+pub mod export;
 mod feedback;
 pub mod form;
 mod limits;
