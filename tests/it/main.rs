@@ -6,4 +6,5 @@ mod cli;
 mod helpers;
 mod incidents;
 mod status_page;
+mod subscriptions;
 mod target;
