@@ -99,6 +99,7 @@ impl Application {
         let shared = Shared {
             subscribers: store.subscribers()?,
             outbox_wake: outbox_wake.clone(),
+            limits: Arc::default(),
             snapshots: snapshots.clone(),
             store: store.clone(),
             metrics: metrics.clone(),

@@ -3,12 +3,14 @@
 //! Errors: 401 without a valid token, 403 when no token is configured, 400 for a
 //! body that is not a JSON object, 422 `{"error", "fields"}` naming each bad field.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::Shared;
 use super::auth::{self, Access};
+use super::subscribe::export;
 use crate::incidents::input::{
     FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
 };
@@ -23,6 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/incidents/{id}", web::get().to(get_incident))
             .route("/incidents/{id}/updates", web::post().to(update_incident))
             .route("/incidents/{id}/postmortem", web::put().to(postmortem))
+            .route("/incidents/{id}/feedback", web::get().to(incident_feedback))
+            .route("/subscribers", web::get().to(list_subscribers))
             .route("/maintenances", web::post().to(schedule_maintenance))
             .route(
                 "/maintenances/{id}/updates",
@@ -173,6 +177,80 @@ async fn get_incident(
             &format!("no incident with id \"{id}\""),
         ),
     }
+}
+
+/// Subscribers' answers to "is it working for you now?" for one incident.
+async fn incident_feedback(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    if let Some(refused) = refuse(&req, &shared) {
+        return refused;
+    }
+    let id = id.into_inner();
+    if !shared
+        .snapshots
+        .current()
+        .view
+        .book
+        .incidents
+        .contains_key(&id)
+    {
+        return error(
+            StatusCode::NOT_FOUND,
+            &format!("no incident with id \"{id}\""),
+        );
+    }
+    let subscribers = shared.subscribers.clone();
+    match web::block(move || subscribers.feedback(&id)).await {
+        Ok(Ok(counts)) => HttpResponse::Ok().json(counts),
+        Ok(Err(e)) => unavailable("reading feedback", e.into()),
+        Err(e) => unavailable("reading feedback", e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    format: Option<String>,
+}
+
+/// Every subscriber: JSON (counts and list), or `?format=csv`.
+async fn list_subscribers(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    query: web::Query<ListQuery>,
+) -> HttpResponse {
+    if let Some(refused) = refuse(&req, &shared) {
+        return refused;
+    }
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => {
+            let mut errors = FieldErrors::default();
+            errors.add("format", "must be json or csv");
+            return invalid(&errors);
+        }
+    };
+    let subscribers = shared.subscribers.clone();
+    match web::block(move || subscribers.all()).await {
+        Ok(Ok(list)) if csv => export::csv_response(&list, chrono::Utc::now()),
+        Ok(Ok(list)) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(export::json(&list)),
+        Ok(Err(e)) => unavailable("listing subscribers", e.into()),
+        Err(e) => unavailable("listing subscribers", e.into()),
+    }
+}
+
+/// 503 for a storage failure, whose cause goes to the log.
+fn unavailable(what: &str, e: anyhow::Error) -> HttpResponse {
+    tracing::error!(error = %format!("{e:#}"), "{what} failed");
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!("{what} failed; try again"),
+    )
 }
 
 /// Authenticates, reads the JSON object, builds the command, submits it.

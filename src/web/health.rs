@@ -63,6 +63,7 @@ mod tests {
             snapshots: Arc::new(Snapshots::new(snapshot)),
             subscribers: store.subscribers().unwrap(),
             outbox_wake: Arc::default(),
+            limits: Arc::default(),
             store,
             metrics: Arc::new(Metrics::new()),
             heartbeat: Arc::new(AtomicI64::new(heartbeat)),

@@ -9,6 +9,7 @@ pub mod pages;
 mod public;
 pub mod render;
 pub mod snapshot;
+mod subscribe;
 pub mod view;
 
 use std::net::TcpListener;
@@ -37,6 +38,8 @@ pub struct Shared {
     pub subscribers: crate::subscribers::Subscribers,
     /// Wakes the delivery worker when a job was queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// How often one network may post the subscribe form.
+    pub limits: Arc<subscribe::Limits>,
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).
@@ -51,6 +54,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics))
             .route("/static/{name}", web::get().to(assets::serve))
+            .configure(subscribe::routes)
             .configure(admin_api::routes)
             .configure(admin::routes)
             .default_service(web::to(public::not_found))

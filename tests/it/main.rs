@@ -8,4 +8,5 @@ mod helpers;
 mod incidents;
 mod smtp;
 mod status_page;
+mod subscriptions;
 mod target;

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
 use super::guard::{Engineer, Posted};
-use super::layout::{failure, frame, html, see_other};
+use super::layout::{failure, frame, html, message, see_other};
 use super::state::Session;
 use super::submit::submit;
 use super::widgets;
@@ -15,6 +15,7 @@ use crate::incidents::{Incident, MaintenanceStatus};
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::Command;
 use crate::web::pages::time;
+use crate::web::subscribe::export;
 use crate::web::view::{Decider, View};
 
 /// How many resolved incidents the dashboard lists (for postmortems).
@@ -30,7 +31,41 @@ pub const COMPONENT_STATUSES: [ComponentStatus; 5] = [
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
-    html(StatusCode::OK, page(&snapshot.view, &engineer.session))
+    let subscribers = engineer.shared.subscribers.clone();
+    let counts = match web::block(move || subscribers.counts()).await {
+        Ok(Ok(counts)) => Some(counts),
+        Ok(Err(e)) => unreadable("the subscriber counts", e.into()),
+        Err(e) => unreadable("the subscriber counts", e.into()),
+    };
+    html(
+        StatusCode::OK,
+        page(&snapshot.view, &engineer.session, counts),
+    )
+}
+
+/// `GET /admin/subscribers.csv`: every subscriber, for a spreadsheet.
+pub async fn subscribers_csv(engineer: Engineer) -> HttpResponse {
+    let subscribers = engineer.shared.subscribers.clone();
+    let list = match web::block(move || subscribers.all()).await {
+        Ok(Ok(list)) => Some(list),
+        Ok(Err(e)) => unreadable("the subscriber list", e.into()),
+        Err(e) => unreadable("the subscriber list", e.into()),
+    };
+    match list {
+        Some(list) => export::csv_response(&list, chrono::Utc::now()),
+        None => message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Not available",
+            Some(&engineer.session),
+            "The subscriber list could not be read. Try again.",
+        ),
+    }
+}
+
+/// Logs a storage failure with its cause; the page shows what it can.
+fn unreadable<T>(what: &str, e: anyhow::Error) -> Option<T> {
+    tracing::error!(error = %format!("{e:#}"), "reading {what} failed");
+    None
 }
 
 pub async fn set_component(posted: Posted, id: web::Path<String>) -> HttpResponse {
@@ -47,7 +82,7 @@ pub async fn set_component(posted: Posted, id: web::Path<String>) -> HttpRespons
     }
 }
 
-fn page(v: &View, session: &Session) -> Markup {
+fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>) -> Markup {
     let content = html! {
         h1 { "Dashboard" }
         p.actions {
@@ -58,6 +93,7 @@ fn page(v: &View, session: &Session) -> Markup {
         (components(v, session))
         (maintenances(v))
         (recently_resolved(v))
+        (subscriber_counts(subscribers))
     };
     frame("Dashboard", Some(session), content)
 }
@@ -215,6 +251,23 @@ fn maintenances(v: &View) -> Markup {
                         }
                     }
                 }
+            }
+        }
+    }
+}
+
+fn subscriber_counts(counts: Option<(u64, u64)>) -> Markup {
+    html! {
+        section aria-labelledby="subscribers-title" {
+            h2 #subscribers-title { "Subscribers" }
+            p {
+                @match counts {
+                    Some((confirmed, pending)) => {
+                        "Subscribers: " (confirmed) " confirmed, " (pending) " pending. "
+                    }
+                    None => { "Subscribers: could not be counted (see the log). " }
+                }
+                a href="/admin/subscribers.csv" download { "Download the list (CSV)" }
             }
         }
     }

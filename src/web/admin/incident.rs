@@ -16,6 +16,8 @@ use super::widgets::Form;
 use crate::incidents::input::FieldErrors;
 use crate::incidents::{Incident, IncidentStatus};
 use crate::pipeline::desk::{Command, CommandError};
+use crate::subscribers::FeedbackCounts;
+use crate::web::Shared;
 use crate::web::view::View;
 
 const NO_SUCH: &str =
@@ -34,7 +36,11 @@ pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
         update: Form::new(&update, &none),
         postmortem: Form::new(&postmortem, &none).within("postmortem"),
     };
-    html(StatusCode::OK, page(v, &engineer.session, incident, forms))
+    let feedback = feedback(&engineer.shared, &incident.id).await;
+    html(
+        StatusCode::OK,
+        page(v, &engineer.session, incident, forms, feedback),
+    )
 }
 
 pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
@@ -54,6 +60,7 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
     };
     let postmortem = Fields::default();
     let none = FieldErrors::default();
+    let feedback = feedback(&engineer.shared, &id).await;
     rejected(
         v,
         &engineer.session,
@@ -62,6 +69,7 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
             update: Form::new(&form, &errors),
             postmortem: Form::new(&postmortem, &none).within("postmortem"),
         },
+        feedback,
     )
 }
 
@@ -84,6 +92,7 @@ pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
     };
     let update = prefilled(incident, v.config.site.timezone);
     let none = FieldErrors::default();
+    let feedback = feedback(&engineer.shared, &id).await;
     rejected(
         v,
         &engineer.session,
@@ -92,6 +101,7 @@ pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
             update: Form::new(&update, &none),
             postmortem: Form::new(&form, &errors).within("postmortem"),
         },
+        feedback,
     )
 }
 
@@ -103,14 +113,34 @@ pub struct Forms<'a> {
 }
 
 /// 422: the page again, with what was typed and what is wrong with it.
-fn rejected(v: &View, session: &Session, id: &str, forms: Forms<'_>) -> HttpResponse {
+fn rejected(
+    v: &View,
+    session: &Session,
+    id: &str,
+    forms: Forms<'_>,
+    feedback: Option<FeedbackCounts>,
+) -> HttpResponse {
     match v.book.incidents.get(id) {
         Some(incident) => html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            page(v, session, incident, forms),
+            page(v, session, incident, forms, feedback),
         ),
         None => not_found(Some(session), NO_SUCH),
     }
+}
+
+/// Subscribers' answers about this incident; None (logged) if unreadable,
+/// and the page goes without them.
+async fn feedback(shared: &Shared, id: &str) -> Option<FeedbackCounts> {
+    let subscribers = shared.subscribers.clone();
+    let id = id.to_owned();
+    let failure: anyhow::Error = match web::block(move || subscribers.feedback(&id)).await {
+        Ok(Ok(counts)) => return Some(counts),
+        Ok(Err(e)) => e.into(),
+        Err(e) => e.into(),
+    };
+    tracing::error!(error = %format!("{failure:#}"), "reading incident feedback failed");
+    None
 }
 
 /// The update form as the incident stands: the fields show the current status,

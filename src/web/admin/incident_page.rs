@@ -9,10 +9,17 @@ use super::layout::frame;
 use super::state::Session;
 use super::widgets;
 use crate::incidents::{Author, ComponentChange, Incident, IncidentStatus, Update};
+use crate::subscribers::FeedbackCounts;
 use crate::web::pages::time;
 use crate::web::view::View;
 
-pub fn page(v: &View, session: &Session, i: &Incident, forms: Forms<'_>) -> Markup {
+pub fn page(
+    v: &View,
+    session: &Session,
+    i: &Incident,
+    forms: Forms<'_>,
+    feedback: Option<FeedbackCounts>,
+) -> Markup {
     let content = html! {
         h1 { (i.name) }
         p.meta {
@@ -23,6 +30,7 @@ pub fn page(v: &View, session: &Session, i: &Incident, forms: Forms<'_>) -> Mark
             (now(v, i))
             (update_form(v, session, i, forms))
         }
+        (answers(v, i, feedback))
         @if !i.status.is_open() { (postmortem_form(session, i, forms)) }
         (timeline(v, i))
     };
@@ -62,6 +70,34 @@ fn now(v: &View, i: &Incident) -> Markup {
                 dd.text { @match &i.workaround { Some(w) => { (w) } None => { em { "None" } } } }
                 dt { "Started" }
                 dd { time datetime=(time::iso(i.started_at)) { (time::short(i.started_at, v.now, tz)) } }
+            }
+        }
+    }
+}
+
+/// What subscribers answered to the resolution email's "is it working for
+/// you now?": shown once resolved, or as soon as anyone answered.
+fn answers(v: &View, i: &Incident, feedback: Option<FeedbackCounts>) -> Markup {
+    let tz = v.config.site.timezone;
+    let answered = feedback.is_some_and(|f| f.working + f.still_broken > 0);
+    html! {
+        @if !i.status.is_open() || answered {
+            section aria-labelledby="feedback-title" {
+                h2 #feedback-title { "Subscribers' answers" }
+                p {
+                    @match feedback {
+                        None => { "Could not be read (see the log)." }
+                        Some(_) if !answered => { "After resolution: no answers yet." }
+                        Some(f) => {
+                            "After resolution: " (f.working) " "
+                            (if f.working == 1 { "says" } else { "say" }) " it works, "
+                            (f.still_broken) " still broken"
+                            @if let Some(at) = f.last_still_broken {
+                                " (latest " time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) } ")"
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -34,6 +34,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::logout))
             .route("/components/{id}", web::post().to(dashboard::set_component))
+            .route(
+                "/subscribers.csv",
+                web::get().to(dashboard::subscribers_csv),
+            )
             .route("/incidents/new", web::get().to(incident_new::show))
             .route("/incidents", web::post().to(incident_new::create))
             .route("/incidents/{id}", web::get().to(incident::show))

@@ -11,6 +11,7 @@ use crate::config::Component;
 use crate::engine::overall;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
 use crate::model::ComponentStatus;
+use crate::web::subscribe::form;
 use crate::web::view::{ComponentView, Decider, View};
 
 pub fn render(v: &View) -> Markup {
@@ -32,8 +33,25 @@ pub fn render(v: &View) -> Markup {
             }
         }
         p.history-link { a href="/history" { "Past incidents and maintenance" } }
+        (subscribe(v))
     };
     layout::page(site, &site.title, Some(site.refresh.as_secs()), content)
+}
+
+/// The subscribe form. The page reloads itself, which would wipe a half-typed
+/// form, so it also links to the same form on a page that does not.
+fn subscribe(v: &View) -> Markup {
+    html! {
+        section.subscribe-section #subscribe aria-labelledby="subscribe-title" {
+            h2 #subscribe-title { "Get updates by email" }
+            p.hint {
+                "We email you when an incident starts, changes or ends, and before planned maintenance. "
+                "This page reloads every " (v.config.site.refresh.as_secs()) " seconds; "
+                a href="/subscribe" { "subscribe on a page that doesn't" } "."
+            }
+            (form::render(&v.config.components, &form::Entered::default()))
+        }
+    }
 }
 
 fn banner(v: &View) -> Markup {
@@ -238,7 +256,7 @@ fn list(names: &[&str]) -> String {
 
 /// Components by group, groups in order of first appearance; ungrouped ones
 /// form their own unnamed group where they first appear.
-fn groups(components: &[Component]) -> Vec<(Option<&str>, Vec<&Component>)> {
+pub(crate) fn groups(components: &[Component]) -> Vec<(Option<&str>, Vec<&Component>)> {
     let mut out: Vec<(Option<&str>, Vec<&Component>)> = Vec::new();
     for c in components {
         let g = c.group.as_deref();

@@ -1,0 +1,51 @@
+//! `GET|POST /feedback/{incident}/{token}/{working|still-broken}`: the two
+//! links in a resolution email ("is everything working for you now?"). The
+//! latest answer counts; the thank-you page offers the other one.
+
+use actix_web::{HttpResponse, web};
+use chrono::Utc;
+
+use super::manage::lookup;
+use super::pages::{self, answer_slug};
+use super::{Unavailable, blocking};
+use crate::subscribers::Answer;
+use crate::web::Shared;
+
+#[tracing::instrument(skip_all)]
+pub async fn record(
+    shared: web::Data<Shared>,
+    path: web::Path<(String, String, String)>,
+) -> HttpResponse {
+    let (incident, token, answer) = path.into_inner();
+    let snapshot = shared.snapshots.current();
+    let site = &snapshot.view.config.site;
+    let (Some(answer), Some(found)) = (parse(&answer), snapshot.view.book.incidents.get(&incident))
+    else {
+        return pages::link_gone(site);
+    };
+    // Only confirmed subscribers were asked; a pending one's token is no vote.
+    match lookup(&shared, token.clone()).await {
+        Ok(Some(s)) if s.is_confirmed() => {}
+        Ok(_) => return pages::link_gone(site),
+        Err(Unavailable) => return pages::unavailable(site),
+    }
+    let subscribers = shared.subscribers.clone();
+    let recorded = {
+        let token = token.clone();
+        blocking("record feedback", move || {
+            subscribers.record_answer(&incident, &token, answer, Utc::now())
+        })
+        .await
+    };
+    match recorded {
+        Ok(true) => pages::thanks(site, found, &token, answer),
+        Ok(false) => pages::link_gone(site),
+        Err(Unavailable) => pages::unavailable(site),
+    }
+}
+
+fn parse(slug: &str) -> Option<Answer> {
+    [Answer::Working, Answer::StillBroken]
+        .into_iter()
+        .find(|a| answer_slug(*a) == slug)
+}

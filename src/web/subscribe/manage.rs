@@ -1,0 +1,148 @@
+//! A subscription behind its token: confirming it, changing its components,
+//! and leaving it.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+
+use super::pages::{self, Notice};
+use super::{Unavailable, blocking, chosen, component_values, config, parse_form, plausible};
+use crate::subscribers::Subscriber;
+use crate::subscribers::store::PENDING_FOR;
+use crate::web::Shared;
+
+/// `GET /subscriptions/{token}/confirm`: the link in the confirmation email.
+/// Following it again later shows the same page.
+#[tracing::instrument(skip_all)]
+pub async fn confirm(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+    let config = config(&shared);
+    let token = token.into_inner();
+    if !plausible(&token) {
+        return pages::link_gone(&config.site);
+    }
+    let subscribers = shared.subscribers.clone();
+    match blocking("confirm", move || subscribers.confirm(&token, Utc::now())).await {
+        Ok(Some(s)) => pages::confirmed(&config.site, &config.components, &s),
+        Ok(None) => pages::link_gone(&config.site),
+        Err(_) => pages::unavailable(&config.site),
+    }
+}
+
+/// `GET /subscriptions/{token}`: the manage page.
+pub async fn show(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+    let config = config(&shared);
+    let (site, components) = (&config.site, &config.components);
+    match lookup(&shared, token.into_inner()).await {
+        Ok(Some(s)) => {
+            let checked = ids(&s);
+            pages::manage(StatusCode::OK, site, components, &s, &checked, Notice::None)
+        }
+        Ok(None) => pages::link_gone(site),
+        Err(Unavailable) => pages::unavailable(site),
+    }
+}
+
+/// `POST /subscriptions/{token}`: saves the chosen components (none: all).
+#[tracing::instrument(skip_all)]
+pub async fn save(
+    shared: web::Data<Shared>,
+    token: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let config = config(&shared);
+    let (site, components) = (&config.site, &config.components);
+    let token = token.into_inner();
+    let Some(form) = parse_form(&body) else {
+        return pages::bad_form(site);
+    };
+    let given = component_values(&form);
+    let s = match lookup(&shared, token.clone()).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return pages::link_gone(site),
+        Err(Unavailable) => return pages::unavailable(site),
+    };
+    let ids = match chosen(components, &given) {
+        Ok(ids) => ids,
+        Err(problem) => {
+            let problems = [problem];
+            return pages::manage(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                site,
+                components,
+                &s,
+                &given,
+                Notice::Problems(&problems),
+            );
+        }
+    };
+    let subscribers = shared.subscribers.clone();
+    match blocking("save components", move || {
+        subscribers.set_components(&token, ids)
+    })
+    .await
+    {
+        Ok(Some(s)) => {
+            let checked = self::ids(&s);
+            pages::manage(
+                StatusCode::OK,
+                site,
+                components,
+                &s,
+                &checked,
+                Notice::Saved,
+            )
+        }
+        Ok(None) => pages::link_gone(site),
+        Err(_) => pages::unavailable(site),
+    }
+}
+
+/// `GET /subscriptions/{token}/unsubscribe`: asks; does not unsubscribe.
+pub async fn unsubscribe_page(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+    let config = config(&shared);
+    if plausible(&token) {
+        pages::unsubscribe(&config.site, &token)
+    } else {
+        pages::link_gone(&config.site)
+    }
+}
+
+/// `POST /subscriptions/{token}/unsubscribe`: RFC 8058 one-click (mail
+/// clients POST `List-Unsubscribe=One-Click` without cookies) and the page's
+/// button. Any body will do, and an unknown token gets the same answer.
+#[tracing::instrument(skip_all)]
+pub async fn unsubscribe(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+    let config = config(&shared);
+    let token = token.into_inner();
+    if plausible(&token) {
+        let subscribers = shared.subscribers.clone();
+        match blocking("unsubscribe", move || subscribers.unsubscribe(&token)).await {
+            Ok(true) => tracing::info!("a subscriber unsubscribed"),
+            Ok(false) => {}
+            Err(_) => return pages::unavailable(&config.site),
+        }
+    }
+    pages::unsubscribed(&config.site)
+}
+
+/// The live subscription behind `token`: unknown tokens and confirmations
+/// left too long are None. Err: storage failed (logged).
+pub(super) async fn lookup(
+    shared: &Shared,
+    token: String,
+) -> Result<Option<Subscriber>, Unavailable> {
+    if !plausible(&token) {
+        return Ok(None);
+    }
+    let subscribers = shared.subscribers.clone();
+    let found = blocking("look up a subscriber", move || subscribers.by_token(&token)).await?;
+    Ok(found.filter(|s| live(s, Utc::now())))
+}
+
+fn live(s: &Subscriber, now: DateTime<Utc>) -> bool {
+    s.is_confirmed() || now - s.created_at <= PENDING_FOR
+}
+
+fn ids(s: &Subscriber) -> Vec<String> {
+    s.components.iter().map(|c| c.as_str().to_owned()).collect()
+}

@@ -1,0 +1,125 @@
+//! `GET /subscribe` (the form on a page of its own, which unlike the status
+//! page never reloads while someone types) and `POST /subscribe`.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::str::FromStr;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+
+use super::form::Entered;
+use super::{blocking, chosen, component_values, config, pages, parse_form};
+use crate::subscribers::store::{Subscribed, normalise};
+use crate::web::Shared;
+
+/// The longest address SMTP can carry (RFC 5321's 256-octet path, less `<>`).
+const MAX_EMAIL: usize = 254;
+
+pub async fn show(shared: web::Data<Shared>) -> HttpResponse {
+    let config = config(&shared);
+    pages::signup(
+        StatusCode::OK,
+        &config.site,
+        &config.components,
+        &Entered::default(),
+    )
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Bytes) -> HttpResponse {
+    let config = config(&shared);
+    let site = &config.site;
+    if let Err(wait) = shared.limits.admit(client(&req)) {
+        return pages::too_many(site, wait);
+    }
+    let Some(form) = parse_form(&body) else {
+        return pages::bad_form(site);
+    };
+    let mut entered = Entered {
+        email: form
+            .iter()
+            .find(|(k, _)| k == "email")
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default(),
+        components: component_values(&form),
+        problems: Vec::new(),
+    };
+    let email = address(&entered.email).map_err(|p| entered.problems.push(p));
+    let components =
+        chosen(&config.components, &entered.components).map_err(|p| entered.problems.push(p));
+    let (Ok(email), Ok(components)) = (email, components) else {
+        return pages::signup(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            site,
+            &config.components,
+            &entered,
+        );
+    };
+    let subscribers = shared.subscribers.clone();
+    let stored = email.clone();
+    let outcome = blocking("subscribe", move || {
+        subscribers.subscribe(&stored, components, Utc::now())
+    })
+    .await;
+    match outcome {
+        Ok(Subscribed::Capped) => pages::capped(site),
+        Ok(Subscribed::ConfirmationQueued | Subscribed::ManageLinkQueued) => {
+            shared.outbox_wake.notify_one();
+            pages::check_inbox(site, &email)
+        }
+        Err(_) => pages::unavailable(site),
+    }
+}
+
+/// The address as stored (domain lowercased), if lettre can send to it.
+fn address(given: &str) -> Result<String, String> {
+    if given.is_empty() {
+        return Err("Enter your email address.".into());
+    }
+    let email = normalise(given);
+    if email.len() > MAX_EMAIL {
+        return Err(format!(
+            "That email address is too long (at most {MAX_EMAIL} characters)."
+        ));
+    }
+    match lettre::Address::from_str(&email) {
+        Ok(_) => Ok(email),
+        Err(e) => Err(format!(
+            "\"{given}\" is not an email address we can send to ({}); it should look like name@example.com.",
+            e.to_string().to_lowercase()
+        )),
+    }
+}
+
+/// Who is posting, for the rate limit: the TCP peer (see `limits`). Without
+/// one (a test harness) everyone shares the unspecified address's allowance.
+fn client(req: &HttpRequest) -> IpAddr {
+    req.peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address;
+
+    #[test]
+    fn addresses_are_parsed_by_lettre_and_stored_with_the_domain_lowercased() {
+        assert_eq!(
+            address("  Ann.Lee+status@Example.COM ").unwrap(),
+            "Ann.Lee+status@example.com"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@exa mple.com",
+            "a b@example.com",
+        ] {
+            assert!(address(bad).is_err(), "{bad:?} accepted");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert!(address(&long).unwrap_err().contains("too long"));
+    }
+}
