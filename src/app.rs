@@ -54,7 +54,18 @@ impl Application {
     }
 
     /// As [`Application::build`], reading time from `clock` (tests move it).
-    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(
+        mut config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&config.server.listen)
+            .with_context(|| format!("cannot listen on {}", config.server.listen))?;
+        let addr = listener.local_addr()?;
+        if config.site.public_url_derived
+            && let Ok(url) = reqwest::Url::parse(&browser_url(addr))
+        {
+            config.site.public_url = url;
+        }
         let config = Arc::new(config);
         if config.admin_token.is_none() {
             tracing::warn!(
@@ -81,9 +92,6 @@ impl Application {
             .set(i64::try_from(config.checks.len()).unwrap_or(i64::MAX));
         let heartbeat = Arc::new(AtomicI64::new(0));
         let prober = Arc::new(Prober::new(&config.checks)?);
-        let listener = TcpListener::bind(&config.server.listen)
-            .with_context(|| format!("cannot listen on {}", config.server.listen))?;
-        let addr = listener.local_addr()?;
         let (desk, commands) = Desk::new(64);
         let outbox_wake = Arc::new(tokio::sync::Notify::new());
         let worker = Worker {
@@ -150,12 +158,7 @@ impl Application {
 
     /// An address a browser on this machine can open.
     pub fn url(&self) -> String {
-        let ip = self.addr.ip();
-        if ip.is_unspecified() {
-            format!("http://127.0.0.1:{}", self.addr.port())
-        } else {
-            format!("http://{}", self.addr)
-        }
+        browser_url(self.addr)
     }
 
     /// The database handle, for tests that inspect what was stored.
@@ -221,6 +224,15 @@ impl Application {
             .context("while flushing storage at shutdown")?;
         tracing::info!("stopped");
         outcome
+    }
+}
+
+/// `http://` + the bound address, with 0.0.0.0 / :: shown as 127.0.0.1.
+fn browser_url(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}", addr.port())
+    } else {
+        format!("http://{addr}")
     }
 }
 

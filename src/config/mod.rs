@@ -35,6 +35,9 @@ pub struct Site {
     pub title: String,
     /// Used in links from emails and feeds.
     pub public_url: Url,
+    /// Not set in the file: taken from the listen address, and corrected to the
+    /// address actually bound (port 0, 0.0.0.0) at start.
+    pub public_url_derived: bool,
     /// Times on the page are shown in this zone, with the zone named.
     pub timezone: Tz,
     /// How often an open status page reloads itself.

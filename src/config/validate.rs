@@ -232,6 +232,7 @@ fn site(p: &mut Problems, raw: RawSite, server: &Server) -> Site {
     if title.trim().is_empty() {
         p.add("site.title", "must not be empty");
     }
+    let derived = raw.public_url.is_none();
     let url_text = raw
         .public_url
         .unwrap_or_else(|| format!("http://{}", server.listen));
@@ -255,6 +256,7 @@ fn site(p: &mut Problems, raw: RawSite, server: &Server) -> Site {
     Site {
         title,
         public_url,
+        public_url_derived: derived,
         timezone,
         refresh: refresh.unwrap_or(Duration::from_secs(30)),
     }

@@ -72,7 +72,7 @@ fn incident(
         update_id: u.id.clone(),
         name: i.name.clone(),
         status: u.status.label().to_owned(),
-        impact: i.impact.label().to_owned(),
+        impact: headline(i),
         components: affected(config, i.components.iter().map(|(c, s)| (c, *s))),
         cause: i.cause.clone(),
         expected_resolution_at: i.expected_resolution_at,
@@ -81,6 +81,19 @@ fn incident(
         window: None,
         at: u.at,
     })
+}
+
+/// "Major outage" (the worst affected component's status), or "Major impact"
+/// for an incident that names no component.
+fn headline(i: &Incident) -> String {
+    i.components
+        .values()
+        .filter(|s| **s != crate::model::ComponentStatus::Operational)
+        .max_by_key(|s| s.severity())
+        .map_or_else(
+            || format!("{} impact", i.impact.label()),
+            |s| s.label().to_owned(),
+        )
 }
 
 fn automatic_allowed(i: &Incident, config: &Config) -> bool {

@@ -257,3 +257,81 @@ async fn queued_notices_survive_kill_9_and_go_out_after_restart() {
         mail.header("subject")
     );
 }
+
+/// The first `http://...` link in a mail's text that contains `needle`
+/// (quoted-printable soft breaks joined).
+fn link(mail: &Mail, needle: &str) -> String {
+    let text = mail.data.replace("=\r\n", "").replace("=3D", "=");
+    text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+        .find(|w| w.starts_with("http://") && w.contains(needle))
+        .unwrap_or_else(|| panic!("no link with {needle:?} in:\n{}", mail.data))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscriber_gets_nothing_but_the_confirmation_until_they_follow_its_link() {
+    let smtp = Smtp::start().await;
+    let app = spawn(&smtp.url()).await;
+    let form = client()
+        .post(format!("{}/subscribe", app.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("email=new%40example.com&components=api")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let confirmation = smtp.wait_for("new@example.com", 1).await.remove(0);
+    assert!(confirmation.header("subject").unwrap().contains("Confirm"));
+    post(&app.base, "/incidents", open_api_incident()).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        smtp.wait_for("new@example.com", 1).await.len(),
+        1,
+        "an unconfirmed address got a notice"
+    );
+
+    let confirm = link(&confirmation, "/confirm");
+    assert_eq!(client().get(&confirm).send().await.unwrap().status(), 200);
+    post(&app.base, "/incidents", json!({"name": "Second", "status": "identified", "body": "x", "components": {"api": "partial_outage"}})).await;
+    let mails = smtp.wait_for("new@example.com", 2).await;
+    assert!(
+        mails[1]
+            .header("subject")
+            .unwrap()
+            .contains("Partial outage"),
+        "{:?}",
+        mails[1].header("subject")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_resolution_emails_still_broken_link_reaches_the_engineers() {
+    let smtp = Smtp::start().await;
+    let app = spawn(&smtp.url()).await;
+    subscribe(&app, "user@example.com", &[]);
+    let incident = post(&app.base, "/incidents", open_api_incident()).await;
+    let id = incident["id"].as_str().unwrap();
+    post(
+        &app.base,
+        &format!("/incidents/{id}/updates"),
+        json!({"status": "resolved", "body": "Fixed."}),
+    )
+    .await;
+    let resolution = notices(smtp.wait_for("user@example.com", 3).await)
+        .pop()
+        .unwrap();
+    let still_broken = link(&resolution, "still-broken");
+    assert_eq!(
+        client().get(&still_broken).send().await.unwrap().status(),
+        200
+    );
+    let res = client()
+        .get(format!("{}/api/admin/v1/incidents/{id}/feedback", app.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let counts: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    assert_eq!(counts["still_broken"], 1, "{counts}");
+    assert!(counts["last_still_broken"].is_string());
+}

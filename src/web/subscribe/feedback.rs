@@ -7,7 +7,7 @@ use chrono::Utc;
 
 use super::manage::lookup;
 use super::pages::{self, answer_slug};
-use super::{Unavailable, blocking};
+use super::{Unavailable, write};
 use crate::subscribers::Answer;
 use crate::web::Shared;
 
@@ -32,7 +32,7 @@ pub async fn record(
     let subscribers = shared.subscribers.clone();
     let recorded = {
         let token = token.clone();
-        blocking("record feedback", move || {
+        write(&shared, "record feedback", move || {
             subscribers.record_answer(&incident, &token, answer, Utc::now())
         })
         .await

@@ -6,7 +6,9 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 
 use super::pages::{self, Notice};
-use super::{Unavailable, blocking, chosen, component_values, config, parse_form, plausible};
+use super::{
+    Unavailable, blocking, chosen, component_values, config, parse_form, plausible, write,
+};
 use crate::subscribers::Subscriber;
 use crate::subscribers::store::PENDING_FOR;
 use crate::web::Shared;
@@ -21,7 +23,11 @@ pub async fn confirm(shared: web::Data<Shared>, token: web::Path<String>) -> Htt
         return pages::link_gone(&config.site);
     }
     let subscribers = shared.subscribers.clone();
-    match blocking("confirm", move || subscribers.confirm(&token, Utc::now())).await {
+    match write(&shared, "confirm", move || {
+        subscribers.confirm(&token, Utc::now())
+    })
+    .await
+    {
         Ok(Some(s)) => pages::confirmed(&config.site, &config.components, &s),
         Ok(None) => pages::link_gone(&config.site),
         Err(_) => pages::unavailable(&config.site),
@@ -76,7 +82,7 @@ pub async fn save(
         }
     };
     let subscribers = shared.subscribers.clone();
-    match blocking("save components", move || {
+    match write(&shared, "save components", move || {
         subscribers.set_components(&token, ids)
     })
     .await
@@ -116,7 +122,11 @@ pub async fn unsubscribe(shared: web::Data<Shared>, token: web::Path<String>) ->
     let token = token.into_inner();
     if plausible(&token) {
         let subscribers = shared.subscribers.clone();
-        match blocking("unsubscribe", move || subscribers.unsubscribe(&token)).await {
+        match write(&shared, "unsubscribe", move || {
+            subscribers.unsubscribe(&token)
+        })
+        .await
+        {
             Ok(true) => tracing::info!("a subscriber unsubscribed"),
             Ok(false) => {}
             Err(_) => return pages::unavailable(&config.site),

@@ -86,6 +86,24 @@ where
     }
 }
 
+/// As [`blocking`] for a write: answers only once it is on disk, so a
+/// subscription (and the confirmation email it queued) survives a kill -9
+/// right after the page says "check your inbox".
+async fn write<T, F>(shared: &Shared, what: &'static str, call: F) -> Result<T, Unavailable>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, StoreError> + Send + 'static,
+{
+    let value = blocking(what, call).await?;
+    match shared.store.flush().await {
+        Ok(()) => Ok(value),
+        Err(e) => {
+            tracing::error!(error = %e, "{what}: could not flush to disk");
+            Err(Unavailable)
+        }
+    }
+}
+
 /// A form body as its (name, value) pairs; checkboxes repeat their name.
 fn parse_form(body: &[u8]) -> Option<Vec<(String, String)>> {
     serde_urlencoded::from_bytes(body).ok()

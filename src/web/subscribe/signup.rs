@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
 use super::form::Entered;
-use super::{blocking, chosen, component_values, config, pages, parse_form};
+use super::{chosen, component_values, config, pages, parse_form, write};
 use crate::subscribers::store::{Subscribed, normalise};
 use crate::web::Shared;
 
@@ -58,7 +58,7 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     };
     let subscribers = shared.subscribers.clone();
     let stored = email.clone();
-    let outcome = blocking("subscribe", move || {
+    let outcome = write(&shared, "subscribe", move || {
         subscribers.subscribe(&stored, components, Utc::now())
     })
     .await;
