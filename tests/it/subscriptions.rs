@@ -530,6 +530,10 @@ async fn the_admin_ui_shows_counts_feedback_and_a_csv_download_to_engineers_only
         dashboard.body
     );
     assert!(dashboard.body.contains("href=\"/admin/subscribers.csv\""));
+    assert!(
+        dashboard.body.contains("Outbox: "),
+        "the outbox figures are on the dashboard"
+    );
 
     let csv = Answer::read(admin("/admin/subscribers.csv").await.unwrap()).await;
     assert_eq!(csv.status, 200);

@@ -37,10 +37,25 @@ pub async fn show(engineer: Engineer) -> HttpResponse {
         Ok(Err(e)) => unreadable("the subscriber counts", e.into()),
         Err(e) => unreadable("the subscriber counts", e.into()),
     };
+    let delivery = outbox(&engineer.shared.metrics);
     html(
         StatusCode::OK,
-        page(&snapshot.view, &engineer.session, counts),
+        page(&snapshot.view, &engineer.session, counts, delivery),
     )
+}
+
+/// Email delivery as the worker last counted it (numbers only, no user text).
+fn outbox(m: &crate::metrics::Metrics) -> Markup {
+    html! {
+        section aria-labelledby="outbox-title" {
+            h2 #outbox-title { "Email delivery" }
+            p {
+                "Outbox: " (m.outbox_queued.get()) " queued, " (m.outbox_retrying.get()) " retrying, "
+                (m.outbox_failed.get()) " failed (kept). Since start: "
+                (m.emails_sent.get()) " sent, " (m.emails_failed.get()) " given up."
+            }
+        }
+    }
 }
 
 /// `GET /admin/subscribers.csv`: every subscriber, for a spreadsheet.
@@ -82,7 +97,7 @@ pub async fn set_component(posted: Posted, id: web::Path<String>) -> HttpRespons
     }
 }
 
-fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>) -> Markup {
+fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, delivery: Markup) -> Markup {
     let content = html! {
         h1 { "Dashboard" }
         p.actions {
@@ -94,6 +109,7 @@ fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>) -> Markup 
         (maintenances(v))
         (recently_resolved(v))
         (subscriber_counts(subscribers))
+        (delivery)
     };
     frame("Dashboard", Some(session), content)
 }
