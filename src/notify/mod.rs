@@ -2,6 +2,7 @@
 
 pub mod announce;
 pub mod compose;
+pub mod nodelay;
 pub mod notice;
 pub mod outbox;
 pub mod transport;

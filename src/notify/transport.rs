@@ -45,6 +45,9 @@ pub enum SendError {
 /// Where messages go.
 #[derive(Clone)]
 pub enum Mailer {
+    /// `smtp://` (plain or STARTTLS): our pool of TCP_NODELAY connections.
+    Direct(std::sync::Arc<super::nodelay::NoDelaySmtp>),
+    /// `smtps://`: lettre's pooled transport.
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     /// `.eml` files in a directory (no SMTP server configured).
     Files(lettre::AsyncFileTransport<Tokio1Executor>, PathBuf),
@@ -56,6 +59,10 @@ impl Mailer {
         crate::checks::probe::install_crypto_provider();
         match smtp_url {
             Some(url) => {
+                if let Some(direct) = super::nodelay::NoDelaySmtp::from_url(url)? {
+                    tracing::info!(server = %redact(url), "subscriber email goes through SMTP");
+                    return Ok(Mailer::Direct(std::sync::Arc::new(direct)));
+                }
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| format!("bad smtp_url {}: {e}", redact(url)))?
                     .pool_config(PoolConfig::new().max_size(POOL_SIZE))
@@ -76,6 +83,7 @@ impl Mailer {
 
     pub async fn send(&self, message: lettre::Message) -> Result<(), SendError> {
         match self {
+            Mailer::Direct(d) => d.send(message).await,
             Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(classify),
             Mailer::Files(t, _) => t.send(message).await.map(|_| ()).map_err(|e| {
                 SendError::Transient(format!("could not write the message file: {e}"))
@@ -85,10 +93,5 @@ impl Mailer {
 }
 
 fn classify(e: lettre::transport::smtp::Error) -> SendError {
-    let text = e.to_string();
-    if e.is_permanent() {
-        SendError::Permanent(text)
-    } else {
-        SendError::Transient(text)
-    }
+    super::nodelay::classify(&e)
 }
