@@ -131,6 +131,7 @@ async fn main() -> anyhow::Result<()> {
     done.store(true, Ordering::Relaxed);
     let _ = sampler.join();
     let sent = metrics.emails_sent.get();
+    eprintln!("failed: {}", metrics.emails_failed.get());
     println!(
         "candor fan-out: {sent} emails accepted in {secs:.1} s = {:.0} msg/s",
         sent as f64 / secs

@@ -32,6 +32,7 @@ pub enum Subscribed {
 
 #[derive(Clone)]
 pub struct Subscribers {
+    db: sled::Db,
     records: sled::Tree,
     emails: sled::Tree,
     tokens: sled::Tree,
@@ -42,6 +43,7 @@ pub struct Subscribers {
 impl Subscribers {
     pub fn open(db: &sled::Db) -> Result<Self, StoreError> {
         Ok(Self {
+            db: db.clone(),
             records: db.open_tree("subscribers")?,
             emails: db.open_tree("subscriber_emails")?,
             tokens: db.open_tree("subscriber_tokens")?,
@@ -61,7 +63,7 @@ impl Subscribers {
         let mut s = match self.by_email(email)? {
             Some(s) => s,
             None => Subscriber {
-                id: new_subscriber_id(now),
+                id: self.new_id()?,
                 email: email.to_owned(),
                 components: Vec::new(),
                 token: new_token(),
@@ -110,7 +112,7 @@ impl Subscribers {
             return Ok(false);
         }
         let s = Subscriber {
-            id: new_subscriber_id(now),
+            id: self.new_id()?,
             email: email.to_owned(),
             components,
             token: new_token(),
@@ -272,6 +274,12 @@ impl Subscribers {
         Ok(counts)
     }
 
+    /// Unique and increasing (sled's id generator), so two subscribers can never
+    /// share a record and the fan-out cursor meets new subscribers last.
+    fn new_id(&self) -> Result<String, StoreError> {
+        Ok(format!("{:016x}", self.db.generate_id()?))
+    }
+
     fn by_id(&self, id: &[u8]) -> Result<Option<Subscriber>, StoreError> {
         self.records.get(id)?.map(|v| decode(&v)).transpose()
     }
@@ -345,14 +353,6 @@ fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Time-ordered, so the fan-out cursor meets new subscribers last.
-fn new_subscriber_id(now: DateTime<Utc>) -> String {
-    use rand::Rng;
-    let millis = u64::try_from(now.timestamp_millis()).unwrap_or(0);
-    let salt: u32 = rand::rng().random();
-    format!("{millis:013x}{salt:08x}")
-}
-
 fn decode<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(v).map_err(|e| corrupt("record", e))
 }
@@ -368,5 +368,34 @@ fn from_tx(e: TransactionError<()>) -> StoreError {
     match e {
         TransactionError::Storage(e) => StoreError::Sled(e),
         TransactionError::Abort(()) => corrupt("transaction", "aborted"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscribers_added_in_the_same_instant_never_overwrite_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let subs = Subscribers::open(&db).unwrap();
+        let now = Utc::now();
+        for i in 0..5_000 {
+            assert!(
+                subs.import_confirmed(&format!("u{i}@example.com"), Vec::new(), now)
+                    .unwrap()
+            );
+        }
+        assert_eq!(subs.counts().unwrap(), (5_000, 0));
+        let mut seen = 0;
+        let mut cursor: Option<String> = None;
+        loop {
+            let page = subs.confirmed_after(cursor.as_deref(), 1000).unwrap();
+            let Some(last) = page.last() else { break };
+            cursor = Some(last.id.clone());
+            seen += page.len();
+        }
+        assert_eq!(seen, 5_000, "the fan-out walk meets every subscriber once");
     }
 }
