@@ -58,6 +58,8 @@ mod tests {
             index: Rendered::new("", "text/html"),
             incidents: Default::default(),
             history: Vec::new(),
+            feed_atom: Rendered::new("", "application/atom+xml"),
+            feed_rss: Rendered::new("", "application/rss+xml"),
         };
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),

@@ -4,6 +4,7 @@ pub mod admin;
 mod admin_api;
 pub mod assets;
 pub mod auth;
+mod feeds;
 mod health;
 pub mod pages;
 mod public;
@@ -51,6 +52,8 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .route("/", web::get().to(public::index))
             .route("/incidents/{id}", web::get().to(public::incident))
             .route("/history", web::get().to(public::history))
+            .route("/feed.atom", web::get().to(feeds::atom_feed))
+            .route("/feed.rss", web::get().to(feeds::rss_feed))
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics))
             .route("/static/{name}", web::get().to(assets::serve))
