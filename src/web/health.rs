@@ -60,6 +60,7 @@ mod tests {
             history: Vec::new(),
             feed_atom: Rendered::new("", "application/atom+xml"),
             feed_rss: Rendered::new("", "application/rss+xml"),
+            badges: Default::default(),
         };
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),

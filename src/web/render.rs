@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::snapshot::{Rendered, Snapshot};
 use super::view::View;
-use super::{feeds, pages};
+use super::{badges, feeds, pages};
 use crate::incidents::{Book, MaintenanceStatus};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -24,6 +24,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
     let incidents = record_pages(&view, previous);
+    let badges = badges::render(&view);
     // Only incidents and maintenances show on these: unchanged records, same pages.
     let (history, feed_atom, feed_rss) = match previous {
         Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => {
@@ -38,6 +39,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         history,
         feed_atom,
         feed_rss,
+        badges,
     }
 }
 

@@ -66,6 +66,8 @@ pub struct Snapshot {
     /// `/feed.atom` and `/feed.rss`.
     pub feed_atom: Rendered,
     pub feed_rss: Rendered,
+    /// `/badge.svg` (key `""`) and `/badge/{component}.svg` (key: component id).
+    pub badges: std::collections::HashMap<String, Rendered>,
 }
 
 /// The current snapshot, swapped atomically by the pipeline.
