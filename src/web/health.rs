@@ -58,6 +58,9 @@ mod tests {
             index: Rendered::new("", "text/html"),
             incidents: Default::default(),
             history: Vec::new(),
+            feed_atom: Rendered::new("", "application/atom+xml"),
+            feed_rss: Rendered::new("", "application/rss+xml"),
+            badges: Default::default(),
         };
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),

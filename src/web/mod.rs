@@ -4,6 +4,8 @@ pub mod admin;
 mod admin_api;
 pub mod assets;
 pub mod auth;
+mod badges;
+mod feeds;
 mod health;
 pub mod pages;
 mod public;
@@ -51,6 +53,10 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .route("/", web::get().to(public::index))
             .route("/incidents/{id}", web::get().to(public::incident))
             .route("/history", web::get().to(public::history))
+            .route("/feed.atom", web::get().to(feeds::atom_feed))
+            .route("/feed.rss", web::get().to(feeds::rss_feed))
+            .route("/badge.svg", web::get().to(badges::overall_badge))
+            .route("/badge/{file}", web::get().to(badges::component_badge))
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics))
             .route("/static/{name}", web::get().to(assets::serve))

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::pages;
 use super::snapshot::{Rendered, Snapshot};
 use super::view::View;
+use super::{badges, feeds, pages};
 use crate::incidents::{Book, MaintenanceStatus};
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -24,15 +24,22 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
     let incidents = record_pages(&view, previous);
-    let history = match previous {
-        Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => p.history.clone(),
-        _ => history_pages(&view),
+    let badges = badges::render(&view);
+    // Only incidents and maintenances show on these: unchanged records, same pages.
+    let (history, feed_atom, feed_rss) = match previous {
+        Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => {
+            (p.history.clone(), p.feed_atom.clone(), p.feed_rss.clone())
+        }
+        _ => (history_pages(&view), feeds::atom(&view), feeds::rss(&view)),
     };
     Snapshot {
         view,
         index,
         incidents,
         history,
+        feed_atom,
+        feed_rss,
+        badges,
     }
 }
 

@@ -63,6 +63,11 @@ pub struct Snapshot {
     pub incidents: std::collections::HashMap<String, Arc<Rendered>>,
     /// `/history?page=N`, page 1 first.
     pub history: Vec<Arc<Rendered>>,
+    /// `/feed.atom` and `/feed.rss`.
+    pub feed_atom: Rendered,
+    pub feed_rss: Rendered,
+    /// `/badge.svg` (key `""`) and `/badge/{component}.svg` (key: component id).
+    pub badges: std::collections::HashMap<String, Rendered>,
 }
 
 /// The current snapshot, swapped atomically by the pipeline.

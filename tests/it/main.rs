@@ -4,6 +4,7 @@
 mod admin_ui;
 mod cli;
 mod email;
+mod feeds;
 mod helpers;
 mod incidents;
 mod smtp;

@@ -20,6 +20,8 @@ pub fn page(site: &Site, title: &str, refresh: Option<u64>, content: Markup) -> 
                 title { (title) }
                 link rel="stylesheet" href=(assets::url("style.css"));
                 link rel="icon" href=(assets::url("favicon.svg")) type="image/svg+xml";
+                link rel="alternate" type="application/atom+xml" title=(site.title) href="/feed.atom";
+                link rel="alternate" type="application/rss+xml" title=(site.title) href="/feed.rss";
             }
             body {
                 a.skip href="#main" { "Skip to content" }

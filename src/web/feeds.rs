@@ -1,0 +1,180 @@
+//! `GET /feed.atom` and `GET /feed.rss`: incidents and maintenances for feed
+//! readers, newest first. Written by `atom_syndication` and `rss` (escaping,
+//! dates, namespaces), rendered into the snapshot with the pages.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use atom_syndication as atom;
+use chrono::{DateTime, Utc};
+use reqwest::Url;
+
+use super::Shared;
+use super::public::PAGE_CACHE;
+use super::snapshot::Rendered;
+use super::view::View;
+
+pub const ATOM: &str = "application/atom+xml; charset=utf-8";
+pub const RSS: &str = "application/rss+xml; charset=utf-8";
+
+/// Readers poll; the newest records are what they need.
+const MAX_ENTRIES: usize = 50;
+
+pub async fn atom_feed(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    shared
+        .snapshots
+        .current()
+        .feed_atom
+        .respond(&req, PAGE_CACHE)
+}
+
+pub async fn rss_feed(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+    shared
+        .snapshots
+        .current()
+        .feed_rss
+        .respond(&req, PAGE_CACHE)
+}
+
+/// One incident or maintenance, as both formats show it.
+#[derive(Debug)]
+struct Item<'a> {
+    id: &'a str,
+    /// "Elevated API errors — Resolved".
+    title: String,
+    /// The latest update's text, plain.
+    text: &'a str,
+    link: String,
+    updated: DateTime<Utc>,
+}
+
+/// Every incident and maintenance, newest change first, at most [`MAX_ENTRIES`].
+fn items(v: &View) -> Vec<Item<'_>> {
+    let base = &v.config.site.public_url;
+    let incidents = v.book.incidents.values().map(|i| Item {
+        id: &i.id,
+        title: format!("{} — {}", i.name, i.status.label()),
+        text: i.latest().map_or("", |u| u.body.as_str()),
+        link: link(base, &["incidents", &i.id]),
+        updated: i.updated_at,
+    });
+    let maintenances = v.book.maintenances.values().map(|m| Item {
+        id: &m.id,
+        title: format!("{} — {}", m.name, m.status.label()),
+        text: m.latest().map_or(m.body.as_str(), |u| u.body.as_str()),
+        link: link(base, &["incidents", &m.id]),
+        updated: m.updated_at,
+    });
+    let mut all: Vec<Item> = incidents.chain(maintenances).collect();
+    // Ties broken by id so the same state always gives the same bytes (ETag).
+    all.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(b.id)));
+    all.truncate(MAX_ENTRIES);
+    all
+}
+
+/// `segments` appended to the public URL's path (which may be a prefix).
+fn link(base: &Url, segments: &[&str]) -> String {
+    let mut url = base.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    // Only a cannot-be-a-base URL refuses, and the config accepts http(s) only.
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url.into()
+}
+
+/// The feed's own date: its newest entry's, not the render time, so an
+/// unchanged book keeps its ETag (an empty feed dates from the epoch).
+fn newest(items: &[Item]) -> DateTime<Utc> {
+    items.first().map_or(DateTime::UNIX_EPOCH, |i| i.updated)
+}
+
+/// The Atom feed (RFC 4287).
+pub fn atom(v: &View) -> Rendered {
+    let site = &v.config.site;
+    let items = items(v);
+    let home = site.public_url.to_string();
+    let feed = atom::Feed {
+        title: site.title.clone().into(),
+        id: home.clone(),
+        updated: newest(&items).fixed_offset(),
+        authors: vec![atom::Person {
+            name: site.title.clone(),
+            uri: Some(home.clone()),
+            ..Default::default()
+        }],
+        links: vec![
+            atom_link(&home, "alternate", "text/html"),
+            atom_link(&link(&site.public_url, &["feed.atom"]), "self", ATOM),
+        ],
+        entries: items.iter().map(atom_entry).collect(),
+        ..Default::default()
+    };
+    let body = feed.write_to(Vec::new()).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "could not write the Atom feed");
+        Vec::new()
+    });
+    Rendered::new(body, ATOM)
+}
+
+fn atom_link(href: &str, rel: &str, mime: &str) -> atom::Link {
+    atom::Link {
+        href: href.to_owned(),
+        rel: rel.to_owned(),
+        mime_type: Some(mime.split(';').next().unwrap_or(mime).to_owned()),
+        ..Default::default()
+    }
+}
+
+fn atom_entry(item: &Item) -> atom::Entry {
+    atom::Entry {
+        title: item.title.clone().into(),
+        id: item.link.clone(),
+        updated: item.updated.fixed_offset(),
+        links: vec![atom_link(&item.link, "alternate", "text/html")],
+        // `type="text"`: readers show it as plain text; the crate escapes it.
+        content: Some(atom::Content {
+            value: Some(item.text.to_owned()),
+            content_type: Some("text".to_owned()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The RSS 2.0 feed.
+pub fn rss(v: &View) -> Rendered {
+    let site = &v.config.site;
+    let items = items(v);
+    let channel = rss::Channel {
+        title: site.title.clone(),
+        link: site.public_url.to_string(),
+        description: format!("Incidents and maintenance on {}", site.title),
+        last_build_date: items.first().map(|i| i.updated.to_rfc2822()),
+        items: items.iter().map(rss_item).collect(),
+        ..Default::default()
+    };
+    let body = channel.write_to(Vec::new()).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "could not write the RSS feed");
+        Vec::new()
+    });
+    Rendered::new(body, RSS)
+}
+
+fn rss_item(item: &Item) -> rss::Item {
+    rss::Item {
+        title: Some(item.title.clone()),
+        link: Some(item.link.clone()),
+        // RSS readers treat a description as HTML: escape the plain text for
+        // HTML first (the crate then only wraps it for XML).
+        description: Some(maud::html! { (item.text) }.into_string()),
+        guid: Some(rss::Guid {
+            value: item.link.clone(),
+            permalink: true,
+        }),
+        pub_date: Some(item.updated.to_rfc2822()),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests;
