@@ -148,3 +148,133 @@ fn affected<'a>(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::incidents::auto::{self, Observed};
+    use crate::incidents::input::{IncidentInput, MaintenanceInput, UpdateInput};
+    use crate::model::{ComponentId, ComponentStatus};
+
+    fn config(notify_automatic: bool) -> Config {
+        Config::parse(&format!(
+            "[[components]]\nid = \"api\"\nname = \"Public API\"\nnotify_automatic = {notify_automatic}\n"
+        ))
+        .unwrap()
+    }
+
+    fn t(min: i64) -> chrono::DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 14, 0, 0).unwrap() + chrono::Duration::minutes(min)
+    }
+
+    fn outage() -> Observed {
+        Observed {
+            id: ComponentId::parse("api").unwrap(),
+            name: "Public API".into(),
+            status: ComponentStatus::MajorOutage,
+            since: t(0),
+            evidence: "API health: HTTP 503.".into(),
+        }
+    }
+
+    #[test]
+    fn automatic_incidents_notify_unless_the_component_opts_out() {
+        for (allowed, expected) in [(true, 1), (false, 0)] {
+            let mut book = Book::default();
+            let events =
+                auto::on_status_change(&mut book, &outage(), ComponentStatus::Operational, t(1));
+            let notices = notices(&events, &book, &config(allowed));
+            assert_eq!(notices.len(), expected, "notify_automatic = {allowed}");
+            if let Some(n) = notices.first() {
+                assert_eq!(n.kind, NoticeKind::IncidentOpened);
+                assert_eq!(n.impact, "Major outage");
+            }
+        }
+    }
+
+    #[test]
+    fn a_resolving_update_sends_one_resolution_and_quiet_updates_send_nothing() {
+        let config = config(true);
+        let mut book = Book::default();
+        let open = IncidentInput {
+            name: Some("x".into()),
+            status: Some("identified".into()),
+            body: Some("y".into()),
+            ..Default::default()
+        };
+        let current = |_: &ComponentId| ComponentStatus::Operational;
+        let (id, _) = book.open_incident(open.validate(&config, t(0)).unwrap(), &current, t(0));
+        let quiet = UpdateInput {
+            status: Some("monitoring".into()),
+            body: Some("z".into()),
+            notify: Some(false),
+            ..Default::default()
+        };
+        let events = book
+            .update_incident(&id, quiet.validate(&config, t(1)).unwrap(), &current, t(1))
+            .unwrap();
+        assert!(
+            notices(&events, &book, &config).is_empty(),
+            "notify: false sends nothing"
+        );
+        let resolve = UpdateInput {
+            status: Some("resolved".into()),
+            body: Some("done".into()),
+            ..Default::default()
+        };
+        let events = book
+            .update_incident(
+                &id,
+                resolve.validate(&config, t(2)).unwrap(),
+                &current,
+                t(2),
+            )
+            .unwrap();
+        let kinds: Vec<NoticeKind> = notices(&events, &book, &config)
+            .iter()
+            .map(|n| n.kind)
+            .collect();
+        assert_eq!(kinds, vec![NoticeKind::IncidentResolved]);
+    }
+
+    #[test]
+    fn maintenance_is_announced_reminded_started_and_completed() {
+        let config = config(true);
+        let mut book = Book::default();
+        let input = MaintenanceInput {
+            name: Some("Upgrade".into()),
+            scheduled_for: Some(t(180).to_rfc3339()),
+            scheduled_until: Some(t(240).to_rfc3339()),
+            components: vec!["api".into()],
+            ..Default::default()
+        };
+        let (_, scheduled) =
+            book.schedule_maintenance(input.validate(&config, t(0)).unwrap(), t(0));
+        let hour = std::time::Duration::from_secs(3600);
+        assert!(auto::remind(&mut book, t(100), hour).is_empty(), "not yet");
+        let reminder = auto::remind(&mut book, t(125), hour);
+        assert!(
+            auto::remind(&mut book, t(130), hour).is_empty(),
+            "reminded once"
+        );
+        let none = |_: &ComponentId| None;
+        let started = auto::tick(&mut book, t(180), hour, &none);
+        let completed = auto::tick(&mut book, t(240), hour, &none);
+        let kinds: Vec<NoticeKind> = [scheduled, reminder, started, completed]
+            .iter()
+            .flat_map(|events| notices(events, &book, &config))
+            .map(|n| n.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                NoticeKind::MaintenanceScheduled,
+                NoticeKind::MaintenanceReminder,
+                NoticeKind::MaintenanceStarted,
+                NoticeKind::MaintenanceCompleted,
+            ]
+        );
+    }
+}

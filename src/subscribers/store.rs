@@ -398,4 +398,27 @@ mod tests {
         }
         assert_eq!(seen, 5_000, "the fan-out walk meets every subscriber once");
     }
+
+    #[test]
+    fn an_unconfirmed_subscription_expires_after_seven_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::open(dir.path()).unwrap();
+        let subs = Subscribers::open(&db).unwrap();
+        let start = Utc::now();
+        subs.subscribe("late@example.com", Vec::new(), start)
+            .unwrap();
+        subs.subscribe("sweep@example.com", Vec::new(), start)
+            .unwrap();
+        let late = subs.by_email("late@example.com").unwrap().unwrap();
+        assert!(
+            subs.confirm(&late.token, start + Duration::days(8))
+                .unwrap()
+                .is_none(),
+            "an expired link confirms nothing"
+        );
+        assert!(subs.by_email("late@example.com").unwrap().is_none());
+        assert_eq!(subs.expire_pending(start + Duration::days(6)).unwrap(), 0);
+        assert_eq!(subs.expire_pending(start + Duration::days(8)).unwrap(), 1);
+        assert_eq!(subs.counts().unwrap(), (0, 0));
+    }
 }

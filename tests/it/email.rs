@@ -335,3 +335,40 @@ async fn the_resolution_emails_still_broken_link_reaches_the_engineers() {
     assert_eq!(counts["still_broken"], 1, "{counts}");
     assert!(counts["last_still_broken"].is_string());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_smtp_url_mail_is_written_as_eml_files_in_the_data_dir() {
+    let body = "[[components]]\nid = \"api\"\nname = \"Public API\"\n";
+    let app = spawn_app_full(body, Some(TOKEN), Arc::new(SystemClock)).await;
+    let form = client()
+        .post(format!("{}/subscribe", app.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("email=files%40example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let dir = app.data_dir.join("outbox-files");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let eml: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .collect();
+        if let Some(file) = eml.first() {
+            let text = std::fs::read_to_string(file.path()).unwrap();
+            assert!(
+                text.contains("files@example.com") && text.contains("/confirm"),
+                "{text}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no .eml file in {}",
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

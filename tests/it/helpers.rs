@@ -18,6 +18,8 @@ pub struct TestApp {
     pub stop: CancellationToken,
     pub client: reqwest::Client,
     pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
+    /// The app's data directory (inside the temporary dir).
+    pub data_dir: std::path::PathBuf,
     _dir: TempDir,
 }
 
@@ -49,6 +51,7 @@ pub async fn spawn_app_full(body: &str, token: Option<&str>, clock: Arc<dyn Cloc
         stop,
         client: client(),
         task,
+        data_dir: dir.path().join("data"),
         _dir: dir,
     }
 }
