@@ -58,6 +58,7 @@ mod tests {
             index: Rendered::new("", "text/html"),
             incidents: Default::default(),
             history: Vec::new(),
+            api: Default::default(),
         };
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),

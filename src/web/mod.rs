@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod admin_api;
+mod api_v2;
 pub mod assets;
 pub mod auth;
 mod health;
@@ -51,6 +52,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .route("/", web::get().to(public::index))
             .route("/incidents/{id}", web::get().to(public::incident))
             .route("/history", web::get().to(public::history))
+            .route("/api/v2/{name:.*}", web::get().to(api_v2::serve))
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics))
             .route("/static/{name}", web::get().to(assets::serve))

@@ -28,11 +28,13 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => p.history.clone(),
         _ => history_pages(&view),
     };
+    let api = super::api_v2::render(&view);
     Snapshot {
         view,
         index,
         incidents,
         history,
+        api,
     }
 }
 

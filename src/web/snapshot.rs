@@ -63,6 +63,8 @@ pub struct Snapshot {
     pub incidents: std::collections::HashMap<String, Arc<Rendered>>,
     /// `/history?page=N`, page 1 first.
     pub history: Vec<Arc<Rendered>>,
+    /// `/api/v2/{path}` (Statuspage's public API) by path, like `summary.json`.
+    pub api: std::collections::HashMap<&'static str, Rendered>,
 }
 
 /// The current snapshot, swapped atomically by the pipeline.
