@@ -40,11 +40,11 @@ fn has_shape(spec: &Value, kind: &str, obj: &Value) {
             allowed.contains(&type_of(got)),
             "{kind}.{key} is {got}, wanted {allowed:?}"
         );
-        if key.ends_with("_at") || key.starts_with("scheduled_") {
-            if let Some(t) = got.as_str() {
-                DateTime::parse_from_rfc3339(t)
-                    .unwrap_or_else(|e| panic!("{kind}.{key} {t:?}: {e}"));
-            }
+        // Timestamps carry an offset (RFC 3339).
+        if (key.ends_with("_at") || key.starts_with("scheduled_"))
+            && let Some(t) = got.as_str()
+        {
+            DateTime::parse_from_rfc3339(t).unwrap_or_else(|e| panic!("{kind}.{key} {t:?}: {e}"));
         }
     }
 }
