@@ -23,6 +23,8 @@ use shapes::Catalog;
 
 /// Statuspage lists this many of the most recent incidents and maintenances.
 const RECENT: usize = 50;
+/// The filtered lists (unresolved, upcoming, active) are not cut short.
+const ALL: usize = usize::MAX;
 
 const JSON: &str = "application/json";
 
@@ -36,55 +38,75 @@ pub fn render(v: &View) -> HashMap<&'static str, Rendered> {
 
 /// Every endpoint's JSON, by path.
 pub fn bodies(v: &View) -> Vec<(&'static str, Value)> {
-    let cat = Catalog::new(v);
+    let lists = Lists::new(v);
     let (page, status) = (shapes::page(v), shapes::status(v));
-    let incidents = newest_incidents(v);
-    let maintenances = newest_maintenances(v);
-    let inc = |keep: fn(&Incident) -> bool, n: usize| -> Value {
-        let list = incidents.iter().filter(|i| keep(i)).take(n);
-        list.map(|i| shapes::incident(v, &cat, i)).collect()
-    };
-    let mnt = |keep: fn(&Maintenance) -> bool, n: usize| -> Value {
-        let list = maintenances.iter().filter(|m| keep(m)).take(n);
-        list.map(|m| shapes::maintenance(v, &cat, m)).collect()
-    };
-    let unresolved = |i: &Incident| i.status.is_open();
+    let components = Value::from(lists.catalog.list.clone());
+    let open = |i: &Incident| i.status.is_open();
     let upcoming = |m: &Maintenance| m.status == MaintenanceStatus::Scheduled;
     let active = |m: &Maintenance| m.status.is_active();
     let pending = |m: &Maintenance| m.status != MaintenanceStatus::Completed;
+    let inc = |keep, n| lists.incidents(keep, n);
+    let mnt = |keep, n| lists.maintenances(keep, n);
     let body = |key: &str, value: Value| json!({"page": page, key: value});
-    let summary = json!({
-        "page": page,
-        "status": status,
-        "components": cat.list,
-        "incidents": inc(unresolved, usize::MAX),
-        "scheduled_maintenances": mnt(pending, usize::MAX),
-    });
+    let mut summary = json!({"status": status, "components": components,
+        "incidents": inc(open, ALL), "scheduled_maintenances": mnt(pending, ALL)});
+    summary["page"] = page.clone();
+    let mnts = "scheduled_maintenances";
     vec![
         ("summary.json", summary),
         ("status.json", body("status", status.clone())),
-        (
-            "components.json",
-            body("components", cat.list.clone().into()),
-        ),
+        ("components.json", body("components", components)),
         ("incidents.json", body("incidents", inc(|_| true, RECENT))),
         (
             "incidents/unresolved.json",
-            body("incidents", inc(unresolved, usize::MAX)),
+            body("incidents", inc(open, ALL)),
         ),
         (
             "scheduled-maintenances.json",
-            body("scheduled_maintenances", mnt(|_| true, RECENT)),
+            body(mnts, mnt(|_| true, RECENT)),
         ),
         (
             "scheduled-maintenances/upcoming.json",
-            body("scheduled_maintenances", mnt(upcoming, usize::MAX)),
+            body(mnts, mnt(upcoming, ALL)),
         ),
         (
             "scheduled-maintenances/active.json",
-            body("scheduled_maintenances", mnt(active, usize::MAX)),
+            body(mnts, mnt(active, ALL)),
         ),
     ]
+}
+
+/// The components and the records, newest first, that the bodies list.
+struct Lists<'a> {
+    view: &'a View,
+    catalog: Catalog,
+    incidents: Vec<&'a Incident>,
+    maintenances: Vec<&'a Maintenance>,
+}
+
+impl<'a> Lists<'a> {
+    fn new(view: &'a View) -> Self {
+        Self {
+            view,
+            catalog: Catalog::new(view),
+            incidents: newest_incidents(view),
+            maintenances: newest_maintenances(view),
+        }
+    }
+
+    /// The first `n` incidents that `keep` accepts.
+    fn incidents(&self, keep: fn(&Incident) -> bool, n: usize) -> Value {
+        let list = self.incidents.iter().filter(|i| keep(i)).take(n);
+        list.map(|i| shapes::incident(self.view, &self.catalog, i))
+            .collect()
+    }
+
+    /// The first `n` maintenances that `keep` accepts.
+    fn maintenances(&self, keep: fn(&Maintenance) -> bool, n: usize) -> Value {
+        let list = self.maintenances.iter().filter(|m| keep(m)).take(n);
+        list.map(|m| shapes::maintenance(self.view, &self.catalog, m))
+            .collect()
+    }
 }
 
 /// Newest first by `started_at` (id breaks ties, so bodies are stable).
