@@ -61,6 +61,7 @@ mod tests {
             feed_atom: Rendered::new("", "application/atom+xml"),
             feed_rss: Rendered::new("", "application/rss+xml"),
             badges: Default::default(),
+            api: Default::default(),
         };
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),

@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod admin_api;
+mod api_v2;
 pub mod assets;
 pub mod auth;
 mod badges;
@@ -57,6 +58,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .route("/feed.rss", web::get().to(feeds::rss_feed))
             .route("/badge.svg", web::get().to(badges::overall_badge))
             .route("/badge/{file}", web::get().to(badges::component_badge))
+            .route("/api/v2/{name:.*}", web::get().to(api_v2::serve))
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics))
             .route("/static/{name}", web::get().to(assets::serve))

@@ -32,6 +32,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         }
         _ => (history_pages(&view), feeds::atom(&view), feeds::rss(&view)),
     };
+    let api = super::api_v2::render(&view);
     Snapshot {
         view,
         index,
@@ -40,6 +41,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         feed_atom,
         feed_rss,
         badges,
+        api,
     }
 }
 

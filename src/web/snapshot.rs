@@ -68,6 +68,8 @@ pub struct Snapshot {
     pub feed_rss: Rendered,
     /// `/badge.svg` (key `""`) and `/badge/{component}.svg` (key: component id).
     pub badges: std::collections::HashMap<String, Rendered>,
+    /// `/api/v2/{path}` (Statuspage's public API) by path, like `summary.json`.
+    pub api: std::collections::HashMap<&'static str, Rendered>,
 }
 
 /// The current snapshot, swapped atomically by the pipeline.

@@ -2,6 +2,7 @@
 //! real HTTP targets on loopback whose answers each test scripts.
 
 mod admin_ui;
+mod api_v2;
 mod cli;
 mod email;
 mod feeds;
