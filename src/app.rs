@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -74,17 +74,8 @@ impl Application {
         }
         let store = Store::open(&config.server.data_dir)?;
         let now = clock.now();
-        let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
-        let mut engine = Engine::new(&ids, &config.checks, now);
-        let (checks, components) = store.load_state()?;
-        engine.restore(checks, components);
-        let book = Arc::new(store.load_book()?);
-        let first = View {
-            config: config.clone(),
-            components: Arc::new(view::components(&config, &engine, &book)),
-            book: book.clone(),
-            now,
-        };
+        let (engine, first) = restore(&config, &store, now)?;
+        let book = first.book.clone();
         let snapshots = Arc::new(Snapshots::new(render(first, None)));
         let metrics = Arc::new(Metrics::new());
         metrics
@@ -225,6 +216,27 @@ impl Application {
         tracing::info!("stopped");
         outcome
     }
+}
+
+/// The engine and the public view as stored: what serve starts from and what
+/// `candor export` renders.
+pub(crate) fn restore(
+    config: &Arc<Config>,
+    store: &Store,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Engine, View)> {
+    let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
+    let mut engine = Engine::new(&ids, &config.checks, now);
+    let (checks, components) = store.load_state()?;
+    engine.restore(checks, components);
+    let book = Arc::new(store.load_book()?);
+    let view = View {
+        config: config.clone(),
+        components: Arc::new(view::components(config, &engine, &book)),
+        book,
+        now,
+    };
+    Ok((engine, view))
 }
 
 /// `http://` + the bound address, with 0.0.0.0 / :: shown as 127.0.0.1.

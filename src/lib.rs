@@ -8,6 +8,7 @@ pub mod checks;
 pub mod clock;
 pub mod config;
 pub mod engine;
+pub mod export;
 pub mod incidents;
 pub mod metrics;
 pub mod model;

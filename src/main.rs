@@ -29,6 +29,15 @@ enum Command {
     Serve,
     /// Validate the configuration, print every problem, exit 0 when valid.
     CheckConfig,
+    /// Write the public site as static files into a directory (replacing a
+    /// previous export there), to publish on separate infrastructure. Serve
+    /// it at a domain root. Reads the data dir: stop a running Candor first,
+    /// or export from a copy of its data dir.
+    Export {
+        /// The directory to write the site into.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -36,6 +45,7 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::CheckConfig => check_config(&cli.config),
         Command::Serve => serve(&cli.config),
+        Command::Export { out } => export(&cli.config, &out),
     }
 }
 
@@ -52,6 +62,27 @@ fn check_config(path: &std::path::Path) -> ExitCode {
         }
         Err(e) => {
             println!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn export(path: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let mut config = match Config::load(path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    config.apply_env();
+    match candor::export::export(config, out) {
+        Ok(n) => {
+            println!("wrote {n} files to {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }

@@ -38,6 +38,11 @@ static RENDERED: LazyLock<Vec<(&'static str, Rendered)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every embedded asset by file name, for `candor export`.
+pub fn all() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    ASSETS.iter().map(|a| (a.name, a.bytes))
+}
+
 /// The URL of an asset with a version, so browsers may cache it for a year.
 pub fn url(name: &str) -> String {
     let version = ASSETS

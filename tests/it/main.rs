@@ -5,6 +5,7 @@ mod admin_ui;
 mod api_v2;
 mod cli;
 mod email;
+mod export;
 mod feeds;
 mod helpers;
 mod incidents;

@@ -1,0 +1,65 @@
+//! `candor export`: the public site as static files, for publishing on separate
+//! infrastructure (object storage, a second host) that stays up when the main
+//! one is down.
+//!
+//! The export renders the very snapshot `serve` would show, from the stored
+//! state, without binding a port or starting a task. Links stay root-relative,
+//! so the export must be served at the root of its domain. Two kinds of link
+//! need a server and are rewritten in the exported HTML (a targeted string
+//! replacement on the rendered bytes, see [`files::for_static_host`]):
+//! `/history?page=N` becomes `/history/page/N/`, and the subscribe form and
+//! link point at the live site (`site.public_url`), since subscribing needs it.
+
+mod files;
+mod write;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::Utc;
+
+use crate::config::Config;
+use crate::store::Store;
+use crate::web::render::render;
+use crate::web::snapshot::Snapshot;
+
+pub use files::{File, for_static_host, site_files};
+pub use write::write_atomically;
+
+/// The current public site, rendered from the stored state as `serve` would.
+///
+/// Opens the store, so it fails (naming the data dir) while a running Candor
+/// holds it.
+pub fn snapshot(config: Config) -> anyhow::Result<Snapshot> {
+    let dir = config.server.data_dir.clone();
+    // Store::open would create an empty database: a wrong path (relative to the
+    // working directory) must not quietly export an empty site.
+    anyhow::ensure!(
+        dir.is_dir(),
+        "there is no data directory at {}: check server.data_dir (a relative path is \
+         relative to the working directory)",
+        dir.display()
+    );
+    let store = Store::open(&dir).with_context(|| {
+        format!(
+            "cannot open the data directory {}: if a running Candor uses it, stop it or \
+             export from a copy of the directory",
+            dir.display()
+        )
+    })?;
+    let config = Arc::new(config);
+    let (_, view) = crate::app::restore(&config, &store, Utc::now())
+        .with_context(|| format!("while reading the state in {}", dir.display()))?;
+    Ok(render(view, None))
+}
+
+/// Renders the site and writes it to `out`, replacing what was there.
+/// Returns how many files were written.
+pub fn export(config: Config, out: &Path) -> anyhow::Result<usize> {
+    let subscribe = files::subscribe_url(&config);
+    let snapshot = snapshot(config)?;
+    let files = site_files(&snapshot, &subscribe)?;
+    write_atomically(out, &files)?;
+    Ok(files.len())
+}
