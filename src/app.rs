@@ -185,24 +185,35 @@ impl Application {
         let pruner = tokio::spawn(prune_loop(store.clone(), retention, cancel.clone()));
         let worker = tokio::spawn(worker.run(cancel.clone()));
         let (mut scheduler, mut pipeline) = (scheduler, pipeline);
-        let outcome = tokio::select! {
-            () = signal => Ok(()),
-            () = cancel.cancelled() => Ok(()),
-            ended = &mut server => Err(anyhow::anyhow!("the web server stopped unexpectedly: {ended:?}")),
-            ended = &mut scheduler => Err(anyhow::anyhow!("the scheduler stopped unexpectedly: {ended:?}")),
-            ended = &mut pipeline => Err(anyhow::anyhow!("the pipeline stopped unexpectedly: {ended:?}")),
+        // Biased, and a task ending after the stop was asked for is no error: a
+        // stopped scheduler is ready at the same moment as the stop itself.
+        let unexpected = |what: &str, ended: String| {
+            if cancel.is_cancelled() {
+                Ok(())
+            } else {
+                Err(anyhow::anyhow!("the {what} stopped unexpectedly: {ended}"))
+            }
+        };
+        // Which task's handle the select consumed (it cannot be awaited again).
+        let (outcome, consumed) = tokio::select! {
+            biased;
+            () = signal => (Ok(()), None),
+            () = cancel.cancelled() => (Ok(()), None),
+            ended = &mut server => (unexpected("web server", format!("{ended:?}")), None),
+            ended = &mut scheduler => (unexpected("scheduler", format!("{ended:?}")), Some("scheduler")),
+            ended = &mut pipeline => (unexpected("pipeline", format!("{ended:?}")), Some("pipeline")),
         };
         tracing::info!("shutting down");
         cancel.cancel();
         handle.stop(true).await;
-        // A task that already ended (the error above) cannot be awaited again.
+        // A task whose end the select already took cannot be awaited again.
         for (name, task) in [
             ("scheduler", scheduler),
             ("pipeline", pipeline),
             ("pruner", pruner),
             ("worker", worker),
         ] {
-            if outcome.is_err() && task.is_finished() {
+            if consumed == Some(name) {
                 continue;
             }
             if let Err(e) = task.await {

@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 use candor::clock::ManualClock;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_full};
-
-const TOKEN: &str = "test-token-0123456789";
+use crate::helpers::{TOKEN, TestApp, spawn_app_full};
 
 const COMPONENTS: &str = r#"
 [[components]]

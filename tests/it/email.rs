@@ -8,10 +8,8 @@ use std::time::Duration;
 use candor::clock::SystemClock;
 use serde_json::{Value, json};
 
-use crate::helpers::{Binary, TestApp, client, config_with, spawn_app_full};
+use crate::helpers::{Binary, TOKEN, TestApp, admin_request, client, config_with, spawn_app_full};
 use crate::smtp::{Mail, Smtp};
-
-const TOKEN: &str = "test-token-0123456789";
 
 fn config(smtp_url: &str) -> String {
     format!(
@@ -49,15 +47,9 @@ fn subscribe(app: &TestApp, email: &str, components: &[&str]) -> String {
 }
 
 async fn post(base: &str, path: &str, body: Value) -> Value {
-    let res = client()
-        .post(format!("{base}/api/admin/v1{path}"))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{path}: {}", res.status());
-    serde_json::from_str(&res.text().await.unwrap()).unwrap()
+    let (status, answer) = admin_request(base, "POST", path, body).await;
+    assert!((200..300).contains(&status), "{path}: {status} {answer}");
+    answer
 }
 
 fn open_api_incident() -> Value {

@@ -6,9 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use crate::helpers::{Binary, client, config_with, run_candor};
-
-const TOKEN: &str = "test-token-0123456789";
+use crate::helpers::{Binary, TOKEN, client, config_with, run_candor};
 
 const COMPONENTS: &str = r#"
 [[components]]

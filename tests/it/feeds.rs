@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 use candor::clock::SystemClock;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_full};
-
-const TOKEN: &str = "test-token-0123456789";
+use crate::helpers::{TOKEN, TestApp, admin_request, spawn_app_full};
 
 const COMPONENTS: &str = r#"
 [[components]]
@@ -27,16 +25,7 @@ async fn spawn() -> TestApp {
 
 /// An admin API call; the answer's status and JSON body.
 async fn admin(app: &TestApp, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
-    let res = app
-        .client
-        .request(method, format!("{}/api/admin/v1{path}", app.base))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    admin_request(&app.base, method.as_str(), path, body).await
 }
 
 /// Polls `path` until its body satisfies `pred`; the last response's headers and body.

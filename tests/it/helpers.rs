@@ -161,3 +161,30 @@ pub fn run_candor(args: &[&str]) -> std::process::Output {
         .output()
         .unwrap()
 }
+
+/// The admin token the tests start the app with.
+pub const TOKEN: &str = "test-token-0123456789";
+
+/// One admin API call (`/api/admin/v1{path}`) with [`TOKEN`]: the status and the
+/// JSON body (or the text, as a JSON string, when it is not JSON).
+pub async fn admin_request(
+    base: &str,
+    method: &str,
+    path: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let res = client()
+        .request(method, format!("{base}/api/admin/v1{path}"))
+        .bearer_auth(TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use candor::clock::ManualClock;
 use serde_json::{Value, json};
 
-use crate::helpers::{Binary, TestApp, client, config_with, spawn_app_full, wait_for_page};
+use crate::helpers::{
+    Binary, TOKEN, TestApp, admin_request, client, config_with, spawn_app_full, wait_for_page,
+};
 use crate::target::{Mode, Target};
-
-const TOKEN: &str = "test-token-0123456789";
 
 const COMPONENTS: &str = r#"
 [[components]]
@@ -31,21 +31,7 @@ async fn spawn(body: &str) -> (TestApp, Arc<ManualClock>) {
 }
 
 async fn send(app: &TestApp, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let res = app
-        .client
-        .request(method, format!("{}/api/admin/v1{path}", app.base))
-        .bearer_auth(TOKEN)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    admin_request(&app.base, method, path, body).await
 }
 
 fn in_minutes(m: i64) -> String {
