@@ -5,8 +5,11 @@ use serde::Deserialize;
 
 use super::Shared;
 
-/// Public pages may be cached briefly (and by a CDN).
-pub const PAGE_CACHE: &str = "public, max-age=10";
+/// Public pages, JSON, feeds and badges may be cached briefly, by a CDN too.
+/// A cache may keep answering with the last copy for 30 s while it refetches,
+/// and for a day while the origin is down or erroring (RFC 5861): a status page
+/// should stay up when the thing it runs beside does not.
+pub const PAGE_CACHE: &str = "public, max-age=10, stale-while-revalidate=30, stale-if-error=86400";
 
 pub async fn index(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     shared.snapshots.current().index.respond(&req, PAGE_CACHE)

@@ -56,7 +56,11 @@ async fn get_json(app: &TestApp, path: &str) -> Value {
     let headers = res.headers();
     assert_eq!(headers["content-type"], "application/json", "{path}");
     assert_eq!(headers["access-control-allow-origin"], "*", "{path}");
-    assert_eq!(headers["cache-control"], "public, max-age=10", "{path}");
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=10, stale-while-revalidate=30, stale-if-error=86400",
+        "{path}"
+    );
     assert!(headers.contains_key("etag"), "{path}");
     res.json().await.unwrap()
 }

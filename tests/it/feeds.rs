@@ -118,7 +118,10 @@ async fn badges_say_what_a_component_patched_to_major_outage_says() {
     assert_eq!(status, 200);
     let (headers, body) = wait_for(&app, "/badge.svg", |b| b.contains("major outage")).await;
     assert_eq!(headers["content-type"], "image/svg+xml");
-    assert_eq!(headers["cache-control"], "public, max-age=10");
+    assert_eq!(
+        headers["cache-control"],
+        "public, max-age=10, stale-while-revalidate=30, stale-if-error=86400"
+    );
     assert!(body.starts_with("<svg"), "{body}");
     assert!(body.contains(r#"aria-label="status: major outage""#));
     assert_not_modified(&app, "/badge.svg", headers["etag"].to_str().unwrap()).await;

@@ -194,3 +194,62 @@ async fn text_from_the_config_is_escaped_on_the_page() {
         "{page}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_is_gzipped_for_clients_that_accept_it_with_its_own_etag() {
+    use std::io::Read;
+    // No checks: no result re-renders the page between the requests.
+    let app = spawn_app("[[components]]\nid = \"api\"\nname = \"Public API\"\n").await;
+    let get = |headers: &[(&str, &str)]| {
+        let mut req = app.client.get(format!("{}/", app.base));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send()
+    };
+
+    let plain = get(&[]).await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let page = plain.bytes().await.unwrap();
+    assert!(String::from_utf8_lossy(&page).contains("Public API"));
+
+    let gzipped = get(&[("Accept-Encoding", "gzip, deflate, br")])
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), 200);
+    let headers = gzipped.headers().clone();
+    assert_eq!(headers["content-encoding"], "gzip");
+    let vary = headers["vary"].to_str().unwrap().to_ascii_lowercase();
+    assert!(vary.contains("accept-encoding"), "{vary}");
+    let cache_control = headers["cache-control"].to_str().unwrap();
+    assert!(
+        cache_control.contains("stale-if-error=86400"),
+        "{cache_control}"
+    );
+    let gz_etag = headers["etag"].to_str().unwrap().to_owned();
+    assert_ne!(gz_etag, plain_etag, "one strong ETag per representation");
+    let bytes = gzipped.bytes().await.unwrap();
+    assert!(bytes.len() < page.len());
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_end(&mut unzipped)
+        .expect("a gzip body");
+    assert_eq!(unzipped, page);
+
+    let revalidated = get(&[("Accept-Encoding", "gzip"), ("If-None-Match", &gz_etag)])
+        .await
+        .unwrap();
+    assert_eq!(revalidated.status(), 304);
+    assert_eq!(revalidated.headers()["etag"].to_str().unwrap(), gz_etag);
+    let vary = revalidated.headers()["vary"].to_str().unwrap();
+    assert!(
+        vary.to_ascii_lowercase().contains("accept-encoding"),
+        "{vary}"
+    );
+    // The gzip validator does not match the identity representation.
+    let identity = get(&[("If-None-Match", &gz_etag)]).await.unwrap();
+    assert_eq!(identity.status(), 200);
+    app.stop.cancel();
+}
