@@ -325,49 +325,4 @@ mod tests {
         assert!(!Arc::ptr_eq(&one.incidents["old"], &two.incidents["old"]));
         assert!(body(&two.incidents["old"]).contains("A disk filled up."));
     }
-
-    /// Not a check: prints what gzip adds to a full render of a 50-component
-    /// page (`cargo test -- --ignored --nocapture render_timing`).
-    #[test]
-    #[ignore]
-    fn render_timing_with_and_without_gzip() {
-        use crate::web::snapshot::{Rendered, gzip};
-        use std::time::Instant;
-        let mut toml = "[site]\ntitle = \"Acme\"\n".to_owned();
-        for n in 0..50 {
-            toml += &format!("[[components]]\nid = \"c{n}\"\nname = \"Component {n}\"\n");
-        }
-        let config = Arc::new(crate::config::Config::parse(&toml).expect("valid"));
-        let records = (0..20).map(|n| {
-            let i = incident(&format!("i{n}"), &format!("Outage {n}"), at(1, n));
-            resolve(i, at(2, n))
-        });
-        let book = book(records.collect(), vec![]);
-        // The first render pays for lazy statics; time the second.
-        render(view(config.clone(), book.clone(), at(10, 0)), None);
-        let started = Instant::now();
-        let snap = render(view(config, book, at(10, 0)), None);
-        let total = started.elapsed();
-        let all: Vec<&Rendered> = [&snap.index, &snap.feed_atom, &snap.feed_rss]
-            .into_iter()
-            .chain(snap.incidents.values().map(|r| &**r))
-            .chain(snap.history.iter().map(|r| &**r))
-            .chain(snap.badges.values().chain(snap.api.values()))
-            .collect();
-        let bytes: usize = all.iter().map(|r| r.body.len()).sum();
-        let gz: usize = all
-            .iter()
-            .filter_map(|r| r.gzip.as_ref())
-            .map(|g| g.body.len())
-            .sum();
-        println!(
-            "{} bodies, {bytes} B, gzip copies {gz} B; render (level 9): {total:?}",
-            all.len()
-        );
-        for level in [1, 6, 9] {
-            let started = Instant::now();
-            all.iter().for_each(|r| drop(gzip(&r.body, level)));
-            println!("gzip level {level} of every body: {:?}", started.elapsed());
-        }
-    }
 }
