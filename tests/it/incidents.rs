@@ -22,6 +22,14 @@ id = "db"
 name = "Database"
 "#;
 
+/// The components plus one fast check on `api` (2 failures down, 2 successes up).
+fn with_api_check(url: &str) -> String {
+    format!(
+        "{COMPONENTS}\n[[checks]]\ncomponent = \"api\"\nname = \"API health\"\nurl = \"{url}\"\n\
+         every = \"200ms\"\ntimeout = \"1s\"\nfailure_threshold = 2\nsuccess_threshold = 2\n"
+    )
+}
+
 async fn spawn(body: &str) -> (TestApp, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::default());
     (
@@ -289,12 +297,7 @@ async fn text_from_engineers_is_shown_never_run() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_target_opens_an_automatic_incident_that_resolves_after_the_quiet_period() {
     let target = Target::start(Mode::Answer(503, "down")).await;
-    let config = format!(
-        "{COMPONENTS}\n[[checks]]\ncomponent = \"api\"\nname = \"API health\"\nurl = \"{}\"\nevery = \"200ms\"\n\
-         timeout = \"1s\"\nfailure_threshold = 2\nsuccess_threshold = 2\n",
-        target.url("/")
-    );
-    let (app, clock) = spawn(&config).await;
+    let (app, clock) = spawn(&with_api_check(&target.url("/"))).await;
     let list = wait_for_incidents(&app, "an automatic incident", |l| l.len() == 1).await;
     assert_eq!(list[0]["source"], "automatic");
     assert_eq!(list[0]["name"], "Public API: major outage");
@@ -327,12 +330,7 @@ async fn a_failing_target_opens_an_automatic_incident_that_resolves_after_the_qu
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_automatic_incident_an_engineer_took_over_is_not_resolved_by_the_checks() {
     let target = Target::start(Mode::Answer(503, "down")).await;
-    let config = format!(
-        "{COMPONENTS}\n[[checks]]\ncomponent = \"api\"\nname = \"API health\"\nurl = \"{}\"\nevery = \"200ms\"\n\
-         timeout = \"1s\"\nfailure_threshold = 2\nsuccess_threshold = 2\n",
-        target.url("/")
-    );
-    let (app, clock) = spawn(&config).await;
+    let (app, clock) = spawn(&with_api_check(&target.url("/"))).await;
     let list = wait_for_incidents(&app, "an automatic incident", |l| l.len() == 1).await;
     let id = list[0]["id"].as_str().unwrap().to_owned();
     let (status, _) = send(
