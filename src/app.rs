@@ -24,6 +24,7 @@ use crate::pipeline::Pipeline;
 use crate::pipeline::desk::{Desk, Submission};
 use crate::scheduler::Scheduler;
 use crate::store::Store;
+use crate::uptime::Report;
 use crate::web::render::render;
 use crate::web::view::{self, View};
 use crate::web::{self, Shared, snapshot::Snapshots};
@@ -41,6 +42,8 @@ pub struct Application {
     results: mpsc::Receiver<crate::model::CheckResult>,
     commands: mpsc::Receiver<Submission>,
     retention: Duration,
+    /// The site's zone: uptime days are local days.
+    tz: chrono_tz::Tz,
     cancel: CancellationToken,
     /// Registered at build time so a SIGTERM that arrives during start-up is
     /// not lost (PID 1 in a container ignores unhandled signals).
@@ -74,7 +77,12 @@ impl Application {
         }
         let store = Store::open(&config.server.data_dir)?;
         let now = clock.now();
-        let (engine, first) = restore(&config, &store, now)?;
+        let Restored {
+            engine,
+            view: first,
+            ledger,
+            latency,
+        } = restore(&config, &store, now)?;
         let book = first.book.clone();
         let snapshots = Arc::new(Snapshots::new(render(first, None)));
         let metrics = Arc::new(Metrics::new());
@@ -124,6 +132,9 @@ impl Application {
             snapshots,
             metrics,
             last_tick: now,
+            last_checkpoint: now,
+            ledger,
+            latency,
             outbox_wake: outbox_wake.clone(),
             clock,
         };
@@ -137,6 +148,7 @@ impl Application {
             results: rx,
             commands,
             retention: config.server.retention,
+            tz: config.site.timezone,
             cancel: CancellationToken::new(),
             signal: shutdown_signal()?,
         })
@@ -174,6 +186,7 @@ impl Application {
             results,
             commands,
             retention,
+            tz,
             cancel,
             signal,
             ..
@@ -182,7 +195,7 @@ impl Application {
         let mut server = tokio::spawn(server);
         let scheduler = tokio::spawn(scheduler.run(cancel.clone()));
         let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
-        let pruner = tokio::spawn(prune_loop(store.clone(), retention, cancel.clone()));
+        let pruner = tokio::spawn(prune_loop(store.clone(), retention, tz, cancel.clone()));
         let worker = tokio::spawn(worker.run(cancel.clone()));
         let (mut scheduler, mut pipeline) = (scheduler, pipeline);
         // Biased, and a task ending after the stop was asked for is no error: a
@@ -235,19 +248,36 @@ pub(crate) fn restore(
     config: &Arc<Config>,
     store: &Store,
     now: DateTime<Utc>,
-) -> anyhow::Result<(Engine, View)> {
+) -> anyhow::Result<Restored> {
     let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
     let mut engine = Engine::new(&ids, &config.checks, now);
     let (checks, components) = store.load_state()?;
     engine.restore(checks, components);
     let book = Arc::new(store.load_book()?);
+    let components = Arc::new(view::components(config, &engine, &book));
+    let (ledger, latency) = crate::uptime::restore::history(config, store, &components, now)?;
+    let uptime = Arc::new(Report::build(&ledger, &latency, components.keys(), now));
     let view = View {
         config: config.clone(),
-        components: Arc::new(view::components(config, &engine, &book)),
+        components,
         book,
+        uptime,
         now,
     };
-    Ok((engine, view))
+    Ok(Restored {
+        engine,
+        view,
+        ledger,
+        latency,
+    })
+}
+
+/// The state as stored, ready to run or to render.
+pub(crate) struct Restored {
+    pub engine: Engine,
+    pub view: View,
+    pub ledger: crate::uptime::Ledger,
+    pub latency: crate::uptime::latency::Latency,
 }
 
 /// `http://` + the bound address, with 0.0.0.0 / :: shown as 127.0.0.1.
@@ -265,8 +295,14 @@ fn composer(config: &Config) -> Composer {
     Arc::new(move |letter| compose(&head, letter).map_err(|e| e.to_string()))
 }
 
-/// Deletes raw results older than the retention, every few minutes.
-async fn prune_loop(store: Store, retention: Duration, cancel: CancellationToken) {
+/// Deletes raw results older than the retention and uptime rollups older than
+/// [`crate::uptime::KEEP_DAYS`], every few minutes.
+async fn prune_loop(
+    store: Store,
+    retention: Duration,
+    tz: chrono_tz::Tz,
+    cancel: CancellationToken,
+) {
     loop {
         tokio::select! {
             () = cancel.cancelled() => return,
@@ -277,8 +313,10 @@ async fn prune_loop(store: Store, retention: Duration, cancel: CancellationToken
         let now = Utc::now();
         let prune = move || {
             let results = store.prune(cutoff)?;
+            let today = crate::uptime::calendar::day_no(now.with_timezone(&tz).date_naive());
+            let days = store.prune_days(today.saturating_sub(crate::uptime::KEEP_DAYS))?;
             let pending = store.subscribers()?.expire_pending(now)?;
-            Ok::<usize, crate::store::StoreError>(results + pending)
+            Ok::<usize, crate::store::StoreError>(results + days + pending)
         };
         match tokio::task::spawn_blocking(prune).await {
             Ok(Ok(n)) => {

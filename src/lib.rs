@@ -18,6 +18,7 @@ pub mod scheduler;
 pub mod store;
 pub mod subscribers;
 pub mod telemetry;
+pub mod uptime;
 pub mod web;
 
 pub use app::Application;

@@ -32,6 +32,9 @@ pub fn site_files(snapshot: &Snapshot, subscribe: &str) -> anyhow::Result<Vec<Fi
     for (id, page) in &snapshot.incidents {
         files.push(html(format!("incidents/{id}/index.html"), &page.body));
     }
+    for (id, (_, page)) in &snapshot.components {
+        files.push(html(format!("components/{id}/index.html"), &page.body));
+    }
     for (i, page) in snapshot.history.iter().enumerate() {
         let path = match i {
             0 => "history/index.html".to_owned(),

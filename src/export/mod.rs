@@ -49,9 +49,9 @@ pub fn snapshot(config: Config) -> anyhow::Result<Snapshot> {
         )
     })?;
     let config = Arc::new(config);
-    let (_, view) = crate::app::restore(&config, &store, Utc::now())
+    let restored = crate::app::restore(&config, &store, Utc::now())
         .with_context(|| format!("while reading the state in {}", dir.display()))?;
-    Ok(render(view, None))
+    Ok(render(restored.view, None))
 }
 
 /// Renders the site and writes it to `out`, replacing what was there.

@@ -24,6 +24,8 @@ use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId};
 use crate::notify::outbox::{Envelope, Job};
 use crate::store::{Commit, Store, StoreError};
+use crate::uptime::latency::Latency;
+use crate::uptime::{Ledger, Report};
 use crate::web::snapshot::Snapshots;
 use crate::web::view::{self, View};
 use desk::Submission;
@@ -34,6 +36,9 @@ const ROUTINE_RENDER: Duration = Duration::from_secs(3);
 const IDLE_RENDER: Duration = Duration::from_secs(30);
 /// How often time-driven transitions (maintenance windows, quiet periods) are checked.
 const TICK: Duration = Duration::from_secs(1);
+/// How often raw results, check states and uptime rollups are written (also at
+/// every flush and at shutdown): what a crash can lose of them.
+const CHECKPOINT: chrono::Duration = chrono::Duration::minutes(5);
 
 pub struct Pipeline {
     pub config: Arc<Config>,
@@ -48,6 +53,12 @@ pub struct Pipeline {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// When `tick` last ran, to notice an ETA passing in between.
     pub last_tick: chrono::DateTime<chrono::Utc>,
+    /// Uptime accounting: time per status per component and day.
+    pub ledger: Ledger,
+    /// Response times of the last 24 hours, per check.
+    pub latency: Latency,
+    /// When results and rollups were last written.
+    pub last_checkpoint: chrono::DateTime<chrono::Utc>,
 }
 
 impl Pipeline {
@@ -99,14 +110,19 @@ impl Pipeline {
         while let Ok(result) = results.try_recv() {
             self.handle(&result).await;
         }
+        self.save_rollups(self.clock.now());
         if let Err(e) = self.store.flush().await {
             tracing::error!(error = %e, "could not flush storage at shutdown");
         }
     }
 
     /// Applies one check result; true when something customers see changed.
-    async fn handle(&mut self, result: &CheckResult) -> bool {
+    pub async fn handle(&mut self, result: &CheckResult) -> bool {
         let changes = self.engine.observe(result);
+        self.ledger.result(&result.check, result.at);
+        let ms = u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX);
+        self.latency
+            .push(&result.check, result.at, ms, result.outcome);
         let mut ok = match self.engine.checks.get(&result.check) {
             Some(state) => log_err(self.store.record(result, state)),
             None => true,
@@ -148,6 +164,9 @@ impl Pipeline {
     /// an ETA just passed: the page then says the estimate was missed).
     async fn tick(&mut self) -> bool {
         let now = self.clock.now();
+        if now - self.last_checkpoint >= CHECKPOINT {
+            self.checkpoint(now);
+        }
         let since = std::mem::replace(&mut self.last_tick, now);
         let eta_passed = self.book.incidents.values().any(|i| {
             i.status.is_open()
@@ -171,6 +190,21 @@ impl Pipeline {
         let ok = log_err(self.persist(&events)) && log_err(self.store.flush().await);
         self.store.set_failed(!ok);
         true
+    }
+
+    /// Writes raw results, check states and uptime rollups kept in memory
+    /// (not flushed: sled's own flush follows within half a second).
+    pub fn checkpoint(&mut self, now: chrono::DateTime<chrono::Utc>) {
+        self.last_checkpoint = now;
+        let ok = self.save_rollups(now) && log_err(self.store.checkpoint());
+        self.store.set_failed(!ok);
+    }
+
+    /// Accounts every component up to `now` and writes the days that changed.
+    fn save_rollups(&mut self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.ledger.advance_all(now);
+        let days = self.ledger.take_dirty(now);
+        log_err(self.store.save_days(&days))
     }
 
     /// What the checks say about a component, in words for an incident update.
@@ -227,19 +261,29 @@ impl Pipeline {
         Ok(())
     }
 
-    /// The state every page reads, as of now.
-    pub fn view(&self) -> View {
+    /// The state every page reads, as of now. Statuses that changed start a
+    /// new span in the uptime ledger here, the one place every change of what
+    /// customers see passes through.
+    pub fn view(&mut self) -> View {
+        let now = self.clock.now();
+        let components = view::components(&self.config, &self.engine, &self.book);
+        self.ledger
+            .statuses(components.iter().map(|(id, v)| (id, v.status)), now);
+        self.ledger.advance_all(now);
+        let uptime = Report::build(&self.ledger, &self.latency, components.keys(), now);
         View {
             config: self.config.clone(),
-            components: Arc::new(view::components(&self.config, &self.engine, &self.book)),
+            components: Arc::new(components),
             book: self.book.clone(),
-            now: self.clock.now(),
+            uptime: Arc::new(uptime),
+            now,
         }
     }
 
-    pub fn render(&self) {
+    pub fn render(&mut self) {
         let previous = self.snapshots.current();
-        let snapshot = crate::web::render::render(self.view(), Some(&previous));
+        let view = self.view();
+        let snapshot = crate::web::render::render(view, Some(&previous));
         self.snapshots.replace(snapshot);
         self.metrics.page_renders.inc();
     }

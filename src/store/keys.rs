@@ -1,12 +1,14 @@
-//! Key and value encodings for the results tree. Keys are `check id, 0x00,
-//! milliseconds since the epoch (u64 big-endian)`, so one check's results sort
-//! by time and a time range is one sled range scan.
+//! Schema 1's one-entry-per-result encoding, read once by the migration to
+//! schema 2 (see `migrate`); tests write it to exercise that migration. Keys
+//! were `check id, 0x00, milliseconds since the epoch (u64 big-endian)`.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::{CheckId, CheckResult, Outcome};
+use crate::model::Outcome;
+#[cfg(test)]
+use crate::model::{CheckId, CheckResult};
 
 /// A check result as stored (the check id is in the key).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,15 +19,11 @@ pub struct StoredResult {
     pub reason: String,
 }
 
-pub fn prefix(check: &CheckId) -> Vec<u8> {
+#[cfg(test)]
+pub fn result_key(check: &CheckId, at: DateTime<Utc>) -> Vec<u8> {
     let mut key = Vec::with_capacity(check.as_str().len() + 9);
     key.extend_from_slice(check.as_str().as_bytes());
     key.push(0);
-    key
-}
-
-pub fn result_key(check: &CheckId, at: DateTime<Utc>) -> Vec<u8> {
-    let mut key = prefix(check);
     key.extend_from_slice(&millis(at).to_be_bytes());
     key
 }
@@ -36,6 +34,7 @@ pub fn millis(at: DateTime<Utc>) -> u64 {
 }
 
 /// `[outcome][duration ms, u32 BE][reason, UTF-8]`: about 5 bytes for a healthy result.
+#[cfg(test)]
 pub fn encode_result(r: &CheckResult) -> Vec<u8> {
     let mut v = Vec::with_capacity(5 + r.reason.len());
     v.push(match r.outcome {

@@ -2,13 +2,18 @@
 //! schema version checked at start, and retention pruning of raw results.
 //!
 //! sled calls are quick in-memory operations except `flush`, which is awaited
-//! with `flush_async` so it never blocks the executor.
+//! with `flush_async` so it never blocks the executor. Raw results are packed
+//! per check and hour ([`blocks`]) and written at checkpoints ([`journal`]).
 
+mod blocks;
+mod journal;
 mod keys;
+mod migrate;
+mod rollups;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -20,8 +25,8 @@ use crate::model::{CheckId, CheckResult, ComponentId};
 pub use keys::StoredResult;
 
 /// The layout version this build writes; bump it with a migration in `open`.
-pub const SCHEMA_VERSION: u32 = 1;
-const SCHEMA_KEY: &[u8] = b"schema_version";
+pub const SCHEMA_VERSION: u32 = 2;
+use migrate::SCHEMA_KEY;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -44,7 +49,12 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     db: sled::Db,
-    results: sled::Tree,
+    /// Raw results, one entry per check and hour (see [`blocks`]).
+    blocks: sled::Tree,
+    /// Uptime per component and local day (see [`rollups`]).
+    rollups: sled::Tree,
+    /// Results and check states not yet written.
+    journal: Arc<Mutex<journal::Journal>>,
     check_state: sled::Tree,
     component_state: sled::Tree,
     incidents: sled::Tree,
@@ -91,9 +101,11 @@ impl Store {
             .flush_every_ms(Some(500))
             .open()
             .map_err(open)?;
-        migrate(&db, dir)?;
+        migrate::run(&db, dir)?;
         Ok(Self {
-            results: db.open_tree("results").map_err(open)?,
+            blocks: db.open_tree(migrate::BLOCKS).map_err(open)?,
+            rollups: db.open_tree("uptime_days").map_err(open)?,
+            journal: Arc::default(),
             check_state: db.open_tree("check_state").map_err(open)?,
             component_state: db.open_tree("component_state").map_err(open)?,
             incidents: db.open_tree("incidents").map_err(open)?,
@@ -106,11 +118,49 @@ impl Store {
         })
     }
 
-    /// Stores a result and the check state it produced.
+    /// Keeps a result and the check state it produced; they reach the disk at
+    /// the next [`Store::checkpoint`] (or [`Store::flush`]).
     pub fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
-        let key = keys::result_key(&result.check, result.at);
-        self.results.insert(key, keys::encode_result(result))?;
-        put_json(&self.check_state, result.check.as_str(), state)
+        let state = serde_json::to_vec(state).map_err(|e| StoreError::Corrupt {
+            what: format!("state of {}", result.check),
+            detail: e.to_string(),
+        })?;
+        let stored = |hour| {
+            let key = blocks::key(hour, &result.check);
+            self.blocks.get(key).ok().flatten().map(|v| v.to_vec())
+        };
+        self.journal().push(result, state, stored);
+        Ok(())
+    }
+
+    /// Writes the results and check states kept since the last checkpoint. On
+    /// failure they stay in memory for the next one.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let writes = self.journal().take();
+        let (blocks, states) = &writes;
+        if blocks.is_empty() && states.is_empty() {
+            return Ok(());
+        }
+        let apply = |tree: &sled::Tree, items: &[(Vec<u8>, Vec<u8>)]| {
+            let mut batch = sled::Batch::default();
+            for (k, v) in items {
+                batch.insert(k.as_slice(), v.as_slice());
+            }
+            tree.apply_batch(batch)
+        };
+        let written = apply(&self.blocks, blocks).and_then(|()| apply(&self.check_state, states));
+        if let Err(e) = written {
+            self.journal().restore(writes);
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    fn journal(&self) -> MutexGuard<'_, journal::Journal> {
+        // The journal holds plain data; a panic elsewhere cannot leave it torn.
+        self.journal
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     pub fn save_component(
@@ -213,10 +263,11 @@ impl Store {
         Ok(self.db.generate_id()?)
     }
 
-    /// Waits until everything written so far is on disk.
+    /// Writes what the journal holds and waits until everything is on disk.
     pub async fn flush(&self) -> Result<(), StoreError> {
+        let checkpoint = self.checkpoint();
         self.db.flush_async().await?;
-        Ok(())
+        checkpoint
     }
 
     /// All persisted check and component states.
@@ -235,53 +286,60 @@ impl Store {
         Ok((checks, components))
     }
 
-    /// One check's results in `[from, to)`, oldest first.
+    /// One check's results in `[from, to)`, oldest first, written or not.
     pub fn results(
         &self,
         check: &CheckId,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<StoredResult>, StoreError> {
-        let range = keys::result_key(check, from)..keys::result_key(check, to);
         let mut out = Vec::new();
-        for item in self.results.range(range) {
-            let (k, v) = item?;
-            let r = keys::decode_result(&k, &v).ok_or_else(|| StoreError::Corrupt {
-                what: format!("result of {check}"),
-                detail: format!("{} bytes", v.len()),
-            })?;
-            out.push(r);
+        if to <= from {
+            return Ok(out);
+        }
+        let last = blocks::hour_of(to - chrono::Duration::milliseconds(1));
+        for hour in blocks::hour_of(from)..=last {
+            let pending = self.journal().pending(check, hour).map(<[u8]>::to_vec);
+            let bytes = match pending {
+                Some(bytes) => bytes,
+                None => match self.blocks.get(blocks::key(hour, check))? {
+                    Some(v) => v.to_vec(),
+                    None => continue,
+                },
+            };
+            let in_range = |r: &StoredResult| from <= r.at && r.at < to;
+            out.extend(blocks::decode(hour, &bytes).into_iter().filter(in_range));
         }
         Ok(out)
     }
 
-    /// Deletes raw results older than `before`, for every check (also ones no
-    /// longer configured). Returns how many were deleted. Blocking: call it from
+    /// Deletes raw results of every hour that ended before `before`, for every
+    /// check (also ones no longer configured); retention is kept by the hour.
+    /// Returns how many hourly blocks were deleted. Blocking: call it from
     /// `spawn_blocking`.
     pub fn prune(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
-        let cutoff = keys::millis(before).to_be_bytes();
-        let mut cursor: Vec<u8> = Vec::new();
+        let cutoff = blocks::hour_of(before);
         let mut deleted = 0;
-        while let Some(item) = self.results.range(cursor.as_slice()..).next() {
-            let (key, _) = item?;
-            let Some(end) = key.iter().position(|b| *b == 0) else {
-                self.results.remove(&key)?;
-                continue;
-            };
-            let prefix = &key[..=end];
-            let mut upto = prefix.to_vec();
-            upto.extend_from_slice(&cutoff);
+        loop {
+            // Time-first keys: everything older is one range at the tree's start.
             let mut batch = sled::Batch::default();
-            for old in self.results.range(prefix.to_vec()..upto).keys() {
-                batch.remove(old?);
-                deleted += 1;
+            let mut n = 0;
+            for key in self
+                .blocks
+                .range(..cutoff.to_be_bytes().to_vec())
+                .keys()
+                .take(4096)
+            {
+                batch.remove(key?);
+                n += 1;
             }
-            self.results.apply_batch(batch)?;
-            cursor = prefix.to_vec();
-            if let Some(last) = cursor.last_mut() {
-                *last = 1; // the smallest key after every key with this prefix
+            if n == 0 {
+                break;
             }
+            self.blocks.apply_batch(batch)?;
+            deleted += n;
         }
+        self.journal().forget_before(cutoff);
         Ok(deleted)
     }
 
@@ -304,31 +362,6 @@ impl Store {
     pub fn healthy(&self) -> bool {
         !self.failed.load(Ordering::Relaxed) && self.db.get(SCHEMA_KEY).is_ok()
     }
-}
-
-fn migrate(db: &sled::Db, dir: &Path) -> Result<(), StoreError> {
-    let found = match db.get(SCHEMA_KEY)? {
-        Some(v) => {
-            let bytes: [u8; 4] = v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
-                what: "schema version".into(),
-                detail: format!("{} bytes instead of 4", v.len()),
-            })?;
-            u32::from_be_bytes(bytes)
-        }
-        None => 0,
-    };
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::TooNew {
-            path: dir.to_owned(),
-            found,
-        });
-    }
-    // Schema 0 is an empty database: nothing to convert yet.
-    if found < SCHEMA_VERSION {
-        db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
-        db.flush()?;
-    }
-    Ok(())
 }
 
 /// Serializing to JSON behind `dyn`, so one closure encodes every record kind.

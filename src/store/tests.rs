@@ -48,6 +48,7 @@ fn results_and_state_survive_a_reopen() {
         let store = Store::open(dir.path()).unwrap();
         store.record(&r, &state).unwrap();
         store.save_component(&comp, &comp_state).unwrap();
+        store.checkpoint().unwrap();
         store.db.flush().unwrap();
     }
     let store = reopen(dir.path()).unwrap();
@@ -59,28 +60,132 @@ fn results_and_state_survive_a_reopen() {
     assert_eq!(components, vec![(comp, comp_state)]);
 }
 
+/// The start of hour `h` after a fixed one, plus `sec` seconds.
+fn hour(h: i64, sec: i64) -> DateTime<Utc> {
+    let base = 1_790_000_000 - 1_790_000_000 % 3600;
+    Utc.timestamp_opt(base + h * 3600 + sec, 0)
+        .single()
+        .unwrap()
+}
+
+fn result_at(check: &str, at: DateTime<Utc>) -> CheckResult {
+    CheckResult {
+        at,
+        ..result(check, 0, Outcome::Up)
+    }
+}
+
 #[test]
-fn pruning_removes_old_results_of_every_check_and_keeps_new_ones() {
+fn pruning_removes_whole_old_hours_of_every_check_and_keeps_new_ones() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let s = CheckState::default();
     for check in ["a", "a-b", "b"] {
-        for sec in [1, 2, 3, 100, 101] {
-            store.record(&result(check, sec, Outcome::Up), &s).unwrap();
+        for at in [
+            hour(0, 1),
+            hour(0, 3599),
+            hour(1, 0),
+            hour(2, 5),
+            hour(2, 6),
+        ] {
+            store.record(&result_at(check, at), &s).unwrap();
         }
     }
-    assert_eq!(store.prune(at(50)).unwrap(), 9);
+    store.checkpoint().unwrap();
+    // Pruning before 2:30 removes hours 0 and 1; hour 2 has not ended.
+    assert_eq!(store.prune(hour(2, 1800)).unwrap(), 6);
     for check in ["a", "a-b", "b"] {
         let left = store
-            .results(&CheckId::parse(check).unwrap(), at(0), at(1000))
+            .results(&CheckId::parse(check).unwrap(), hour(-1, 0), hour(5, 0))
             .unwrap();
-        let secs: Vec<i64> = left
-            .iter()
-            .map(|r| r.at.timestamp() - 1_790_000_000)
-            .collect();
-        assert_eq!(secs, vec![100, 101], "for {check}");
+        let ats: Vec<_> = left.iter().map(|r| r.at).collect();
+        assert_eq!(ats, vec![hour(2, 5), hour(2, 6)], "for {check}");
     }
-    assert_eq!(store.prune(at(50)).unwrap(), 0);
+    assert_eq!(store.prune(hour(2, 1800)).unwrap(), 0);
+}
+
+#[test]
+fn results_are_readable_before_and_after_a_checkpoint_and_in_range_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = CheckId::parse("api").unwrap();
+    let s = CheckState::default();
+    for sec in [10, 20, 30] {
+        store.record(&result_at("api", hour(0, sec)), &s).unwrap();
+    }
+    let count = |from, to| store.results(&id, from, to).unwrap().len();
+    assert_eq!(count(hour(0, 0), hour(1, 0)), 3, "pending results are read");
+    store.checkpoint().unwrap();
+    store.record(&result_at("api", hour(0, 40)), &s).unwrap();
+    assert_eq!(count(hour(0, 0), hour(1, 0)), 4, "written and pending");
+    assert_eq!(count(hour(0, 20), hour(0, 40)), 2, "[from, to)");
+    assert_eq!(count(hour(0, 40), hour(0, 20)), 0, "an empty range");
+    store.checkpoint().unwrap();
+    assert_eq!(count(hour(0, 0), hour(1, 0)), 4);
+}
+
+#[test]
+fn a_restart_appends_to_the_hour_already_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = CheckId::parse("api").unwrap();
+    let s = CheckState::default();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.record(&result_at("api", hour(0, 10)), &s).unwrap();
+        let down = CheckResult {
+            at: hour(0, 20),
+            ..result("api", 0, Outcome::Down)
+        };
+        store.record(&down, &s).unwrap();
+        store.checkpoint().unwrap();
+        store.db.flush().unwrap();
+    }
+    let store = reopen(dir.path()).unwrap();
+    store.record(&result_at("api", hour(0, 30)), &s).unwrap();
+    store.checkpoint().unwrap();
+    let got = store.results(&id, hour(0, 0), hour(1, 0)).unwrap();
+    let ats: Vec<_> = got.iter().map(|r| r.at).collect();
+    assert_eq!(ats, vec![hour(0, 10), hour(0, 20), hour(0, 30)]);
+    assert_eq!(got[1].reason, "connection refused");
+}
+
+#[test]
+fn schema_1_results_are_packed_into_blocks_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.insert(SCHEMA_KEY, &1u32.to_be_bytes()).unwrap();
+        let old = db.open_tree("results").unwrap();
+        for (check, at) in [
+            ("a", hour(0, 1)),
+            ("a", hour(0, 2)),
+            ("a", hour(3, 0)),
+            ("b", hour(0, 5)),
+        ] {
+            let r = result_at(check, at);
+            old.insert(keys::result_key(&r.check, at), keys::encode_result(&r))
+                .unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let store = reopen(dir.path()).unwrap();
+    let a = CheckId::parse("a").unwrap();
+    let got = store.results(&a, hour(0, 0), hour(4, 0)).unwrap();
+    let ats: Vec<_> = got.iter().map(|r| r.at).collect();
+    assert_eq!(ats, vec![hour(0, 1), hour(0, 2), hour(3, 0)]);
+    let b = CheckId::parse("b").unwrap();
+    assert_eq!(store.results(&b, hour(0, 0), hour(4, 0)).unwrap().len(), 1);
+    assert!(
+        !store
+            .db
+            .tree_names()
+            .iter()
+            .any(|n| n.as_ref() == b"results")
+    );
+    assert_eq!(
+        store.db.get(SCHEMA_KEY).unwrap().unwrap().as_ref(),
+        &SCHEMA_VERSION.to_be_bytes()
+    );
 }
 
 #[test]

@@ -51,12 +51,14 @@ mod tests {
             config: Arc::new(Config::parse("").unwrap()),
             components: Arc::default(),
             book: Arc::default(),
+            uptime: Arc::default(),
             now: chrono::Utc::now(),
         };
         let snapshot = Snapshot {
             view,
             index: Rendered::new("", "text/html"),
             incidents: Default::default(),
+            components: Default::default(),
             history: Vec::new(),
             feed_atom: Rendered::new("", "application/atom+xml"),
             feed_rss: Rendered::new("", "application/rss+xml"),

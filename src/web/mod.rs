@@ -53,6 +53,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .app_data(shared.clone())
             .route("/", web::get().to(public::index))
             .route("/incidents/{id}", web::get().to(public::incident))
+            .route("/components/{id}", web::get().to(public::component))
             .route("/history", web::get().to(public::history))
             .route("/feed.atom", web::get().to(feeds::atom_feed))
             .route("/feed.rss", web::get().to(feeds::rss_feed))

@@ -26,6 +26,17 @@ pub async fn incident(
     }
 }
 
+pub async fn component(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+) -> HttpResponse {
+    match shared.snapshots.current().components.get(id.as_str()) {
+        Some((_, page)) => page.respond(&req, PAGE_CACHE),
+        None => not_found().await,
+    }
+}
+
 #[derive(Deserialize)]
 pub struct HistoryQuery {
     page: Option<usize>,

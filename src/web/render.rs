@@ -14,6 +14,7 @@ use super::snapshot::{Rendered, Snapshot};
 use super::view::View;
 use super::{badges, feeds, pages};
 use crate::incidents::{Book, MaintenanceStatus};
+use crate::uptime::report::BAR_DAYS;
 
 const HTML: &str = "text/html; charset=utf-8";
 
@@ -24,6 +25,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
     let incidents = record_pages(&view, previous);
+    let components = component_pages(&view, previous);
     let badges = badges::render(&view);
     // Only incidents and maintenances show on these: unchanged records, same pages.
     let (history, feed_atom, feed_rss) = match previous {
@@ -37,6 +39,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         view,
         index,
         incidents,
+        components,
         history,
         feed_atom,
         feed_rss,
@@ -74,6 +77,33 @@ fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<String, Arc<Re
         pages.insert(id.clone(), page);
     }
     pages
+}
+
+/// How long a component's page may show an older response-time chart and
+/// figures: with thousands of checks, charting each at every render (every
+/// few seconds under load) would dominate rendering.
+const COMPONENT_PAGE_AGE: chrono::Duration = chrono::Duration::seconds(60);
+
+/// `/components/{id}` for every component: rendered again when its status
+/// changed, or when its page is older than [`COMPONENT_PAGE_AGE`].
+fn component_pages(
+    v: &View,
+    previous: Option<&Snapshot>,
+) -> HashMap<String, (DateTime<Utc>, Arc<Rendered>)> {
+    let days = pages::uptime::incidents_by_day(&v.book, v.now, v.config.site.timezone, BAR_DAYS);
+    let same_book = previous.is_some_and(|p| fingerprint(&p.view.book) == fingerprint(&v.book));
+    let mut out = HashMap::with_capacity(v.config.components.len());
+    for c in &v.config.components {
+        let key = c.id.as_str();
+        let kept = previous.filter(|_| same_book).and_then(|p| {
+            let (at, page) = p.components.get(key)?;
+            let unchanged = p.view.components.get(&c.id) == v.components.get(&c.id);
+            (unchanged && v.now - *at < COMPONENT_PAGE_AGE).then(|| (*at, page.clone()))
+        });
+        let page = kept.unwrap_or_else(|| (v.now, html(pages::component::render(v, c, &days))));
+        out.insert(key.to_owned(), page);
+    }
+    out
 }
 
 fn history_pages(v: &View) -> Vec<Arc<Rendered>> {
@@ -149,6 +179,7 @@ name = "Database"
             config,
             components: Arc::new(components),
             book: Arc::new(book),
+            uptime: Arc::default(),
             now,
         }
     }

@@ -169,6 +169,9 @@ pub struct Snapshot {
     pub index: Rendered,
     /// `/incidents/{id}` by incident and maintenance id.
     pub incidents: std::collections::HashMap<String, Arc<Rendered>>,
+    /// `/components/{id}` by component id, and when each was rendered.
+    pub components:
+        std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, Arc<Rendered>)>,
     /// `/history?page=N`, page 1 first.
     pub history: Vec<Arc<Rendered>>,
     /// `/feed.atom` and `/feed.rss`.

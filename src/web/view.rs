@@ -39,6 +39,8 @@ pub struct View {
     pub config: Arc<Config>,
     pub components: Arc<BTreeMap<ComponentId, ComponentView>>,
     pub book: Arc<Book>,
+    /// Uptime history and response times, as of `now`.
+    pub uptime: Arc<crate::uptime::Report>,
     pub now: DateTime<Utc>,
 }
 

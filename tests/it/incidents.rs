@@ -232,10 +232,15 @@ async fn an_incident_from_open_to_postmortem_shows_on_the_page_permalink_and_his
     )
     .await;
     assert_eq!(status, 200);
+    // Gone from the current incidents; today's cell of the uptime bar still
+    // names it, as the day's incident.
+    let card = format!("href=\"/incidents/{id}\"");
     let page = app
-        .wait_for_page("the resolution", |p| !p.contains("Elevated API errors"))
+        .wait_for_page("the resolution", |p| !p.contains(&card))
         .await;
     assert!(page.contains("All systems operational"), "{page}");
+    assert!(!page.contains("Current incidents"), "{page}");
+    assert!(page.contains("uptime; incident: Elevated API errors</span>"), "{page}");
     let permalink = app
         .get(&format!("/incidents/{id}"))
         .await

@@ -1,8 +1,11 @@
 //! Public HTML pages, rendered with maud (which escapes every inserted string).
 
+pub mod chart;
+pub mod component;
 pub mod history;
 pub mod incident;
 pub mod layout;
 pub mod status;
 pub mod text;
 pub mod time;
+pub mod uptime;

@@ -6,16 +6,19 @@
 use maud::{Markup, html};
 
 use super::incident::{affected, answers, impact, maintenance_badge, window};
+use super::uptime::{self, DayIncidents};
 use super::{layout, text, time};
 use crate::config::Component;
 use crate::engine::overall;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
 use crate::model::ComponentStatus;
+use crate::uptime::report::BAR_DAYS;
 use crate::web::subscribe::form;
 use crate::web::view::{ComponentView, Decider, View};
 
 pub fn render(v: &View) -> Markup {
     let site = &v.config.site;
+    let days = uptime::incidents_by_day(&v.book, v.now, site.timezone, BAR_DAYS);
     let content = html! {
         h1.visually-hidden { (site.title) }
         (banner(v))
@@ -28,7 +31,9 @@ pub fn render(v: &View) -> Markup {
                     h3.group { (name) }
                 }
                 ul.components {
-                    @for c in members { (component(v, c)) }
+                    @for c in members {
+                        (component(v, c, Some(&days)))
+                    }
                 }
             }
         }
@@ -183,14 +188,22 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
     }
 }
 
-fn component(v: &View, c: &Component) -> Markup {
+/// A component's status, why and since when. On the status page (`days`
+/// given) its name links to its own page and its 90-day bar follows.
+pub(crate) fn component(v: &View, c: &Component, days: Option<&DayIncidents<'_>>) -> Markup {
     let tz = v.config.site.timezone;
     let state = v.components.get(&c.id);
     let status = state.map_or(ComponentStatus::Operational, |s| s.status);
     html! {
         li.component.{"component--" (status.as_str())} #{"component-" (c.id)} {
             div.component__head {
-                h4.component__name { (c.name) }
+                h4.component__name {
+                    @if days.is_some() {
+                        a href={"/components/" (c.id)} { (c.name) }
+                    } @else {
+                        (c.name)
+                    }
+                }
                 span.status.{"status--" (status.as_str())} {
                     span.status__icon aria-hidden="true" { (icon(status)) }
                     " " (status.label())
@@ -210,6 +223,9 @@ fn component(v: &View, c: &Component) -> Markup {
                     Some(at) => { "Last checked " time datetime=(time::iso(at)) { (time::precise(at, tz)) } }
                     None => { "Not checked yet" }
                 }
+            }
+            @if let Some(days) = days {
+                (uptime::component_bar(v, &c.id, days))
             }
         }
     }

@@ -1,0 +1,100 @@
+//! The schema version key and the migrations that run at start.
+//!
+//! - 0: an empty database; nothing to convert.
+//! - 1 → 2: raw results, one sled entry per result in the `results` tree, are
+//!   packed into hourly blocks in the `result_blocks` tree (see `blocks`).
+
+use std::path::Path;
+
+use super::blocks::{self, Block};
+use super::{SCHEMA_VERSION, StoreError, keys};
+use crate::model::{CheckId, CheckResult};
+
+pub const SCHEMA_KEY: &[u8] = b"schema_version";
+/// The tree of packed raw results (schema 2).
+pub const BLOCKS: &str = "result_blocks";
+/// The tree of one-entry-per-result raw results (schema 1).
+const OLD_RESULTS: &str = "results";
+
+pub fn run(db: &sled::Db, dir: &Path) -> Result<(), StoreError> {
+    let found = match db.get(SCHEMA_KEY)? {
+        Some(v) => {
+            let bytes: [u8; 4] = v.as_ref().try_into().map_err(|_| StoreError::Corrupt {
+                what: "schema version".into(),
+                detail: format!("{} bytes instead of 4", v.len()),
+            })?;
+            u32::from_be_bytes(bytes)
+        }
+        None => 0,
+    };
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: dir.to_owned(),
+            found,
+        });
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    if found == 1 {
+        pack_results(db)?;
+    }
+    db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+    db.flush()?;
+    if found == 1 {
+        // Only once the new blocks and version are on disk: a crash before
+        // this point reruns the whole (idempotent) conversion.
+        db.drop_tree(OLD_RESULTS)?;
+        db.flush()?;
+    }
+    Ok(())
+}
+
+/// Schema 1 → 2: reads every stored result in key order (check, then time)
+/// and writes each check's hours as blocks.
+fn pack_results(db: &sled::Db) -> Result<(), StoreError> {
+    let old = db.open_tree(OLD_RESULTS)?;
+    let new = db.open_tree(BLOCKS)?;
+    let mut current: Option<(CheckId, Block, u32)> = None;
+    let mut batch = sled::Batch::default();
+    let mut converted = 0usize;
+    for item in old.iter() {
+        let (key, value) = item?;
+        let Some(end) = key.iter().position(|b| *b == 0) else {
+            continue;
+        };
+        let Ok(check) = CheckId::parse(&String::from_utf8_lossy(&key[..end])) else {
+            continue;
+        };
+        let Some(r) = keys::decode_result(&key, &value) else {
+            continue;
+        };
+        let hour = blocks::hour_of(r.at);
+        let same = matches!(&current, Some((c, _, h)) if *c == check && *h == hour);
+        if !same {
+            if let Some((c, block, h)) = current.take() {
+                batch.insert(blocks::key(h, &c), block.bytes);
+            }
+            current = Some((check.clone(), Block::new(hour), hour));
+        }
+        if let Some((_, block, _)) = current.as_mut() {
+            block.push(&CheckResult {
+                check,
+                at: r.at,
+                duration: r.duration,
+                outcome: r.outcome,
+                reason: r.reason,
+            });
+        }
+        converted += 1;
+    }
+    if let Some((c, block, h)) = current {
+        batch.insert(blocks::key(h, &c), block.bytes);
+    }
+    new.apply_batch(batch)?;
+    tracing::info!(
+        results = converted,
+        "packed stored results into hourly blocks (schema 2)"
+    );
+    Ok(())
+}

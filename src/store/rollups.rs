@@ -1,0 +1,69 @@
+//! Uptime rollups: one entry per local day and component, keyed
+//! `day (u32 big-endian, days since 1970-01-01) ‖ component id` so today's
+//! entries, rewritten at every checkpoint, sit together at the tree's right
+//! edge, and pruning takes a range at its left edge.
+
+use super::{Store, StoreError};
+use crate::model::ComponentId;
+use crate::uptime::Day;
+use crate::uptime::calendar::DayNo;
+
+fn key(day: DayNo, component: &ComponentId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(4 + component.as_str().len());
+    key.extend_from_slice(&day.to_be_bytes());
+    key.extend_from_slice(component.as_str().as_bytes());
+    key
+}
+
+impl Store {
+    /// Writes encoded days (from `Ledger::take_dirty`) in one batch.
+    pub fn save_days(&self, days: &[(DayNo, ComponentId, Vec<u8>)]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (day, component, value) in days {
+            batch.insert(key(*day, component), value.as_slice());
+        }
+        self.rollups.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Every stored day from `from` on; days from `hours_from` on keep their hours.
+    pub fn load_days(
+        &self,
+        from: DayNo,
+        hours_from: DayNo,
+    ) -> Result<Vec<(DayNo, ComponentId, Day)>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.rollups.range(from.to_be_bytes().to_vec()..) {
+            let (k, v) = item?;
+            let parsed = k
+                .get(..4)
+                .and_then(|d| <[u8; 4]>::try_from(d).ok())
+                .zip(k.get(4..));
+            let Some((day, name)) = parsed else {
+                continue;
+            };
+            let day = u32::from_be_bytes(day);
+            let Ok(component) = ComponentId::parse(&String::from_utf8_lossy(name)) else {
+                continue;
+            };
+            let record = Day::decode(&v, day >= hours_from).ok_or_else(|| StoreError::Corrupt {
+                what: format!("uptime of {component} on day {day}"),
+                detail: format!("{} bytes", v.len()),
+            })?;
+            out.push((day, component, record));
+        }
+        Ok(out)
+    }
+
+    /// Deletes rollups of days before `before`; returns how many.
+    pub fn prune_days(&self, before: DayNo) -> Result<usize, StoreError> {
+        let mut batch = sled::Batch::default();
+        let mut n = 0;
+        for k in self.rollups.range(..before.to_be_bytes().to_vec()).keys() {
+            batch.remove(k?);
+            n += 1;
+        }
+        self.rollups.apply_batch(batch)?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,90 @@
+//! What the pages show of the history, computed at each render from the
+//! ledger (in memory): per component the last 90 days and the 24 h / 7 d /
+//! 30 d / 90 d figures, plus the response-time buckets.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::calendar::{self, DayNo};
+use super::latency::Latency;
+use super::ledger::HOURS_WINDOW;
+use super::{Ledger, Totals, uptime_of};
+use crate::model::ComponentId;
+
+/// Days in the bar.
+pub const BAR_DAYS: u32 = 90;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// The last [`BAR_DAYS`] local days, oldest first, today last; None: no record.
+    pub days: Vec<(NaiveDate, Option<Totals>)>,
+    pub last_24h: Option<f64>,
+    pub last_7d: Option<f64>,
+    pub last_30d: Option<f64>,
+    pub last_90d: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub components: BTreeMap<ComponentId, Summary>,
+    pub latency: Latency,
+}
+
+impl Report {
+    pub fn build<'a>(
+        ledger: &Ledger,
+        latency: &Latency,
+        ids: impl IntoIterator<Item = &'a ComponentId>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let tz = ledger.timezone();
+        let today = calendar::day_no(calendar::local_date(now, tz));
+        let components = ids
+            .into_iter()
+            .map(|id| (id.clone(), summary(ledger, id, today, now)))
+            .collect();
+        Self {
+            components,
+            latency: latency.clone(),
+        }
+    }
+}
+
+fn summary(ledger: &Ledger, id: &ComponentId, today: DayNo, now: DateTime<Utc>) -> Summary {
+    let first = today.saturating_sub(BAR_DAYS - 1);
+    let days: Vec<(NaiveDate, Option<Totals>)> = (first..=today)
+        .map(|d| (calendar::date(d), ledger.day(id, d).map(|day| day.totals)))
+        .collect();
+    let last = |n: usize| {
+        let from = days.len().saturating_sub(n);
+        uptime_of(days[from..].iter().filter_map(|(_, t)| t.as_ref()))
+    };
+    Summary {
+        last_24h: last_24h(ledger, id, today, now),
+        last_7d: last(7),
+        last_30d: last(30),
+        last_90d: last(90),
+        days,
+    }
+}
+
+/// The hours that overlap the last 24 hours (so up to 25 hours of time).
+fn last_24h(ledger: &Ledger, id: &ComponentId, today: DayNo, now: DateTime<Utc>) -> Option<f64> {
+    let tz = ledger.timezone();
+    let since = now - Duration::hours(24);
+    let mut hours = Vec::new();
+    for d in today.saturating_sub(HOURS_WINDOW - 1)..=today {
+        let Some(day) = ledger.day(id, d) else {
+            continue;
+        };
+        let start = calendar::start_of(calendar::date(d), tz);
+        for (i, h) in day.hours.iter().enumerate() {
+            let begins = start + Duration::hours(i64::try_from(i).unwrap_or(0));
+            if begins + Duration::hours(1) > since && begins <= now {
+                hours.push(h);
+            }
+        }
+    }
+    uptime_of(hours)
+}

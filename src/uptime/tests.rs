@@ -1,0 +1,242 @@
+//! The uptime formula, driven through the ledger the way the pipeline drives
+//! it: results vouch for time, statuses change at instants, days are local.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::calendar::{day_no, span};
+use super::report::Report;
+use super::{Ledger, latency::Latency, uptime};
+use crate::config::Config;
+use crate::model::{CheckId, ComponentId, ComponentStatus as S};
+
+const CONFIG: &str = r#"
+[site]
+timezone = "Europe/Berlin"
+
+[[components]]
+id = "api"
+name = "API"
+
+[[components]]
+id = "docs"
+name = "Docs"
+
+[[checks]]
+component = "api"
+name = "health"
+url = "http://127.0.0.1:9/"
+every = "30s"
+timeout = "5s"
+"#;
+
+fn berlin() -> Tz {
+    "Europe/Berlin".parse().unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// `h:m` local time in Berlin on `d`.
+fn local(d: NaiveDate, h: u32, m: u32) -> DateTime<Utc> {
+    berlin()
+        .from_local_datetime(&d.and_hms_opt(h, m, 0).unwrap())
+        .earliest()
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn id(s: &str) -> ComponentId {
+    ComponentId::parse(s).unwrap()
+}
+
+/// A ledger for the config above, started at `start` with both operational.
+fn ledger(start: DateTime<Utc>) -> Ledger {
+    let config = Config::parse(CONFIG).unwrap();
+    let statuses = [(id("api"), S::Operational), (id("docs"), S::Operational)];
+    Ledger::new(&config, start, statuses, [])
+}
+
+/// Results of the api check every 30 s in `[from, to)`, with status changes
+/// `(at, status)` applied when their time comes.
+fn run(l: &mut Ledger, from: DateTime<Utc>, to: DateTime<Utc>, changes: &[(DateTime<Utc>, S)]) {
+    let check = CheckId::parse("api-health").unwrap();
+    let mut t = from;
+    let mut pending = changes.iter().peekable();
+    while t < to {
+        while let Some((at, status)) = pending.next_if(|(at, _)| *at <= t) {
+            l.statuses([(&id("api"), *status)], *at);
+        }
+        l.result(&check, t);
+        t += Duration::seconds(30);
+    }
+    l.advance_all(to);
+}
+
+fn totals(l: &Ledger, c: &str, d: NaiveDate) -> Option<super::Totals> {
+    l.day(&id(c), day_no(d)).map(|day| day.totals)
+}
+
+fn pct(l: &Ledger, c: &str, d: NaiveDate) -> Option<f64> {
+    totals(l, c, d)
+        .and_then(|t| uptime(&t))
+        .map(|u| (u * 1e6).round() / 1e4)
+}
+
+const H: u32 = 3_600_000;
+
+/// A status taking effect at an instant.
+type Change = (DateTime<Utc>, S);
+
+#[test]
+fn uptime_formula_table() {
+    let d = date(2026, 11, 18);
+    let (start, end) = span(d, berlin());
+    // (what, status changes during the day, expected uptime %)
+    let cases: Vec<(&str, Vec<Change>, f64)> = vec![
+        ("all day operational", vec![], 100.0),
+        (
+            "one hour major outage",
+            vec![
+                (local(d, 10, 0), S::MajorOutage),
+                (local(d, 11, 0), S::Operational),
+            ],
+            95.8333, // 1 - 1/24
+        ),
+        (
+            "two hours partial outage",
+            vec![
+                (local(d, 10, 0), S::PartialOutage),
+                (local(d, 12, 0), S::Operational),
+            ],
+            97.5, // 1 - 0.3 × 2/24
+        ),
+        (
+            "degraded counts as up",
+            vec![
+                (local(d, 10, 0), S::DegradedPerformance),
+                (local(d, 18, 0), S::Operational),
+            ],
+            100.0,
+        ),
+        (
+            "maintenance is left out",
+            vec![
+                (local(d, 2, 0), S::UnderMaintenance),
+                (local(d, 6, 0), S::MajorOutage),
+                (local(d, 8, 0), S::Operational),
+            ],
+            90.0, // 2 hours down of 20 observed
+        ),
+    ];
+    for (what, changes, expected) in cases {
+        let mut l = ledger(start);
+        run(&mut l, start, end, &changes);
+        assert_eq!(pct(&l, "api", d), Some(expected), "{what}");
+    }
+}
+
+#[test]
+fn a_partly_observed_day_counts_only_what_was_observed() {
+    let d = date(2026, 11, 18);
+    let (_, end) = span(d, berlin());
+    // Candor starts at noon and has a one-hour outage.
+    let mut l = ledger(local(d, 12, 0));
+    let changes = [
+        (local(d, 13, 0), S::MajorOutage),
+        (local(d, 14, 0), S::Operational),
+    ];
+    run(&mut l, local(d, 12, 0), end, &changes);
+    let t = totals(&l, "api", d).unwrap();
+    assert_eq!(super::observed(&t), u64::from(12 * H));
+    assert_eq!(pct(&l, "api", d), Some(91.6667), "1 − 1/12");
+}
+
+#[test]
+fn time_without_results_is_not_observed_and_a_day_without_any_has_no_data() {
+    let d = date(2026, 11, 18);
+    let mut l = ledger(local(d, 0, 0));
+    // Results until 08:00, then nothing (Candor down) until 20:00.
+    run(&mut l, local(d, 0, 0), local(d, 8, 0), &[]);
+    run(&mut l, local(d, 20, 0), span(d, berlin()).1, &[]);
+    let observed = super::observed(&totals(&l, "api", d).unwrap());
+    // 12 hours, plus what the 07:59:30 result's cover (2 × 30 s + 5 s
+    // timeout) reaches past 08:00.
+    assert_eq!(observed, u64::from(12 * H) + 35_000);
+    assert_eq!(
+        totals(&l, "api", date(2026, 11, 19)),
+        None,
+        "no data, not 100 %"
+    );
+    let report = Report::build(&l, &Latency::default(), [&id("api")], local(d, 23, 0));
+    let days = &report.components[&id("api")].days;
+    assert_eq!(days.len(), 90);
+    assert_eq!(days[89].0, d);
+    assert!(days[..89].iter().all(|(_, t)| t.is_none()));
+}
+
+#[test]
+fn dst_days_of_23_and_25_hours() {
+    for (d, hours) in [(date(2026, 3, 29), 23), (date(2026, 10, 25), 25)] {
+        let (start, end) = span(d, berlin());
+        let mut l = ledger(start);
+        let changes = [
+            (local(d, 12, 0), S::MajorOutage),
+            (local(d, 13, 0), S::Operational),
+        ];
+        run(&mut l, start, end, &changes);
+        let day = l.day(&id("api"), day_no(d)).unwrap();
+        assert_eq!(super::observed(&day.totals), u64::from(hours * H), "{d}");
+        assert_eq!(day.hours.len(), hours as usize, "{d}");
+        let expected = 1.0 - 1.0 / f64::from(hours);
+        assert!(
+            (uptime(&day.totals).unwrap() - expected).abs() < 1e-9,
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn time_is_split_at_local_midnight() {
+    let d = date(2026, 11, 18);
+    let next = date(2026, 11, 19);
+    let mut l = ledger(local(d, 22, 0));
+    let changes = [(local(d, 23, 0), S::MajorOutage)];
+    run(&mut l, local(d, 22, 0), local(next, 2, 0), &changes);
+    assert_eq!(totals(&l, "api", d).unwrap()[3], H);
+    assert_eq!(totals(&l, "api", next).unwrap()[3], 2 * H);
+    // A component without checks is observed while Candor runs.
+    assert_eq!(
+        super::observed(&totals(&l, "docs", d).unwrap()),
+        u64::from(2 * H)
+    );
+}
+
+#[test]
+fn the_report_gives_24_hour_7_day_30_day_and_90_day_figures() {
+    let first = date(2026, 11, 1);
+    let now = local(date(2026, 11, 30), 12, 0);
+    let mut l = ledger(span(first, berlin()).0);
+    // Ten days ago a 3-hour major outage; yesterday evening a 30-minute one.
+    let changes = [
+        (local(date(2026, 11, 20), 9, 0), S::MajorOutage),
+        (local(date(2026, 11, 20), 12, 0), S::Operational),
+        (local(date(2026, 11, 29), 20, 0), S::MajorOutage),
+        (local(date(2026, 11, 29), 20, 30), S::Operational),
+    ];
+    run(&mut l, span(first, berlin()).0, now, &changes);
+    let r = Report::build(&l, &Latency::default(), [&id("api")], now);
+    let s = &r.components[&id("api")];
+    let close = |got: Option<f64>, want: f64| {
+        let got = got.unwrap();
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    };
+    close(s.last_24h, 1.0 - 0.5 / 24.0);
+    // 7 days: 6 full days and today's 12 hours.
+    close(s.last_7d, 1.0 - 0.5 / (6.0 * 24.0 + 12.0));
+    // 30 and 90 days: everything since the 1st (29 days and 12 hours).
+    let all = 29.0 * 24.0 + 12.0;
+    close(s.last_30d, 1.0 - 3.5 / all);
+    close(s.last_90d, 1.0 - 3.5 / all);
+}

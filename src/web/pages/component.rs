@@ -1,0 +1,82 @@
+//! `GET /components/{id}`: one component's history: its status now, uptime
+//! over the last 24 hours, 7, 30 and 90 days, the 90-day bar, each check's
+//! response times over the last 24 hours, and its recent incidents.
+
+use maud::{Markup, html};
+
+use super::uptime::{self, DayIncidents};
+use super::{chart, layout, status, time};
+use crate::config::Component;
+use crate::web::view::View;
+
+/// Incidents listed on the page: the most recent ones.
+const RECENT: usize = 10;
+
+pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
+    let tz = v.config.site.timezone;
+    let summary = v.uptime.components.get(&c.id);
+    let checks: Vec<_> = v
+        .config
+        .checks
+        .iter()
+        .filter(|k| k.component == c.id)
+        .collect();
+    let mut recent: Vec<_> = v
+        .book
+        .incidents
+        .values()
+        .filter(|i| i.components.contains_key(&c.id))
+        .collect();
+    recent.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+    let content = html! {
+        p.crumbs { a href="/" { "← Current status" } }
+        h1 { (c.name) }
+        ul.components { (status::component(v, c, None)) }
+        section aria-labelledby="uptime-title" {
+            h2 #uptime-title { "Uptime" }
+            @if let Some(s) = summary {
+                (uptime::figures(s))
+                (uptime::bar(&c.id, s, incidents))
+            }
+            p.hint {
+                "Uptime counts outages by time: a major outage fully, a partial outage at 30%; "
+                "degraded performance counts as up, and maintenance and time we could not "
+                "observe are left out."
+            }
+        }
+        @if !checks.is_empty() {
+            section aria-labelledby="latency-title" {
+                h2 #latency-title { "Response time, last 24 hours" }
+                @for k in &checks {
+                    (chart::chart(k.id.as_str(), &k.name, &v.uptime.latency.series(&k.id, v.now), tz))
+                }
+            }
+        }
+        section aria-labelledby="recent-title" {
+            h2 #recent-title { "Recent incidents" }
+            @if recent.is_empty() {
+                p.empty { "No incidents affected " (c.name) "." }
+            } @else {
+                ul.history {
+                    @for i in recent.iter().take(RECENT) {
+                        li.history__item {
+                            a.history__name href={"/incidents/" (i.id)} { (i.name) }
+                            p.history__meta {
+                                (i.status.label()) " · started "
+                                time datetime=(time::iso(i.started_at)) { (time::full(i.started_at, tz)) }
+                            }
+                        }
+                    }
+                }
+            }
+            p.history-link { a href="/history" { "All past incidents and maintenance" } }
+        }
+    };
+    let title = format!("{} · {}", c.name, v.config.site.title);
+    layout::page(
+        &v.config.site,
+        &title,
+        Some(v.config.site.refresh.as_secs()),
+        content,
+    )
+}

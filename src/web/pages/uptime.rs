@@ -1,0 +1,126 @@
+//! The 90-day uptime bar: one cell per local day, coloured by its uptime and
+//! carrying its own text (date, uptime, incidents that day), so the colour is
+//! never the only way to read it. Narrow screens show the last 60 or 30 days
+//! (a stylesheet rule), never a horizontal scroll.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use maud::{Markup, html};
+
+use crate::incidents::Book;
+use crate::model::ComponentId;
+use crate::uptime::report::Summary;
+use crate::uptime::{Totals, calendar, uptime};
+use crate::web::view::View;
+
+/// Incident names per component and local day, for the cells' text.
+pub type DayIncidents<'a> = HashMap<(&'a ComponentId, NaiveDate), Vec<&'a str>>;
+
+/// Every incident of the last `days` days, on each day it was open, per
+/// affected component.
+pub fn incidents_by_day(book: &Book, now: DateTime<Utc>, tz: Tz, days: u32) -> DayIncidents<'_> {
+    let today = calendar::local_date(now, tz);
+    let first = today - chrono::Duration::days(i64::from(days));
+    let mut out: DayIncidents<'_> = HashMap::new();
+    for i in book.incidents.values() {
+        let last = calendar::local_date(i.resolved_at.unwrap_or(now), tz).min(today);
+        let mut day = calendar::local_date(i.started_at, tz).max(first);
+        while day <= last {
+            for c in i.components.keys() {
+                out.entry((c, day)).or_default().push(&i.name);
+            }
+            day = day.succ_opt().unwrap_or(last + chrono::Duration::days(1));
+        }
+    }
+    out
+}
+
+/// "99.95%": floored, so a day with any downtime never reads 100%.
+pub fn percent(u: f64) -> String {
+    if u >= 1.0 {
+        return "100%".to_owned();
+    }
+    let floored = (u * 10_000.0).floor() / 100.0;
+    format!("{floored:.2}%")
+}
+
+/// The bar with its legend: the oldest day shown, the 90-day figure, today.
+pub fn bar(id: &ComponentId, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
+    let figure = s.last_90d.map_or_else(|| "no data".to_owned(), percent);
+    html! {
+        div.uptime {
+            ol.bar aria-label="Uptime per day, last 90 days, oldest first" {
+                @for (date, totals) in &s.days {
+                    (cell(*date, totals.as_ref(), incidents.get(&(id, *date))))
+                }
+            }
+            p.bar__legend {
+                span.bar__from {
+                    span.bar__90 { "90 days ago" }
+                    span.bar__60 { "60 days ago" }
+                    span.bar__30 { "30 days ago" }
+                }
+                span.bar__figure { (figure) " uptime over 90 days" }
+                span.bar__to { "Today" }
+            }
+        }
+    }
+}
+
+/// One day: a coloured cell whose text (hidden until hovered, always read by
+/// screen readers) says the date, the uptime and the incidents.
+fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<&str>>) -> Markup {
+    let u = totals.and_then(uptime);
+    let maintenance = totals.is_some_and(|t| t[4] > 0);
+    let degraded = totals.is_some_and(|t| t[1] > 0);
+    let class = match u {
+        None if maintenance => "maint",
+        None => "none",
+        Some(u) if u >= 0.9995 && degraded => "degraded",
+        Some(u) if u >= 0.9995 => "ok",
+        Some(u) if u >= 0.99 => "minor",
+        Some(u) if u >= 0.95 => "partial",
+        Some(_) => "major",
+    };
+    let mut text = format!("{}: ", date.format("%-d %b %Y"));
+    match u {
+        Some(u) => text.push_str(&format!("{} uptime", percent(u))),
+        None if maintenance => text.push_str("under maintenance"),
+        None => text.push_str("no data"),
+    }
+    if maintenance && u.is_some() {
+        text.push_str(", with maintenance");
+    }
+    match incidents.map(Vec::as_slice) {
+        None | Some([]) => {}
+        Some([one]) => text.push_str(&format!("; incident: {one}")),
+        Some(many) => text.push_str(&format!("; {} incidents: {}", many.len(), many.join("; "))),
+    }
+    html! {
+        // Terse markup: 90 of these per component.
+        li class=(class) { span { (text) } }
+    }
+}
+
+/// The figures of a component's detail page.
+pub fn figures(s: &Summary) -> Markup {
+    let show = |u: Option<f64>| u.map_or_else(|| "no data".to_owned(), percent);
+    html! {
+        dl.figures {
+            div { dt { "Last 24 hours" } dd { (show(s.last_24h)) } }
+            div { dt { "7 days" } dd { (show(s.last_7d)) } }
+            div { dt { "30 days" } dd { (show(s.last_30d)) } }
+            div { dt { "90 days" } dd { (show(s.last_90d)) } }
+        }
+    }
+}
+
+/// The bar for a component of the view (an empty one before any history).
+pub fn component_bar(v: &View, id: &ComponentId, incidents: &DayIncidents<'_>) -> Markup {
+    match v.uptime.components.get(id) {
+        Some(s) => bar(id, s, incidents),
+        None => html! {},
+    }
+}
