@@ -6,7 +6,9 @@
 
 mod commands;
 pub mod desk;
+mod persist;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,11 +21,9 @@ use crate::config::Config;
 use crate::engine::{Change, Engine};
 use crate::incidents::Book;
 use crate::incidents::auto::{self, Observed};
-use crate::incidents::book::Event;
 use crate::metrics::Metrics;
-use crate::model::{CheckResult, ComponentId};
-use crate::notify::outbox::{Envelope, Job};
-use crate::store::{Commit, Store, StoreError};
+use crate::model::{CheckResult, ComponentId, ComponentStatus};
+use crate::store::Store;
 use crate::web::snapshot::Snapshots;
 use crate::web::view::{self, View};
 use desk::Submission;
@@ -46,6 +46,11 @@ pub struct Pipeline {
     pub clock: Arc<dyn Clock>,
     /// Wakes the delivery worker after notifications were queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the webhook dispatcher after deliveries were queued.
+    pub webhook_wake: Arc<tokio::sync::Notify>,
+    /// Each component's effective status as of the last stored change: the
+    /// "old status" of the next component webhook. Starts as restored.
+    pub announced: BTreeMap<ComponentId, ComponentStatus>,
     /// When `tick` last ran, to notice an ETA passing in between.
     pub last_tick: chrono::DateTime<chrono::Utc>,
 }
@@ -112,6 +117,7 @@ impl Pipeline {
             None => true,
         };
         let mut events = Vec::new();
+        let mut moved = Vec::new();
         for change in &changes {
             let Change::ComponentStatus {
                 component,
@@ -121,9 +127,7 @@ impl Pipeline {
                 ..
             } = change;
             tracing::info!(%component, %from, %to, reason = reason.as_deref().unwrap_or(""), "component status changed");
-            if let Some(state) = self.engine.components.get(component) {
-                ok &= log_err(self.store.save_component(component, state));
-            }
+            moved.push(component.clone());
             if let Some(observed) = self.observe(component) {
                 let now = self.clock.now();
                 events.extend(auto::on_status_change(
@@ -134,10 +138,8 @@ impl Pipeline {
                 ));
             }
         }
-        if !events.is_empty() {
-            ok &= log_err(self.persist(&events));
-        }
         if !changes.is_empty() {
+            ok &= log_err(self.persist(&events, &moved));
             ok &= log_err(self.store.flush().await);
         }
         self.store.set_failed(!ok);
@@ -168,7 +170,7 @@ impl Pipeline {
         if events.is_empty() {
             return eta_passed;
         }
-        let ok = log_err(self.persist(&events)) && log_err(self.store.flush().await);
+        let ok = log_err(self.persist(&events, &[])) && log_err(self.store.flush().await);
         self.store.set_failed(!ok);
         true
     }
@@ -176,55 +178,6 @@ impl Pipeline {
     /// What the checks say about a component, in words for an incident update.
     fn observe(&self, id: &ComponentId) -> Option<Observed> {
         observe(&self.config, &self.engine, id)
-    }
-
-    /// Writes every record the events name, in one transaction.
-    fn persist(&self, events: &[Event]) -> Result<(), StoreError> {
-        let book = &self.book;
-        let mut commit = Commit::default();
-        for event in events {
-            match event {
-                Event::IncidentOpened { id }
-                | Event::IncidentUpdated { id, .. }
-                | Event::IncidentResolved { id }
-                | Event::PostmortemPublished { id } => {
-                    commit.incidents.extend(book.incidents.get(id))
-                }
-                Event::MaintenanceScheduled { id }
-                | Event::MaintenanceUpdated { id, .. }
-                | Event::MaintenanceStarted { id }
-                | Event::MaintenanceReminder { id }
-                | Event::MaintenanceCompleted { id } => {
-                    commit.maintenances.extend(book.maintenances.get(id))
-                }
-                Event::ComponentOverridden { component } => {
-                    commit
-                        .overrides
-                        .push((component, book.overrides.get(component)));
-                }
-            }
-        }
-        commit.jobs = crate::notify::announce::notices(events, book, &self.config)
-            .into_iter()
-            .map(|notice| {
-                let job = Job::Broadcast {
-                    notice,
-                    cursor: None,
-                    sent: 0,
-                    failed: 0,
-                };
-                Envelope::new(job, self.clock.now())
-            })
-            .collect();
-        let queued = !commit.jobs.is_empty();
-        if commit.is_empty() {
-            return Ok(());
-        }
-        self.store.commit(&commit)?;
-        if queued {
-            self.outbox_wake.notify_one();
-        }
-        Ok(())
     }
 
     /// The state every page reads, as of now.
