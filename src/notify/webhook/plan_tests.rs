@@ -100,13 +100,24 @@ fn an_incident_goes_to_every_webhook_whose_filter_it_passes_once_per_change() {
     };
     let ok = |_: &ComponentId| ComponentStatus::MajorOutage;
     let events = book
-        .update_incident(&incident, resolve.validate(&config, t(2)).unwrap(), &ok, t(2))
+        .update_incident(
+            &incident,
+            resolve.validate(&config, t(2)).unwrap(),
+            &ok,
+            t(2),
+        )
         .unwrap();
-    assert!(events.len() > 1, "a resolving update is several events: {events:?}");
+    assert!(
+        events.len() > 1,
+        "a resolving update is several events: {events:?}"
+    );
     let jobs = plan::jobs(&config.webhooks, &view(&config, &book), &events, &[], t(2));
     let sent = sent(&jobs);
     let urls: Vec<&str> = sent.iter().map(|(u, _)| u.as_str()).collect();
-    assert_eq!(urls, ["https://all.example/hook", "https://api.example/hook"]);
+    assert_eq!(
+        urls,
+        ["https://all.example/hook", "https://api.example/hook"]
+    );
     assert_eq!(sent[0].1, sent[1].1, "one body for every receiver");
     let body = &sent[0].1;
     assert_eq!(body["incident"]["id"], incident.as_str());
@@ -142,7 +153,10 @@ fn maintenance_is_sent_as_an_incident_but_its_reminder_is_not() {
     let v = view(&config, &book);
     let sent = sent(&plan::jobs(&config.webhooks, &v, &events, &[], t(0)));
     let urls: Vec<&str> = sent.iter().map(|(u, _)| u.as_str()).collect();
-    assert_eq!(urls, ["https://all.example/hook", "https://db.example/hook"]);
+    assert_eq!(
+        urls,
+        ["https://all.example/hook", "https://db.example/hook"]
+    );
     let incident = &sent[0].1["incident"];
     assert_eq!(incident["id"], m.as_str());
     assert_eq!(incident["impact"], "maintenance");
@@ -176,7 +190,10 @@ fn an_effective_status_change_is_a_component_update_for_that_component_only() {
     let v = view(&config, &book);
     let sent = sent(&plan::jobs(&config.webhooks, &v, &[], &changes, t(3)));
     let urls: Vec<&str> = sent.iter().map(|(u, _)| u.as_str()).collect();
-    assert_eq!(urls, ["https://all.example/hook", "https://db.example/hook"]);
+    assert_eq!(
+        urls,
+        ["https://all.example/hook", "https://db.example/hook"]
+    );
     let update = &sent[0].1["component_update"];
     assert_eq!(update["old_status"], "operational");
     assert_eq!(update["new_status"], "partial_outage");
