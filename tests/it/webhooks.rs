@@ -4,6 +4,7 @@
 //! receiver and a restart.
 
 mod delivery;
+mod maintenance;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
