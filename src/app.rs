@@ -19,6 +19,8 @@ use crate::engine::Engine;
 use crate::metrics::Metrics;
 use crate::notify::compose::{Letterhead, compose};
 use crate::notify::transport::Mailer;
+use crate::notify::webhook::dispatch::Dispatcher;
+use crate::notify::webhook::send::Sender;
 use crate::notify::worker::{Composer, Worker};
 use crate::pipeline::Pipeline;
 use crate::pipeline::desk::{Desk, Submission};
@@ -28,9 +30,9 @@ use crate::uptime::Report;
 use crate::web::render::render;
 use crate::web::view::{self, View};
 use crate::web::{self, Shared, snapshot::Snapshots};
+use background::{prune_loop, shutdown_signal};
 
-/// How often old raw results are pruned.
-const PRUNE_EVERY: Duration = Duration::from_secs(600);
+mod background;
 
 pub struct Application {
     addr: std::net::SocketAddr,
@@ -39,6 +41,7 @@ pub struct Application {
     scheduler: Scheduler,
     pipeline: Pipeline,
     worker: Worker,
+    dispatcher: Dispatcher,
     results: mpsc::Receiver<crate::model::CheckResult>,
     commands: mpsc::Receiver<Submission>,
     retention: Duration,
@@ -84,6 +87,9 @@ impl Application {
             latency,
         } = restore(&config, &store, now)?;
         let book = first.book.clone();
+        let announced = (first.components.iter())
+            .map(|(id, c)| (id.clone(), c.status))
+            .collect();
         let snapshots = Arc::new(Snapshots::new(render(first, None)));
         let metrics = Arc::new(Metrics::new());
         metrics
@@ -92,17 +98,8 @@ impl Application {
         let heartbeat = Arc::new(AtomicI64::new(0));
         let prober = Arc::new(Prober::new(&config.checks)?);
         let (desk, commands) = Desk::new(64);
-        let outbox_wake = Arc::new(tokio::sync::Notify::new());
-        let worker = Worker {
-            store: store.clone(),
-            subscribers: store.subscribers()?,
-            mailer: Mailer::new(config.email.smtp_url.as_deref(), &config.server.data_dir)
-                .map_err(anyhow::Error::msg)?,
-            compose: composer(&config),
-            metrics: metrics.clone(),
-            give_up_after: config.email.give_up_after,
-            wake: outbox_wake.clone(),
-        };
+        let (worker, dispatcher) = deliverers(&config, &store, &metrics, &clock)?;
+        let outbox_wake = worker.wake.clone();
         let shared = Shared {
             subscribers: store.subscribers()?,
             outbox_wake: outbox_wake.clone(),
@@ -136,6 +133,8 @@ impl Application {
             ledger,
             latency,
             outbox_wake: outbox_wake.clone(),
+            webhook_wake: dispatcher.wake.clone(),
+            announced,
             clock,
         };
         Ok(Self {
@@ -145,6 +144,7 @@ impl Application {
             scheduler,
             pipeline,
             worker,
+            dispatcher,
             results: rx,
             commands,
             retention: config.server.retention,
@@ -183,6 +183,7 @@ impl Application {
             scheduler,
             pipeline,
             worker,
+            dispatcher,
             results,
             commands,
             retention,
@@ -197,6 +198,7 @@ impl Application {
         let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
         let pruner = tokio::spawn(prune_loop(store.clone(), retention, tz, cancel.clone()));
         let worker = tokio::spawn(worker.run(cancel.clone()));
+        let dispatcher = tokio::spawn(dispatcher.run(cancel.clone()));
         let (mut scheduler, mut pipeline) = (scheduler, pipeline);
         // Biased, and a task ending after the stop was asked for is no error: a
         // stopped scheduler is ready at the same moment as the stop itself.
@@ -225,6 +227,7 @@ impl Application {
             ("pipeline", pipeline),
             ("pruner", pruner),
             ("worker", worker),
+            ("webhook dispatcher", dispatcher),
         ] {
             if consumed == Some(name) {
                 continue;
@@ -289,64 +292,38 @@ fn browser_url(addr: std::net::SocketAddr) -> String {
     }
 }
 
+/// The email worker and the webhook dispatcher: two tasks over one outbox, so
+/// a slow receiver never holds up email, nor an SMTP outage a webhook.
+fn deliverers(
+    config: &Config,
+    store: &Store,
+    metrics: &Arc<Metrics>,
+    clock: &Arc<dyn Clock>,
+) -> anyhow::Result<(Worker, Dispatcher)> {
+    let worker = Worker {
+        store: store.clone(),
+        subscribers: store.subscribers()?,
+        mailer: Mailer::new(config.email.smtp_url.as_deref(), &config.server.data_dir)
+            .map_err(anyhow::Error::msg)?,
+        compose: composer(config),
+        metrics: metrics.clone(),
+        give_up_after: config.email.give_up_after,
+        wake: Arc::default(),
+    };
+    let dispatcher = Dispatcher {
+        store: store.clone(),
+        webhooks: config.webhooks.clone().into(),
+        sender: Sender::new().context("while building the webhook HTTP client")?,
+        metrics: metrics.clone(),
+        give_up_after: config.email.give_up_after,
+        wake: Arc::default(),
+        clock: clock.clone(),
+    };
+    Ok((worker, dispatcher))
+}
+
 /// Builds messages with the site's letterhead.
 fn composer(config: &Config) -> Composer {
     let head = Letterhead::from_config(config);
     Arc::new(move |letter| compose(&head, letter).map_err(|e| e.to_string()))
-}
-
-/// Deletes raw results older than the retention and uptime rollups older than
-/// [`crate::uptime::KEEP_DAYS`], every few minutes.
-async fn prune_loop(
-    store: Store,
-    retention: Duration,
-    tz: chrono_tz::Tz,
-    cancel: CancellationToken,
-) {
-    loop {
-        tokio::select! {
-            () = cancel.cancelled() => return,
-            () = tokio::time::sleep(PRUNE_EVERY) => {}
-        }
-        let store = store.clone();
-        let cutoff = Store::prune_cutoff(Utc::now(), retention);
-        let now = Utc::now();
-        let prune = move || {
-            let results = store.prune(cutoff)?;
-            let today = crate::uptime::calendar::day_no(now.with_timezone(&tz).date_naive());
-            let days = store.prune_days(today.saturating_sub(crate::uptime::KEEP_DAYS))?;
-            let pending = store.subscribers()?.expire_pending(now)?;
-            Ok::<usize, crate::store::StoreError>(results + days + pending)
-        };
-        match tokio::task::spawn_blocking(prune).await {
-            Ok(Ok(n)) => {
-                tracing::debug!(deleted = n, "pruned old results and expired subscriptions")
-            }
-            Ok(Err(e)) => tracing::error!(error = %e, "could not prune old results"),
-            Err(e) => tracing::error!(error = %e, "pruning task failed"),
-        }
-    }
-}
-
-/// A future that resolves on SIGINT or SIGTERM; the handlers are installed now.
-fn shutdown_signal()
--> std::io::Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut interrupt = signal(SignalKind::interrupt())?;
-        Ok(Box::pin(async move {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = interrupt.recv() => {}
-            }
-        }))
-    }
-    #[cfg(not(unix))]
-    {
-        Ok(Box::pin(async {
-            let _ = tokio::signal::ctrl_c().await;
-        }))
-    }
 }

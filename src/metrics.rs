@@ -30,7 +30,11 @@ pub struct Metrics {
     pub emails_sent: Counter,
     /// Emails given up on (5xx, or retried past `give_up_after`).
     pub emails_failed: Counter,
-    /// Jobs in the outbox (a broadcast counts once).
+    /// Webhook payloads a receiver answered with 2xx.
+    pub webhooks_sent: Counter,
+    /// Webhook deliveries given up on (refused, or retried past `give_up_after`).
+    pub webhooks_failed: Counter,
+    /// Jobs in the outbox (a broadcast counts once; webhook deliveries too).
     pub outbox_queued: Gauge,
     /// Of those, waiting to retry after a failure.
     pub outbox_retrying: Gauge,
@@ -56,6 +60,8 @@ impl Metrics {
             checks_configured: Gauge::default(),
             emails_sent: Counter::default(),
             emails_failed: Counter::default(),
+            webhooks_sent: Counter::default(),
+            webhooks_failed: Counter::default(),
             outbox_queued: Gauge::default(),
             outbox_retrying: Gauge::default(),
             outbox_failed: Gauge::default(),
@@ -99,6 +105,16 @@ impl Metrics {
             "emails_failed",
             "Emails given up on",
             m.emails_failed.clone(),
+        );
+        registry.register(
+            "webhooks_sent",
+            "Webhook payloads accepted (2xx) by their receiver",
+            m.webhooks_sent.clone(),
+        );
+        registry.register(
+            "webhooks_failed",
+            "Webhook deliveries given up on",
+            m.webhooks_failed.clone(),
         );
         registry.register(
             "outbox_queued",

@@ -28,6 +28,8 @@ pub struct Config {
     /// In the order of the file: the page shows them in this order.
     pub components: Vec<Component>,
     pub checks: Vec<CheckSpec>,
+    /// `[[webhooks]]`: receivers of Statuspage-shaped payloads, in file order.
+    pub webhooks: Vec<Webhook>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +85,55 @@ pub struct Component {
     /// Whether incidents opened by the checks email subscribers (some teams want
     /// a human to confirm first). Engineers' incidents always may.
     pub notify_automatic: bool,
+}
+
+/// One `[[webhooks]]` entry: where incident and component payloads are POSTed.
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    /// http:// or https://. Deliveries are keyed by it, so it is unique in the file.
+    pub url: Url,
+    /// Key of the `X-Candor-Signature` HMAC; None: payloads go unsigned.
+    pub secret: Option<Secret>,
+    /// Only payloads about these components; None: every component.
+    pub components: Option<Vec<ComponentId>>,
+}
+
+impl Webhook {
+    /// Whether a payload about `affected` goes to this webhook: with a
+    /// `components` list, only when one of them is in it.
+    pub fn wants<'a>(&self, mut affected: impl Iterator<Item = &'a ComponentId>) -> bool {
+        match &self.components {
+            None => true,
+            Some(list) => affected.any(|c| list.contains(c)),
+        }
+    }
+}
+
+/// A value that must never be printed: its Debug is `Secret(***)`, and it has
+/// no Display, so it cannot slip into a log line or a `{:?}` of the config.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The bytes to key a MAC with.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.0.trim().is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 /// One thing wrong with the file, and where.

@@ -73,3 +73,12 @@ pub struct RawJson {
     pub pointer: Option<String>,
     pub equals: Option<toml::Value>,
 }
+
+/// `secret` is a [`super::Secret`] from the start, so even this raw form never
+/// prints it.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawWebhook {
+    pub url: Option<String>,
+    pub secret: Option<super::Secret>,
+    pub components: Option<Vec<String>>,
+}

@@ -8,13 +8,14 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use reqwest::Url;
 
-use super::raw::{RawCheck, RawComponent, RawEmail, RawIncidents, RawServer, RawSite};
+use super::raw::{RawCheck, RawComponent, RawEmail, RawIncidents, RawServer, RawSite, RawWebhook};
 use super::{Component, Config, Email, Incidents, Problem, Server, Site};
 use crate::checks::CheckSpec;
 use crate::model::{CheckId, ComponentId};
 
 mod check;
 mod section;
+mod webhook;
 
 use section::{array, section};
 
@@ -29,6 +30,7 @@ const TOP_LEVEL: &[&str] = &[
     "incidents",
     "components",
     "checks",
+    "webhooks",
 ];
 
 /// Collects problems while reading; each reader method reports instead of failing.
@@ -132,12 +134,14 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let raw_incidents: RawIncidents = section(&mut p, "incidents", doc.remove("incidents"));
     let raw_components: Vec<RawComponent> = array(&mut p, "components", doc.remove("components"));
     let raw_checks: Vec<RawCheck> = array(&mut p, "checks", doc.remove("checks"));
+    let raw_webhooks: Vec<RawWebhook> = array(&mut p, "webhooks", doc.remove("webhooks"));
 
     let server = server(&mut p, raw_server);
     let site = site(&mut p, raw_site, &server);
     let components = components(&mut p, raw_components);
     let known: HashSet<&ComponentId> = components.iter().map(|c| &c.id).collect();
     let checks = checks(&mut p, raw_checks, &known, site.timezone);
+    let webhooks = webhook::webhooks(&mut p, raw_webhooks, &known);
     let email = email(&mut p, raw_email);
     let quiet = p.duration(
         "incidents.quiet_period",
@@ -155,6 +159,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
             admin_token: None,
             components,
             checks,
+            webhooks,
         })
     } else {
         Err(p.list)

@@ -1,4 +1,5 @@
-//! Telling subscribers: notices, the durable outbox, composing and delivering email.
+//! Telling subscribers: notices, the durable outbox, composing and delivering
+//! email, and webhook payloads.
 
 pub mod announce;
 pub mod compose;
@@ -6,4 +7,5 @@ pub mod nodelay;
 pub mod notice;
 pub mod outbox;
 pub mod transport;
+pub mod webhook;
 pub mod worker;

@@ -1,11 +1,13 @@
 //! The durable outbox: every message is a job in a sled tree, written in the same
 //! transaction as the change that causes it, and deleted only once delivered (or
-//! given up on), so a crash or an SMTP outage loses nothing.
+//! given up on), so a crash or an SMTP outage loses nothing. Webhook deliveries
+//! are jobs here too.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::notice::{Notice, Recipient};
+use super::webhook::Delivery;
 
 /// One message to one address.
 // Built once per recipient and moved once into its delivery task: boxing the
@@ -44,6 +46,9 @@ pub enum Job {
         failed: u64,
     },
     Send(Letter),
+    /// One payload to one `[[webhooks]]` receiver (delivered by the webhook
+    /// dispatcher, never by the email worker).
+    Webhook(Delivery),
 }
 
 /// A job with its delivery bookkeeping.

@@ -4,6 +4,7 @@
 //! before the next page — so a crash re-sends at most the page in flight.
 //! Transient failures back off exponentially with jitter, up to
 //! `give_up_after`; permanent ones (5xx) are recorded as failed, not retried.
+//! Webhook jobs share the tree but are delivered by `webhook::dispatch`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -90,11 +91,13 @@ impl Worker {
             if envelope.next_at > Utc::now() {
                 continue;
             }
-            handled += 1;
             match envelope.job.clone() {
                 Job::Send(letter) => self.send_one(&key, envelope, &letter).await?,
                 Job::Broadcast { .. } => self.broadcast(&key, envelope, cancel).await?,
+                // The webhook dispatcher's: a slow receiver never delays email.
+                Job::Webhook(_) => continue,
             }
+            handled += 1;
         }
         self.update_gauges();
         Ok(handled)
@@ -292,23 +295,26 @@ impl Worker {
     }
 
     fn update_gauges(&self) {
-        let (queued, retrying) =
-            self.store
-                .outbox()
-                .iter()
-                .values()
-                .flatten()
-                .fold((0, 0), |(q, r), v| {
-                    let retrying =
-                        serde_json::from_slice::<Envelope>(&v).is_ok_and(|e| e.attempts > 0);
-                    (q + 1, r + i64::from(retrying))
-                });
-        self.metrics.outbox_queued.set(queued);
-        self.metrics.outbox_retrying.set(retrying);
-        self.metrics
-            .outbox_failed
-            .set(i64::try_from(self.store.outbox_failed().len()).unwrap_or(i64::MAX));
+        update_gauges(&self.store, &self.metrics);
     }
+}
+
+/// Sets the outbox gauges from the tree (email and webhook jobs alike).
+pub(crate) fn update_gauges(store: &Store, metrics: &Metrics) {
+    let (queued, retrying) = store
+        .outbox()
+        .iter()
+        .values()
+        .flatten()
+        .fold((0, 0), |(q, r), v| {
+            let retrying = serde_json::from_slice::<Envelope>(&v).is_ok_and(|e| e.attempts > 0);
+            (q + 1, r + i64::from(retrying))
+        });
+    metrics.outbox_queued.set(queued);
+    metrics.outbox_retrying.set(retrying);
+    metrics
+        .outbox_failed
+        .set(i64::try_from(store.outbox_failed().len()).unwrap_or(i64::MAX));
 }
 
 async fn deliver(mailer: &Mailer, compose: &Composer, letter: Letter) -> Sent {
@@ -332,7 +338,7 @@ pub fn backoff(attempt: u32) -> chrono::Duration {
     chrono::Duration::from_std(base + jitter).unwrap_or(chrono::Duration::seconds(600))
 }
 
-fn encode(envelope: &Envelope) -> Result<Vec<u8>, StoreError> {
+pub(crate) fn encode(envelope: &Envelope) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(envelope).map_err(|e| StoreError::Corrupt {
         what: "outbox job".into(),
         detail: e.to_string(),

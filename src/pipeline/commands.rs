@@ -34,7 +34,7 @@ impl Pipeline {
                 return Err(e);
             }
         };
-        let stored = match self.persist(&applied.events) {
+        let stored = match self.persist(&applied.events, &[]) {
             Ok(()) => self.store.flush().await,
             Err(e) => Err(e),
         };

@@ -6,7 +6,9 @@
 
 mod commands;
 pub mod desk;
+mod persist;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,11 +21,9 @@ use crate::config::Config;
 use crate::engine::{Change, Engine};
 use crate::incidents::Book;
 use crate::incidents::auto::{self, Observed};
-use crate::incidents::book::Event;
 use crate::metrics::Metrics;
-use crate::model::{CheckResult, ComponentId};
-use crate::notify::outbox::{Envelope, Job};
-use crate::store::{Commit, Store, StoreError};
+use crate::model::{CheckResult, ComponentId, ComponentStatus};
+use crate::store::Store;
 use crate::uptime::latency::Latency;
 use crate::uptime::{Ledger, Report};
 use crate::web::snapshot::Snapshots;
@@ -51,6 +51,11 @@ pub struct Pipeline {
     pub clock: Arc<dyn Clock>,
     /// Wakes the delivery worker after notifications were queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the webhook dispatcher after deliveries were queued.
+    pub webhook_wake: Arc<tokio::sync::Notify>,
+    /// Each component's effective status as of the last stored change: the
+    /// "old status" of the next component webhook. Starts as restored.
+    pub announced: BTreeMap<ComponentId, ComponentStatus>,
     /// When `tick` last ran, to notice an ETA passing in between.
     pub last_tick: chrono::DateTime<chrono::Utc>,
     /// Uptime accounting: time per status per component and day.
@@ -128,6 +133,7 @@ impl Pipeline {
             None => true,
         };
         let mut events = Vec::new();
+        let mut moved = Vec::new();
         for change in &changes {
             let Change::ComponentStatus {
                 component,
@@ -137,9 +143,7 @@ impl Pipeline {
                 ..
             } = change;
             tracing::info!(%component, %from, %to, reason = reason.as_deref().unwrap_or(""), "component status changed");
-            if let Some(state) = self.engine.components.get(component) {
-                ok &= log_err(self.store.save_component(component, state));
-            }
+            moved.push(component.clone());
             if let Some(observed) = self.observe(component) {
                 let now = self.clock.now();
                 events.extend(auto::on_status_change(
@@ -150,10 +154,8 @@ impl Pipeline {
                 ));
             }
         }
-        if !events.is_empty() {
-            ok &= log_err(self.persist(&events));
-        }
         if !changes.is_empty() {
+            ok &= log_err(self.persist(&events, &moved));
             ok &= log_err(self.store.flush().await);
         }
         self.store.set_failed(!ok);
@@ -187,7 +189,7 @@ impl Pipeline {
         if events.is_empty() {
             return eta_passed;
         }
-        let ok = log_err(self.persist(&events)) && log_err(self.store.flush().await);
+        let ok = log_err(self.persist(&events, &[])) && log_err(self.store.flush().await);
         self.store.set_failed(!ok);
         true
     }
@@ -212,55 +214,6 @@ impl Pipeline {
         observe(&self.config, &self.engine, id)
     }
 
-    /// Writes every record the events name, in one transaction.
-    fn persist(&self, events: &[Event]) -> Result<(), StoreError> {
-        let book = &self.book;
-        let mut commit = Commit::default();
-        for event in events {
-            match event {
-                Event::IncidentOpened { id }
-                | Event::IncidentUpdated { id, .. }
-                | Event::IncidentResolved { id }
-                | Event::PostmortemPublished { id } => {
-                    commit.incidents.extend(book.incidents.get(id))
-                }
-                Event::MaintenanceScheduled { id }
-                | Event::MaintenanceUpdated { id, .. }
-                | Event::MaintenanceStarted { id }
-                | Event::MaintenanceReminder { id }
-                | Event::MaintenanceCompleted { id } => {
-                    commit.maintenances.extend(book.maintenances.get(id))
-                }
-                Event::ComponentOverridden { component } => {
-                    commit
-                        .overrides
-                        .push((component, book.overrides.get(component)));
-                }
-            }
-        }
-        commit.jobs = crate::notify::announce::notices(events, book, &self.config)
-            .into_iter()
-            .map(|notice| {
-                let job = Job::Broadcast {
-                    notice,
-                    cursor: None,
-                    sent: 0,
-                    failed: 0,
-                };
-                Envelope::new(job, self.clock.now())
-            })
-            .collect();
-        let queued = !commit.jobs.is_empty();
-        if commit.is_empty() {
-            return Ok(());
-        }
-        self.store.commit(&commit)?;
-        if queued {
-            self.outbox_wake.notify_one();
-        }
-        Ok(())
-    }
-
     /// The state every page reads, as of now. Statuses that changed start a
     /// new span in the uptime ledger here, the one place every change of what
     /// customers see passes through.
@@ -277,6 +230,17 @@ impl Pipeline {
             book: self.book.clone(),
             uptime: Arc::new(uptime),
             now,
+        }
+    }
+
+    /// The statuses and records as of now, with the given uptime history.
+    pub fn view_with(&self, uptime: Arc<Report>) -> View {
+        View {
+            config: self.config.clone(),
+            components: Arc::new(view::components(&self.config, &self.engine, &self.book)),
+            book: self.book.clone(),
+            uptime,
+            now: self.clock.now(),
         }
     }
 

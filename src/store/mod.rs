@@ -6,6 +6,7 @@
 //! per check and hour ([`blocks`]) and written at checkpoints ([`journal`]).
 
 mod blocks;
+mod commit;
 mod journal;
 mod keys;
 mod migrate;
@@ -20,8 +21,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::engine::{CheckState, ComponentState};
-use crate::incidents::{Book, Incident, Maintenance, Override};
+use crate::incidents::Book;
 use crate::model::{CheckId, CheckResult, ComponentId};
+pub use commit::Commit;
 pub use keys::StoredResult;
 
 /// The layout version this build writes; bump it with a migration in `open`.
@@ -63,26 +65,6 @@ pub struct Store {
     outbox: sled::Tree,
     outbox_failed: sled::Tree,
     failed: Arc<AtomicBool>,
-}
-
-/// Records one change touched, written together or not at all.
-#[derive(Debug, Default)]
-pub struct Commit<'a> {
-    pub incidents: Vec<&'a Incident>,
-    pub maintenances: Vec<&'a Maintenance>,
-    /// `None` removes the component's override.
-    pub overrides: Vec<(&'a ComponentId, Option<&'a Override>)>,
-    /// Notifications the change causes: committed with it or not at all.
-    pub jobs: Vec<crate::notify::outbox::Envelope>,
-}
-
-impl Commit<'_> {
-    pub fn is_empty(&self) -> bool {
-        self.incidents.is_empty()
-            && self.maintenances.is_empty()
-            && self.overrides.is_empty()
-            && self.jobs.is_empty()
-    }
 }
 
 impl Store {
@@ -169,66 +151,6 @@ impl Store {
         state: &ComponentState,
     ) -> Result<(), StoreError> {
         put_json(&self.component_state, id.as_str(), state)
-    }
-
-    /// Writes every record of one change in a single transaction.
-    pub fn commit(&self, c: &Commit<'_>) -> Result<(), StoreError> {
-        let encode = |v: &dyn erased::Json| v.to_json();
-        let incidents: Vec<(Vec<u8>, Vec<u8>)> = c
-            .incidents
-            .iter()
-            .map(|i| Ok((i.id.as_bytes().to_vec(), encode(*i)?)))
-            .collect::<Result<_, StoreError>>()?;
-        let maintenances: Vec<(Vec<u8>, Vec<u8>)> = c
-            .maintenances
-            .iter()
-            .map(|m| Ok((m.id.as_bytes().to_vec(), encode(*m)?)))
-            .collect::<Result<_, StoreError>>()?;
-        let mut overrides: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
-        for (id, o) in &c.overrides {
-            let value = match o {
-                Some(o) => Some(encode(*o)?),
-                None => None,
-            };
-            overrides.push((id.as_str().as_bytes().to_vec(), value));
-        }
-        let jobs: Vec<Vec<u8>> = c
-            .jobs
-            .iter()
-            .map(|j| encode(j))
-            .collect::<Result<_, StoreError>>()?;
-        use sled::Transactional;
-        (
-            &self.incidents,
-            &self.maintenances,
-            &self.overrides,
-            &self.outbox,
-        )
-            .transaction(|(ti, tm, to, tj)| {
-                for job in &jobs {
-                    tj.insert(&tj.generate_id()?.to_be_bytes(), job.as_slice())?;
-                }
-                for (k, v) in &incidents {
-                    ti.insert(k.as_slice(), v.as_slice())?;
-                }
-                for (k, v) in &maintenances {
-                    tm.insert(k.as_slice(), v.as_slice())?;
-                }
-                for (k, v) in &overrides {
-                    match v {
-                        Some(v) => to.insert(k.as_slice(), v.as_slice())?,
-                        None => to.remove(k.as_slice())?,
-                    };
-                }
-                Ok(())
-            })
-            .map_err(|e: sled::transaction::TransactionError<()>| match e {
-                sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
-                sled::transaction::TransactionError::Abort(()) => StoreError::Corrupt {
-                    what: "transaction".into(),
-                    detail: "aborted".into(),
-                },
-            })
     }
 
     /// Every incident, maintenance and override.

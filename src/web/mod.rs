@@ -2,7 +2,8 @@
 
 pub mod admin;
 mod admin_api;
-mod api_v2;
+/// `pub(crate)`: webhook payloads reuse its Statuspage objects.
+pub(crate) mod api_v2;
 pub mod assets;
 pub mod auth;
 mod badges;

@@ -240,7 +240,10 @@ async fn an_incident_from_open_to_postmortem_shows_on_the_page_permalink_and_his
         .await;
     assert!(page.contains("All systems operational"), "{page}");
     assert!(!page.contains("Current incidents"), "{page}");
-    assert!(page.contains("uptime; incident: Elevated API errors</span>"), "{page}");
+    assert!(
+        page.contains("uptime; incident: Elevated API errors</span>"),
+        "{page}"
+    );
     let permalink = app
         .get(&format!("/incidents/{id}"))
         .await

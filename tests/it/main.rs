@@ -1,5 +1,6 @@
 //! Black-box integration tests: the real app on port 0 with a temporary data dir,
-//! real HTTP targets on loopback whose answers each test scripts.
+//! real HTTP targets and webhook receivers on loopback whose answers each test
+//! scripts.
 
 mod admin_ui;
 mod api_v2;
@@ -9,7 +10,9 @@ mod export;
 mod feeds;
 mod helpers;
 mod incidents;
+mod receiver;
 mod smtp;
 mod status_page;
 mod subscriptions;
 mod target;
+mod webhooks;

@@ -4,7 +4,8 @@
 
 #[cfg(test)]
 mod conform;
-mod shapes;
+/// `pub(crate)`: the webhook payloads are built from the same objects.
+pub(crate) mod shapes;
 #[cfg(test)]
 mod tests;
 

@@ -1,6 +1,7 @@
 //! Statuspage v2 objects (page, status, component, incident, maintenance,
 //! incident update) built from a [`View`], field for field as
-//! `statuspage-v2.md` lists them.
+//! `statuspage-v2.md` lists them. The webhook payloads reuse them, so a
+//! receiver reads the same incident and component objects as the API serves.
 
 use std::collections::{HashMap, HashSet};
 
@@ -119,6 +120,11 @@ impl Catalog {
     fn push_member(&mut self, v: &View, c: &Component, group: Option<&str>) {
         self.index.insert(c.id.clone(), self.list.len());
         self.list.push(component(v, c, group, self.list.len() + 1));
+    }
+
+    /// One component's object (not a group's); None for an unknown id.
+    pub fn one(&self, id: &ComponentId) -> Option<Value> {
+        self.index.get(id).map(|i| self.list[*i].clone())
     }
 
     /// The objects of these components, in position order (unknown ids skipped).

@@ -1,0 +1,157 @@
+//! Which deliveries one change causes, built while the change is committed.
+//!
+//! - An incident opened, updated (every update, whether or not it emails
+//!   subscribers: its `deliver_notifications` says), resolved, or given a
+//!   postmortem → one `incident` payload per incident per change.
+//! - A maintenance scheduled, updated, started or completed (not its email
+//!   reminder) → one `incident` payload carrying the maintenance object.
+//! - A component whose effective status (what the page shows) changed →
+//!   one `component_update` payload.
+//!
+//! Each payload is serialized once; each webhook whose `components` filter it
+//! passes gets its own job (own id, own retries) with those same bytes.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::{Delivery, payload};
+use crate::config::Webhook;
+use crate::incidents::book::Event;
+use crate::incidents::new_id;
+use crate::model::{ComponentId, ComponentStatus};
+use crate::notify::outbox::{Envelope, Job};
+use crate::web::api_v2::shapes::Catalog;
+use crate::web::view::View;
+
+/// A component's effective status before and after one change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    pub component: ComponentId,
+    pub old: ComponentStatus,
+    pub new: ComponentStatus,
+}
+
+/// Components whose status differs between `before` and `after`. An id in
+/// only one of them (a component added to or removed from the config) has
+/// no old or new status to report, so it is skipped.
+pub fn status_changes(
+    before: &BTreeMap<ComponentId, ComponentStatus>,
+    after: &BTreeMap<ComponentId, ComponentStatus>,
+) -> Vec<StatusChange> {
+    after
+        .iter()
+        .filter_map(|(id, new)| {
+            let old = before.get(id)?;
+            (old != new).then(|| StatusChange {
+                component: id.clone(),
+                old: *old,
+                new: *new,
+            })
+        })
+        .collect()
+}
+
+/// The webhook jobs for `events` and `changes`, against the view after them:
+/// incident and maintenance payloads first (in the order the events name
+/// them), then component payloads.
+pub fn jobs(
+    webhooks: &[Webhook],
+    v: &View,
+    events: &[Event],
+    changes: &[StatusChange],
+    now: DateTime<Utc>,
+) -> Vec<Envelope> {
+    if webhooks.is_empty() {
+        return Vec::new();
+    }
+    let cat = Catalog::new(v);
+    let mut out = Vec::new();
+    for subject in subjects(events) {
+        if let Some((about, affected, body)) = describe(v, &cat, subject, now) {
+            push(&mut out, webhooks, about, &affected, &body, now);
+        }
+    }
+    for c in changes {
+        let Some(body) = payload::component(v, &cat, &c.component, (c.old, c.new), now) else {
+            continue;
+        };
+        let about = format!("component {}", c.component);
+        let affected = std::slice::from_ref(&c.component);
+        push(&mut out, webhooks, about, affected, &body, now);
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Subject<'a> {
+    Incident(&'a str),
+    Maintenance(&'a str),
+}
+
+/// The records the events are about, each once, in the order first named: a
+/// resolving update is one payload, not an update and a resolution.
+fn subjects(events: &[Event]) -> Vec<Subject<'_>> {
+    let mut out = Vec::new();
+    for event in events {
+        let subject = match event {
+            Event::IncidentOpened { id }
+            | Event::IncidentUpdated { id, .. }
+            | Event::IncidentResolved { id }
+            | Event::PostmortemPublished { id } => Subject::Incident(id),
+            Event::MaintenanceScheduled { id }
+            | Event::MaintenanceUpdated { id, .. }
+            | Event::MaintenanceStarted { id }
+            | Event::MaintenanceCompleted { id } => Subject::Maintenance(id),
+            Event::MaintenanceReminder { .. } | Event::ComponentOverridden { .. } => continue,
+        };
+        if !out.contains(&subject) {
+            out.push(subject);
+        }
+    }
+    out
+}
+
+/// What the payload is about (for logs), the components it affects (for the
+/// filters) and the payload itself.
+fn describe(
+    v: &View,
+    cat: &Catalog,
+    subject: Subject<'_>,
+    now: DateTime<Utc>,
+) -> Option<(String, Vec<ComponentId>, Value)> {
+    match subject {
+        Subject::Incident(id) => {
+            let i = v.book.incidents.get(id)?;
+            let affected = i.components.keys().cloned().collect();
+            let body = payload::incident(v, cat, i, now);
+            Some((format!("incident {id}"), affected, body))
+        }
+        Subject::Maintenance(id) => {
+            let m = v.book.maintenances.get(id)?;
+            let body = payload::maintenance(v, cat, m, now);
+            Some((format!("maintenance {id}"), m.components.clone(), body))
+        }
+    }
+}
+
+fn push(
+    out: &mut Vec<Envelope>,
+    webhooks: &[Webhook],
+    about: String,
+    affected: &[ComponentId],
+    payload: &Value,
+    now: DateTime<Utc>,
+) {
+    let body = payload.to_string();
+    for hook in webhooks.iter().filter(|w| w.wants(affected.iter())) {
+        let delivery = Delivery {
+            url: hook.url.to_string(),
+            id: new_id(),
+            about: about.clone(),
+            body: body.clone(),
+        };
+        out.push(Envelope::new(Job::Webhook(delivery), now));
+    }
+}
