@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use super::blocks::{self, Block};
+use crate::engine::CheckState;
 use crate::model::{CheckId, CheckResult};
 
 /// An hour's block of one check and whether it has news since it was written.
@@ -23,11 +24,14 @@ pub struct Journal {
     open: HashMap<CheckId, Open>,
     /// Blocks of past hours not yet written.
     closed: Vec<(u32, CheckId, Vec<u8>)>,
-    states: HashMap<CheckId, Vec<u8>>,
+    /// The latest state of each check that ran since the last checkpoint
+    /// (serialized only when written: one result at a time it would cost more
+    /// than the rest of storing it).
+    states: HashMap<CheckId, CheckState>,
 }
 
-/// What a checkpoint writes: block keys and values, check-state keys and values.
-pub type Writes = (Vec<(Vec<u8>, Vec<u8>)>, Vec<(Vec<u8>, Vec<u8>)>);
+/// What a checkpoint writes: block keys and values, and check states.
+pub type Writes = (Vec<(Vec<u8>, Vec<u8>)>, Vec<(CheckId, CheckState)>);
 
 impl Journal {
     /// Appends a result. `stored` reads the hour's block from storage the first
@@ -35,7 +39,7 @@ impl Journal {
     pub fn push(
         &mut self,
         r: &CheckResult,
-        state: Vec<u8>,
+        state: &CheckState,
         stored: impl FnOnce(u32) -> Option<Vec<u8>>,
     ) {
         let hour = blocks::hour_of(r.at);
@@ -64,7 +68,12 @@ impl Journal {
         }
         open.block.push(r);
         open.dirty = true;
-        self.states.insert(r.check.clone(), state);
+        match self.states.get_mut(&r.check) {
+            Some(s) => s.clone_from(state),
+            None => {
+                self.states.insert(r.check.clone(), state.clone());
+            }
+        }
     }
 
     /// Everything not yet written, marking it written. The caller writes it or,
@@ -80,11 +89,7 @@ impl Journal {
                 blocks.push((blocks::key(open.hour, check), open.block.bytes.clone()));
             }
         }
-        let states = self
-            .states
-            .drain()
-            .map(|(check, state)| (check.as_str().as_bytes().to_vec(), state))
-            .collect();
+        let states = self.states.drain().collect();
         (blocks, states)
     }
 
@@ -104,10 +109,8 @@ impl Journal {
                 _ => self.closed.push((hour, check, bytes)),
             }
         }
-        for (key, state) in states {
-            if let Ok(check) = CheckId::parse(&String::from_utf8_lossy(&key)) {
-                self.states.entry(check).or_insert(state);
-            }
+        for (check, state) in states {
+            self.states.entry(check).or_insert(state);
         }
     }
 

@@ -103,10 +103,6 @@ impl Store {
     /// Keeps a result and the check state it produced; they reach the disk at
     /// the next [`Store::checkpoint`] (or [`Store::flush`]).
     pub fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
-        let state = serde_json::to_vec(state).map_err(|e| StoreError::Corrupt {
-            what: format!("state of {}", result.check),
-            detail: e.to_string(),
-        })?;
         let stored = |hour| {
             let key = blocks::key(hour, &result.check);
             self.blocks.get(key).ok().flatten().map(|v| v.to_vec())
@@ -130,12 +126,25 @@ impl Store {
             }
             tree.apply_batch(batch)
         };
-        let written = apply(&self.blocks, blocks).and_then(|()| apply(&self.check_state, states));
-        if let Err(e) = written {
+        let encoded: Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> = states
+            .iter()
+            .map(|(check, state)| {
+                let json = serde_json::to_vec(state).map_err(|e| StoreError::Corrupt {
+                    what: format!("state of {check}"),
+                    detail: e.to_string(),
+                })?;
+                Ok((check.as_str().as_bytes().to_vec(), json))
+            })
+            .collect();
+        let written = encoded.and_then(|states| {
+            apply(&self.blocks, blocks)?;
+            apply(&self.check_state, &states)?;
+            Ok(())
+        });
+        if written.is_err() {
             self.journal().restore(writes);
-            return Err(e.into());
         }
-        Ok(())
+        written
     }
 
     fn journal(&self) -> MutexGuard<'_, journal::Journal> {

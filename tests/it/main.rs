@@ -9,6 +9,7 @@ mod email;
 mod export;
 mod feeds;
 mod helpers;
+mod history;
 mod incidents;
 mod receiver;
 mod smtp;

@@ -9,7 +9,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
-use super::time;
 use crate::uptime::latency::Bucket;
 
 const WIDTH: f64 = 720.0;
@@ -115,6 +114,14 @@ pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup 
     }
 }
 
+/// "42 ms"; "under 1 ms" for what a millisecond clock reads as 0.
+fn millis(ms: u64) -> String {
+    match ms {
+        0 => "under 1 ms".to_owned(),
+        ms => format!("{ms} ms"),
+    }
+}
+
 fn caption(f: &Facts, tz: Tz) -> String {
     let Some(mean) = f.mean_ms else {
         return match f.down {
@@ -122,10 +129,17 @@ fn caption(f: &Facts, tz: Tz) -> String {
             n => format!("no answers in the last 24 hours; {n} failed runs (red marks)."),
         };
     };
-    let mut s =
-        format!("average {mean} ms over 24 hours (the line: the average of each 10 minutes)");
+    let mut s = format!(
+        "average {} over 24 hours (the line: the average of each 10 minutes)",
+        millis(mean)
+    );
     if let Some((ms, at)) = f.slowest {
-        let _ = write!(s, "; slowest {ms} ms, at {}", time::precise(at, tz));
+        let from = at.with_timezone(&tz).format("%H:%M %Z");
+        let _ = write!(
+            s,
+            "; slowest {} (in the 10 minutes from {from})",
+            millis(u64::from(ms))
+        );
     }
     match f.down {
         0 => s.push_str("; no failed runs."),

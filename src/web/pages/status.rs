@@ -189,7 +189,8 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
 }
 
 /// A component's status, why and since when. On the status page (`days`
-/// given) its name links to its own page and its 90-day bar follows.
+/// given) its name links to its own page and its 90-day bar follows; on its
+/// own page, whose title names it, the heading says "Now".
 pub(crate) fn component(v: &View, c: &Component, days: Option<&DayIncidents<'_>>) -> Markup {
     let tz = v.config.site.timezone;
     let state = v.components.get(&c.id);
@@ -197,12 +198,10 @@ pub(crate) fn component(v: &View, c: &Component, days: Option<&DayIncidents<'_>>
     html! {
         li.component.{"component--" (status.as_str())} #{"component-" (c.id)} {
             div.component__head {
-                h4.component__name {
-                    @if days.is_some() {
-                        a href={"/components/" (c.id)} { (c.name) }
-                    } @else {
-                        (c.name)
-                    }
+                @if days.is_some() {
+                    h4.component__name { a href={"/components/" (c.id)} { (c.name) } }
+                } @else {
+                    h2.component__name { "Now" }
                 }
                 span.status.{"status--" (status.as_str())} {
                     span.status__icon aria-hidden="true" { (icon(status)) }

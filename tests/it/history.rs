@@ -1,0 +1,142 @@
+//! Uptime history as customers see it: the 90-day bar on `/`, each
+//! component's page with its figures and response-time chart, and rollups
+//! that survive a restart.
+
+use std::time::Duration;
+
+use candor::uptime::calendar;
+use candor::{Application, Config};
+use chrono::Utc;
+
+use crate::helpers::{client, config_with, spawn_app, wait_for_page};
+use crate::target::{Mode, Target};
+
+fn body(url: &str) -> String {
+    format!(
+        r#"[[components]]
+id = "api"
+name = "Public API"
+
+[[checks]]
+component = "api"
+name = "health"
+url = "{url}"
+every = "200ms"
+timeout = "1s"
+failure_threshold = 1
+success_threshold = 1
+"#
+    )
+}
+
+/// Today's cell of the bar after `marker`, as `(class, text)`.
+fn today_cell(page: &str, marker: &str) -> (String, String) {
+    let from = page.find(marker).expect("the component is on the page");
+    let bar = &page[from..];
+    let end = bar.find("</ol>").expect("its bar");
+    let last = bar[..end].rfind("<li class=\"").expect("a cell");
+    let cell = &bar[last + 11..end];
+    let (class, rest) = cell.split_once("\"><span>").expect("class and text");
+    let text = rest.trim_end_matches("</span></li>");
+    (class.to_owned(), text.to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shows_90_days_per_component_with_today_measured_and_older_days_without_data() {
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let app = spawn_app(&body(&target.url("/health"))).await;
+    let page = app
+        .wait_for_page("today's uptime", |p| {
+            p.contains("100% uptime</span></li></ol>")
+        })
+        .await;
+    assert_eq!(
+        page.matches("<li class=\"none\"><span>").count(),
+        89,
+        "{page}"
+    );
+    let today = calendar::local_date(Utc::now(), chrono_tz::UTC);
+    let (class, text) = today_cell(&page, "id=\"component-api\"");
+    assert_eq!(class, "ok");
+    assert_eq!(text, format!("{}: 100% uptime", today.format("%-d %b %Y")));
+    assert!(page.contains("100% uptime over 90 days"), "{page}");
+    assert!(page.contains("href=\"/components/api\""), "{page}");
+
+    let res = app.get("/components/api").await;
+    assert_eq!(res.status(), 200);
+    let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(ct.starts_with("text/html"), "{ct}");
+    let detail = res.text().await.unwrap();
+    for text in [
+        "<h1>Public API</h1>",
+        "Last 24 hours",
+        "90 days",
+        "<svg",
+        "Response time of health",
+    ] {
+        assert!(detail.contains(text), "missing {text:?}: {detail}");
+    }
+    assert_eq!(app.get("/components/nope").await.status(), 404);
+    app.stop.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_lowers_todays_uptime_and_names_its_incident() {
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let app = spawn_app(&body(&target.url("/health"))).await;
+    app.wait_for_page("a first result", |p| p.contains("100% uptime</span>"))
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    target.set(Mode::Answer(503, "down")).await;
+    app.wait_for_page("the outage", |p| p.contains("Major outage since"))
+        .await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    target.set(Mode::Answer(200, "ok")).await;
+    let page = app
+        .wait_for_page("the recovery", |p| !p.contains("Major outage since"))
+        .await;
+    let (class, text) = today_cell(&page, "id=\"component-api\"");
+    assert_ne!(class, "ok", "{text}");
+    assert!(!text.contains("100% uptime"), "{text}");
+    assert!(text.contains("; incident: Public API"), "{text}");
+    app.stop.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rollups_are_stored_at_shutdown_and_a_restart_adds_to_them() {
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_with(dir.path(), &body(&target.url("/health")));
+    let api = candor::model::ComponentId::parse("api").unwrap();
+    let observed = || {
+        let store = candor::store::Store::open(&dir.path().join("data")).unwrap();
+        let today = calendar::day_no(calendar::local_date(Utc::now(), chrono_tz::UTC));
+        let days = store.load_days(today, today).unwrap();
+        let day = days.iter().find(|(d, c, _)| *d == today && *c == api);
+        day.map_or(0, |(_, _, day)| candor::uptime::observed(&day.totals))
+    };
+    let mut seen = Vec::new();
+    for _ in 0..2 {
+        let app = Application::build(Config::parse(&config).unwrap())
+            .await
+            .unwrap();
+        let (base, stop) = (app.url(), app.stopper());
+        let task = tokio::spawn(app.run_until_stopped());
+        wait_for_page(&client(), &base, "a result", |p| {
+            p.contains("100% uptime</span>")
+        })
+        .await;
+        // On the second run the page shows the stored day at once.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        stop.cancel();
+        task.await.unwrap().unwrap();
+        // sled lets go of its lock from a background thread.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        seen.push(observed());
+    }
+    assert!(seen[0] >= 2_000, "first run stored {} ms", seen[0]);
+    assert!(
+        seen[1] >= seen[0] + 2_000,
+        "the second run added to the first: {seen:?}"
+    );
+}
