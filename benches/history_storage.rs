@@ -107,7 +107,7 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
 /// down with a reason (isolated, below the failure threshold).
 fn result(p: &Pipeline, i: usize, n: u64, at: DateTime<Utc>) -> CheckResult {
     let h = candor::model::fnv1a(&[(i as u64).to_le_bytes(), n.to_le_bytes()].concat());
-    let down = h % 500 == 0;
+    let down = h.is_multiple_of(500);
     CheckResult {
         check: p.config.checks[i].id.clone(),
         at,

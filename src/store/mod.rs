@@ -126,7 +126,7 @@ impl Store {
             }
             tree.apply_batch(batch)
         };
-        let encoded: Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> = states
+        let encoded: Result<Vec<_>, StoreError> = states
             .iter()
             .map(|(check, state)| {
                 let json = serde_json::to_vec(state).map_err(|e| StoreError::Corrupt {
