@@ -8,12 +8,13 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use reqwest::Url;
 
-use super::raw::{RawCheck, RawComponent, RawEmail, RawIncidents, RawServer, RawSite};
+use super::raw::{RawCheck, RawComponent, RawEmail, RawExport, RawIncidents, RawServer, RawSite};
 use super::{Component, Config, Email, Incidents, Problem, Server, Site};
 use crate::checks::CheckSpec;
 use crate::model::{CheckId, ComponentId};
 
 mod check;
+mod export;
 mod section;
 
 use section::{array, section};
@@ -27,6 +28,7 @@ const TOP_LEVEL: &[&str] = &[
     "server",
     "email",
     "incidents",
+    "export",
     "components",
     "checks",
 ];
@@ -130,6 +132,9 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let raw_server: RawServer = section(&mut p, "server", doc.remove("server"));
     let raw_email: RawEmail = section(&mut p, "email", doc.remove("email"));
     let raw_incidents: RawIncidents = section(&mut p, "incidents", doc.remove("incidents"));
+    let raw_export: Option<RawExport> = doc
+        .remove("export")
+        .map(|v| section(&mut p, "export", Some(v)));
     let raw_components: Vec<RawComponent> = array(&mut p, "components", doc.remove("components"));
     let raw_checks: Vec<RawCheck> = array(&mut p, "checks", doc.remove("checks"));
 
@@ -139,6 +144,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let known: HashSet<&ComponentId> = components.iter().map(|c| &c.id).collect();
     let checks = checks(&mut p, raw_checks, &known, site.timezone);
     let email = email(&mut p, raw_email);
+    let export = raw_export.and_then(|raw| export::validate(&mut p, raw, &server));
     let quiet = p.duration(
         "incidents.quiet_period",
         raw_incidents.quiet_period.as_deref(),
@@ -152,6 +158,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
             server,
             email,
             incidents,
+            export,
             admin_token: None,
             components,
             checks,
