@@ -16,6 +16,7 @@ use crate::checks::probe::Prober;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::export::LiveExport;
 use crate::metrics::Metrics;
 use crate::notify::compose::{Letterhead, compose};
 use crate::notify::transport::Mailer;
@@ -38,6 +39,8 @@ pub struct Application {
     scheduler: Scheduler,
     pipeline: Pipeline,
     worker: Worker,
+    /// `[export] dir`, when configured.
+    export: Option<LiveExport>,
     results: mpsc::Receiver<crate::model::CheckResult>,
     commands: mpsc::Receiver<Submission>,
     retention: Duration,
@@ -116,6 +119,9 @@ impl Application {
             metrics: metrics.clone(),
             heartbeat,
         };
+        let rendered = Arc::new(tokio::sync::Notify::new());
+        let (shown, wake) = (snapshots.clone(), rendered.clone());
+        let export = LiveExport::from_config(&config, shown, wake, metrics.clone())?;
         let pipeline = Pipeline {
             config: config.clone(),
             engine,
@@ -125,6 +131,7 @@ impl Application {
             metrics,
             last_tick: now,
             outbox_wake: outbox_wake.clone(),
+            rendered,
             clock,
         };
         Ok(Self {
@@ -134,6 +141,7 @@ impl Application {
             scheduler,
             pipeline,
             worker,
+            export,
             results: rx,
             commands,
             retention: config.server.retention,
@@ -171,6 +179,7 @@ impl Application {
             scheduler,
             pipeline,
             worker,
+            export,
             results,
             commands,
             retention,
@@ -184,6 +193,7 @@ impl Application {
         let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
         let pruner = tokio::spawn(prune_loop(store.clone(), retention, cancel.clone()));
         let worker = tokio::spawn(worker.run(cancel.clone()));
+        let export = tokio::spawn(LiveExport::run_if_any(export, cancel.clone()));
         let (mut scheduler, mut pipeline) = (scheduler, pipeline);
         // Biased, and a task ending after the stop was asked for is no error: a
         // stopped scheduler is ready at the same moment as the stop itself.
@@ -212,6 +222,7 @@ impl Application {
             ("pipeline", pipeline),
             ("pruner", pruner),
             ("worker", worker),
+            ("export", export),
         ] {
             if consumed == Some(name) {
                 continue;

@@ -1,7 +1,8 @@
 //! The public site as static files, for publishing on separate infrastructure
-//! (object storage, a second host) that stays up when the main one is down.
+//! (object storage, a second host) that stays up when the main one is down:
+//! once with `candor export`, or after every render with `[export] dir`.
 //!
-//! It goes through a [`Mirror`]: the site as a list of files
+//! Both go through one [`Mirror`]: the site as a list of files
 //! ([`site_files`]), each written only when its bytes changed. Links stay
 //! root-relative, so the export must be served at the root of its domain. Two
 //! kinds of link need a server and are rewritten in the exported HTML (a
@@ -11,6 +12,7 @@
 //! since subscribing needs it.
 
 mod files;
+mod live;
 mod mirror;
 mod write;
 
@@ -26,6 +28,7 @@ use crate::web::render::render;
 use crate::web::snapshot::Snapshot;
 
 pub use files::{File, for_static_host, site_files, subscribe_url};
+pub use live::LiveExport;
 pub use mirror::{Mirror, Outcome};
 
 /// The current public site, rendered from the stored state as `serve` would.

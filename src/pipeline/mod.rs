@@ -46,6 +46,9 @@ pub struct Pipeline {
     pub clock: Arc<dyn Clock>,
     /// Wakes the delivery worker after notifications were queued.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the live export (if any) after each render; a wake-up nobody
+    /// waits for is kept, once, so renders during an export fold into one.
+    pub rendered: Arc<tokio::sync::Notify>,
     /// When `tick` last ran, to notice an ETA passing in between.
     pub last_tick: chrono::DateTime<chrono::Utc>,
 }
@@ -242,6 +245,7 @@ impl Pipeline {
         let snapshot = crate::web::render::render(self.view(), Some(&previous));
         self.snapshots.replace(snapshot);
         self.metrics.page_renders.inc();
+        self.rendered.notify_one();
     }
 }
 
