@@ -72,11 +72,11 @@ pub fn brotli(body: &[u8]) -> Option<Bytes> {
 /// preference when weights tie), the one the client weighs highest, above 0
 /// and not below an explicit weight for identity. Otherwise identity, which is
 /// always sent rather than a 406. An absent header gets identity.
-pub fn choose(headers: &HeaderMap, offered: &[Coding]) -> Coding {
+pub fn choose(headers: &HeaderMap, offered: impl IntoIterator<Item = Coding>) -> Coding {
     let w = Weights::of(headers);
     let identity = w.identity.or(w.any);
     let mut best = (Coding::Identity, 0);
-    for &coding in offered {
+    for coding in offered {
         let q = w.weight(coding);
         if q > best.1 && identity.is_none_or(|i| q >= i) {
             best = (coding, q);

@@ -55,12 +55,12 @@ impl Rendered {
     /// Compressed when the client accepts a coding this body has a copy in
     /// (brotli before gzip at equal weight).
     pub fn respond(&self, req: &HttpRequest, cache_control: &'static str) -> HttpResponse {
+        // Brotli first: it wins a tie. No allocation on this path.
         let offered = [
             self.brotli.as_ref().map(|_| Coding::Brotli),
             self.gzip.as_ref().map(|_| Coding::Gzip),
         ];
-        let offered: Vec<Coding> = offered.into_iter().flatten().collect();
-        let coding = encoding::choose(req.headers(), &offered);
+        let coding = encoding::choose(req.headers(), offered.into_iter().flatten());
         let (body, etag) = match self.copy(coding) {
             Some(copy) => (&copy.body, &copy.etag),
             None => (&self.body, &self.etag),
@@ -75,7 +75,7 @@ impl Rendered {
             .insert_header((header::CACHE_CONTROL, cache_control));
         // Caches must key on Accept-Encoding whenever the answer depends on it,
         // on 304s too (they update the stored response's headers).
-        if !offered.is_empty() {
+        if self.brotli.is_some() || self.gzip.is_some() {
             res.insert_header((header::VARY, "Accept-Encoding"));
         }
         if fresh {

@@ -15,7 +15,7 @@ fn chosen_from(value: Option<&str>, offered: &[Coding]) -> Coding {
         let v = HeaderValue::from_str(v).expect("a valid header value");
         headers.insert(header::ACCEPT_ENCODING, v);
     }
-    choose(&headers, offered)
+    choose(&headers, offered.iter().copied())
 }
 
 const GZIP_ONLY: &[Coding] = &[Coding::Gzip];
