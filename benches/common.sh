@@ -33,7 +33,8 @@ events { worker_connections 4096; }
 http {
   access_log off;
   keepalive_requests 100000;
-  types { text/html html; }
+  types { text/html html; application/json json; }
+  charset utf-8;  # text/html; charset=utf-8, as Candor sends it
   server { listen 127.0.0.1:$2; $1 }
 }
 NGINX

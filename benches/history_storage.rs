@@ -95,6 +95,7 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         clock,
         outbox_wake: Arc::default(),
         webhook_wake: Arc::default(),
+        rendered: Arc::default(),
         announced,
         last_tick: now,
         ledger,

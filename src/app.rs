@@ -16,6 +16,7 @@ use crate::checks::probe::Prober;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::engine::Engine;
+use crate::export::LiveExport;
 use crate::metrics::Metrics;
 use crate::notify::compose::{Letterhead, compose};
 use crate::notify::transport::Mailer;
@@ -42,6 +43,8 @@ pub struct Application {
     pipeline: Pipeline,
     worker: Worker,
     dispatcher: Dispatcher,
+    /// `[export] dir`, when configured.
+    export: Option<LiveExport>,
     results: mpsc::Receiver<crate::model::CheckResult>,
     commands: mpsc::Receiver<Submission>,
     retention: Duration,
@@ -121,6 +124,9 @@ impl Application {
             metrics: metrics.clone(),
             heartbeat,
         };
+        let rendered = Arc::new(tokio::sync::Notify::new());
+        let (shown, wake) = (snapshots.clone(), rendered.clone());
+        let export = LiveExport::from_config(&config, shown, wake, metrics.clone())?;
         let pipeline = Pipeline {
             config: config.clone(),
             engine,
@@ -135,6 +141,7 @@ impl Application {
             outbox_wake: outbox_wake.clone(),
             webhook_wake: dispatcher.wake.clone(),
             announced,
+            rendered,
             clock,
         };
         Ok(Self {
@@ -145,6 +152,7 @@ impl Application {
             pipeline,
             worker,
             dispatcher,
+            export,
             results: rx,
             commands,
             retention: config.server.retention,
@@ -184,6 +192,7 @@ impl Application {
             pipeline,
             worker,
             dispatcher,
+            export,
             results,
             commands,
             retention,
@@ -199,6 +208,7 @@ impl Application {
         let pruner = tokio::spawn(prune_loop(store.clone(), retention, tz, cancel.clone()));
         let worker = tokio::spawn(worker.run(cancel.clone()));
         let dispatcher = tokio::spawn(dispatcher.run(cancel.clone()));
+        let export = tokio::spawn(LiveExport::run_if_any(export, cancel.clone()));
         let (mut scheduler, mut pipeline) = (scheduler, pipeline);
         // Biased, and a task ending after the stop was asked for is no error: a
         // stopped scheduler is ready at the same moment as the stop itself.
@@ -228,6 +238,7 @@ impl Application {
             ("pruner", pruner),
             ("worker", worker),
             ("webhook dispatcher", dispatcher),
+            ("export", export),
         ] {
             if consumed == Some(name) {
                 continue;

@@ -29,10 +29,10 @@ enum Command {
     Serve,
     /// Validate the configuration, print every problem, exit 0 when valid.
     CheckConfig,
-    /// Write the public site as static files into a directory (replacing a
-    /// previous export there), to publish on separate infrastructure. Serve
-    /// it at a domain root. Reads the data dir: stop a running Candor first,
-    /// or export from a copy of its data dir.
+    /// Write the public site as static files into a directory (updating a
+    /// previous export there: only changed files are written), to publish on
+    /// separate infrastructure. Serve it at a domain root. Reads the data dir:
+    /// stop a running Candor first, or export from a copy of its data dir.
     Export {
         /// The directory to write the site into.
         #[arg(long)]
@@ -77,8 +77,14 @@ fn export(path: &std::path::Path, out: &std::path::Path) -> ExitCode {
     };
     config.apply_env();
     match candor::export::export(config, out) {
-        Ok(n) => {
-            println!("wrote {n} files to {}", out.display());
+        Ok(done) => {
+            println!(
+                "wrote {} files to {} ({} unchanged, {} removed)",
+                done.written,
+                out.display(),
+                done.unchanged,
+                done.removed
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

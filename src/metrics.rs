@@ -40,6 +40,13 @@ pub struct Metrics {
     pub outbox_retrying: Gauge,
     /// Jobs kept as failed.
     pub outbox_failed: Gauge,
+    /// Live exports run (`[export] dir`); fewer than renders when coalesced.
+    pub exports: Counter,
+    /// Live exports that could not write or remove everything (each is logged
+    /// with the path; the next render tries again).
+    pub export_failures: Counter,
+    /// Files the live export wrote because their bytes changed.
+    pub export_files_written: Counter,
 }
 
 impl Metrics {
@@ -65,6 +72,9 @@ impl Metrics {
             outbox_queued: Gauge::default(),
             outbox_retrying: Gauge::default(),
             outbox_failed: Gauge::default(),
+            exports: Counter::default(),
+            export_failures: Counter::default(),
+            export_files_written: Counter::default(),
             check_runs,
             start_lag,
             check_duration,
@@ -130,6 +140,17 @@ impl Metrics {
             "outbox_failed",
             "Outbox jobs given up on",
             m.outbox_failed.clone(),
+        );
+        registry.register("exports", "Live exports run", m.exports.clone());
+        registry.register(
+            "export_failures",
+            "Live exports that could not write or remove every file",
+            m.export_failures.clone(),
+        );
+        registry.register(
+            "export_files_written",
+            "Files the live export wrote because their bytes changed",
+            m.export_files_written.clone(),
         );
         Self { registry, ..m }
     }

@@ -22,6 +22,8 @@ pub struct Config {
     pub server: Server,
     pub email: Email,
     pub incidents: Incidents,
+    /// `[export]`: absent unless the file asks for a live static copy.
+    pub export: Option<Export>,
     /// `CANDOR_ADMIN_TOKEN` (never read from the file): engineers' bearer token
     /// and admin UI password. None: admin endpoints refuse everyone.
     pub admin_token: Option<String>,
@@ -74,6 +76,15 @@ pub struct Email {
 pub struct Incidents {
     /// How long checks must pass before an automatic incident resolves itself.
     pub quiet_period: Duration,
+}
+
+/// A live static copy of the public site, kept equal to what `candor export`
+/// would write after every render, for a second host or object storage that
+/// stays up when this one is down.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// Owned by Candor: files in it that are not part of the site are removed.
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Clone)]

@@ -35,6 +35,11 @@ pub struct RawIncidents {
 }
 
 #[derive(Debug, Default, Deserialize)]
+pub struct RawExport {
+    pub dir: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct RawComponent {
     pub id: Option<String>,
     pub name: Option<String>,

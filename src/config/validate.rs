@@ -8,12 +8,15 @@ use std::time::Duration;
 use chrono_tz::Tz;
 use reqwest::Url;
 
-use super::raw::{RawCheck, RawComponent, RawEmail, RawIncidents, RawServer, RawSite, RawWebhook};
+use super::raw::{
+    RawCheck, RawComponent, RawEmail, RawExport, RawIncidents, RawServer, RawSite, RawWebhook,
+};
 use super::{Component, Config, Email, Incidents, Problem, Server, Site};
 use crate::checks::CheckSpec;
 use crate::model::{CheckId, ComponentId};
 
 mod check;
+mod export;
 mod section;
 mod webhook;
 
@@ -28,6 +31,7 @@ const TOP_LEVEL: &[&str] = &[
     "server",
     "email",
     "incidents",
+    "export",
     "components",
     "checks",
     "webhooks",
@@ -132,6 +136,9 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let raw_server: RawServer = section(&mut p, "server", doc.remove("server"));
     let raw_email: RawEmail = section(&mut p, "email", doc.remove("email"));
     let raw_incidents: RawIncidents = section(&mut p, "incidents", doc.remove("incidents"));
+    let raw_export: Option<RawExport> = doc
+        .remove("export")
+        .map(|v| section(&mut p, "export", Some(v)));
     let raw_components: Vec<RawComponent> = array(&mut p, "components", doc.remove("components"));
     let raw_checks: Vec<RawCheck> = array(&mut p, "checks", doc.remove("checks"));
     let raw_webhooks: Vec<RawWebhook> = array(&mut p, "webhooks", doc.remove("webhooks"));
@@ -143,6 +150,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let checks = checks(&mut p, raw_checks, &known, site.timezone);
     let webhooks = webhook::webhooks(&mut p, raw_webhooks, &known);
     let email = email(&mut p, raw_email);
+    let export = raw_export.and_then(|raw| export::validate(&mut p, raw, &server));
     let quiet = p.duration(
         "incidents.quiet_period",
         raw_incidents.quiet_period.as_deref(),
@@ -156,6 +164,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
             server,
             email,
             incidents,
+            export,
             admin_token: None,
             components,
             checks,

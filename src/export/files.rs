@@ -5,70 +5,90 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::config::Config;
 use crate::web::assets;
-use crate::web::snapshot::Snapshot;
+use crate::web::snapshot::{Rendered, Snapshot};
 
-/// One file of the export: its path relative to the export directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct File {
+/// One file of the export: where it goes and the rendered body it is made of.
+/// The bytes are made only when the file must be compared or written.
+#[derive(Debug, Clone)]
+pub struct File<'a> {
+    /// Relative to the export directory, never leaving it.
     pub path: PathBuf,
-    pub bytes: Vec<u8>,
+    pub source: &'a Rendered,
+    /// HTML, whose server-only links are rewritten for a static host.
+    pub page: bool,
+}
+
+impl File<'_> {
+    /// What the file holds; pages get [`for_static_host`] links.
+    pub fn bytes(&self, subscribe: &str) -> Vec<u8> {
+        if !self.page {
+            return self.source.body.to_vec();
+        }
+        let text = String::from_utf8_lossy(&self.source.body);
+        for_static_host(&text, subscribe).into_bytes()
+    }
+
+    /// Changes whenever the bytes do: the source's strong ETag (the link
+    /// rewriting depends only on the source and the config, fixed per export).
+    pub fn version(&self) -> &str {
+        &self.source.etag
+    }
 }
 
 /// Where the exported subscribe form and link send visitors: the live site.
-pub(super) fn subscribe_url(config: &Config) -> String {
+pub fn subscribe_url(config: &Config) -> String {
     format!(
         "{}/subscribe",
         config.site.public_url.as_str().trim_end_matches('/')
     )
 }
 
-/// Every public page, feed, badge, API body and asset of `snapshot`.
-pub fn site_files(snapshot: &Snapshot, subscribe: &str) -> anyhow::Result<Vec<File>> {
-    let html = |path: String, body: &[u8]| {
-        let text = String::from_utf8_lossy(body);
-        file(path, for_static_host(&text, subscribe).into_bytes())
-    };
-    let mut files = vec![html("index.html".into(), &snapshot.index.body)];
-    for (id, page) in &snapshot.incidents {
-        files.push(html(format!("incidents/{id}/index.html"), &page.body));
-    }
-    for (id, (_, page)) in &snapshot.components {
-        files.push(html(format!("components/{id}/index.html"), &page.body));
-    }
-    for (i, page) in snapshot.history.iter().enumerate() {
-        let path = match i {
-            0 => "history/index.html".to_owned(),
-            i => format!("history/page/{}/index.html", i + 1),
-        };
-        files.push(html(path, &page.body));
-    }
+/// Every public page, feed, badge, API body and asset of `snapshot`, each
+/// linked-to file before the pages that link to it (assets first, `/` last), so
+/// a reader of a directory being updated does not follow a link to nothing.
+/// A path that would leave the directory is an error for that file alone.
+pub fn site_files(snapshot: &Snapshot) -> Vec<anyhow::Result<File<'_>>> {
+    let mut files: Vec<_> = assets::all()
+        .map(|(name, asset)| file(format!("static/{name}"), asset, false))
+        .collect();
     for (path, body) in &snapshot.api {
-        files.push(file(format!("api/v2/{path}"), body.body.to_vec()));
+        files.push(file(format!("api/v2/{path}"), body, false));
     }
-    files.push(file("feed.atom".into(), snapshot.feed_atom.body.to_vec()));
-    files.push(file("feed.rss".into(), snapshot.feed_rss.body.to_vec()));
+    files.push(file("feed.atom".into(), &snapshot.feed_atom, false));
+    files.push(file("feed.rss".into(), &snapshot.feed_rss, false));
     for (key, badge) in &snapshot.badges {
         let path = match key.as_str() {
             "" => "badge.svg".to_owned(),
             id => format!("badge/{id}.svg"),
         };
-        files.push(file(path, badge.body.to_vec()));
+        files.push(file(path, badge, false));
     }
-    for (name, bytes) in assets::all() {
-        files.push(file(format!("static/{name}"), bytes.to_vec()));
+    for (id, page) in &snapshot.incidents {
+        files.push(file(format!("incidents/{id}/index.html"), page, true));
     }
-    files.into_iter().collect()
+    for (id, (_, page)) in &snapshot.components {
+        files.push(file(format!("components/{id}/index.html"), page, true));
+    }
+    for (i, page) in snapshot.history.iter().enumerate().rev() {
+        let path = match i {
+            0 => "history/index.html".to_owned(),
+            i => format!("history/page/{}/index.html", i + 1),
+        };
+        files.push(file(path, page, true));
+    }
+    files.push(file("index.html".into(), &snapshot.index, true));
+    files
 }
 
 /// Ids come from storage: one that would leave the export directory is refused.
-fn file(path: String, bytes: Vec<u8>) -> anyhow::Result<File> {
+fn file(path: String, source: &Rendered, page: bool) -> anyhow::Result<File<'_>> {
     let path = PathBuf::from(path);
     anyhow::ensure!(
         stays_inside(&path),
         "refusing to export {}: not a plain relative path",
         path.display()
     );
-    Ok(File { path, bytes })
+    Ok(File { path, source, page })
 }
 
 fn stays_inside(path: &Path) -> bool {
@@ -132,8 +152,19 @@ mod tests {
 
     #[test]
     fn paths_that_leave_the_directory_are_refused() {
-        assert!(file("incidents/../../etc/index.html".into(), vec![]).is_err());
-        assert!(file("/etc/passwd".into(), vec![]).is_err());
-        assert!(file("incidents/abc/index.html".into(), vec![]).is_ok());
+        let body = Rendered::new("x", "text/plain");
+        assert!(file("incidents/../../etc/index.html".into(), &body, false).is_err());
+        assert!(file("/etc/passwd".into(), &body, false).is_err());
+        assert!(file("incidents/abc/index.html".into(), &body, false).is_ok());
+    }
+
+    #[test]
+    fn pages_get_static_links_and_other_files_their_bytes() {
+        let html = Rendered::new(r#"<a href="/history?page=2">"#, "text/html");
+        let page = file("index.html".into(), &html, true).unwrap();
+        assert_eq!(page.bytes(LIVE), br#"<a href="/history/page/2/">"#);
+        assert_eq!(page.version(), html.etag);
+        let json = file("api/v2/x.json".into(), &html, false).unwrap();
+        assert_eq!(json.bytes(LIVE), html.body);
     }
 }

@@ -1,16 +1,19 @@
-//! `candor export`: the public site as static files, for publishing on separate
-//! infrastructure (object storage, a second host) that stays up when the main
-//! one is down.
+//! The public site as static files, for publishing on separate infrastructure
+//! (object storage, a second host) that stays up when the main one is down:
+//! once with `candor export`, or after every render with `[export] dir`.
 //!
-//! The export renders the very snapshot `serve` would show, from the stored
-//! state, without binding a port or starting a task. Links stay root-relative,
-//! so the export must be served at the root of its domain. Two kinds of link
-//! need a server and are rewritten in the exported HTML (a targeted string
-//! replacement on the rendered bytes, see [`files::for_static_host`]):
-//! `/history?page=N` becomes `/history/page/N/`, and the subscribe form and
-//! link point at the live site (`site.public_url`), since subscribing needs it.
+//! Both go through one [`Mirror`]: the site as a list of files
+//! ([`site_files`]), each written only when its bytes changed. Links stay
+//! root-relative, so the export must be served at the root of its domain. Two
+//! kinds of link need a server and are rewritten in the exported HTML (a
+//! targeted string replacement on the rendered bytes, see
+//! [`files::for_static_host`]): `/history?page=N` becomes `/history/page/N/`,
+//! and the subscribe form and link point at the live site (`site.public_url`),
+//! since subscribing needs it.
 
 mod files;
+mod live;
+mod mirror;
 mod write;
 
 use std::path::Path;
@@ -24,8 +27,9 @@ use crate::store::Store;
 use crate::web::render::render;
 use crate::web::snapshot::Snapshot;
 
-pub use files::{File, for_static_host, site_files};
-pub use write::write_atomically;
+pub use files::{File, for_static_host, site_files, subscribe_url};
+pub use live::LiveExport;
+pub use mirror::{Mirror, Outcome};
 
 /// The current public site, rendered from the stored state as `serve` would.
 ///
@@ -54,12 +58,20 @@ pub fn snapshot(config: Config) -> anyhow::Result<Snapshot> {
     Ok(render(restored.view, None))
 }
 
-/// Renders the site and writes it to `out`, replacing what was there.
-/// Returns how many files were written.
-pub fn export(config: Config, out: &Path) -> anyhow::Result<usize> {
-    let subscribe = files::subscribe_url(&config);
+/// Renders the site and makes `out` hold it (see [`Mirror`]); an error names
+/// the first file that could not be written and how many could not.
+pub fn export(config: Config, out: &Path) -> anyhow::Result<Outcome> {
+    let subscribe = subscribe_url(&config);
     let snapshot = snapshot(config)?;
-    let files = site_files(&snapshot, &subscribe)?;
-    write_atomically(out, &files)?;
-    Ok(files.len())
+    let mut outcome = Mirror::new(out.to_owned(), subscribe).sync(&snapshot);
+    if outcome.failures.is_empty() {
+        return Ok(outcome);
+    }
+    let count = outcome.failures.len();
+    let first = outcome.failures.swap_remove(0);
+    Err(first.context(format!(
+        "{count} problem{} while exporting into {}; the first",
+        if count == 1 { "" } else { "s" },
+        out.display()
+    )))
 }

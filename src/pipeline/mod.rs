@@ -56,6 +56,9 @@ pub struct Pipeline {
     /// Each component's effective status as of the last stored change: the
     /// "old status" of the next component webhook. Starts as restored.
     pub announced: BTreeMap<ComponentId, ComponentStatus>,
+    /// Wakes the live export (if any) after each render; a wake-up nobody
+    /// waits for is kept, once, so renders during an export fold into one.
+    pub rendered: Arc<tokio::sync::Notify>,
     /// When `tick` last ran, to notice an ETA passing in between.
     pub last_tick: chrono::DateTime<chrono::Utc>,
     /// Uptime accounting: time per status per component and day.
@@ -250,6 +253,7 @@ impl Pipeline {
         let snapshot = crate::web::render::render(view, Some(&previous));
         self.snapshots.replace(snapshot);
         self.metrics.page_renders.inc();
+        self.rendered.notify_one();
     }
 }
 

@@ -38,9 +38,10 @@ static RENDERED: LazyLock<Vec<(&'static str, Rendered)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Every embedded asset by file name, for `candor export`.
-pub fn all() -> impl Iterator<Item = (&'static str, &'static [u8])> {
-    ASSETS.iter().map(|a| (a.name, a.bytes))
+/// Every embedded asset by file name, for the export (which reads the ETag to
+/// know it already wrote this version).
+pub fn all() -> impl Iterator<Item = (&'static str, &'static Rendered)> {
+    RENDERED.iter().map(|(name, r)| (*name, r))
 }
 
 /// The URL of an asset with a version, so browsers may cache it for a year.

@@ -7,6 +7,7 @@ pub(crate) mod api_v2;
 pub mod assets;
 pub mod auth;
 mod badges;
+pub mod encoding;
 mod feeds;
 mod health;
 pub mod pages;

@@ -1,5 +1,6 @@
 //! `candor export`: the public site as static files whose links all resolve,
-//! and a refusal while a running Candor holds the data dir.
+//! and a refusal while a running Candor holds the data dir; `[export] dir`:
+//! a running Candor keeps a directory equal to the site after every change.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -7,6 +8,9 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::helpers::{Binary, TOKEN, client, config_with, run_candor};
+
+/// `[export] dir` in a running app.
+mod live;
 
 const COMPONENTS: &str = r#"
 [[components]]

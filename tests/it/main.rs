@@ -4,6 +4,7 @@
 
 mod admin_ui;
 mod api_v2;
+mod brotli_bodies;
 mod cli;
 mod email;
 mod export;

@@ -215,9 +215,7 @@ async fn the_page_is_gzipped_for_clients_that_accept_it_with_its_own_etag() {
     let page = plain.bytes().await.unwrap();
     assert!(String::from_utf8_lossy(&page).contains("Public API"));
 
-    let gzipped = get(&[("Accept-Encoding", "gzip, deflate, br")])
-        .await
-        .unwrap();
+    let gzipped = get(&[("Accept-Encoding", "gzip, deflate")]).await.unwrap();
     assert_eq!(gzipped.status(), 200);
     let headers = gzipped.headers().clone();
     assert_eq!(headers["content-encoding"], "gzip");
