@@ -201,15 +201,22 @@ impl Pipeline {
     /// (not flushed: sled's own flush follows within half a second).
     pub fn checkpoint(&mut self, now: chrono::DateTime<chrono::Utc>) {
         self.last_checkpoint = now;
-        let ok = self.save_rollups(now) && log_err(self.store.checkpoint());
-        self.store.set_failed(!ok);
+        // Each write reports its own failure to /healthz (see Store::healthy).
+        self.save_rollups(now);
+        log_err(self.store.checkpoint());
     }
 
-    /// Accounts every component up to `now` and writes the days that changed.
+    /// Accounts every component up to `now` and writes the days that changed;
+    /// days that could not be written are written at the next checkpoint.
     fn save_rollups(&mut self, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.ledger.advance_all(now);
         let days = self.ledger.take_dirty(now);
-        log_err(self.store.save_days(&days))
+        let saved = log_err(self.store.save_days(&days));
+        if !saved {
+            self.ledger
+                .mark_dirty(days.into_iter().map(|(d, c, _)| (c, d)));
+        }
+        saved
     }
 
     /// What the checks say about a component, in words for an incident update.

@@ -65,12 +65,15 @@ impl Block {
     }
 
     /// A block read back from storage, ready to be appended to.
-    pub fn resume(hour: u32, bytes: Vec<u8>) -> Self {
+    /// A torn or foreign tail is dropped, so what is appended stays readable.
+    pub fn resume(hour: u32, mut bytes: Vec<u8>) -> Self {
         let mut block = Self::new(hour);
-        for r in decode(hour, &bytes) {
+        let (results, valid) = decode_prefix(hour, &bytes);
+        for r in results {
             block.last_ms = super::keys::millis(r.at);
             block.last_reason = r.reason;
         }
+        bytes.truncate(valid);
         block.bytes = bytes;
         block
     }
@@ -110,6 +113,11 @@ fn outcome_byte(o: Outcome) -> u8 {
 /// The results in a block, oldest first. Decoding stops at the first entry
 /// that does not parse (a torn or foreign value), keeping what came before.
 pub fn decode(hour: u32, bytes: &[u8]) -> Vec<StoredResult> {
+    decode_prefix(hour, bytes).0
+}
+
+/// The results that decode, and how many bytes they take.
+fn decode_prefix(hour: u32, bytes: &[u8]) -> (Vec<StoredResult>, usize) {
     let mut out = Vec::new();
     let mut at = u64::from(hour) * HOUR_MS;
     let mut rest = bytes;
@@ -121,7 +129,7 @@ pub fn decode(hour: u32, bytes: &[u8]) -> Vec<StoredResult> {
         out.push(entry);
         rest = &rest[len..];
     }
-    out
+    (out, bytes.len() - rest.len())
 }
 
 /// One entry at the start of `b` and its length in bytes.
@@ -214,11 +222,19 @@ mod tests {
         let mut block = Block::new(0);
         block.push(&result(10, Outcome::Up, ""));
         block.push(&result(20, Outcome::Down, "refused"));
+        let mut first = Block::new(0);
+        first.push(&result(10, Outcome::Up, ""));
+        let one = first.bytes.len();
         let whole = block.bytes.len();
         for cut in 0..whole {
             let back = decode(0, &block.bytes[..cut]);
-            assert!(back.len() <= 1, "cut at {cut}");
+            assert_eq!(back.len(), usize::from(cut >= one), "cut at {cut}");
+            // Resuming a torn block drops the tail, so appends stay readable.
+            let mut resumed = Block::resume(0, block.bytes[..cut].to_vec());
+            resumed.push(&result(30, Outcome::Up, ""));
+            assert_eq!(decode(0, &resumed.bytes).len(), usize::from(cut >= one) + 1);
         }
+        assert_eq!(decode(0, &block.bytes).len(), 2);
         assert_eq!(decode(0, &[0, 9, 0, 0]).len(), 0, "unknown outcome");
     }
 

@@ -106,7 +106,9 @@ impl Journal {
             };
             match self.open.get_mut(&check) {
                 Some(open) if open.hour == hour => open.dirty = true,
-                _ => self.closed.push((hour, check, bytes)),
+                // First: a block of the same hour closed since (newer) is
+                // written after it and wins.
+                _ => self.closed.insert(0, (hour, check, bytes)),
             }
         }
         for (check, state) in states {

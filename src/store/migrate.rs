@@ -33,17 +33,21 @@ pub fn run(db: &sled::Db, dir: &Path) -> Result<(), StoreError> {
             found,
         });
     }
-    if found == SCHEMA_VERSION {
-        return Ok(());
-    }
     if found == 1 {
         pack_results(db)?;
     }
-    db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
-    db.flush()?;
-    if found == 1 {
-        // Only once the new blocks and version are on disk: a crash before
-        // this point reruns the whole (idempotent) conversion.
+    if found < SCHEMA_VERSION {
+        db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
+        db.flush()?;
+    }
+    // Only once the new blocks and version are on disk: a crash before this
+    // point reruns the whole (idempotent) conversion; one after it, before the
+    // drop, finds the old tree here at the next start.
+    if db
+        .tree_names()
+        .iter()
+        .any(|n| n.as_ref() == OLD_RESULTS.as_bytes())
+    {
         db.drop_tree(OLD_RESULTS)?;
         db.flush()?;
     }
@@ -58,6 +62,7 @@ fn pack_results(db: &sled::Db) -> Result<(), StoreError> {
     let mut current: Option<(CheckId, Block, u32)> = None;
     let mut batch = sled::Batch::default();
     let mut converted = 0usize;
+    let mut pending = 0usize;
     for item in old.iter() {
         let (key, value) = item?;
         let Some(end) = key.iter().position(|b| *b == 0) else {
@@ -74,6 +79,13 @@ fn pack_results(db: &sled::Db) -> Result<(), StoreError> {
         if !same {
             if let Some((c, block, h)) = current.take() {
                 batch.insert(blocks::key(h, &c), block.bytes);
+                pending += 1;
+            }
+            // In chunks: the version is written last, so a crash midway
+            // converts again from the start.
+            if pending >= 4096 {
+                new.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
             }
             current = Some((check.clone(), Block::new(hour), hour));
         }

@@ -57,6 +57,13 @@ pub struct Store {
     rollups: sled::Tree,
     /// Results and check states not yet written.
     journal: Arc<Mutex<journal::Journal>>,
+    /// Held through a whole checkpoint: `flush` is called from several tasks,
+    /// and two overlapping checkpoints could write an older block last.
+    checkpointing: Arc<Mutex<()>>,
+    /// The last checkpoint failed (cleared only by one that succeeds).
+    checkpoint_failed: Arc<AtomicBool>,
+    /// The last write of uptime rollups failed.
+    rollups_failed: Arc<AtomicBool>,
     check_state: sled::Tree,
     component_state: sled::Tree,
     incidents: sled::Tree,
@@ -88,6 +95,9 @@ impl Store {
             blocks: db.open_tree(migrate::BLOCKS).map_err(open)?,
             rollups: db.open_tree("uptime_days").map_err(open)?,
             journal: Arc::default(),
+            checkpointing: Arc::default(),
+            checkpoint_failed: Arc::default(),
+            rollups_failed: Arc::default(),
             check_state: db.open_tree("check_state").map_err(open)?,
             component_state: db.open_tree("component_state").map_err(open)?,
             incidents: db.open_tree("incidents").map_err(open)?,
@@ -114,6 +124,17 @@ impl Store {
     /// Writes the results and check states kept since the last checkpoint. On
     /// failure they stay in memory for the next one.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let _one_at_a_time = self
+            .checkpointing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let written = self.write_journal();
+        self.checkpoint_failed
+            .store(written.is_err(), Ordering::Relaxed);
+        written
+    }
+
+    fn write_journal(&self) -> Result<(), StoreError> {
         let writes = self.journal().take();
         let (blocks, states) = &writes;
         if blocks.is_empty() && states.is_empty() {
@@ -291,7 +312,10 @@ impl Store {
 
     /// Healthy when the last write succeeded and the database answers.
     pub fn healthy(&self) -> bool {
-        !self.failed.load(Ordering::Relaxed) && self.db.get(SCHEMA_KEY).is_ok()
+        !self.failed.load(Ordering::Relaxed)
+            && !self.checkpoint_failed.load(Ordering::Relaxed)
+            && !self.rollups_failed.load(Ordering::Relaxed)
+            && self.db.get(SCHEMA_KEY).is_ok()
     }
 }
 

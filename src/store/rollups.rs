@@ -3,6 +3,8 @@
 //! entries, rewritten at every checkpoint, sit together at the tree's right
 //! edge, and pruning takes a range at its left edge.
 
+use std::sync::atomic::Ordering;
+
 use super::{Store, StoreError};
 use crate::model::ComponentId;
 use crate::uptime::Day;
@@ -22,8 +24,9 @@ impl Store {
         for (day, component, value) in days {
             batch.insert(key(*day, component), value.as_slice());
         }
-        self.rollups.apply_batch(batch)?;
-        Ok(())
+        let saved = self.rollups.apply_batch(batch);
+        self.rollups_failed.store(saved.is_err(), Ordering::Relaxed);
+        Ok(saved?)
     }
 
     /// Every stored day from `from` on; days from `hours_from` on keep their hours.
@@ -46,11 +49,14 @@ impl Store {
             let Ok(component) = ComponentId::parse(&String::from_utf8_lossy(name)) else {
                 continue;
             };
-            let record = Day::decode(&v, day >= hours_from).ok_or_else(|| StoreError::Corrupt {
-                what: format!("uptime of {component} on day {day}"),
-                detail: format!("{} bytes", v.len()),
-            })?;
-            out.push((day, component, record));
+            // Derived data: a record that does not decode costs that day's
+            // figure ("no data"), never the start of Candor.
+            match Day::decode(&v, day >= hours_from) {
+                Some(record) => out.push((day, component, record)),
+                None => {
+                    tracing::warn!(%component, day, bytes = v.len(), "ignoring an unreadable uptime record")
+                }
+            }
         }
         Ok(out)
     }

@@ -3,6 +3,7 @@
 //! on a component's page. Restored at start from the raw results.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -40,15 +41,17 @@ pub fn slot_of(at: DateTime<Utc>) -> u32 {
     u32::try_from(at.timestamp().div_euclid(BUCKET_SECS)).unwrap_or(0)
 }
 
+/// Shared per check: a render's copy costs a pointer per check, and a result
+/// copies only its own check's buckets if a snapshot still holds them.
 #[derive(Debug, Clone, Default)]
 pub struct Latency {
-    series: HashMap<CheckId, VecDeque<Bucket>>,
+    series: HashMap<CheckId, Arc<VecDeque<Bucket>>>,
 }
 
 impl Latency {
     pub fn push(&mut self, check: &CheckId, at: DateTime<Utc>, ms: u64, outcome: Outcome) {
         let slot = slot_of(at);
-        let series = self.series.entry(check.clone()).or_default();
+        let series = Arc::make_mut(self.series.entry(check.clone()).or_default());
         let index = match series.iter().rposition(|b| b.slot <= slot) {
             Some(i) if series[i].slot == slot => i,
             found => {
@@ -84,7 +87,7 @@ impl Latency {
         let last = slot_of(now);
         let first = last.saturating_sub(BUCKETS as u32 - 1);
         let mut out = vec![None; (last - first) as usize + 1];
-        for b in self.series.get(check).into_iter().flatten() {
+        for b in self.series.get(check).into_iter().flat_map(|s| s.iter()) {
             if let Some(cell) = b
                 .slot
                 .checked_sub(first)

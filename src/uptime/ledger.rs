@@ -3,8 +3,8 @@
 //! `[mark, t)` to that status's total, split by local day and hour.
 //!
 //! Only observed time counts. A check result vouches for its component's
-//! status for two of the check's periods plus its timeout after it ran (one
-//! late or skipped run does not open a hole); when results stop, because
+//! status until the run after its next one is due, plus the check's timeout
+//! (one late or skipped run does not open a hole); when results stop, because
 //! Candor was down or its scheduler stalled, time stops counting once that
 //! cover runs out. A component without checks is observed while Candor runs,
 //! its status being what engineers declare.
@@ -16,6 +16,7 @@ use chrono_tz::Tz;
 
 use super::calendar::{self, DayNo};
 use super::{Day, bucket};
+use crate::checks::Cadence;
 use crate::config::Config;
 use crate::model::{CheckId, ComponentId, ComponentStatus};
 
@@ -37,8 +38,9 @@ struct Track {
 #[derive(Debug, Clone)]
 pub struct Ledger {
     tz: Tz,
-    /// Each check's component and how long one of its results vouches.
-    checks: HashMap<CheckId, (ComponentId, Duration)>,
+    /// Each check's component, schedule and timeout: what one of its
+    /// results vouches for.
+    checks: HashMap<CheckId, (ComponentId, Cadence, Duration)>,
     tracks: BTreeMap<ComponentId, Track>,
     days: BTreeMap<(ComponentId, DayNo), Day>,
     dirty: BTreeSet<(ComponentId, DayNo)>,
@@ -57,9 +59,11 @@ impl Ledger {
     ) -> Self {
         let mut checks = HashMap::new();
         for c in &config.checks {
-            let period = Duration::from_std(c.cadence.period(now)).unwrap_or(Duration::days(1));
             let timeout = Duration::from_std(c.timeout).unwrap_or_default();
-            checks.insert(c.id.clone(), (c.component.clone(), period * 2 + timeout));
+            checks.insert(
+                c.id.clone(),
+                (c.component.clone(), c.cadence.clone(), timeout),
+            );
         }
         let watched: BTreeSet<&ComponentId> = config.checks.iter().map(|c| &c.component).collect();
         let tracks = statuses
@@ -91,13 +95,20 @@ impl Ledger {
 
     /// A result of `check` that ran at `at`: its component is observed from then on.
     pub fn result(&mut self, check: &CheckId, at: DateTime<Utc>) {
-        let Some((component, cover)) = self.checks.get(check).cloned() else {
+        let Some((component, cadence, timeout)) = self.checks.get(check) else {
             return;
         };
+        // Until the run after the next is due: one late or skipped run opens
+        // no hole, and a cron schedule's uneven gaps (a weekday-only check
+        // over the weekend) are covered from the run before them.
+        let day = Duration::days(1);
+        let next = cadence.next_after(at).unwrap_or(at + day);
+        let after = cadence.next_after(next).unwrap_or(next + day);
+        let (component, until) = (component.clone(), after + *timeout);
         // Time since the cover ran out (a gap) is skipped by the advance.
         self.advance(&component, at);
         if let Some(t) = self.tracks.get_mut(&component) {
-            t.covered_until = t.covered_until.max(Some(at + cover));
+            t.covered_until = t.covered_until.max(Some(until));
         }
     }
 
@@ -190,6 +201,11 @@ impl Ledger {
             }
         }
         out
+    }
+
+    /// Days to write again at the next [`Ledger::take_dirty`] (a write failed).
+    pub fn mark_dirty(&mut self, days: impl IntoIterator<Item = (ComponentId, DayNo)>) {
+        self.dirty.extend(days);
     }
 
     /// A component's day, if anything was recorded for it.

@@ -161,8 +161,8 @@ fn time_without_results_is_not_observed_and_a_day_without_any_has_no_data() {
     run(&mut l, local(d, 0, 0), local(d, 8, 0), &[]);
     run(&mut l, local(d, 20, 0), span(d, berlin()).1, &[]);
     let observed = super::observed(&totals(&l, "api", d).unwrap());
-    // 12 hours, plus what the 07:59:30 result's cover (2 × 30 s + 5 s
-    // timeout) reaches past 08:00.
+    // 12 hours, plus what the 07:59:30 result's cover (until the 08:00:30
+    // run is due, plus the 5 s timeout) reaches past 08:00.
     assert_eq!(observed, u64::from(12 * H) + 35_000);
     assert_eq!(
         totals(&l, "api", date(2026, 11, 19)),
@@ -239,4 +239,37 @@ fn the_report_gives_24_hour_7_day_30_day_and_90_day_figures() {
     let all = 29.0 * 24.0 + 12.0;
     close(s.last_30d, 1.0 - 3.5 / all);
     close(s.last_90d, 1.0 - 3.5 / all);
+}
+
+#[test]
+fn a_weekday_cron_check_covers_the_weekend_from_fridays_run() {
+    let config = Config::parse(
+        r#"
+[[components]]
+id = "batch"
+name = "Batch"
+
+[[checks]]
+component = "batch"
+name = "nightly"
+url = "http://127.0.0.1:9/"
+schedule = "0 9 * * 1-5"
+"#,
+    )
+    .unwrap();
+    let utc = |d: u32, h: u32| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+    // Friday 20 November 09:00 to Monday 23 November 09:00.
+    let mut l = Ledger::new(&config, utc(20, 9), [(id("batch"), S::Operational)], []);
+    let check = CheckId::parse("batch-nightly").unwrap();
+    l.result(&check, utc(20, 9));
+    l.result(&check, utc(23, 9));
+    let observed: u64 = (20..=23)
+        .filter_map(|d| l.day(&id("batch"), day_no(date(2026, 11, d))))
+        .map(|day| super::observed(&day.totals))
+        .sum();
+    assert_eq!(
+        observed,
+        3 * 24 * u64::from(H),
+        "the whole weekend is observed"
+    );
 }

@@ -97,7 +97,14 @@ fn component_pages(
         let key = c.id.as_str();
         let kept = previous.filter(|_| same_book).and_then(|p| {
             let (at, page) = p.components.get(key)?;
-            let unchanged = p.view.components.get(&c.id) == v.components.get(&c.id);
+            // What the page's head shows; `last_checked` moves with every
+            // result and must not defeat the reuse.
+            let shown = |view: &View| {
+                view.components
+                    .get(&c.id)
+                    .map(|s| (s.status, s.reason.clone(), s.since))
+            };
+            let unchanged = shown(&p.view) == shown(v);
             (unchanged && v.now - *at < COMPONENT_PAGE_AGE).then(|| (*at, page.clone()))
         });
         let page = kept.unwrap_or_else(|| (v.now, html(pages::component::render(v, c, &days))));

@@ -89,12 +89,12 @@ pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup 
     );
     let step = (RIGHT - LEFT) / (series.len().max(2) - 1) as f64;
     let caption = caption(&f, tz);
-    let (title, desc) = (format!("chart-{id}-title"), format!("chart-{id}-desc"));
+    let title = format!("chart-{id}-title");
     html! {
         figure.chart {
-            svg viewBox={"0 0 " (WIDTH) " 180"} role="img" aria-labelledby={(title) " " (desc)} {
+            // Labelled by its title; the visible caption says what it shows.
+            svg viewBox={"0 0 " (WIDTH) " 180"} role="img" aria-labelledby=(title) {
                 title #(title) { "Response time of " (name) ", last 24 hours" }
-                desc #(desc) { (caption) }
                 @for (ms, y) in [(0, BOTTOM), (top_ms / 2, (TOP + BOTTOM) / 2.0), (top_ms, TOP)] {
                     line.chart__grid x1=(LEFT) x2=(RIGHT) y1=(y) y2=(y) {}
                     text.chart__label x=(LEFT - 6.0) y=(y + 4.0) text-anchor="end" { (ms) " ms" }
@@ -120,6 +120,11 @@ fn millis(ms: u64) -> String {
         0 => "under 1 ms".to_owned(),
         ms => format!("{ms} ms"),
     }
+}
+
+/// The chart's caption without the chart: what a series shows, in words.
+pub fn describe(series: &[Option<Bucket>], tz: Tz) -> String {
+    caption(&facts(series), tz)
 }
 
 fn caption(f: &Facts, tz: Tz) -> String {

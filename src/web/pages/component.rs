@@ -11,6 +11,9 @@ use crate::web::view::View;
 
 /// Incidents listed on the page: the most recent ones.
 const RECENT: usize = 10;
+/// Checks charted on the page; further ones are described in words (a
+/// component with 100 checks would otherwise be a page of 100 charts).
+const CHARTS: usize = 12;
 
 pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
     let tz = v.config.site.timezone;
@@ -36,7 +39,8 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
             h2 #uptime-title { "Uptime" }
             @if let Some(s) = summary {
                 (uptime::figures(s))
-                (uptime::bar(&c.id, s, incidents))
+                (uptime::bar(c, s, incidents))
+                (uptime::day_table(c, s, incidents))
             }
             p.hint {
                 "Uptime counts outages by time: a major outage fully, a partial outage at 30%; "
@@ -47,8 +51,19 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
         @if !checks.is_empty() {
             section aria-labelledby="latency-title" {
                 h2 #latency-title { "Response time, last 24 hours" }
-                @for k in &checks {
+                @for k in checks.iter().take(CHARTS) {
                     (chart::chart(k.id.as_str(), &k.name, &v.uptime.latency.series(&k.id, v.now), tz))
+                }
+                @if checks.len() > CHARTS {
+                    h3 { "Other checks" }
+                    ul.history {
+                        @for k in checks.iter().skip(CHARTS) {
+                            li.history__item {
+                                span.history__name { (k.name) }
+                                p.history__meta { (chart::describe(&v.uptime.latency.series(&k.id, v.now), tz)) }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -224,7 +224,7 @@ pub(crate) fn component(v: &View, c: &Component, days: Option<&DayIncidents<'_>>
                 }
             }
             @if let Some(days) = days {
-                (uptime::component_bar(v, &c.id, days))
+                (uptime::component_bar(v, c, days))
             }
         }
     }

@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
+use crate::config::Component;
 use crate::incidents::Book;
 use crate::model::ComponentId;
 use crate::uptime::report::Summary;
@@ -37,23 +38,24 @@ pub fn incidents_by_day(book: &Book, now: DateTime<Utc>, tz: Tz, days: u32) -> D
     out
 }
 
-/// "99.95%": floored, so a day with any downtime never reads 100%.
+/// "99.95%": floored, so a day with any downtime never reads 100%. (The
+/// millionth added keeps float error from flooring an exact 99.95 to 99.94.)
 pub fn percent(u: f64) -> String {
     if u >= 1.0 {
         return "100%".to_owned();
     }
-    let floored = (u * 10_000.0).floor() / 100.0;
+    let floored = (u * 10_000.0 + 1e-6).floor().min(9_999.0) / 100.0;
     format!("{floored:.2}%")
 }
 
 /// The bar with its legend: the oldest day shown, the 90-day figure, today.
-pub fn bar(id: &ComponentId, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
+pub fn bar(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
     let figure = s.last_90d.map_or_else(|| "no data".to_owned(), percent);
     html! {
         div.uptime {
-            ol.bar aria-label="Uptime per day, last 90 days, oldest first" {
+            ol.bar aria-label={(c.name) ": uptime per day, oldest first"} {
                 @for (date, totals) in &s.days {
-                    (cell(*date, totals.as_ref(), incidents.get(&(id, *date))))
+                    (cell(*date, totals.as_ref(), incidents.get(&(&c.id, *date))))
                 }
             }
             p.bar__legend {
@@ -70,18 +72,32 @@ pub fn bar(id: &ComponentId, s: &Summary, incidents: &DayIncidents<'_>) -> Marku
 }
 
 /// One day: a coloured cell whose text (hidden until hovered, always read by
-/// screen readers) says the date, the uptime and the incidents.
+/// screen readers) says the date, the uptime and the incidents. The same
+/// texts are a table on the component's page, for keyboards and touch.
 fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<&str>>) -> Markup {
+    let (class, text) = day_text(date, totals, incidents);
+    html! {
+        // Terse markup: 90 of these per component.
+        li class=(class) { span { (text) } }
+    }
+}
+
+/// A day's colour class and its words.
+fn day_text(
+    date: NaiveDate,
+    totals: Option<&Totals>,
+    incidents: Option<&Vec<&str>>,
+) -> (&'static str, String) {
     let u = totals.and_then(uptime);
     let maintenance = totals.is_some_and(|t| t[4] > 0);
     let degraded = totals.is_some_and(|t| t[1] > 0);
     let class = match u {
         None if maintenance => "maint",
         None => "none",
-        Some(u) if u >= 0.9995 && degraded => "degraded",
-        Some(u) if u >= 0.9995 => "ok",
-        Some(u) if u >= 0.99 => "minor",
-        Some(u) if u >= 0.95 => "partial",
+        Some(u) if u + 1e-9 >= 0.9995 && degraded => "degraded",
+        Some(u) if u + 1e-9 >= 0.9995 => "ok",
+        Some(u) if u + 1e-9 >= 0.99 => "minor",
+        Some(u) if u + 1e-9 >= 0.95 => "partial",
         Some(_) => "major",
     };
     let mut text = format!("{}: ", date.format("%-d %b %Y"));
@@ -98,9 +114,20 @@ fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<&str>>)
         Some([one]) => text.push_str(&format!("; incident: {one}")),
         Some(many) => text.push_str(&format!("; {} incidents: {}", many.len(), many.join("; "))),
     }
+    (class, text)
+}
+
+/// Every day of the bar as a table row, newest first, behind a disclosure.
+pub fn day_table(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
     html! {
-        // Terse markup: 90 of these per component.
-        li class=(class) { span { (text) } }
+        details.days {
+            summary { "Every day, in words" }
+            ul.days__list {
+                @for (date, totals) in s.days.iter().rev() {
+                    li { (day_text(*date, totals.as_ref(), incidents.get(&(&c.id, *date))).1) }
+                }
+            }
+        }
     }
 }
 
@@ -118,9 +145,9 @@ pub fn figures(s: &Summary) -> Markup {
 }
 
 /// The bar for a component of the view (an empty one before any history).
-pub fn component_bar(v: &View, id: &ComponentId, incidents: &DayIncidents<'_>) -> Markup {
-    match v.uptime.components.get(id) {
-        Some(s) => bar(id, s, incidents),
+pub fn component_bar(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
+    match v.uptime.components.get(&c.id) {
+        Some(s) => bar(c, s, incidents),
         None => html! {},
     }
 }
