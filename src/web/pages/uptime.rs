@@ -53,7 +53,7 @@ pub fn bar(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
     let figure = s.last_90d.map_or_else(|| "no data".to_owned(), percent);
     html! {
         div.uptime {
-            ol.bar aria-label={(c.name) ": uptime per day, oldest first"} {
+            ol.bar aria-label={(c.name) ": uptime per day from " (range(s)) ", oldest first"} {
                 @for (date, totals) in &s.days {
                     (cell(*date, totals.as_ref(), incidents.get(&(&c.id, *date))))
                 }
@@ -71,11 +71,21 @@ pub fn bar(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
     }
 }
 
+/// "3 Sep 2026 to 1 Dec 2026": the bar's days, whose cells name no year.
+fn range(s: &Summary) -> String {
+    let day = |d: Option<&(NaiveDate, _)>| d.map(|(d, _)| d.format("%-d %b %Y").to_string());
+    format!(
+        "{} to {}",
+        day(s.days.first()).unwrap_or_default(),
+        day(s.days.last()).unwrap_or_default()
+    )
+}
+
 /// One day: a coloured cell whose text (hidden until hovered, always read by
 /// screen readers) says the date, the uptime and the incidents. The same
 /// texts are a table on the component's page, for keyboards and touch.
 fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<&str>>) -> Markup {
-    let (class, text) = day_text(date, totals, incidents);
+    let (class, text) = day_text(date, "%-d %b", totals, incidents);
     html! {
         // Terse markup: 90 of these per component.
         li class=(class) { span { (text) } }
@@ -85,6 +95,7 @@ fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<&str>>)
 /// A day's colour class and its words.
 fn day_text(
     date: NaiveDate,
+    format: &str,
     totals: Option<&Totals>,
     incidents: Option<&Vec<&str>>,
 ) -> (&'static str, String) {
@@ -100,7 +111,7 @@ fn day_text(
         Some(u) if u + 1e-9 >= 0.95 => "partial",
         Some(_) => "major",
     };
-    let mut text = format!("{}: ", date.format("%-d %b %Y"));
+    let mut text = format!("{}: ", date.format(format));
     match u {
         Some(u) => text.push_str(&format!("{} uptime", percent(u))),
         None if maintenance => text.push_str("under maintenance"),
@@ -124,7 +135,7 @@ pub fn day_table(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Ma
             summary { "Every day, in words" }
             ul.days__list {
                 @for (date, totals) in s.days.iter().rev() {
-                    li { (day_text(*date, totals.as_ref(), incidents.get(&(&c.id, *date))).1) }
+                    li { (day_text(*date, "%a %-d %b %Y", totals.as_ref(), incidents.get(&(&c.id, *date))).1) }
                 }
             }
         }
