@@ -14,6 +14,7 @@ use super::snapshot::{Rendered, Snapshot};
 use super::view::View;
 use super::{badges, feeds, pages};
 use crate::incidents::{Book, MaintenanceStatus};
+use crate::model::ComponentId;
 use crate::uptime::report::BAR_DAYS;
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -91,11 +92,11 @@ fn component_pages(
     previous: Option<&Snapshot>,
 ) -> HashMap<String, (DateTime<Utc>, Arc<Rendered>)> {
     let days = pages::uptime::incidents_by_day(&v.book, v.now, v.config.site.timezone, BAR_DAYS);
-    let same_book = previous.is_some_and(|p| fingerprint(&p.view.book) == fingerprint(&v.book));
+    let touched = previous.map(|p| touched(v, p)).unwrap_or_default();
     let mut out = HashMap::with_capacity(v.config.components.len());
     for c in &v.config.components {
         let key = c.id.as_str();
-        let kept = previous.filter(|_| same_book).and_then(|p| {
+        let kept = previous.filter(|_| !touched.contains(&c.id)).and_then(|p| {
             let (at, page) = p.components.get(key)?;
             // What the page's head shows; `last_checked` moves with every
             // result and must not defeat the reuse.
@@ -109,6 +110,21 @@ fn component_pages(
         });
         let page = kept.unwrap_or_else(|| (v.now, html(pages::component::render(v, c, &days))));
         out.insert(key.to_owned(), page);
+    }
+    out
+}
+
+/// Components whose incidents changed since `p` (opened, updated, resolved):
+/// only their pages show something new. Records are only added, and every
+/// change moves `updated_at`.
+fn touched<'a>(v: &'a View, p: &'a Snapshot) -> std::collections::HashSet<&'a ComponentId> {
+    let mut out = std::collections::HashSet::new();
+    for (id, i) in &v.book.incidents {
+        let before = p.view.book.incidents.get(id);
+        if before.map(|o| o.updated_at) != Some(i.updated_at) {
+            out.extend(i.components.keys());
+            out.extend(before.into_iter().flat_map(|o| o.components.keys()));
+        }
     }
     out
 }
@@ -336,6 +352,34 @@ mod tests {
         assert!(!Arc::ptr_eq(&two.incidents["new"], &three.incidents["new"]));
         assert!(!Arc::ptr_eq(&two.history[0], &three.history[0]));
         assert!(body(&three.history[0]).contains("New outage"));
+    }
+
+    #[test]
+    fn an_incident_renders_again_only_the_pages_of_its_components() {
+        let config = config();
+        let t = |secs: i64| at(10, 0) + chrono::Duration::seconds(secs);
+        let empty = || book(vec![], vec![]);
+        let one = render(view(config.clone(), empty(), t(0)), None);
+        let two = render(view(config.clone(), empty(), t(10)), Some(&one));
+        let same = |a: &super::Snapshot, b: &super::Snapshot, id: &str| {
+            Arc::ptr_eq(&a.components[id].1, &b.components[id].1)
+        };
+        assert!(same(&one, &two, "api") && same(&one, &two, "db"));
+        let open = incident("inc1", "API down", t(10));
+        let three = render(
+            view(config.clone(), book(vec![open], vec![]), t(20)),
+            Some(&two),
+        );
+        assert!(
+            !same(&two, &three, "api"),
+            "the API's page names the incident"
+        );
+        assert!(same(&two, &three, "db"));
+        assert!(body(&three.components["api"].1).contains("API down"));
+        // A minute after it was rendered, a page is rendered again (its
+        // figures and charts move on).
+        let late = render(view(config, empty(), t(60)), Some(&three));
+        assert!(!same(&three, &late, "db"));
     }
 
     #[test]
