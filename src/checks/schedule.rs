@@ -322,7 +322,7 @@ fn repeat_start(tz: Tz, after: DateTime<Utc>) -> Option<NaiveDateTime> {
 
 /// The instants at which `tz` shows `wall`, earliest first: two in a repeated hour, and for
 /// a wall time skipped by a spring-forward, the instant the gap ends.
-fn instants(tz: Tz, wall: NaiveDateTime) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+pub(crate) fn instants(tz: Tz, wall: NaiveDateTime) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     match tz.from_local_datetime(&wall) {
         LocalResult::Single(t) => Some((t.to_utc(), t.to_utc())),
         LocalResult::Ambiguous(a, b) => Some((a.min(b).to_utc(), a.max(b).to_utc())),

@@ -115,7 +115,15 @@ impl Store {
     pub fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
         let stored = |hour| {
             let key = blocks::key(hour, &result.check);
-            self.blocks.get(key).ok().flatten().map(|v| v.to_vec())
+            match self.blocks.get(key) {
+                Ok(v) => v.map(|v| v.to_vec()),
+                // The hour then starts afresh in memory; its stored part is
+                // replaced at the next checkpoint. Said, not silent.
+                Err(e) => {
+                    tracing::error!(check = %result.check, error = %e, "cannot read this hour's stored results");
+                    None
+                }
+            }
         };
         self.journal().push(result, state, stored);
         Ok(())

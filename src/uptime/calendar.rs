@@ -1,7 +1,7 @@
 //! Local days in the site's zone: day numbers, where a day starts (DST days
 //! have 23 or 25 hours), and which hour of its day an instant falls in.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 /// Days since 1970-01-01 of a local date (the rollups' key).
@@ -23,17 +23,12 @@ pub fn local_date(at: DateTime<Utc>, tz: Tz) -> NaiveDate {
 }
 
 /// When `date` begins in `tz`: local midnight, or, where the clocks skip
-/// midnight (some zones change at 00:00), the first local time that exists.
+/// midnight (some zones change at 00:00), the instant the gap ends (the
+/// scheduler's reading of a skipped wall time).
 pub fn start_of(date: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    let mut t = date.and_time(NaiveTime::MIN);
-    // A skipped hour is at most 2 hours long in any zone's history.
-    for _ in 0..=8 {
-        if let Some(local) = tz.from_local_datetime(&t).earliest() {
-            return local.with_timezone(&Utc);
-        }
-        t += Duration::minutes(15);
-    }
-    date.and_time(NaiveTime::MIN).and_utc()
+    let midnight = date.and_time(NaiveTime::MIN);
+    crate::checks::schedule::instants(tz, midnight)
+        .map_or_else(|| midnight.and_utc(), |(first, _)| first)
 }
 
 /// The instants `date` spans in `tz`: `[start, end)`.
