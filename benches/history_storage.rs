@@ -192,6 +192,7 @@ async fn main() -> anyhow::Result<()> {
                 .prune_days(today.saturating_sub(candor::uptime::KEEP_DAYS))?;
         }
         if n % (2880 * 30) == 2880 * 30 - 1 || n == rounds - 1 {
+            p.checkpoint(now);
             p.store.flush().await?;
             let size = dir_size(&data);
             let day = (n + 1) / 2880;
@@ -206,6 +207,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
+    p.checkpoint(clock.now());
     p.store.flush().await?;
     let size = dir_size(&data);
     let base = baseline_day(checks, &work.path().join("baseline"))?;

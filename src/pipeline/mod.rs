@@ -37,7 +37,7 @@ const IDLE_RENDER: Duration = Duration::from_secs(30);
 /// How often time-driven transitions (maintenance windows, quiet periods) are checked.
 const TICK: Duration = Duration::from_secs(1);
 /// How often raw results, check states and uptime rollups are written (also at
-/// every flush and at shutdown): what a crash can lose of them.
+/// every component status change and at shutdown): what a crash can lose of them.
 const CHECKPOINT: chrono::Duration = chrono::Duration::minutes(5);
 
 pub struct Pipeline {
@@ -119,6 +119,7 @@ impl Pipeline {
             self.handle(&result).await;
         }
         self.save_rollups(self.clock.now());
+        log_err(self.store.checkpoint());
         if let Err(e) = self.store.flush().await {
             tracing::error!(error = %e, "could not flush storage at shutdown");
         }
@@ -159,6 +160,9 @@ impl Pipeline {
         }
         if !changes.is_empty() {
             ok &= log_err(self.persist(&events, &moved));
+            // The check states that moved a component are written with it,
+            // so a restart judges from them.
+            ok &= log_err(self.store.checkpoint());
             ok &= log_err(self.store.flush().await);
         }
         self.store.set_failed(!ok);

@@ -1,5 +1,5 @@
 //! Results and check states waiting to be written: appended in memory as they
-//! arrive and written at a checkpoint (every few minutes, at every flush, and at
+//! arrive and written at a checkpoint (every few minutes, at a status change, and at
 //! shutdown), so 1,000 checks every 30 s cost a few thousand sled writes per
 //! checkpoint rather than a write per result. What a crash can lose is bounded
 //! by the checkpoint interval: raw results and check streaks of those minutes
