@@ -15,8 +15,9 @@ use reqwest::Url;
 use crate::checks::CheckSpec;
 use crate::model::ComponentId;
 
-/// The whole configuration, validated.
-#[derive(Debug, Clone)]
+/// The whole configuration, validated. Its `Debug` hides the admin token and
+/// the SMTP URL (which may carry a password).
+#[derive(Clone)]
 pub struct Config {
     pub site: Site,
     pub server: Server,
@@ -59,7 +60,7 @@ pub struct Server {
     pub max_concurrent_checks: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Email {
     /// Sender of every email.
     pub from: lettre::message::Mailbox,
@@ -70,6 +71,38 @@ pub struct Email {
     pub reminder_before: Duration,
     /// Stop retrying a message after this long.
     pub give_up_after: Duration,
+}
+
+/// `Some("***")` for a value that is set: whether it is, never what it is.
+fn redacted<T>(value: &Option<T>) -> Option<&'static str> {
+    value.as_ref().map(|_| "***")
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("site", &self.site)
+            .field("server", &self.server)
+            .field("email", &self.email)
+            .field("incidents", &self.incidents)
+            .field("export", &self.export)
+            .field("admin_token", &redacted(&self.admin_token))
+            .field("components", &self.components)
+            .field("checks", &self.checks)
+            .field("webhooks", &self.webhooks)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Email")
+            .field("from", &self.from)
+            .field("smtp_url", &redacted(&self.smtp_url))
+            .field("reminder_before", &self.reminder_before)
+            .field("give_up_after", &self.give_up_after)
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]

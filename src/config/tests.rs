@@ -363,3 +363,16 @@ fn the_sample_config_is_valid() {
         panic!("checks.toml: {ps:#?}");
     }
 }
+
+#[test]
+fn debug_output_hides_the_admin_token_and_the_smtp_password() {
+    let mut config =
+        Config::parse("[email]\nsmtp_url = \"smtp://user:hunter2@mail.example:587\"\n").unwrap();
+    config.admin_token = Some("s3cret-token".into());
+    let shown = format!("{config:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("s3cret-token"),
+        "{shown}"
+    );
+    assert!(shown.contains("admin_token: Some(\"***\")"), "{shown}");
+}
