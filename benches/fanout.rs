@@ -11,10 +11,10 @@ use std::time::{Duration, Instant};
 use candor::Config;
 use candor::metrics::Metrics;
 use candor::notify::compose::{Letterhead, compose};
-use candor::notify::notice::{Affected, Notice, NoticeKind};
-use candor::notify::outbox::{Envelope, Job};
 use candor::notify::transport::Mailer;
 use candor::notify::worker::{Composer, Worker};
+use candor::outbox::notice::{Affected, Notice, NoticeKind};
+use candor::outbox::{Envelope, Job};
 use candor::store::{Commit, Store};
 use tokio_util::sync::CancellationToken;
 

@@ -19,10 +19,10 @@ use candor::engine::Engine;
 use candor::metrics::Metrics;
 use candor::model::{CheckResult, ComponentStatus, Outcome};
 use candor::pipeline::Pipeline;
+use candor::read::view::{self, View};
 use candor::store::Store;
 use candor::uptime::{Ledger, Report, calendar};
 use candor::web::snapshot::Snapshots;
-use candor::web::view::{self, View};
 use chrono::{DateTime, TimeZone, Utc};
 
 /// A clock the simulation sets.

@@ -11,11 +11,11 @@ use actix_web::web::Bytes;
 use candor::Config;
 use candor::engine::Engine;
 use candor::incidents::Book;
+use candor::read::view::{self, View};
 use candor::uptime::{Day, Ledger, Report, calendar};
 use candor::web::encoding;
 use candor::web::render::render;
 use candor::web::snapshot::Snapshot;
-use candor::web::view::{self, View};
 
 /// Bodies below this are never compressed (as in `web::snapshot`).
 const MIN_LEN: usize = 1024;

@@ -25,11 +25,11 @@ use crate::notify::webhook::send::Sender;
 use crate::notify::worker::{Composer, Worker};
 use crate::pipeline::Pipeline;
 use crate::pipeline::desk::{Desk, Submission};
+use crate::read::view::{self, View};
 use crate::scheduler::Scheduler;
 use crate::store::Store;
 use crate::uptime::Report;
 use crate::web::render::render;
-use crate::web::view::{self, View};
 use crate::web::{self, Shared, snapshot::Snapshots};
 use background::{prune_loop, shutdown_signal};
 
@@ -269,7 +269,7 @@ pub(crate) fn restore(
     engine.restore(checks, components);
     let book = Arc::new(store.load_book()?);
     let components = Arc::new(view::components(config, &engine, &book));
-    let (ledger, latency) = crate::uptime::restore::history(config, store, &components, now)?;
+    let (ledger, latency) = crate::pipeline::restore::history(config, store, &components, now)?;
     let uptime = Arc::new(Report::build(&ledger, &latency, components.keys(), now));
     let view = View {
         config: config.clone(),

@@ -3,6 +3,7 @@
 //! in one pass, and code past this module never re-checks a value.
 
 mod raw;
+pub mod urls;
 mod validate;
 
 use std::fmt;

@@ -217,7 +217,7 @@ fn email(p: &mut Problems, raw: RawEmail) -> Email {
         lettre::message::Mailbox::new(None, lettre::Address::new("status", "localhost").unwrap_or_else(|_| unreachable!()))
     });
     if let Some(url) = &raw.smtp_url
-        && let Err(e) = crate::notify::transport::check_url(url)
+        && let Err(e) = crate::config::urls::check_url(url)
     {
         p.add("email.smtp_url", e);
     }

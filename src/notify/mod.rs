@@ -1,11 +1,8 @@
 //! Telling subscribers: notices, the durable outbox, composing and delivering
 //! email, and webhook payloads.
 
-pub mod announce;
 pub mod compose;
 pub mod nodelay;
-pub mod notice;
-pub mod outbox;
 pub mod transport;
 pub mod webhook;
 pub mod worker;

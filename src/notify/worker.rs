@@ -14,10 +14,10 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use super::notice::{Notice, Recipient};
-use super::outbox::{Envelope, Job, Letter};
 use super::transport::{Mailer, POOL_SIZE, SendError};
 use crate::metrics::Metrics;
+use crate::outbox::notice::{Notice, Recipient};
+use crate::outbox::{Envelope, Job, Letter};
 use crate::store::{Store, StoreError};
 use crate::subscribers::Subscribers;
 

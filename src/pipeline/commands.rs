@@ -12,7 +12,7 @@ use crate::incidents::book::{BookError, Event};
 use crate::incidents::input::{self, FieldErrors};
 use crate::incidents::{Book, auto};
 use crate::model::{ComponentId, ComponentStatus};
-use crate::web::view;
+use crate::read::view;
 
 /// What a command did to the book, before it is stored.
 struct Applied {

@@ -7,6 +7,7 @@
 mod commands;
 pub mod desk;
 mod persist;
+pub mod restore;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,11 +24,11 @@ use crate::incidents::Book;
 use crate::incidents::auto::{self, Observed};
 use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId, ComponentStatus};
+use crate::read::view::{self, View};
 use crate::store::Store;
 use crate::uptime::latency::Latency;
 use crate::uptime::{Ledger, Report};
 use crate::web::snapshot::Snapshots;
-use crate::web::view::{self, View};
 use desk::Submission;
 
 /// The longest routine results wait before they show on the page.

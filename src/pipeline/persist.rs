@@ -15,8 +15,8 @@ use super::Pipeline;
 use crate::incidents::Book;
 use crate::incidents::book::Event;
 use crate::model::{ComponentId, ComponentStatus};
-use crate::notify::outbox::{Envelope, Job};
-use crate::notify::webhook::plan;
+use crate::outbox::webhook::plan;
+use crate::outbox::{Envelope, Job};
 use crate::store::{Commit, StoreError};
 
 impl Pipeline {
@@ -65,7 +65,7 @@ impl Pipeline {
 
     /// One email broadcast per notice the events cause.
     fn broadcasts(&self, events: &[Event]) -> Vec<Envelope> {
-        crate::notify::announce::notices(events, &self.book, &self.config)
+        crate::outbox::announce::notices(events, &self.book, &self.config)
             .into_iter()
             .map(|notice| {
                 let job = Job::Broadcast {

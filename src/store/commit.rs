@@ -19,7 +19,7 @@ pub struct Commit<'a> {
     /// Components' states from the checks, when this change moved them.
     pub components: Vec<(&'a ComponentId, &'a ComponentState)>,
     /// Notifications the change causes: committed with it or not at all.
-    pub jobs: Vec<crate::notify::outbox::Envelope>,
+    pub jobs: Vec<crate::outbox::Envelope>,
 }
 
 impl Commit<'_> {

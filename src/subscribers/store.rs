@@ -10,7 +10,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::{Answer, FeedbackCounts, Subscriber};
 use crate::model::ComponentId;
-use crate::notify::outbox::{Envelope, Job, Letter};
+use crate::outbox::{Envelope, Job, Letter};
 use crate::store::StoreError;
 
 /// Confirmation emails one address may be sent per day.

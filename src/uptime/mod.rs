@@ -13,7 +13,6 @@ pub mod latency;
 pub mod ledger;
 pub mod record;
 pub mod report;
-pub mod restore;
 
 use crate::model::ComponentStatus;
 

@@ -10,9 +10,9 @@ use maud::{Markup, html};
 use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
-use super::view::View;
 use crate::engine::overall;
 use crate::model::ComponentStatus;
+use crate::read::view::View;
 
 pub const SVG: &str = "image/svg+xml";
 

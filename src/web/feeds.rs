@@ -10,7 +10,7 @@ use reqwest::Url;
 use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
-use super::view::View;
+use crate::read::view::View;
 
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";
 pub const RSS: &str = "application/rss+xml; charset=utf-8";

@@ -41,10 +41,10 @@ mod tests {
     use crate::config::Config;
     use crate::metrics::Metrics;
     use crate::pipeline::desk::Desk;
+    use crate::read::view::View;
     use crate::store::Store;
     use crate::web::Shared;
     use crate::web::snapshot::{Rendered, Snapshot, Snapshots};
-    use crate::web::view::View;
 
     fn shared(store: Store, heartbeat: i64) -> Shared {
         let view = View {

@@ -15,7 +15,6 @@ mod public;
 pub mod render;
 pub mod snapshot;
 mod subscribe;
-pub mod view;
 
 use std::net::TcpListener;
 use std::sync::Arc;

@@ -11,10 +11,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::snapshot::{Rendered, Snapshot};
-use super::view::View;
 use super::{badges, feeds, pages};
 use crate::incidents::{Book, MaintenanceStatus};
 use crate::model::ComponentId;
+use crate::read::view::View;
 use crate::uptime::report::BAR_DAYS;
 
 const HTML: &str = "text/html; charset=utf-8";
@@ -162,7 +162,7 @@ pub(crate) mod fixtures {
         Author, Book, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Update,
     };
     use crate::model::{ComponentId, ComponentStatus};
-    use crate::web::view::{ComponentView, Decider, View};
+    use crate::read::view::{ComponentView, Decider, View};
 
     const CONFIG: &str = r#"
 [site]

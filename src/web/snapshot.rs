@@ -110,7 +110,7 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
 /// Every public page, rendered together from one state, and that state.
 #[derive(Debug)]
 pub struct Snapshot {
-    pub view: super::view::View,
+    pub view: crate::read::view::View,
     pub index: Rendered,
     /// `/incidents/{id}` by incident and maintenance id.
     pub incidents: std::collections::HashMap<String, Arc<Rendered>>,

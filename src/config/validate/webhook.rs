@@ -9,8 +9,8 @@ use reqwest::Url;
 use super::Problems;
 use crate::config::Webhook;
 use crate::config::raw::RawWebhook;
+use crate::config::urls::redact;
 use crate::model::ComponentId;
-use crate::notify::transport::redact;
 
 pub(super) fn webhooks(
     p: &mut Problems,

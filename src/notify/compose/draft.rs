@@ -8,10 +8,10 @@ use reqwest::Url;
 
 use super::subject::{self, and_list};
 use super::{Letterhead, Links};
-use crate::notify::notice::{Notice, NoticeKind, Recipient};
-use crate::notify::outbox::Letter;
+use crate::outbox::Letter;
+use crate::outbox::notice::{Notice, NoticeKind, Recipient};
+use crate::read::time;
 use crate::subscribers::store::PENDING_FOR;
-use crate::web::pages::time;
 
 pub struct Draft {
     pub subject: String,

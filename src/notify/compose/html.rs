@@ -6,7 +6,7 @@
 use maud::{DOCTYPE, Markup, html};
 
 use super::draft::{Block, Draft};
-use crate::web::pages::text;
+use crate::markup as text;
 
 const BODY: &str = "margin:0;padding:24px 12px;background:#f4f5f7;";
 const COLUMN: &str = "max-width:600px;margin:0 auto;padding:24px;background:#ffffff;\

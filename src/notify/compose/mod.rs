@@ -20,9 +20,9 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{Address, Message};
 use reqwest::Url;
 
-use super::notice::Notice;
-use super::outbox::Letter;
 use crate::config::Config;
+use crate::outbox::Letter;
+use crate::outbox::notice::Notice;
 
 /// What every message needs from the config.
 #[derive(Debug, Clone)]

@@ -1,8 +1,8 @@
 //! Subjects: `[{title}] {headline} — {status}`, short enough to read in a list.
 
 use super::Letterhead;
-use crate::notify::notice::{Notice, NoticeKind};
-use crate::web::pages::time;
+use crate::outbox::notice::{Notice, NoticeKind};
+use crate::read::time;
 
 /// Longest subject, in characters; longer ones are shortened, not cut mid-name
 /// where a component list can give way first.

@@ -3,7 +3,7 @@ use lettre::Message;
 
 use super::*;
 use crate::model::{ComponentId, ComponentStatus};
-use crate::notify::notice::{Affected, NoticeKind, Recipient};
+use crate::outbox::notice::{Affected, NoticeKind, Recipient};
 
 fn head() -> Letterhead {
     Letterhead {

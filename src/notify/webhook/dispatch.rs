@@ -19,10 +19,10 @@ use super::Delivery;
 use super::send::{Outcome, Sender};
 use crate::clock::Clock;
 use crate::config::Webhook;
+use crate::config::urls::redact;
 use crate::metrics::Metrics;
-use crate::notify::outbox::{Envelope, Job};
-use crate::notify::transport::redact;
 use crate::notify::worker::{backoff, encode, update_gauges};
+use crate::outbox::{Envelope, Job};
 use crate::store::{Store, StoreError};
 
 /// How often the outbox is looked at when nothing wakes the dispatcher (a

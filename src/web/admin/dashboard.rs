@@ -14,9 +14,9 @@ use crate::incidents::input::FieldErrors;
 use crate::incidents::{Incident, MaintenanceStatus};
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::Command;
-use crate::web::pages::time;
+use crate::read::time;
+use crate::read::view::{Decider, View};
 use crate::web::subscribe::export;
-use crate::web::view::{Decider, View};
 
 /// How many resolved incidents the dashboard lists (for postmortems).
 const RECENTLY_RESOLVED: usize = 5;

@@ -16,9 +16,9 @@ use super::widgets::Form;
 use crate::incidents::input::FieldErrors;
 use crate::incidents::{Incident, IncidentStatus};
 use crate::pipeline::desk::{Command, CommandError};
+use crate::read::view::View;
 use crate::subscribers::FeedbackCounts;
 use crate::web::Shared;
-use crate::web::view::View;
 
 const NO_SUCH: &str =
     "There is no incident with that id. It may have been opened on another Candor instance.";

@@ -17,7 +17,7 @@ use crate::incidents::input::FieldErrors;
 use crate::incidents::{Impact, IncidentStatus};
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::{Command, CommandError, Done};
-use crate::web::view::View;
+use crate::read::view::View;
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();

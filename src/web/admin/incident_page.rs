@@ -9,9 +9,9 @@ use super::layout::frame;
 use super::state::Session;
 use super::widgets;
 use crate::incidents::{Author, ComponentChange, Incident, IncidentStatus, Update};
+use crate::read::time;
+use crate::read::view::View;
 use crate::subscribers::FeedbackCounts;
-use crate::web::pages::time;
-use crate::web::view::View;
 
 pub fn page(
     v: &View,

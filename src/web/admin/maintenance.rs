@@ -15,8 +15,8 @@ use super::widgets::{self, Form};
 use crate::incidents::input::FieldErrors;
 use crate::incidents::{Maintenance, MaintenanceStatus};
 use crate::pipeline::desk::{Command, CommandError};
-use crate::web::pages::time;
-use crate::web::view::View;
+use crate::read::time;
+use crate::read::view::View;
 
 const NO_SUCH: &str = "There is no maintenance with that id.";
 

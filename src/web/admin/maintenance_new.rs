@@ -15,7 +15,7 @@ use super::submit::submit;
 use super::widgets::{self, Form};
 use crate::incidents::input::FieldErrors;
 use crate::pipeline::desk::{Command, CommandError, Done};
-use crate::web::view::View;
+use crate::read::view::View;
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();

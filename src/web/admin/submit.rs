@@ -10,8 +10,8 @@ use tokio::time::{Instant, sleep};
 use crate::incidents::input::FieldErrors;
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::{Command, CommandError, Done};
+use crate::read::view::View;
 use crate::web::Shared;
-use crate::web::view::View;
 
 /// Longest wait for the snapshot: the render follows the reply at once, so
 /// this only matters if the pipeline is stuck, and then the change is stored

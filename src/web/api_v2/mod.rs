@@ -5,7 +5,6 @@
 #[cfg(test)]
 mod conform;
 /// `pub(crate)`: the webhook payloads are built from the same objects.
-pub(crate) mod shapes;
 #[cfg(test)]
 mod tests;
 
@@ -18,9 +17,9 @@ use serde_json::{Value, json};
 use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
-use super::view::View;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
-use shapes::Catalog;
+use crate::read::shapes::{self, Catalog};
+use crate::read::view::View;
 
 /// Statuspage lists this many of the most recent incidents and maintenances.
 const RECENT: usize = 50;

@@ -9,10 +9,10 @@ use super::{bodies, render};
 use crate::config::Config;
 use crate::incidents::{ComponentChange, Incident, IncidentStatus, Maintenance, MaintenanceStatus};
 use crate::model::ComponentStatus;
+use crate::read::view::View;
 use crate::web::render::fixtures::{
     at, book, component, id, incident, maintenance, resolve, update, view,
 };
-use crate::web::view::View;
 
 const CONFIG: &str = r#"
 [site]

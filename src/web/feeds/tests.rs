@@ -4,9 +4,9 @@ use feed_rs::model::{Entry, Feed, FeedType};
 
 use super::{ATOM, RSS, atom, rss};
 use crate::incidents::MaintenanceStatus;
+use crate::read::view::View;
 use crate::web::render::fixtures::*;
 use crate::web::snapshot::Rendered;
-use crate::web::view::View;
 
 fn parse(r: &Rendered) -> Feed {
     feed_rs::parser::parse(&r.body[..]).expect("the feed parses")

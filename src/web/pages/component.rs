@@ -5,9 +5,10 @@
 use maud::{Markup, html};
 
 use super::uptime::{self, DayIncidents};
-use super::{chart, layout, status, time};
+use super::{chart, layout, status};
 use crate::config::Component;
-use crate::web::view::View;
+use crate::read::time;
+use crate::read::view::View;
 
 /// Incidents listed on the page: the most recent ones.
 const RECENT: usize = 10;

@@ -7,9 +7,10 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::incident::{impact, maintenance_badge, window};
-use super::{layout, time};
+use super::layout;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
-use crate::web::view::View;
+use crate::read::time;
+use crate::read::view::View;
 
 /// Records per page.
 pub const PER_PAGE: usize = 20;
@@ -156,7 +157,7 @@ mod tests {
     use crate::incidents::MaintenanceStatus;
     use crate::web::render::fixtures::*;
 
-    fn pages(v: &crate::web::view::View) -> Vec<String> {
+    fn pages(v: &crate::read::view::View) -> Vec<String> {
         render(v).into_iter().map(|m| m.into_string()).collect()
     }
 

@@ -4,12 +4,14 @@
 
 use maud::{Markup, html};
 
-use super::{layout, text, time};
+use super::layout;
 use crate::incidents::{
     Author, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Update,
 };
+use crate::markup as text;
 use crate::model::{ComponentId, ComponentStatus};
-use crate::web::view::View;
+use crate::read::time;
+use crate::read::view::View;
 
 /// An incident's permalink. Closed incidents render without reference to
 /// `v.now`, so the page can be kept across renders.
@@ -243,8 +245,8 @@ mod tests {
         Author, ComponentChange, IncidentStatus, MaintenanceStatus, Postmortem,
     };
     use crate::model::ComponentStatus;
+    use crate::read::view::View;
     use crate::web::render::fixtures::*;
-    use crate::web::view::View;
 
     fn v() -> View {
         view(config(), book(vec![], vec![]), at(12, 0))

@@ -6,6 +6,4 @@ pub mod history;
 pub mod incident;
 pub mod layout;
 pub mod status;
-pub mod text;
-pub mod time;
 pub mod uptime;

@@ -6,15 +6,17 @@
 use maud::{Markup, html};
 
 use super::incident::{affected, answers, impact, maintenance_badge, window};
+use super::layout;
 use super::uptime::{self, DayIncidents};
-use super::{layout, text, time};
 use crate::config::Component;
 use crate::engine::overall;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
+use crate::markup as text;
 use crate::model::ComponentStatus;
+use crate::read::time;
+use crate::read::view::{ComponentView, Decider, View};
 use crate::uptime::report::BAR_DAYS;
 use crate::web::subscribe::form;
-use crate::web::view::{ComponentView, Decider, View};
 
 pub fn render(v: &View) -> Markup {
     let site = &v.config.site;
@@ -299,8 +301,8 @@ mod tests {
     use super::{list, render};
     use crate::incidents::{Incident, IncidentStatus, MaintenanceStatus, Override};
     use crate::model::ComponentStatus;
+    use crate::read::view::{Decider, View};
     use crate::web::render::fixtures::*;
-    use crate::web::view::{Decider, View};
 
     fn page(v: &View) -> String {
         render(v).into_string()

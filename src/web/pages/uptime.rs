@@ -12,9 +12,9 @@ use maud::{Markup, html};
 use crate::config::Component;
 use crate::incidents::Book;
 use crate::model::ComponentId;
+use crate::read::view::View;
 use crate::uptime::report::Summary;
 use crate::uptime::{Totals, calendar, uptime};
-use crate::web::view::View;
 
 /// Incident names per component and local day, for the cells' text.
 pub type DayIncidents<'a> = HashMap<(&'a ComponentId, NaiveDate), Vec<&'a str>>;

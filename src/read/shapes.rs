@@ -12,7 +12,7 @@ use crate::config::Component;
 use crate::engine::overall;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus, Update};
 use crate::model::{ComponentId, ComponentStatus};
-use crate::web::view::View;
+use crate::read::view::View;
 
 /// Candor serves one page; Statuspage clients want an id for it.
 pub const PAGE_ID: &str = "candor";

@@ -21,9 +21,9 @@ use crate::config::Webhook;
 use crate::incidents::book::Event;
 use crate::incidents::new_id;
 use crate::model::{ComponentId, ComponentStatus};
-use crate::notify::outbox::{Envelope, Job};
-use crate::web::api_v2::shapes::Catalog;
-use crate::web::view::View;
+use crate::outbox::{Envelope, Job};
+use crate::read::shapes::Catalog;
+use crate::read::view::View;
 
 /// A component's effective status before and after one change.
 #[derive(Debug, Clone, PartialEq, Eq)]

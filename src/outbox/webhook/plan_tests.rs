@@ -14,8 +14,8 @@ use crate::incidents::Book;
 use crate::incidents::book::Event;
 use crate::incidents::input::{IncidentInput, MaintenanceInput, UpdateInput};
 use crate::model::{ComponentId, ComponentStatus};
-use crate::notify::outbox::{Envelope, Job};
-use crate::web::view::{self, View};
+use crate::outbox::{Envelope, Job};
+use crate::read::view::{self, View};
 
 fn t(min: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 14, 0, 0).unwrap() + chrono::Duration::minutes(min)

@@ -1,13 +1,23 @@
-//! The durable outbox: every message is a job in a sled tree, written in the same
-//! transaction as the change that causes it, and deleted only once delivered (or
-//! given up on), so a crash or an SMTP outage loses nothing. Webhook deliveries
-//! are jobs here too.
+//! The durable outbox, as data: every message is a job written in the same
+//! transaction as the change that causes it (by the storage adapter), and deleted
+//! only once delivered (or given up on), so a crash or an SMTP outage loses
+//! nothing. Webhook deliveries are jobs here too.
+//!
+//! - [`notice`]: what a subscriber is told about one change;
+//! - [`announce`]: which notices a change's events cause;
+//! - [`webhook`]: which webhook payloads a change causes.
+//!
+//! Core: the notify adapter composes and delivers these; nothing here sends.
+
+pub mod announce;
+pub mod notice;
+pub mod webhook;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::notice::{Notice, Recipient};
-use super::webhook::Delivery;
+use notice::{Notice, Recipient};
+use webhook::Delivery;
 
 /// One message to one address.
 // Built once per recipient and moved once into its delivery task: boxing the

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::incidents::{Incident, Maintenance};
 use crate::model::{ComponentId, ComponentStatus};
-use crate::web::api_v2::shapes::{self, Catalog, PAGE_ID};
-use crate::web::view::View;
+use crate::read::shapes::{self, Catalog, PAGE_ID};
+use crate::read::view::View;
 
 /// The payload format's documentation (Candor's headers are in its README).
 pub const DOCUMENTATION: &str =

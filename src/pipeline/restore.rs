@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::Ledger;
-use super::calendar;
-use super::latency::Latency;
-use super::ledger::{HOURS_WINDOW, WINDOW};
 use crate::config::Config;
 use crate::model::ComponentId;
+use crate::read::view::ComponentView;
 use crate::store::{Store, StoreError};
-use crate::web::view::ComponentView;
+use crate::uptime::Ledger;
+use crate::uptime::calendar;
+use crate::uptime::latency::Latency;
+use crate::uptime::ledger::{HOURS_WINDOW, WINDOW};
 
 pub fn history(
     config: &Config,
