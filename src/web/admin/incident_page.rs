@@ -8,10 +8,12 @@ use super::incident_new::{component_selects, incident_statuses};
 use super::layout::frame;
 use super::state::Session;
 use super::widgets;
-use crate::incidents::{Author, ComponentChange, Incident, IncidentStatus, Update};
+use crate::incidents::{Incident, IncidentStatus};
 use crate::read::time;
 use crate::read::view::View;
 use crate::subscribers::FeedbackCounts;
+use crate::web::pages::incident::component_name;
+use crate::web::pages::timeline::{Reader, timeline};
 
 pub fn page(
     v: &View,
@@ -32,7 +34,7 @@ pub fn page(
         }
         (answers(v, i, feedback))
         @if !i.status.is_open() { (postmortem_form(session, i, forms)) }
-        (timeline(v, i))
+        (timeline(v, &i.updates, IncidentStatus::label, Reader::Engineer))
     };
     frame(&i.name, Some(session), content)
 }
@@ -50,7 +52,7 @@ fn now(v: &View, i: &Incident) -> Markup {
                     @if i.components.is_empty() { "None named" }
                     ul.plain {
                         @for (id, status) in &i.components {
-                            li { (component_name(v, id.as_str())) ": " (status.label()) }
+                            li { (component_name(v, id)) ": " (status.label()) }
                         }
                     }
                 }
@@ -144,50 +146,4 @@ fn postmortem_form(session: &Session, i: &Incident, forms: Forms<'_>) -> Markup 
             }
         }
     }
-}
-
-fn timeline(v: &View, i: &Incident) -> Markup {
-    html! {
-        section aria-labelledby="timeline-title" {
-            h2 #timeline-title { "Timeline" }
-            ol.timeline {
-                @for u in i.updates.iter().rev() { (entry(v, u)) }
-            }
-        }
-    }
-}
-
-fn entry(v: &View, u: &Update<IncidentStatus>) -> Markup {
-    let tz = v.config.site.timezone;
-    html! {
-        li {
-            p.timeline__head {
-                strong { (u.status.label()) }
-                " · " time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
-                " · " (match u.author { Author::Automatic => "by the checks", Author::Engineer => "by an engineer" })
-                @if !u.notify { " · not emailed" }
-            }
-            p.text { (u.body) }
-            @if !u.changes.is_empty() {
-                ul.plain.changes { @for c in &u.changes { li { (change(v, c)) } } }
-            }
-        }
-    }
-}
-
-fn change(v: &View, c: &ComponentChange) -> String {
-    format!(
-        "{}: {} → {}",
-        component_name(v, c.component.as_str()),
-        c.old.label(),
-        c.new.label()
-    )
-}
-
-fn component_name<'a>(v: &'a View, id: &'a str) -> &'a str {
-    v.config
-        .components
-        .iter()
-        .find(|c| c.id.as_str() == id)
-        .map_or(id, |c| c.name.as_str())
 }

@@ -17,6 +17,7 @@ use crate::incidents::{Maintenance, MaintenanceStatus};
 use crate::pipeline::desk::{Command, CommandError};
 use crate::read::time;
 use crate::read::view::View;
+use crate::web::pages::timeline::{Reader, timeline};
 
 const NO_SUCH: &str = "There is no maintenance with that id.";
 
@@ -91,7 +92,7 @@ fn page(v: &View, session: &Session, m: &Maintenance, form: Form<'_>) -> Markup 
                 }
             }
         }
-        (timeline(v, m))
+        (timeline(v, &m.updates, MaintenanceStatus::label, Reader::Engineer))
     };
     frame(&m.name, Some(session), content)
 }
@@ -114,26 +115,6 @@ fn now(v: &View, m: &Maintenance) -> Markup {
                 dt { "Until" } dd { (time::short(m.scheduled_until, v.now, tz)) }
                 dt { "Components" } dd { (names.join(", ")) }
                 dt { "Message" } dd.text { (m.body) }
-            }
-        }
-    }
-}
-
-fn timeline(v: &View, m: &Maintenance) -> Markup {
-    let tz = v.config.site.timezone;
-    html! {
-        section aria-labelledby="timeline-title" {
-            h2 #timeline-title { "Timeline" }
-            ol.timeline {
-                @for u in m.updates.iter().rev() {
-                    li {
-                        p.timeline__head {
-                            strong { (u.status.label()) } " · "
-                            time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
-                        }
-                        p.text { (u.body) }
-                    }
-                }
             }
         }
     }

@@ -5,9 +5,8 @@
 use maud::{Markup, html};
 
 use super::layout;
-use crate::incidents::{
-    Author, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Update,
-};
+use super::timeline::{Reader, timeline};
+use crate::incidents::{Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus};
 use crate::markup as text;
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::time;
@@ -38,7 +37,7 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
             } @else if let Some(cause) = &i.cause {
                 dl.answers { dt { "Why:" } dd { (text::render(cause)) } }
             }
-            (timeline(v, &i.updates, IncidentStatus::label))
+            (timeline(v, &i.updates, IncidentStatus::label, Reader::Public))
         }
     };
     let refresh = open.then(|| v.config.site.refresh.as_secs());
@@ -61,7 +60,7 @@ pub fn maintenance_page(v: &View, m: &Maintenance) -> Markup {
                 dt { "Components" } dd { (affected(v, m.components.iter().map(|c| (c, None)))) }
             }
             div.text { (text::render(&m.body)) }
-            (timeline(v, &m.updates, MaintenanceStatus::label))
+            (timeline(v, &m.updates, MaintenanceStatus::label, Reader::Public))
         }
     };
     let refresh =
@@ -199,42 +198,6 @@ pub fn window(m: &Maintenance, tz: chrono_tz::Tz, year: bool) -> Markup {
         time datetime=(time::iso(m.scheduled_for)) { (start) }
         (dash)
         time datetime=(time::iso(m.scheduled_until)) { (end) }
-    }
-}
-
-/// Every update, newest first.
-fn timeline<S: Copy>(v: &View, updates: &[Update<S>], label: fn(S) -> &'static str) -> Markup {
-    html! {
-        section aria-labelledby="updates-title" {
-            h2 #updates-title { "Updates" }
-            ol.timeline {
-                @for u in updates.iter().rev() { (update(v, u, label(u.status))) }
-            }
-        }
-    }
-}
-
-fn update<S>(v: &View, u: &Update<S>, label: &str) -> Markup {
-    html! {
-        li.update {
-            p.update__head {
-                strong { (label) } " · " (when(u.at, v))
-            }
-            div.text { (text::render(&u.body)) }
-            @if !u.changes.is_empty() {
-                ul.changes {
-                    @for c in &u.changes {
-                        li {
-                            (component_name(v, &c.component)) ": "
-                            (c.old.label().to_lowercase()) " → " (c.new.label().to_lowercase())
-                        }
-                    }
-                }
-            }
-            @if u.author == Author::Automatic {
-                p.update__author { "Posted automatically" }
-            }
-        }
     }
 }
 

@@ -6,4 +6,5 @@ pub mod history;
 pub mod incident;
 pub mod layout;
 pub mod status;
+pub mod timeline;
 pub mod uptime;
