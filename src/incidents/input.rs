@@ -1,6 +1,12 @@
-//! What an engineer submits (from the JSON API or an admin form), checked once
-//! into typed values. Every bad field is reported, by name, in one answer; nothing
-//! is written unless all of it is valid.
+//! What an engineer submits (from the JSON API or an admin form): read into raw
+//! structs by one reader ([`read`]), then checked once into typed values. Every
+//! bad field is reported, by name, in one answer; nothing is written unless all
+//! of it is valid.
+
+mod raw;
+mod read;
+mod shape;
+mod values;
 
 use std::collections::BTreeMap;
 
@@ -10,6 +16,16 @@ use serde::Serialize;
 use super::{Impact, IncidentStatus, MaintenanceStatus};
 use crate::config::Config;
 use crate::model::{ComponentId, ComponentStatus};
+use values::{
+    choice, components, edit_text, eta, incident_status, known_component, optional_text, text, time,
+};
+
+pub use raw::{
+    ComponentStatusInput, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, PostmortemInput,
+    UpdateInput,
+};
+pub use read::read;
+pub use values::{component_status, parse_component_status};
 
 const MAX_NAME: usize = 200;
 const MAX_TEXT: usize = 20_000;
@@ -44,51 +60,6 @@ pub enum Edit<T> {
     Keep,
     Clear,
     Set(T),
-}
-
-/// Raw fields of a new incident.
-#[derive(Debug, Clone, Default)]
-pub struct IncidentInput {
-    pub name: Option<String>,
-    pub status: Option<String>,
-    pub impact: Option<String>,
-    pub body: Option<String>,
-    /// Component id → status name.
-    pub components: Vec<(String, String)>,
-    pub cause: Option<String>,
-    pub expected_resolution_at: Option<String>,
-    pub workaround: Option<String>,
-    pub notify: Option<bool>,
-}
-
-/// Raw fields of an incident update. For cause, ETA and workaround: absent keeps
-/// the current value, an empty string clears it.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateInput {
-    pub status: Option<String>,
-    pub body: Option<String>,
-    pub components: Vec<(String, String)>,
-    pub cause: Option<String>,
-    pub expected_resolution_at: Option<String>,
-    pub workaround: Option<String>,
-    pub notify: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceInput {
-    pub name: Option<String>,
-    pub body: Option<String>,
-    pub scheduled_for: Option<String>,
-    pub scheduled_until: Option<String>,
-    pub components: Vec<String>,
-    pub notify: Option<bool>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceUpdateInput {
-    pub status: Option<String>,
-    pub body: Option<String>,
-    pub notify: Option<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -276,180 +247,5 @@ impl MaintenanceUpdateInput {
             }),
             _ => Err(e),
         }
-    }
-}
-
-/// A component status set by an engineer (`PATCH /components/{id}`).
-pub fn component_status(value: Option<&str>) -> Result<ComponentStatus, FieldErrors> {
-    let mut e = FieldErrors::default();
-    match value {
-        None | Some("") => e.add("status", "missing: one of operational, degraded_performance, partial_outage, major_outage, under_maintenance"),
-        Some(s) => {
-            if let Some(status) = parse_component_status(s) {
-                return Ok(status);
-            }
-            e.add("status", unknown("status", s, &ALL_COMPONENT_STATUSES.map(ComponentStatus::as_str)));
-        }
-    }
-    Err(e)
-}
-
-const ALL_COMPONENT_STATUSES: [ComponentStatus; 5] = [
-    ComponentStatus::Operational,
-    ComponentStatus::DegradedPerformance,
-    ComponentStatus::PartialOutage,
-    ComponentStatus::MajorOutage,
-    ComponentStatus::UnderMaintenance,
-];
-
-pub fn parse_component_status(s: &str) -> Option<ComponentStatus> {
-    ALL_COMPONENT_STATUSES.into_iter().find(|c| c.as_str() == s)
-}
-
-fn known_component(config: &Config, id: &str) -> Option<ComponentId> {
-    let id = ComponentId::parse(id).ok()?;
-    config.component(&id).map(|c| c.id.clone())
-}
-
-fn components(
-    e: &mut FieldErrors,
-    config: &Config,
-    raw: Vec<(String, String)>,
-) -> BTreeMap<ComponentId, ComponentStatus> {
-    let mut out = BTreeMap::new();
-    for (id, status) in raw {
-        let field = format!("components.{id}");
-        let Some(cid) = known_component(config, &id) else {
-            e.add(field, format!("unknown component \"{id}\""));
-            continue;
-        };
-        match parse_component_status(&status) {
-            Some(s) => {
-                out.insert(cid, s);
-            }
-            None => e.add(
-                field,
-                unknown(
-                    "status",
-                    &status,
-                    &ALL_COMPONENT_STATUSES.map(ComponentStatus::as_str),
-                ),
-            ),
-        }
-    }
-    out
-}
-
-fn incident_status(
-    e: &mut FieldErrors,
-    value: Option<&str>,
-    allow_postmortem: bool,
-) -> Option<IncidentStatus> {
-    match value {
-        None | Some("") => {
-            e.add(
-                "status",
-                "missing: one of investigating, identified, monitoring, resolved",
-            );
-            None
-        }
-        Some("postmortem") if !allow_postmortem => {
-            e.add(
-                "status",
-                "write a postmortem with PUT /api/admin/v1/incidents/{id}/postmortem",
-            );
-            None
-        }
-        Some(s) => choice(e, "status", s, &IncidentStatus::ALL, IncidentStatus::as_str),
-    }
-}
-
-fn choice<T: Copy>(
-    e: &mut FieldErrors,
-    field: &str,
-    value: &str,
-    all: &[T],
-    name: fn(T) -> &'static str,
-) -> Option<T> {
-    let found = all.iter().copied().find(|v| name(*v) == value);
-    if found.is_none() {
-        let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
-        e.add(field, unknown(field, value, &names));
-    }
-    found
-}
-
-fn unknown(what: &str, value: &str, names: &[&str]) -> String {
-    format!(
-        "unknown {what} \"{value}\": use one of {}",
-        names.join(", ")
-    )
-}
-
-fn text(
-    e: &mut FieldErrors,
-    field: &str,
-    value: Option<String>,
-    max: usize,
-    required: bool,
-) -> String {
-    let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
-    if required && value.is_empty() {
-        e.add(field, "must not be empty");
-    } else if value.chars().count() > max {
-        e.add(field, format!("is too long: at most {max} characters"));
-    }
-    value
-}
-
-fn optional_text(e: &mut FieldErrors, field: &str, value: Option<String>) -> Option<String> {
-    let v = text(e, field, value, MAX_TEXT, false);
-    (!v.is_empty()).then_some(v)
-}
-
-fn edit_text(e: &mut FieldErrors, field: &str, value: Option<String>) -> Edit<String> {
-    match value {
-        None => Edit::Keep,
-        Some(v) => match optional_text(e, field, Some(v)) {
-            Some(v) => Edit::Set(v),
-            None => Edit::Clear,
-        },
-    }
-}
-
-fn time(e: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<DateTime<Utc>> {
-    match value.map(str::trim) {
-        None | Some("") => {
-            e.add(field, "missing: a time like 2026-11-22T15:30:00Z");
-            None
-        }
-        Some(v) => match DateTime::parse_from_rfc3339(v) {
-            Ok(t) => Some(t.with_timezone(&Utc)),
-            Err(_) => {
-                e.add(
-                    field,
-                    format!("\"{v}\" is not an RFC 3339 time like 2026-11-22T15:30:00Z"),
-                );
-                None
-            }
-        },
-    }
-}
-
-fn eta(e: &mut FieldErrors, value: Option<&str>, now: DateTime<Utc>) -> Edit<DateTime<Utc>> {
-    match value.map(str::trim) {
-        None => Edit::Keep,
-        Some("") => Edit::Clear,
-        Some(v) => match time(e, "expected_resolution_at", Some(v)) {
-            Some(t) if t <= now => {
-                e.add(
-                    "expected_resolution_at",
-                    "is in the past: give a time still to come",
-                );
-                Edit::Keep
-            }
-            Some(t) => Edit::Set(t),
-            None => Edit::Keep,
-        },
     }
 }

@@ -6,14 +6,13 @@
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 
 use super::Shared;
 use super::auth::{self, Access};
 use super::subscribe::export;
-use crate::incidents::input::{
-    FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
-};
+use crate::incidents::input::{self, ComponentStatusInput, FieldErrors, PostmortemInput};
 use crate::pipeline::desk::{Command, CommandError, Done};
 
 /// Registers the admin API routes.
@@ -41,19 +40,13 @@ async fn open_incident(
     shared: web::Data<Shared>,
     body: web::Bytes,
 ) -> HttpResponse {
-    write(&req, &shared, &body, StatusCode::CREATED, |f| {
-        Command::OpenIncident(IncidentInput {
-            name: f.string("name"),
-            status: f.string("status"),
-            impact: f.string("impact"),
-            body: f.string("body"),
-            components: f.status_map("components"),
-            cause: f.string("cause"),
-            expected_resolution_at: f.string("expected_resolution_at"),
-            workaround: f.string("workaround"),
-            notify: f.boolean("notify"),
-        })
-    })
+    write(
+        &req,
+        &shared,
+        &body,
+        StatusCode::CREATED,
+        Command::OpenIncident,
+    )
     .await
 }
 
@@ -64,19 +57,8 @@ async fn update_incident(
     body: web::Bytes,
 ) -> HttpResponse {
     let id = id.into_inner();
-    write(&req, &shared, &body, StatusCode::CREATED, |f| {
-        Command::UpdateIncident {
-            id,
-            input: UpdateInput {
-                status: f.string("status"),
-                body: f.string("body"),
-                components: f.status_map("components"),
-                cause: f.string("cause"),
-                expected_resolution_at: f.string("expected_resolution_at"),
-                workaround: f.string("workaround"),
-                notify: f.boolean("notify"),
-            },
-        }
+    write(&req, &shared, &body, StatusCode::CREATED, |input| {
+        Command::UpdateIncident { id, input }
     })
     .await
 }
@@ -88,12 +70,13 @@ async fn postmortem(
     body: web::Bytes,
 ) -> HttpResponse {
     let id = id.into_inner();
-    write(&req, &shared, &body, StatusCode::OK, |f| {
-        Command::WritePostmortem {
-            id,
-            body: f.string("body"),
-        }
-    })
+    write(
+        &req,
+        &shared,
+        &body,
+        StatusCode::OK,
+        |p: PostmortemInput| Command::WritePostmortem { id, body: p.body },
+    )
     .await
 }
 
@@ -102,16 +85,13 @@ async fn schedule_maintenance(
     shared: web::Data<Shared>,
     body: web::Bytes,
 ) -> HttpResponse {
-    write(&req, &shared, &body, StatusCode::CREATED, |f| {
-        Command::ScheduleMaintenance(MaintenanceInput {
-            name: f.string("name"),
-            body: f.string("body"),
-            scheduled_for: f.string("scheduled_for"),
-            scheduled_until: f.string("scheduled_until"),
-            components: f.string_list("components"),
-            notify: f.boolean("notify"),
-        })
-    })
+    write(
+        &req,
+        &shared,
+        &body,
+        StatusCode::CREATED,
+        Command::ScheduleMaintenance,
+    )
     .await
 }
 
@@ -122,15 +102,8 @@ async fn update_maintenance(
     body: web::Bytes,
 ) -> HttpResponse {
     let id = id.into_inner();
-    write(&req, &shared, &body, StatusCode::CREATED, |f| {
-        Command::UpdateMaintenance {
-            id,
-            input: MaintenanceUpdateInput {
-                status: f.string("status"),
-                body: f.string("body"),
-                notify: f.boolean("notify"),
-            },
-        }
+    write(&req, &shared, &body, StatusCode::CREATED, |input| {
+        Command::UpdateMaintenance { id, input }
     })
     .await
 }
@@ -142,12 +115,16 @@ async fn set_component(
     body: web::Bytes,
 ) -> HttpResponse {
     let id = id.into_inner();
-    write(&req, &shared, &body, StatusCode::OK, |f| {
-        Command::SetComponent {
+    write(
+        &req,
+        &shared,
+        &body,
+        StatusCode::OK,
+        |c: ComponentStatusInput| Command::SetComponent {
             id,
-            status: f.string("status"),
-        }
-    })
+            status: c.status,
+        },
+    )
     .await
 }
 
@@ -253,13 +230,14 @@ fn unavailable(what: &str, e: anyhow::Error) -> HttpResponse {
     )
 }
 
-/// Authenticates, reads the JSON object, builds the command, submits it.
-async fn write(
+/// Authenticates, reads the JSON object into the command's input (with the
+/// one reader the admin forms use too), builds the command, submits it.
+async fn write<T: DeserializeOwned + Default>(
     req: &HttpRequest,
     shared: &Shared,
     body: &[u8],
     success: StatusCode,
-    build: impl FnOnce(&mut Fields<'_>) -> Command,
+    build: impl FnOnce(T) -> Command,
 ) -> HttpResponse {
     if let Some(refused) = refuse(req, shared) {
         return refused;
@@ -276,13 +254,8 @@ async fn write(
     let Value::Object(object) = value else {
         return error(StatusCode::BAD_REQUEST, "the body must be a JSON object");
     };
-    let mut fields = Fields {
-        object: &object,
-        errors: FieldErrors::default(),
-        read: Vec::new(),
-    };
-    let command = build(&mut fields);
-    let problems = fields.finish();
+    let (input, problems) = input::read(object);
+    let command = build(input);
     match shared.desk.submit_with(command, problems).await {
         Ok(done) => HttpResponse::build(success).json(done_json(&done)),
         Err(CommandError::Invalid(errors)) => invalid(&errors),
@@ -325,89 +298,4 @@ fn error(status: StatusCode, message: &str) -> HttpResponse {
 fn invalid(errors: &FieldErrors) -> HttpResponse {
     HttpResponse::UnprocessableEntity()
         .json(json!({ "error": errors.summary(), "fields": errors.0 }))
-}
-
-/// Reads typed fields from a JSON object, recording a field error for each value
-/// of the wrong type and for each unknown key (typos must not pass silently).
-struct Fields<'a> {
-    object: &'a Map<String, Value>,
-    errors: FieldErrors,
-    read: Vec<&'static str>,
-}
-
-impl Fields<'_> {
-    /// A string; `null` reads as "" (which clears optional fields in updates).
-    fn string(&mut self, key: &'static str) -> Option<String> {
-        self.read.push(key);
-        match self.object.get(key)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Null => Some(String::new()),
-            _ => {
-                self.errors.add(key, "must be a string");
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, key: &'static str) -> Option<bool> {
-        self.read.push(key);
-        match self.object.get(key)? {
-            Value::Bool(b) => Some(*b),
-            _ => {
-                self.errors.add(key, "must be true or false");
-                None
-            }
-        }
-    }
-
-    /// `{"api": "major_outage", ...}`
-    fn status_map(&mut self, key: &'static str) -> Vec<(String, String)> {
-        self.read.push(key);
-        match self.object.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Object(map)) => map
-                .iter()
-                .filter_map(|(id, v)| match v {
-                    Value::String(s) => Some((id.clone(), s.clone())),
-                    _ => {
-                        self.errors.add(
-                            format!("{key}.{id}"),
-                            "must be a status string like \"major_outage\"",
-                        );
-                        None
-                    }
-                })
-                .collect(),
-            Some(_) => {
-                self.errors
-                    .add(key, "must be an object of component id → status");
-                Vec::new()
-            }
-        }
-    }
-
-    /// `["api", "db"]`
-    fn string_list(&mut self, key: &'static str) -> Vec<String> {
-        self.read.push(key);
-        match self.object.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) if items.iter().all(Value::is_string) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            Some(_) => {
-                self.errors.add(key, "must be a list of component ids");
-                Vec::new()
-            }
-        }
-    }
-
-    fn finish(mut self) -> FieldErrors {
-        for key in self.object.keys() {
-            if !self.read.contains(&key.as_str()) {
-                self.errors.add(key.clone(), "unknown field");
-            }
-        }
-        self.errors
-    }
 }

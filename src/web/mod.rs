@@ -9,6 +9,7 @@ pub mod auth;
 mod badges;
 pub mod encoding;
 mod feeds;
+mod form_data;
 mod health;
 pub mod pages;
 mod public;

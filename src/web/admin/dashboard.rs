@@ -6,11 +6,12 @@ use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
 use super::guard::{Engineer, Posted};
+use super::inputs;
 use super::layout::{failure, frame, html, message, see_other};
 use super::state::Session;
 use super::submit::submit;
 use super::widgets;
-use crate::incidents::input::FieldErrors;
+use crate::incidents::input::ComponentStatusInput;
 use crate::incidents::{Incident, MaintenanceStatus};
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::Command;
@@ -86,12 +87,12 @@ fn unreadable<T>(what: &str, e: anyhow::Error) -> Option<T> {
 pub async fn set_component(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let id = id.into_inner();
     let engineer = &posted.engineer;
-    let status = posted.form.owned("status");
+    let (input, problems) = inputs::read::<ComponentStatusInput>(&posted.form);
     let command = Command::SetComponent {
         id: id.clone(),
-        status,
+        status: input.status,
     };
-    match submit(&engineer.shared, command, FieldErrors::default()).await {
+    match submit(&engineer.shared, command, problems).await {
         Ok(_) => see_other(&format!("/admin#{}", component_anchor(&id))),
         Err(e) => failure(&e, Some(&engineer.session)),
     }

@@ -11,10 +11,10 @@ use actix_web::dev::Payload;
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 
-use super::fields::Fields;
 use super::layout;
 use super::state::{self, AdminState, Session};
 use crate::web::Shared;
+use crate::web::form_data::FormData;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "candor_session";
@@ -29,7 +29,7 @@ pub struct Engineer {
 /// A signed-in engineer's form, CSRF token checked.
 pub struct Posted {
     pub engineer: Engineer,
-    pub form: Fields,
+    pub form: FormData,
 }
 
 /// Why a request was turned away.
@@ -68,7 +68,7 @@ impl FromRequest for Posted {
             // Signed in first: a stranger learns nothing from how a body is judged.
             let engineer = engineer?;
             let body = body.await.map_err(|_| Reject::BadForm)?;
-            let form = Fields::parse(&body).ok_or(Reject::BadForm)?;
+            let form = FormData::parse(&body).ok_or(Reject::BadForm)?;
             if !engineer.session.csrf_matches(form.value("csrf")) {
                 return Err(Reject::Csrf);
             }

@@ -5,20 +5,21 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono_tz::Tz;
 
-use super::fields::{Fields, to_local};
 use super::guard::{Engineer, Posted};
 use super::incident_page::page;
 use super::inputs::{self, WAS};
 use super::layout::{failure, html, not_found, see_other};
+use super::local_time::to_local;
 use super::state::Session;
 use super::submit::submit;
 use super::widgets::Form;
-use crate::incidents::input::FieldErrors;
+use crate::incidents::input::{FieldErrors, PostmortemInput};
 use crate::incidents::{Incident, IncidentStatus};
 use crate::pipeline::desk::{Command, CommandError};
 use crate::read::view::View;
 use crate::subscribers::FeedbackCounts;
 use crate::web::Shared;
+use crate::web::form_data::FormData;
 
 const NO_SUCH: &str =
     "There is no incident with that id. It may have been opened on another Candor instance.";
@@ -58,7 +59,7 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
         Err(CommandError::Invalid(errors)) => errors,
         Err(e) => return failure(&e, Some(&engineer.session)),
     };
-    let postmortem = Fields::default();
+    let postmortem = FormData::default();
     let none = FieldErrors::default();
     let feedback = feedback(&engineer.shared, &id).await;
     rejected(
@@ -76,11 +77,12 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
 pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let Posted { engineer, form } = posted;
     let id = id.into_inner();
+    let (input, problems) = inputs::read::<PostmortemInput>(&form);
     let command = Command::WritePostmortem {
         id: id.clone(),
-        body: form.owned("body"),
+        body: input.body,
     };
-    let errors = match submit(&engineer.shared, command, FieldErrors::default()).await {
+    let errors = match submit(&engineer.shared, command, problems).await {
         Ok(_) => return see_other(&format!("/admin/incidents/{id}")),
         Err(CommandError::Invalid(errors)) => errors,
         Err(e) => return failure(&e, Some(&engineer.session)),
@@ -146,7 +148,7 @@ async fn feedback(shared: &Shared, id: &str) -> Option<FeedbackCounts> {
 /// The update form as the incident stands: the fields show the current status,
 /// cause, ETA and workaround (an untouched field keeps its value); the message
 /// and the components start empty (no change).
-fn prefilled(i: &Incident, tz: Tz) -> Fields {
+fn prefilled(i: &Incident, tz: Tz) -> FormData {
     let status = match i.status {
         IncidentStatus::Postmortem => IncidentStatus::Resolved,
         s => s,
@@ -155,7 +157,7 @@ fn prefilled(i: &Incident, tz: Tz) -> Fields {
         .expected_resolution_at
         .map(|t| to_local(t, tz))
         .unwrap_or_default();
-    let mut f = Fields::default()
+    let mut f = FormData::default()
         .with("status", status.as_str())
         .with("notify", "on");
     for (name, value) in [
@@ -170,8 +172,8 @@ fn prefilled(i: &Incident, tz: Tz) -> Fields {
     f
 }
 
-fn written(i: &Incident) -> Fields {
-    Fields::default().with(
+fn written(i: &Incident) -> FormData {
+    FormData::default().with(
         "body",
         i.postmortem
             .as_ref()

@@ -6,7 +6,6 @@ use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
 use super::dashboard::COMPONENT_STATUSES;
-use super::fields::Fields;
 use super::guard::{Engineer, Posted};
 use super::inputs;
 use super::layout::{failure, frame, html, see_other};
@@ -18,10 +17,11 @@ use crate::incidents::{Impact, IncidentStatus};
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::{Command, CommandError, Done};
 use crate::read::view::View;
+use crate::web::form_data::FormData;
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
-    let defaults = Fields::default()
+    let defaults = FormData::default()
         .with("status", IncidentStatus::Investigating.as_str())
         .with("notify", "on");
     let none = FieldErrors::default();

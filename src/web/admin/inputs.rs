@@ -1,115 +1,160 @@
-//! Admin forms → the desk's inputs (the same ones the JSON API builds), plus the
-//! problems only a form can have: a local time that is malformed or does not
-//! exist. Those go to the desk with the command, which reports them together
-//! with its own findings and applies nothing.
+//! Admin forms → the desk's inputs, read by the same reader as the JSON API's
+//! bodies ([`input::read`]): a form's fields are first put in the shape of the
+//! JSON body. What only a form has is settled on the way: the UI's own fields
+//! (the CSRF token, the `_was` copies), checkboxes that are sent only when
+//! checked, "" for an unchosen select, and local times. A local time that is
+//! malformed or does not exist goes to the desk with the command, which reports
+//! it together with its own findings and applies nothing.
 
 use chrono::SecondsFormat;
 use chrono_tz::Tz;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
-use super::fields::{Fields, from_local};
+use super::local_time::from_local;
 use crate::incidents::input::{
-    FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
+    self, FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
 };
+use crate::web::form_data::FormData;
 
 /// The `_was` suffix names a hidden field holding what a prefilled field showed.
 pub const WAS: &str = "_was";
 
-pub fn incident(f: &Fields, tz: Tz) -> (IncidentInput, FieldErrors) {
-    let mut e = FieldErrors::default();
-    let eta = match f.value("expected_resolution_at").trim() {
-        "" => None,
-        v => time(&mut e, "expected_resolution_at", v, tz),
-    };
-    let input = IncidentInput {
-        name: f.owned("name"),
-        status: f.owned("status"),
-        impact: f.owned("impact"),
-        body: f.owned("body"),
-        components: components(f),
-        cause: f.owned("cause"),
-        expected_resolution_at: eta,
-        workaround: f.owned("workaround"),
-        notify: Some(f.checked("notify")),
-    };
-    (input, e)
+/// The group of per-component selects (`components.<id>`).
+const COMPONENTS: &str = "components";
+
+pub fn incident(f: &FormData, tz: Tz) -> (IncidentInput, FieldErrors) {
+    Submitted::new(f, &[], &[COMPONENTS])
+        .checkbox("notify")
+        .local_time("expected_resolution_at", tz, Empty::Absent)
+        .read()
 }
 
 /// A form sends every field, so a field still showing what it was prefilled with
 /// keeps the current value (None), an emptied one clears it (""), and anything
 /// else sets it.
-pub fn update(f: &Fields, tz: Tz) -> (UpdateInput, FieldErrors) {
-    let mut e = FieldErrors::default();
-    let eta = match edited(f, "expected_resolution_at") {
-        Some(v) if !v.trim().is_empty() => time(&mut e, "expected_resolution_at", v, tz),
-        Some(_) => Some(String::new()),
-        None => None,
-    };
-    let input = UpdateInput {
-        status: f.owned("status"),
-        body: f.owned("body"),
-        components: components(f),
-        cause: edited(f, "cause").map(str::to_owned),
-        expected_resolution_at: eta,
-        workaround: edited(f, "workaround").map(str::to_owned),
-        notify: Some(f.checked("notify")),
-    };
-    (input, e)
+pub fn update(f: &FormData, tz: Tz) -> (UpdateInput, FieldErrors) {
+    Submitted::new(f, &[], &[COMPONENTS])
+        .checkbox("notify")
+        .unless_edited("cause")
+        .unless_edited("expected_resolution_at")
+        .unless_edited("workaround")
+        .local_time("expected_resolution_at", tz, Empty::Clears)
+        .read()
 }
 
-pub fn maintenance(f: &Fields, tz: Tz) -> (MaintenanceInput, FieldErrors) {
-    let mut e = FieldErrors::default();
-    let mut window = |name: &str| match f.value(name).trim() {
-        "" => {
-            e.add(name, "missing: pick a date and time");
-            None
+pub fn maintenance(f: &FormData, tz: Tz) -> (MaintenanceInput, FieldErrors) {
+    Submitted::new(f, &[COMPONENTS], &[])
+        .checkbox("notify")
+        .local_time("scheduled_for", tz, Empty::Missing)
+        .local_time("scheduled_until", tz, Empty::Missing)
+        .read()
+}
+
+pub fn maintenance_update(f: &FormData) -> (MaintenanceUpdateInput, FieldErrors) {
+    Submitted::new(f, &[], &[]).checkbox("notify").read()
+}
+
+/// A form of text fields only (a postmortem, a component's status).
+pub fn read<T: DeserializeOwned + Default>(f: &FormData) -> (T, FieldErrors) {
+    Submitted::new(f, &[], &[]).read()
+}
+
+/// What an empty (or absent) local time means.
+#[derive(Clone, Copy)]
+enum Empty {
+    /// As if the field had not been sent.
+    Absent,
+    /// An emptied field clears the value; an absent one keeps it.
+    Clears,
+    /// The field is required.
+    Missing,
+}
+
+/// A form's fields in the shape of the JSON body, with what is already wrong.
+struct Submitted<'a> {
+    form: &'a FormData,
+    object: Map<String, Value>,
+    problems: FieldErrors,
+}
+
+impl<'a> Submitted<'a> {
+    /// `lists` repeat their name (checkboxes); `groups` are `group.key` names.
+    /// The UI's own fields and unchosen selects ("": not affected, no change)
+    /// are left out.
+    fn new(form: &'a FormData, lists: &[&str], groups: &[&str]) -> Self {
+        let sent = form.filtered(|name, value| {
+            let ui = name == "csrf" || name.ends_with(WAS);
+            let unchosen = value.is_empty()
+                && name
+                    .split_once('.')
+                    .is_some_and(|(group, _)| groups.contains(&group));
+            !ui && !unchosen
+        });
+        Self {
+            form,
+            object: sent.to_object(lists, groups),
+            problems: FieldErrors::default(),
         }
-        v => time(&mut e, name, v, tz),
-    };
-    let scheduled_for = window("scheduled_for");
-    let scheduled_until = window("scheduled_until");
-    let input = MaintenanceInput {
-        name: f.owned("name"),
-        body: f.owned("body"),
-        scheduled_for,
-        scheduled_until,
-        components: f.all("components").map(str::to_owned).collect(),
-        notify: Some(f.checked("notify")),
-    };
-    (input, e)
-}
+    }
 
-pub fn maintenance_update(f: &Fields) -> MaintenanceUpdateInput {
-    MaintenanceUpdateInput {
-        status: f.owned("status"),
-        body: f.owned("body"),
-        notify: Some(f.checked("notify")),
+    /// A checkbox is sent only when checked.
+    fn checkbox(mut self, name: &str) -> Self {
+        let checked = self.form.checked(name);
+        self.object.insert(name.to_owned(), Value::Bool(checked));
+        self
+    }
+
+    /// Leaves out a prefilled field still showing what it was prefilled with.
+    fn unless_edited(mut self, name: &str) -> Self {
+        if edited(self.form, name).is_none() {
+            self.object.remove(name);
+        }
+        self
+    }
+
+    /// A datetime-local value in the site's zone → RFC 3339, as the API takes it.
+    fn local_time(mut self, name: &str, tz: Tz, empty: Empty) -> Self {
+        let given = self.object.remove(name);
+        let value = given.as_ref().and_then(Value::as_str).unwrap_or("").trim();
+        let time = match (value, empty) {
+            ("", Empty::Absent) => None,
+            ("", Empty::Clears) => given.map(|_| String::new()),
+            ("", Empty::Missing) => {
+                self.problems.add(name, "missing: pick a date and time");
+                None
+            }
+            (v, _) => match from_local(v, tz) {
+                Ok(t) => Some(t.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                Err(message) => {
+                    self.problems.add(name, message);
+                    None
+                }
+            },
+        };
+        if let Some(time) = time {
+            self.object.insert(name.to_owned(), Value::String(time));
+        }
+        self
+    }
+
+    /// The input, with the form's problems and then the reader's.
+    fn read<T: DeserializeOwned + Default>(self) -> (T, FieldErrors) {
+        let (input, found) = input::read(self.object);
+        let mut problems = self.problems;
+        for (field, message) in found.0 {
+            problems.add(field, message);
+        }
+        (input, problems)
     }
 }
 
-/// `components.<id>` selects; "" means not affected / no change.
-fn components(f: &Fields) -> Vec<(String, String)> {
-    f.prefixed("components.")
-        .filter(|(_, status)| !status.is_empty())
-        .map(|(id, status)| (id.to_owned(), status.to_owned()))
-        .collect()
-}
-
-fn edited<'a>(f: &'a Fields, name: &str) -> Option<&'a str> {
+fn edited<'a>(f: &'a FormData, name: &str) -> Option<&'a str> {
     let now = f.get(name)?;
     let was = f.get(&format!("{name}{WAS}"));
     match was {
         Some(was) if was.trim() == now.trim() => None,
         _ => Some(now),
-    }
-}
-
-fn time(e: &mut FieldErrors, name: &str, value: &str, tz: Tz) -> Option<String> {
-    match from_local(value, tz) {
-        Ok(t) => Some(t.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        Err(message) => {
-            e.add(name, message);
-            None
-        }
     }
 }
 
@@ -123,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_new_incident_reads_local_times_and_skips_unaffected_components() {
-        let f = Fields::default()
+        let f = FormData::default()
             .with("name", "API down")
             .with("components.api", "major_outage")
             .with("components.web", "")
@@ -140,7 +185,7 @@ mod tests {
 
     #[test]
     fn an_update_keeps_untouched_fields_clears_emptied_ones_and_sets_the_rest() {
-        let f = Fields::default()
+        let f = FormData::default()
             .with("cause", "disk full")
             .with("cause_was", "disk full")
             .with("workaround", "")
@@ -160,8 +205,40 @@ mod tests {
     }
 
     #[test]
+    fn the_uis_own_fields_are_left_out_and_any_other_unknown_field_is_named() {
+        let f = FormData::default()
+            .with("csrf", "token")
+            .with("cause_was", "disk full")
+            .with("status", "resolved")
+            .with("colour", "red");
+        let (input, e) = update(&f, berlin());
+        assert_eq!(input.status.as_deref(), Some("resolved"));
+        assert_eq!(e.get("colour"), Some("unknown field"));
+        assert_eq!(e.0.len(), 1, "{e:?}");
+    }
+
+    #[test]
+    fn a_maintenance_form_reads_its_checkboxes_as_the_list_the_api_takes() {
+        let f = FormData::default()
+            .with("components", "api")
+            .with("components", "db")
+            .with("scheduled_until", "2026-11-22T15:30");
+        let (input, e) = maintenance(&f, berlin());
+        assert_eq!(input.components, ["api", "db"]);
+        assert_eq!(
+            input.scheduled_until.as_deref(),
+            Some("2026-11-22T14:30:00Z")
+        );
+        assert_eq!(
+            e.get("scheduled_for"),
+            Some("missing: pick a date and time")
+        );
+        assert_eq!(input.notify, Some(false));
+    }
+
+    #[test]
     fn an_eta_left_as_it_was_is_kept_even_when_it_has_passed() {
-        let f = Fields::default()
+        let f = FormData::default()
             .with("expected_resolution_at", "2001-01-01T00:00")
             .with("expected_resolution_at_was", "2001-01-01T00:00");
         assert_eq!(update(&f, berlin()).0.expected_resolution_at, None);

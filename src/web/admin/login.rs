@@ -7,12 +7,12 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use maud::{Markup, html};
 
-use super::fields::Fields;
 use super::guard::{COOKIE, Posted, Reject, safe_next};
 use super::layout::{frame, html, see_other};
 use super::state::{self, SESSION_LIFE};
 use crate::web::Shared;
 use crate::web::auth::token_matches;
+use crate::web::form_data::FormData;
 
 /// Every wrong token costs the guesser this long, on top of the per-address limit.
 const FAILURE_DELAY: Duration = Duration::from_millis(250);
@@ -21,7 +21,7 @@ pub async fn show(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     if shared.admin_token.is_none() {
         return disabled(StatusCode::OK);
     }
-    let query = Fields::parse(req.query_string().as_bytes()).unwrap_or_default();
+    let query = FormData::parse(req.query_string().as_bytes()).unwrap_or_default();
     let next = query.get("next").and_then(safe_next).unwrap_or("/admin");
     let signed_in = req
         .cookie(COOKIE)
@@ -41,7 +41,7 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     if let Some(wait) = ip.and_then(|ip| state.throttled(ip)) {
         return throttled(wait);
     }
-    let Some(form) = Fields::parse(&body) else {
+    let Some(form) = FormData::parse(&body) else {
         return Reject::BadForm.error_response();
     };
     let next = form.get("next").and_then(safe_next).unwrap_or("/admin");

@@ -5,7 +5,6 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
-use super::fields::Fields;
 use super::guard::{Engineer, Posted};
 use super::inputs;
 use super::layout::{failure, frame, html, not_found, see_other};
@@ -17,6 +16,7 @@ use crate::incidents::{Maintenance, MaintenanceStatus};
 use crate::pipeline::desk::{Command, CommandError};
 use crate::read::time;
 use crate::read::view::View;
+use crate::web::form_data::FormData;
 use crate::web::pages::timeline::{Reader, timeline};
 
 const NO_SUCH: &str = "There is no maintenance with that id.";
@@ -27,7 +27,7 @@ pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
     let Some(m) = v.book.maintenances.get(id.as_str()) else {
         return not_found(Some(&engineer.session), NO_SUCH);
     };
-    let defaults = Fields::default()
+    let defaults = FormData::default()
         .with("status", next_status(m.status).as_str())
         .with("notify", "on");
     let none = FieldErrors::default();
@@ -38,11 +38,12 @@ pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
 pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let Posted { engineer, form } = posted;
     let id = id.into_inner();
+    let (input, problems) = inputs::maintenance_update(&form);
     let command = Command::UpdateMaintenance {
         id: id.clone(),
-        input: inputs::maintenance_update(&form),
+        input,
     };
-    let errors = match submit(&engineer.shared, command, FieldErrors::default()).await {
+    let errors = match submit(&engineer.shared, command, problems).await {
         Ok(_) => return see_other(&format!("/admin/maintenances/{id}")),
         Err(CommandError::Invalid(errors)) => errors,
         Err(e) => return failure(&e, Some(&engineer.session)),

@@ -6,16 +6,17 @@ use actix_web::http::StatusCode;
 use chrono::{DurationRound, TimeDelta};
 use maud::{Markup, html};
 
-use super::fields::{Fields, to_local};
 use super::guard::{Engineer, Posted};
 use super::inputs;
 use super::layout::{failure, frame, html, see_other};
+use super::local_time::to_local;
 use super::state::Session;
 use super::submit::submit;
 use super::widgets::{self, Form};
 use crate::incidents::input::FieldErrors;
 use crate::pipeline::desk::{Command, CommandError, Done};
 use crate::read::view::View;
+use crate::web::form_data::FormData;
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
@@ -25,7 +26,7 @@ pub async fn show(engineer: Engineer) -> HttpResponse {
     let start = (v.now + TimeDelta::hours(1))
         .duration_trunc(TimeDelta::hours(1))
         .unwrap_or(v.now);
-    let defaults = Fields::default()
+    let defaults = FormData::default()
         .with("scheduled_for", to_local(start, tz))
         .with("scheduled_until", to_local(start + TimeDelta::hours(1), tz))
         .with("notify", "on");

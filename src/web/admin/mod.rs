@@ -4,13 +4,13 @@
 //! in-memory snapshot; every change goes through the desk, like the JSON API's.
 
 mod dashboard;
-mod fields;
 mod guard;
 mod incident;
 mod incident_new;
 mod incident_page;
 mod inputs;
 mod layout;
+mod local_time;
 mod login;
 mod maintenance;
 mod maintenance_new;

@@ -4,10 +4,10 @@
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
-use super::fields::Fields;
 use super::inputs::WAS;
 use super::state::Session;
 use crate::incidents::input::FieldErrors;
+use crate::web::form_data::FormData;
 
 /// The hidden CSRF field every admin form carries.
 pub fn csrf(session: &Session) -> Markup {
@@ -17,14 +17,14 @@ pub fn csrf(session: &Session) -> Markup {
 /// A form's values and its errors, from one submission (or the defaults).
 #[derive(Clone, Copy)]
 pub struct Form<'a> {
-    pub fields: &'a Fields,
+    pub fields: &'a FormData,
     pub errors: &'a FieldErrors,
     /// Keeps element ids apart when a page has two forms with the same names.
     scope: &'static str,
 }
 
 impl<'a> Form<'a> {
-    pub fn new(fields: &'a Fields, errors: &'a FieldErrors) -> Self {
+    pub fn new(fields: &'a FormData, errors: &'a FieldErrors) -> Self {
         Self {
             fields,
             errors,

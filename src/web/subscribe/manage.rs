@@ -6,12 +6,11 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 
 use super::pages::{self, Notice};
-use super::{
-    Unavailable, blocking, chosen, component_values, config, parse_form, plausible, write,
-};
+use super::{Unavailable, blocking, chosen, config, plausible, write};
 use crate::subscribers::Subscriber;
 use crate::subscribers::store::PENDING_FOR;
 use crate::web::Shared;
+use crate::web::form_data::FormData;
 
 /// `GET /subscriptions/{token}/confirm`: the link in the confirmation email.
 /// Following it again later shows the same page.
@@ -58,10 +57,10 @@ pub async fn save(
     let config = config(&shared);
     let (site, components) = (&config.site, &config.components);
     let token = token.into_inner();
-    let Some(form) = parse_form(&body) else {
+    let Some(form) = FormData::parse(&body) else {
         return pages::bad_form(site);
     };
-    let given = component_values(&form);
+    let given: Vec<String> = form.all("components").map(str::to_owned).collect();
     let s = match lookup(&shared, token.clone()).await {
         Ok(Some(s)) => s,
         Ok(None) => return pages::link_gone(site),

@@ -104,19 +104,6 @@ where
     }
 }
 
-/// A form body as its (name, value) pairs; checkboxes repeat their name.
-fn parse_form(body: &[u8]) -> Option<Vec<(String, String)>> {
-    serde_urlencoded::from_bytes(body).ok()
-}
-
-/// Every value of the repeated `components` field.
-fn component_values(form: &[(String, String)]) -> Vec<String> {
-    form.iter()
-        .filter(|(k, _)| k == "components")
-        .map(|(_, v)| v.clone())
-        .collect()
-}
-
 /// The chosen components in page order, or the ids that name none (once each).
 fn chosen(components: &[Component], given: &[String]) -> Result<Vec<ComponentId>, String> {
     let mut unknown: Vec<&str> = Vec::new();

@@ -9,9 +9,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 
 use super::form::Entered;
-use super::{chosen, component_values, config, pages, parse_form, write};
+use super::{chosen, config, pages, write};
 use crate::subscribers::store::{Subscribed, normalise};
 use crate::web::Shared;
+use crate::web::form_data::FormData;
 
 /// The longest address SMTP can carry (RFC 5321's 256-octet path, less `<>`).
 const MAX_EMAIL: usize = 254;
@@ -33,16 +34,12 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     if let Err(wait) = shared.limits.admit(client(&req)) {
         return pages::too_many(site, wait);
     }
-    let Some(form) = parse_form(&body) else {
+    let Some(form) = FormData::parse(&body) else {
         return pages::bad_form(site);
     };
     let mut entered = Entered {
-        email: form
-            .iter()
-            .find(|(k, _)| k == "email")
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default(),
-        components: component_values(&form),
+        email: form.value("email").trim().to_owned(),
+        components: form.all("components").map(str::to_owned).collect(),
         problems: Vec::new(),
     };
     let email = address(&entered.email).map_err(|p| entered.problems.push(p));
