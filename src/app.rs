@@ -50,6 +50,8 @@ pub struct Application {
     retention: Duration,
     /// The site's zone: uptime days are local days.
     tz: chrono_tz::Tz,
+    /// What every part reads time from; the pruner gets it at run time.
+    clock: Arc<dyn Clock>,
     cancel: CancellationToken,
     /// Registered at build time so a SIGTERM that arrives during start-up is
     /// not lost (PID 1 in a container ignores unhandled signals).
@@ -99,7 +101,7 @@ impl Application {
             .checks_configured
             .set(i64::try_from(config.checks.len()).unwrap_or(i64::MAX));
         let heartbeat = Arc::new(AtomicI64::new(0));
-        let prober = Arc::new(Prober::new(&config.checks)?);
+        let prober = Arc::new(Prober::new(&config.checks, clock.clone())?);
         let (desk, commands) = Desk::new(64);
         let (worker, dispatcher) = deliverers(&config, &store, &metrics, &clock)?;
         let outbox_wake = worker.wake.clone();
@@ -113,6 +115,7 @@ impl Application {
             heartbeat: heartbeat.clone(),
             desk,
             admin_token: config.admin_token.clone(),
+            clock: clock.clone(),
         };
         let server = web::server(listener, shared)?;
         let (tx, rx) = mpsc::channel(4096);
@@ -123,6 +126,7 @@ impl Application {
             max_concurrent: config.server.max_concurrent_checks,
             metrics: metrics.clone(),
             heartbeat,
+            clock: clock.clone(),
         };
         let rendered = Arc::new(tokio::sync::Notify::new());
         let (shown, wake) = (snapshots.clone(), rendered.clone());
@@ -142,7 +146,7 @@ impl Application {
             webhook_wake: dispatcher.wake.clone(),
             announced,
             rendered,
-            clock,
+            clock: clock.clone(),
         };
         Ok(Self {
             addr,
@@ -157,6 +161,7 @@ impl Application {
             commands,
             retention: config.server.retention,
             tz: config.site.timezone,
+            clock,
             cancel: CancellationToken::new(),
             signal: shutdown_signal()?,
         })
@@ -197,6 +202,7 @@ impl Application {
             commands,
             retention,
             tz,
+            clock,
             cancel,
             signal,
             ..
@@ -205,7 +211,13 @@ impl Application {
         let mut server = tokio::spawn(server);
         let scheduler = tokio::spawn(scheduler.run(cancel.clone()));
         let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
-        let pruner = tokio::spawn(prune_loop(store.clone(), retention, tz, cancel.clone()));
+        let pruner = tokio::spawn(prune_loop(
+            store.clone(),
+            retention,
+            tz,
+            clock,
+            cancel.clone(),
+        ));
         let worker = tokio::spawn(worker.run(cancel.clone()));
         let dispatcher = tokio::spawn(dispatcher.run(cancel.clone()));
         let export = tokio::spawn(LiveExport::run_if_any(export, cancel.clone()));

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use candor::clock::{Clock, SystemClock};
 use candor::{Application, Config, telemetry};
 
 /// Candor: a self-hosted status page and outage notifier.
@@ -42,15 +44,17 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The one clock: the config is validated, and the app runs, on it.
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     match cli.command.unwrap_or(Command::Serve) {
-        Command::CheckConfig => check_config(&cli.config),
-        Command::Serve => serve(&cli.config),
-        Command::Export { out } => export(&cli.config, &out),
+        Command::CheckConfig => check_config(&cli.config, &*clock),
+        Command::Serve => serve(&cli.config, clock),
+        Command::Export { out } => export(&cli.config, &out, &*clock),
     }
 }
 
-fn check_config(path: &std::path::Path) -> ExitCode {
-    match Config::load(path) {
+fn check_config(path: &std::path::Path, clock: &dyn Clock) -> ExitCode {
+    match Config::load(path, clock.now()) {
         Ok(c) => {
             println!(
                 "{} is valid: {} components, {} checks",
@@ -67,8 +71,8 @@ fn check_config(path: &std::path::Path) -> ExitCode {
     }
 }
 
-fn export(path: &std::path::Path, out: &std::path::Path) -> ExitCode {
-    let mut config = match Config::load(path) {
+fn export(path: &std::path::Path, out: &std::path::Path, clock: &dyn Clock) -> ExitCode {
+    let mut config = match Config::load(path, clock.now()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -76,7 +80,7 @@ fn export(path: &std::path::Path, out: &std::path::Path) -> ExitCode {
         }
     };
     config.apply_env();
-    match candor::export::export(config, out) {
+    match candor::export::export(config, out, clock.now()) {
         Ok(done) => {
             println!(
                 "wrote {} files to {} ({} unchanged, {} removed)",
@@ -94,9 +98,9 @@ fn export(path: &std::path::Path, out: &std::path::Path) -> ExitCode {
     }
 }
 
-fn serve(path: &std::path::Path) -> ExitCode {
+fn serve(path: &std::path::Path, clock: Arc<dyn Clock>) -> ExitCode {
     telemetry::init();
-    let mut config = match Config::load(path) {
+    let mut config = match Config::load(path, clock.now()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -111,7 +115,7 @@ fn serve(path: &std::path::Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = runtime.block_on(run(config));
+    let outcome = runtime.block_on(run(config, clock));
     // Blocking work (a DNS lookup of an abandoned probe) must not hold the exit.
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match outcome {
@@ -123,9 +127,9 @@ fn serve(path: &std::path::Path) -> ExitCode {
     }
 }
 
-async fn run(config: Config) -> anyhow::Result<()> {
+async fn run(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let data_dir = config.server.data_dir.clone();
-    let app = Application::build(config).await?;
+    let app = Application::build_with_clock(config, clock).await?;
     tracing::info!(
         "listening on {} (data in {})",
         app.url(),

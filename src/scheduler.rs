@@ -19,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 use crate::checks::CheckSpec;
 use crate::checks::probe::Prober;
 use crate::checks::schedule::jitter;
+use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::model::CheckResult;
 
@@ -35,8 +36,10 @@ pub struct Scheduler {
     pub results: mpsc::Sender<CheckResult>,
     pub max_concurrent: usize,
     pub metrics: Arc<Metrics>,
-    /// Unix seconds of the loop's last turn.
+    /// Unix seconds of the loop's last turn, on `clock`.
     pub heartbeat: Arc<AtomicI64>,
+    /// Due times are on this clock, so a test that moves it makes checks due.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Scheduler {
@@ -45,23 +48,26 @@ impl Scheduler {
     pub async fn run(self, cancel: CancellationToken) {
         let limit = Arc::new(Semaphore::new(self.max_concurrent));
         let busy: Vec<Arc<AtomicBool>> = self.specs.iter().map(|_| Arc::default()).collect();
-        let mut queue = Queue::new(self.specs.clone(), Utc::now());
+        let mut queue = Queue::new(self.specs.clone(), self.clock.now());
         let mut running = JoinSet::new();
         tracing::info!(checks = self.specs.len(), "scheduler started");
         loop {
             self.heartbeat
-                .store(Utc::now().timestamp(), Ordering::Relaxed);
+                .store(self.clock.now().timestamp(), Ordering::Relaxed);
             while let Some(joined) = running.try_join_next() {
                 if let Err(e) = joined {
                     tracing::error!(error = %e, "a probe task failed");
                 }
             }
-            let wait = queue.next_due().map_or(TICK, |due| until(due).min(TICK));
+            let now = self.clock.now();
+            let wait = queue
+                .next_due()
+                .map_or(TICK, |due| until(due, now).min(TICK));
             tokio::select! {
                 () = cancel.cancelled() => break,
                 () = tokio::time::sleep(wait) => {}
             }
-            for (i, due) in queue.pop_due(Utc::now()) {
+            for (i, due) in queue.pop_due(self.clock.now()) {
                 self.launch(i, due, &busy[i], &limit, &mut running);
             }
         }
@@ -82,18 +88,19 @@ impl Scheduler {
             tracing::debug!(check = %self.specs[i].id, "previous run still in flight; skipped");
             return;
         };
-        let (specs, prober, tx, metrics) = (
+        let (specs, prober, tx, metrics, clock) = (
             self.specs.clone(),
             self.prober.clone(),
             self.results.clone(),
             self.metrics.clone(),
+            self.clock.clone(),
         );
         let limit = limit.clone();
         running.spawn(async move {
             let Ok(_permit) = limit.acquire_owned().await else {
                 return;
             };
-            let lag = (Utc::now() - due).to_std().unwrap_or_default();
+            let lag = (clock.now() - due).to_std().unwrap_or_default();
             metrics.start_lag.observe(lag.as_secs_f64());
             let result = prober.run(&specs[i]).await;
             metrics
@@ -210,8 +217,9 @@ impl Queue {
     }
 }
 
-fn until(at: DateTime<Utc>) -> Duration {
-    (at - Utc::now()).to_std().unwrap_or(Duration::ZERO)
+/// How long from `now` until `at`; zero when it has passed.
+fn until(at: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+    (at - now).to_std().unwrap_or(Duration::ZERO)
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! The application's housekeeping: pruning old results, and the signals that
 //! stop it.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
+use crate::clock::Clock;
 use crate::store::Store;
 
 /// How often old raw results are pruned.
@@ -17,6 +18,7 @@ pub(super) async fn prune_loop(
     store: Store,
     retention: Duration,
     tz: chrono_tz::Tz,
+    clock: Arc<dyn Clock>,
     cancel: CancellationToken,
 ) {
     loop {
@@ -25,8 +27,8 @@ pub(super) async fn prune_loop(
             () = tokio::time::sleep(PRUNE_EVERY) => {}
         }
         let store = store.clone();
-        let cutoff = Store::prune_cutoff(Utc::now(), retention);
-        let now = Utc::now();
+        let now = clock.now();
+        let cutoff = Store::prune_cutoff(now, retention);
         let prune = move || {
             let results = store.prune(cutoff)?;
             let today = crate::uptime::calendar::day_no(now.with_timezone(&tz).date_naive());

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::error::Error as StdError;
 use std::io;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -17,6 +17,7 @@ use tokio::net::TcpStream;
 
 use super::conditions::{HttpSeen, human_duration, judge_http, shorten};
 use super::{CheckSpec, HttpTarget, MAX_BODY_BYTES, Target};
+use crate::clock::Clock;
 use crate::model::{CheckResult, Outcome};
 
 const USER_AGENT: &str = concat!("Candor/", env!("CARGO_PKG_VERSION"), " (status check)");
@@ -50,11 +51,22 @@ impl ClientKey {
 }
 
 /// Runs checks, sharing HTTP clients between them.
-#[derive(Debug)]
 pub struct Prober {
     /// Behind a lock only so a check unknown at construction still gets a client;
     /// the lock is held for a map lookup in the common case.
     clients: Mutex<HashMap<ClientKey, Client>>,
+    /// Stamps results and counts a certificate's days left: the app's clock,
+    /// so a result's time is on the clock its due time and the pipeline use.
+    clock: Arc<dyn Clock>,
+}
+
+/// Without the clock, which has no `Debug`.
+impl std::fmt::Debug for Prober {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prober")
+            .field("clients", &self.clients)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +87,7 @@ impl Prober {
     /// (max_redirects, insecure) pair, not one per check (there may be 10,000 checks;
     /// each client has its own pool and TLS config). Fails at startup rather than at
     /// the first probe when TLS cannot be set up (no system root certificates).
-    pub fn new(specs: &[CheckSpec]) -> Result<Self, ProbeSetupError> {
+    pub fn new(specs: &[CheckSpec], clock: Arc<dyn Clock>) -> Result<Self, ProbeSetupError> {
         let mut clients = HashMap::new();
         for spec in specs {
             let Target::Http(http) = &spec.target else {
@@ -93,6 +105,7 @@ impl Prober {
         }
         Ok(Self {
             clients: Mutex::new(clients),
+            clock,
         })
     }
 
@@ -100,7 +113,7 @@ impl Prober {
     /// a plain reason.
     #[tracing::instrument(skip_all, fields(check = %spec.id))]
     pub async fn run(&self, spec: &CheckSpec) -> CheckResult {
-        let at = Utc::now();
+        let at = self.clock.now();
         let started = Instant::now();
         let (outcome, reason) = match &spec.target {
             Target::Http(http) => self.probe_http(spec, http, started).await,
@@ -127,7 +140,7 @@ impl Prober {
             Ok(client) => client,
             Err(e) => return (Outcome::Down, format!("client setup: {}", innermost(&e))),
         };
-        let timed = tokio::time::timeout(spec.timeout, fetch(&client, http)).await;
+        let timed = tokio::time::timeout(spec.timeout, fetch(&client, http, &*self.clock)).await;
         match timed {
             Err(_) => (Outcome::Down, timed_out(spec.timeout)),
             Ok(Err(e)) => (Outcome::Down, describe_fetch_error(&e, http)),
@@ -206,7 +219,11 @@ enum FetchError {
     Body(reqwest::Error),
 }
 
-async fn fetch(client: &Client, http: &HttpTarget) -> Result<Fetched, FetchError> {
+async fn fetch(
+    client: &Client,
+    http: &HttpTarget,
+    clock: &dyn Clock,
+) -> Result<Fetched, FetchError> {
     let mut request = client
         .request(http.method.clone(), http.url.clone())
         .headers(http.headers.clone());
@@ -218,7 +235,7 @@ async fn fetch(client: &Client, http: &HttpTarget) -> Result<Fetched, FetchError
         .extensions()
         .get::<TlsInfo>()
         .and_then(TlsInfo::peer_certificate)
-        .and_then(|der| cert_days_left(der, Utc::now()));
+        .and_then(|der| cert_days_left(der, clock.now()));
     let (body, truncated) = read_capped(&mut response).await.map_err(FetchError::Body)?;
     Ok(Fetched {
         status: response.status().as_u16(),

@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 
 use super::*;
 use crate::checks::{Cadence, JsonCondition};
+use crate::clock::SystemClock;
 use crate::model::{CheckId, ComponentId};
 
 const MIB: usize = 1024 * 1024;
@@ -213,7 +214,7 @@ fn http_spec(addr: SocketAddr, path: &str, edit: impl FnOnce(&mut HttpTarget)) -
 
 /// Runs `spec` with a prober built for it, as the scheduler would.
 async fn run(spec: &CheckSpec) -> CheckResult {
-    let prober = Prober::new(std::slice::from_ref(spec)).unwrap();
+    let prober = Prober::new(std::slice::from_ref(spec), Arc::new(SystemClock)).unwrap();
     prober.run(spec).await
 }
 
@@ -520,7 +521,7 @@ async fn clients_are_shared_per_redirect_and_tls_setting() {
             port: 1,
         }),
     ];
-    let prober = Prober::new(&specs).unwrap();
+    let prober = Prober::new(&specs, Arc::new(SystemClock)).unwrap();
     assert_eq!(prober.clients.lock().unwrap().len(), 3);
     // A check unknown at startup still runs, and adds its client once.
     prober.run(&target(7, true)).await;

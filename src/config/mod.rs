@@ -10,10 +10,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use reqwest::Url;
 
 use crate::checks::CheckSpec;
+use crate::clock::{Clock, SystemClock};
 use crate::model::ComponentId;
 
 /// The whole configuration, validated. Its `Debug` hides the admin token and
@@ -225,21 +227,30 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// Reads and validates the file at `path`.
-    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+    /// Reads and validates the file at `path` as of `now` (a cron schedule
+    /// must still fire after it).
+    pub fn load(path: &Path, now: DateTime<Utc>) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
             source,
         })?;
-        Self::parse(&text).map_err(|problems| ConfigError::Invalid {
+        Self::parse_at(&text, now).map_err(|problems| ConfigError::Invalid {
             path: path.to_owned(),
             problems,
         })
     }
 
-    /// Validates TOML text; every problem found is returned, not just the first.
+    /// Validates TOML text as of `now`; every problem found is returned, not
+    /// just the first.
+    pub fn parse_at(text: &str, now: DateTime<Utc>) -> Result<Self, Vec<Problem>> {
+        validate::parse(text, now)
+    }
+
+    /// [`Config::parse_at`] at the system clock's now: for fixtures and tests,
+    /// whose configs do not depend on the moment. The application loads its
+    /// file with [`Config::load`] and its own clock.
     pub fn parse(text: &str) -> Result<Self, Vec<Problem>> {
-        validate::parse(text)
+        Self::parse_at(text, SystemClock.now())
     }
 
     /// Applies the environment overrides named in the contract (`CANDOR_SMTP_URL`).

@@ -376,3 +376,15 @@ fn debug_output_hides_the_admin_token_and_the_smtp_password() {
     );
     assert!(shown.contains("admin_token: Some(\"***\")"), "{shown}");
 }
+
+#[test]
+fn a_schedule_must_fire_after_the_moment_the_file_is_validated_at() {
+    let text = with_check("url = \"http://x/\"\nschedule = \"0 15 10 * * * 2030\"");
+    let at = |year| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, year, 6, 1, 0, 0, 0).unwrap();
+    assert!(Config::parse_at(&text, at(2029)).is_ok());
+    let Err(all) = Config::parse_at(&text, at(2031)) else {
+        panic!("a 2030 schedule validated in 2031")
+    };
+    let all: Vec<String> = all.iter().map(ToString::to_string).collect();
+    assert_problem(&all, &["checks[0].schedule", "never fires after now"]);
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use reqwest::Url;
 
@@ -121,7 +122,7 @@ impl Problems {
     }
 }
 
-pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
+pub(super) fn parse(text: &str, now: DateTime<Utc>) -> Result<Config, Vec<Problem>> {
     let mut p = Problems::new();
     let mut doc: toml::Table = match text.parse() {
         Ok(t) => t,
@@ -147,7 +148,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Problem>> {
     let site = site(&mut p, raw_site, &server);
     let components = components(&mut p, raw_components);
     let known: HashSet<&ComponentId> = components.iter().map(|c| &c.id).collect();
-    let checks = checks(&mut p, raw_checks, &known, site.timezone);
+    let checks = checks(&mut p, raw_checks, &known, site.timezone, now);
     let webhooks = webhook::webhooks(&mut p, raw_webhooks, &known);
     let email = email(&mut p, raw_email);
     let export = raw_export.and_then(|raw| export::validate(&mut p, raw, &server));
@@ -324,12 +325,13 @@ fn checks(
     raw: Vec<RawCheck>,
     known: &HashSet<&ComponentId>,
     site_tz: Tz,
+    now: DateTime<Utc>,
 ) -> Vec<CheckSpec> {
     let mut ids: HashSet<CheckId> = HashSet::new();
     let mut out = Vec::new();
     for (i, c) in raw.into_iter().enumerate() {
         let place = format!("checks[{i}]");
-        if let Some(spec) = check::validate(p, &place, c, known, site_tz) {
+        if let Some(spec) = check::validate(p, &place, c, known, site_tz, now) {
             if !ids.insert(spec.id.clone()) {
                 p.add(
                     format!("{place}.id"),

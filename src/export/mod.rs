@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::store::Store;
@@ -31,11 +31,11 @@ pub use files::{File, for_static_host, site_files, subscribe_url};
 pub use live::LiveExport;
 pub use mirror::{Mirror, Outcome};
 
-/// The current public site, rendered from the stored state as `serve` would.
+/// The public site as of `now`, rendered from the stored state as `serve` would.
 ///
 /// Opens the store, so it fails (naming the data dir) while a running Candor
 /// holds it.
-pub fn snapshot(config: Config) -> anyhow::Result<Snapshot> {
+pub fn snapshot(config: Config, now: DateTime<Utc>) -> anyhow::Result<Snapshot> {
     let dir = config.server.data_dir.clone();
     // Store::open would create an empty database: a wrong path (relative to the
     // working directory) must not quietly export an empty site.
@@ -53,16 +53,16 @@ pub fn snapshot(config: Config) -> anyhow::Result<Snapshot> {
         )
     })?;
     let config = Arc::new(config);
-    let restored = crate::app::restore(&config, &store, Utc::now())
+    let restored = crate::app::restore(&config, &store, now)
         .with_context(|| format!("while reading the state in {}", dir.display()))?;
     Ok(render(restored.view, None))
 }
 
-/// Renders the site and makes `out` hold it (see [`Mirror`]); an error names
-/// the first file that could not be written and how many could not.
-pub fn export(config: Config, out: &Path) -> anyhow::Result<Outcome> {
+/// Renders the site as of `now` and makes `out` hold it (see [`Mirror`]); an
+/// error names the first file that could not be written and how many could not.
+pub fn export(config: Config, out: &Path, now: DateTime<Utc>) -> anyhow::Result<Outcome> {
     let subscribe = subscribe_url(&config);
-    let snapshot = snapshot(config)?;
+    let snapshot = snapshot(config, now)?;
     let mut outcome = Mirror::new(out.to_owned(), subscribe).sync(&snapshot);
     if outcome.failures.is_empty() {
         return Ok(outcome);

@@ -2,6 +2,7 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::checks::{Cadence, Target};
+use crate::clock::SystemClock;
 use crate::model::{CheckId, ComponentId};
 
 fn t(sec: i64) -> DateTime<Utc> {
@@ -119,11 +120,12 @@ async fn a_probe_without_a_permit_clears_its_busy_flag() {
     let (tx, _rx) = mpsc::channel(1);
     let scheduler = Scheduler {
         specs: specs.clone(),
-        prober: Arc::new(Prober::new(&specs).unwrap()),
+        prober: Arc::new(Prober::new(&specs, Arc::new(SystemClock)).unwrap()),
         results: tx,
         max_concurrent: 1,
         metrics: Arc::new(Metrics::new()),
         heartbeat: Arc::default(),
+        clock: Arc::new(SystemClock),
     };
     let limit = Arc::new(Semaphore::new(1));
     limit.close();

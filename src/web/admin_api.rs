@@ -212,7 +212,7 @@ async fn list_subscribers(
     };
     let subscribers = shared.subscribers.clone();
     match web::block(move || subscribers.all()).await {
-        Ok(Ok(list)) if csv => export::csv_response(&list, chrono::Utc::now()),
+        Ok(Ok(list)) if csv => export::csv_response(&list, shared.clock.now()),
         Ok(Ok(list)) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .json(export::json(&list)),

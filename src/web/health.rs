@@ -14,7 +14,7 @@ const STALE_AFTER_SECS: i64 = 10;
 pub async fn healthz(shared: web::Data<Shared>) -> HttpResponse {
     let storage = shared.store.healthy();
     let beat = shared.heartbeat.load(Ordering::Relaxed);
-    let age = chrono::Utc::now().timestamp() - beat;
+    let age = shared.clock.now().timestamp() - beat;
     let scheduler = beat > 0 && age <= STALE_AFTER_SECS;
     let body = json!({
         "status": if storage && scheduler { "ok" } else { "unhealthy" },
@@ -38,6 +38,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::healthz;
+    use crate::clock::SystemClock;
     use crate::config::Config;
     use crate::metrics::Metrics;
     use crate::pipeline::desk::Desk;
@@ -75,6 +76,7 @@ mod tests {
             heartbeat: Arc::new(AtomicI64::new(heartbeat)),
             desk: Desk::new(1).0,
             admin_token: None,
+            clock: Arc::new(SystemClock),
         }
     }
 

@@ -24,6 +24,7 @@ use std::sync::atomic::AtomicI64;
 use actix_web::dev::Server;
 use actix_web::{App, HttpResponse, HttpServer, web};
 
+use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::pipeline::desk::Desk;
 use crate::store::Store;
@@ -45,6 +46,9 @@ pub struct Shared {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// How often one network may post the subscribe form.
     pub limits: Arc<subscribe::Limits>,
+    /// The application's one clock: what handlers stamp and compare with is
+    /// the time the pipeline and the scheduler see.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).

@@ -39,7 +39,7 @@ pub async fn spawn_app(body: &str) -> TestApp {
 /// Runs the application with an admin token and a clock the test may move.
 pub async fn spawn_app_full(body: &str, token: Option<&str>, clock: Arc<dyn Clock>) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::parse(&config_with(dir.path(), body)).unwrap();
+    let mut config = Config::parse_at(&config_with(dir.path(), body), clock.now()).unwrap();
     config.admin_token = token.map(str::to_owned);
     let app = Application::build_with_clock(config, clock).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -6,6 +6,7 @@ mod admin_ui;
 mod api_v2;
 mod brotli_bodies;
 mod cli;
+mod clock;
 mod email;
 mod export;
 mod feeds;

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
@@ -17,13 +17,15 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_TIMEOUT: Duration = Duration::from_secs(300);
 const DEFAULT_CERT_WARNING: Duration = Duration::from_secs(14 * 86_400);
 
-/// Validates one check; `None` when it is too broken to build (problems recorded).
+/// Validates one check as of `now`; `None` when it is too broken to build
+/// (problems recorded).
 pub(super) fn validate(
     p: &mut Problems,
     place: &str,
     c: RawCheck,
     known: &HashSet<&ComponentId>,
     site_tz: Tz,
+    now: DateTime<Utc>,
 ) -> Option<CheckSpec> {
     let name = c.name.clone().unwrap_or_default();
     if name.trim().is_empty() {
@@ -55,7 +57,7 @@ pub(super) fn validate(
             "must be shorter than the timeout, or slowness would read as a timeout first",
         );
     }
-    let cadence = cadence(p, place, &c, site_tz);
+    let cadence = cadence(p, place, &c, site_tz, now);
     let failure = p.int_in(
         &format!("{place}.failure_threshold"),
         c.failure_threshold,
@@ -107,7 +109,13 @@ fn component(
     }
 }
 
-fn cadence(p: &mut Problems, place: &str, c: &RawCheck, site_tz: Tz) -> Option<Cadence> {
+fn cadence(
+    p: &mut Problems,
+    place: &str,
+    c: &RawCheck,
+    site_tz: Tz,
+    now: DateTime<Utc>,
+) -> Option<Cadence> {
     let tz = p.timezone(&format!("{place}.timezone"), c.timezone.as_deref());
     match (&c.schedule, &c.every) {
         (Some(_), Some(_)) => {
@@ -130,7 +138,7 @@ fn cadence(p: &mut Problems, place: &str, c: &RawCheck, site_tz: Tz) -> Option<C
         }
         (Some(expr), None) => match Cadence::cron(expr, tz.unwrap_or(site_tz)) {
             // A past year: the check would sit on the page, never run.
-            Ok(c) if c.next_after(Utc::now()).is_none() => {
+            Ok(c) if c.next_after(now).is_none() => {
                 p.add(
                     format!("{place}.schedule"),
                     format!("\"{expr}\" never fires after now"),

@@ -68,7 +68,7 @@ pub async fn subscribers_csv(engineer: Engineer) -> HttpResponse {
         Err(e) => unreadable("the subscriber list", e.into()),
     };
     match list {
-        Some(list) => export::csv_response(&list, chrono::Utc::now()),
+        Some(list) => export::csv_response(&list, engineer.shared.clock.now()),
         None => message(
             StatusCode::SERVICE_UNAVAILABLE,
             "Not available",

@@ -3,7 +3,6 @@
 //! latest answer counts; the thank-you page offers the other one.
 
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 
 use super::manage::lookup;
 use super::pages::{self, answer_slug};
@@ -32,8 +31,9 @@ pub async fn record(
     let subscribers = shared.subscribers.clone();
     let recorded = {
         let token = token.clone();
+        let now = shared.clock.now();
         write(&shared, "record feedback", move || {
-            subscribers.record_answer(&incident, &token, answer, Utc::now())
+            subscribers.record_answer(&incident, &token, answer, now)
         })
         .await
     };

@@ -22,11 +22,8 @@ pub async fn confirm(shared: web::Data<Shared>, token: web::Path<String>) -> Htt
         return pages::link_gone(&config.site);
     }
     let subscribers = shared.subscribers.clone();
-    match write(&shared, "confirm", move || {
-        subscribers.confirm(&token, Utc::now())
-    })
-    .await
-    {
+    let now = shared.clock.now();
+    match write(&shared, "confirm", move || subscribers.confirm(&token, now)).await {
         Ok(Some(s)) => pages::confirmed(&config.site, &config.components, &s),
         Ok(None) => pages::link_gone(&config.site),
         Err(_) => pages::unavailable(&config.site),
@@ -145,7 +142,8 @@ pub(super) async fn lookup(
     }
     let subscribers = shared.subscribers.clone();
     let found = blocking("look up a subscriber", move || subscribers.by_token(&token)).await?;
-    Ok(found.filter(|s| live(s, Utc::now())))
+    let now = shared.clock.now();
+    Ok(found.filter(|s| live(s, now)))
 }
 
 fn live(s: &Subscriber, now: DateTime<Utc>) -> bool {

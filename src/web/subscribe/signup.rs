@@ -6,7 +6,6 @@ use std::str::FromStr;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 
 use super::form::Entered;
 use super::{chosen, config, pages, write};
@@ -55,8 +54,9 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     };
     let subscribers = shared.subscribers.clone();
     let stored = email.clone();
+    let now = shared.clock.now();
     let outcome = write(&shared, "subscribe", move || {
-        subscribers.subscribe(&stored, components, Utc::now())
+        subscribers.subscribe(&stored, components, now)
     })
     .await;
     match outcome {
