@@ -15,7 +15,8 @@ use candor::notify::transport::Mailer;
 use candor::notify::worker::{Composer, Worker};
 use candor::outbox::notice::{Affected, Notice, NoticeKind};
 use candor::outbox::{Envelope, Job};
-use candor::store::{Commit, Store};
+use candor::pipeline::subscriptions::import_confirmed;
+use candor::store::Commit;
 use tokio_util::sync::CancellationToken;
 
 fn rss_kib() -> u64 {
@@ -68,12 +69,12 @@ async fn main() -> anyhow::Result<()> {
         "[site]\ntitle = \"Bench Status\"\n[email]\nfrom = \"Bench <status@bench.example>\"\nsmtp_url = \"smtp://{smtp}\"\n[[components]]\nid = \"api\"\nname = \"Public API\"\n"
     ))
     .map_err(|p| anyhow::anyhow!("{p:?}"))?;
-    let store = Store::open(dir.path())?;
-    let subscribers = store.subscribers()?;
+    let store = candor::store::open(dir.path())?;
     let now = chrono::Utc::now();
     let t = Instant::now();
     for i in 0..n {
-        subscribers.import_confirmed(&format!("user{i}@bench.example"), Vec::new(), now)?;
+        let email = format!("user{i}@bench.example");
+        import_confirmed(&*store, &email, Vec::new(), now)?;
     }
     store.flush().await?;
     eprintln!(
@@ -86,13 +87,13 @@ async fn main() -> anyhow::Result<()> {
     let composer: Composer = Arc::new(move |l| compose(&head, l).map_err(|e| e.to_string()));
     let worker = Worker {
         store: store.clone(),
-        subscribers,
         mailer: Mailer::new(config.email.smtp_url.as_deref(), dir.path())
             .map_err(anyhow::Error::msg)?,
         compose: composer,
         metrics: metrics.clone(),
         give_up_after: Duration::from_secs(3600),
         wake: Arc::default(),
+        clock: Arc::new(candor::clock::SystemClock),
     };
     let job = Envelope::new(
         Job::Broadcast {
@@ -124,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let start = Instant::now();
     let cancel = CancellationToken::new();
-    while !store.outbox().is_empty() {
+    while store.outbox_counts()?.queued > 0 {
         worker.run_once(&cancel).await?;
     }
     let secs = start.elapsed().as_secs_f64();

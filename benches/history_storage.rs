@@ -20,9 +20,9 @@ use candor::metrics::Metrics;
 use candor::model::{CheckResult, ComponentStatus, Outcome};
 use candor::pipeline::Pipeline;
 use candor::read::view::{self, View};
-use candor::store::Store;
+use candor::store::{open, prune_cutoff};
 use candor::uptime::{Ledger, Report, calendar};
-use candor::web::snapshot::Snapshots;
+use candor::web::snapshot::{Publisher, Snapshots};
 use chrono::{DateTime, TimeZone, Utc};
 
 /// A clock the simulation sets.
@@ -66,7 +66,7 @@ fn dir_size(p: &Path) -> u64 {
 /// The pipeline as `Application::build` assembles it, minus server and tasks.
 fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
     let config = Arc::new(config);
-    let store = Store::open(&config.server.data_dir)?;
+    let store = open(&config.server.data_dir)?;
     let now = clock.now();
     let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
     let engine = Engine::new(&ids, &config.checks, now);
@@ -86,7 +86,10 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         now,
     };
     Ok(Pipeline {
-        snapshots: Arc::new(Snapshots::new(candor::web::render::render(first, None))),
+        publish: Arc::new(Publisher {
+            snapshots: Arc::new(Snapshots::new(candor::web::render::render(first, None))),
+            rendered: Arc::default(),
+        }),
         config,
         engine,
         book,
@@ -95,7 +98,6 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         clock,
         outbox_wake: Arc::default(),
         webhook_wake: Arc::default(),
-        rendered: Arc::default(),
         announced,
         last_tick: now,
         ledger,
@@ -185,7 +187,7 @@ async fn main() -> anyhow::Result<()> {
             p.checkpoint(now);
         }
         if n % 20 == 19 {
-            let cutoff = Store::prune_cutoff(now, Duration::from_secs(retention * 86_400));
+            let cutoff = prune_cutoff(now, Duration::from_secs(retention * 86_400));
             p.store.prune(cutoff)?;
             let today = calendar::day_no(now.with_timezone(&tz).date_naive());
             p.store

@@ -8,14 +8,13 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::checks::probe::Prober;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
-use crate::engine::Engine;
 use crate::export::LiveExport;
 use crate::metrics::Metrics;
 use crate::notify::compose::{Letterhead, compose};
@@ -25,12 +24,13 @@ use crate::notify::webhook::send::Sender;
 use crate::notify::worker::{Composer, Worker};
 use crate::pipeline::Pipeline;
 use crate::pipeline::desk::{Desk, Submission};
-use crate::read::view::{self, View};
+use crate::pipeline::restore::{Restored, restore};
+
 use crate::scheduler::Scheduler;
 use crate::store::Store;
-use crate::uptime::Report;
 use crate::web::render::render;
-use crate::web::{self, Shared, snapshot::Snapshots};
+use crate::web::snapshot::{Publisher, Snapshots};
+use crate::web::{self, Shared};
 use background::{prune_loop, shutdown_signal};
 
 mod background;
@@ -41,6 +41,8 @@ pub struct Application {
     store: Store,
     scheduler: Scheduler,
     pipeline: Pipeline,
+    /// For the housekeeping task's writes (expiring subscriptions).
+    desk: Desk,
     worker: Worker,
     dispatcher: Dispatcher,
     /// `[export] dir`, when configured.
@@ -83,14 +85,14 @@ impl Application {
                 "no CANDOR_ADMIN_TOKEN set: the admin API and /admin refuse everyone; set it to a long random secret to enable them"
             );
         }
-        let store = Store::open(&config.server.data_dir)?;
+        let store = crate::store::open(&config.server.data_dir)?;
         let now = clock.now();
         let Restored {
             engine,
             view: first,
             ledger,
             latency,
-        } = restore(&config, &store, now)?;
+        } = restore(&config, &*store, now)?;
         let book = first.book.clone();
         let announced = (first.components.iter())
             .map(|(id, c)| (id.clone(), c.status))
@@ -105,9 +107,8 @@ impl Application {
         let (desk, commands) = Desk::new(64);
         let (worker, dispatcher) = deliverers(&config, &store, &metrics, &clock)?;
         let outbox_wake = worker.wake.clone();
+        let housekeeping = desk.clone();
         let shared = Shared {
-            subscribers: store.subscribers()?,
-            outbox_wake: outbox_wake.clone(),
             limits: Arc::default(),
             snapshots: snapshots.clone(),
             store: store.clone(),
@@ -136,7 +137,10 @@ impl Application {
             engine,
             book,
             store: store.clone(),
-            snapshots,
+            publish: Arc::new(Publisher {
+                snapshots,
+                rendered,
+            }),
             metrics,
             last_tick: now,
             last_checkpoint: now,
@@ -145,7 +149,6 @@ impl Application {
             outbox_wake: outbox_wake.clone(),
             webhook_wake: dispatcher.wake.clone(),
             announced,
-            rendered,
             clock: clock.clone(),
         };
         Ok(Self {
@@ -154,6 +157,7 @@ impl Application {
             store,
             scheduler,
             pipeline,
+            desk: housekeeping,
             worker,
             dispatcher,
             export,
@@ -182,6 +186,12 @@ impl Application {
         self.store.clone()
     }
 
+    /// Where writes go (the one write path), for tests and tools that make
+    /// changes as the web pages do.
+    pub fn desk(&self) -> Desk {
+        self.desk.clone()
+    }
+
     /// Cancelling this token stops the application as a signal would.
     pub fn stopper(&self) -> CancellationToken {
         self.cancel.clone()
@@ -195,6 +205,7 @@ impl Application {
             store,
             scheduler,
             pipeline,
+            desk,
             worker,
             dispatcher,
             export,
@@ -213,6 +224,7 @@ impl Application {
         let pipeline = tokio::spawn(pipeline.run(results, commands, cancel.clone()));
         let pruner = tokio::spawn(prune_loop(
             store.clone(),
+            desk,
             retention,
             tz,
             clock,
@@ -268,44 +280,6 @@ impl Application {
     }
 }
 
-/// The engine and the public view as stored: what serve starts from and what
-/// `candor export` renders.
-pub(crate) fn restore(
-    config: &Arc<Config>,
-    store: &Store,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Restored> {
-    let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
-    let mut engine = Engine::new(&ids, &config.checks, now);
-    let (checks, components) = store.load_state()?;
-    engine.restore(checks, components);
-    let book = Arc::new(store.load_book()?);
-    let components = Arc::new(view::components(config, &engine, &book));
-    let (ledger, latency) = crate::pipeline::restore::history(config, store, &components, now)?;
-    let uptime = Arc::new(Report::build(&ledger, &latency, components.keys(), now));
-    let view = View {
-        config: config.clone(),
-        components,
-        book,
-        uptime,
-        now,
-    };
-    Ok(Restored {
-        engine,
-        view,
-        ledger,
-        latency,
-    })
-}
-
-/// The state as stored, ready to run or to render.
-pub(crate) struct Restored {
-    pub engine: Engine,
-    pub view: View,
-    pub ledger: crate::uptime::Ledger,
-    pub latency: crate::uptime::latency::Latency,
-}
-
 /// `http://` + the bound address, with 0.0.0.0 / :: shown as 127.0.0.1.
 fn browser_url(addr: std::net::SocketAddr) -> String {
     if addr.ip().is_unspecified() {
@@ -325,13 +299,13 @@ fn deliverers(
 ) -> anyhow::Result<(Worker, Dispatcher)> {
     let worker = Worker {
         store: store.clone(),
-        subscribers: store.subscribers()?,
         mailer: Mailer::new(config.email.smtp_url.as_deref(), &config.server.data_dir)
             .map_err(anyhow::Error::msg)?,
         compose: composer(config),
         metrics: metrics.clone(),
         give_up_after: config.email.give_up_after,
         wake: Arc::default(),
+        clock: clock.clone(),
     };
     let dispatcher = Dispatcher {
         store: store.clone(),

@@ -7,15 +7,19 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
-use crate::store::Store;
+use crate::pipeline::desk::{Command, Desk, Done, SubscriptionCommand};
+use crate::store::{Store, prune_cutoff};
 
 /// How often old raw results are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
 /// Deletes raw results older than the retention and uptime rollups older than
-/// [`crate::uptime::KEEP_DAYS`], every few minutes.
+/// [`crate::uptime::KEEP_DAYS`], every few minutes: history past its keep, which
+/// nothing the pipeline decides on reads. Forgetting subscriptions never
+/// confirmed is a change of state, so it is asked of the pipeline.
 pub(super) async fn prune_loop(
     store: Store,
+    desk: Desk,
     retention: Duration,
     tz: chrono_tz::Tz,
     clock: Arc<dyn Clock>,
@@ -28,20 +32,23 @@ pub(super) async fn prune_loop(
         }
         let store = store.clone();
         let now = clock.now();
-        let cutoff = Store::prune_cutoff(now, retention);
+        let cutoff = prune_cutoff(now, retention);
         let prune = move || {
             let results = store.prune(cutoff)?;
             let today = crate::uptime::calendar::day_no(now.with_timezone(&tz).date_naive());
             let days = store.prune_days(today.saturating_sub(crate::uptime::KEEP_DAYS))?;
-            let pending = store.subscribers()?.expire_pending(now)?;
-            Ok::<usize, crate::store::StoreError>(results + days + pending)
+            Ok::<usize, crate::store::StoreError>(results + days)
         };
         match tokio::task::spawn_blocking(prune).await {
-            Ok(Ok(n)) => {
-                tracing::debug!(deleted = n, "pruned old results and expired subscriptions")
-            }
+            Ok(Ok(n)) => tracing::debug!(deleted = n, "pruned old results"),
             Ok(Err(e)) => tracing::error!(error = %e, "could not prune old results"),
             Err(e) => tracing::error!(error = %e, "pruning task failed"),
+        }
+        let expire = Command::Subscription(SubscriptionCommand::ExpirePending);
+        match desk.submit(expire).await {
+            Ok(Done::Expired(n)) => tracing::debug!(forgotten = n, "expired pending subscriptions"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "could not expire pending subscriptions"),
         }
     }
 }

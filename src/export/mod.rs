@@ -23,7 +23,6 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
-use crate::store::Store;
 use crate::web::render::render;
 use crate::web::snapshot::Snapshot;
 
@@ -45,7 +44,7 @@ pub fn snapshot(config: Config, now: DateTime<Utc>) -> anyhow::Result<Snapshot> 
          relative to the working directory)",
         dir.display()
     );
-    let store = Store::open(&dir).with_context(|| {
+    let store = crate::store::open(&dir).with_context(|| {
         format!(
             "cannot open the data directory {}: if a running Candor uses it, stop it or \
              export from a copy of the directory",
@@ -53,7 +52,7 @@ pub fn snapshot(config: Config, now: DateTime<Utc>) -> anyhow::Result<Snapshot> 
         )
     })?;
     let config = Arc::new(config);
-    let restored = crate::app::restore(&config, &store, now)
+    let restored = crate::pipeline::restore::restore(&config, &*store, now)
         .with_context(|| format!("while reading the state in {}", dir.display()))?;
     Ok(render(restored.view, None))
 }

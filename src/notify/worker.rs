@@ -4,8 +4,10 @@
 //! before the next page — so a crash re-sends at most the page in flight.
 //! Transient failures back off exponentially with jitter, up to
 //! `give_up_after`; permanent ones (5xx) are recorded as failed, not retried.
-//! Webhook jobs share the tree but are delivered by `webhook::dispatch`.
+//! Webhook jobs share the outbox but are delivered by `webhook::dispatch`.
+//! Storage is reached only through [`Store`]'s outbox and subscriber traits.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,11 +17,11 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::transport::{Mailer, POOL_SIZE, SendError};
+use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::outbox::notice::{Notice, Recipient};
 use crate::outbox::{Envelope, Job, Letter};
-use crate::store::{Store, StoreError};
-use crate::subscribers::Subscribers;
+use crate::store::{JobId, Store, StoreError};
 
 /// Subscribers read and sent per step of a broadcast.
 pub const PAGE: usize = 256;
@@ -31,12 +33,13 @@ pub type Composer = Arc<dyn Fn(&Letter) -> Result<lettre::Message, String> + Sen
 
 pub struct Worker {
     pub store: Store,
-    pub subscribers: Subscribers,
     pub mailer: Mailer,
     pub compose: Composer,
     pub metrics: Arc<Metrics>,
     pub give_up_after: Duration,
     pub wake: Arc<Notify>,
+    /// Jobs' times come from it (tests move it to end a backoff).
+    pub clock: Arc<dyn Clock>,
 }
 
 /// What happened to one letter.
@@ -64,36 +67,20 @@ impl Worker {
 
     /// Processes every job due now, oldest first; returns how many were handled.
     pub async fn run_once(&self, cancel: &CancellationToken) -> Result<usize, StoreError> {
-        let outbox = self.store.outbox();
         let mut handled = 0;
-        let mut cursor: Option<sled::IVec> = None;
-        loop {
-            let next = match &cursor {
-                Some(k) => outbox
-                    .range::<&[u8], _>((
-                        std::ops::Bound::Excluded(k.as_ref()),
-                        std::ops::Bound::Unbounded,
-                    ))
-                    .next(),
-                None => outbox.iter().next(),
-            };
-            let Some(item) = next else { break };
-            let (key, value) = item?;
-            cursor = Some(key.clone());
+        let mut cursor: Option<JobId> = None;
+        // One at a time: jobs queued meanwhile are met in id order.
+        while let Some((key, envelope)) = self.store.jobs(cursor, 1)?.pop() {
+            cursor = Some(key);
             if cancel.is_cancelled() {
                 break;
             }
-            let envelope: Envelope =
-                serde_json::from_slice(&value).map_err(|e| StoreError::Corrupt {
-                    what: "outbox job".into(),
-                    detail: e.to_string(),
-                })?;
-            if envelope.next_at > Utc::now() {
+            if envelope.next_at > self.clock.now() {
                 continue;
             }
             match envelope.job.clone() {
-                Job::Send(letter) => self.send_one(&key, envelope, &letter).await?,
-                Job::Broadcast { .. } => self.broadcast(&key, envelope, cancel).await?,
+                Job::Send(letter) => self.send_one(key, envelope, &letter).await?,
+                Job::Broadcast { .. } => self.broadcast(key, envelope, cancel).await?,
                 // The webhook dispatcher's: a slow receiver never delays email.
                 Job::Webhook(_) => continue,
             }
@@ -105,24 +92,23 @@ impl Worker {
 
     async fn send_one(
         &self,
-        key: &[u8],
+        key: JobId,
         mut envelope: Envelope,
         letter: &Letter,
     ) -> Result<(), StoreError> {
-        let outbox = self.store.outbox();
         match deliver(&self.mailer, &self.compose, letter.clone()).await {
             Sent::Ok => {
-                outbox.remove(key)?;
+                self.store.finish_job(key)?;
                 self.metrics.emails_sent.inc();
             }
             Sent::Failed(e) => self.fail(key, envelope, e)?,
             Sent::Retry(e) if self.too_old(&envelope) => self.fail(key, envelope, e)?,
             Sent::Retry(e) => {
                 envelope.attempts += 1;
-                envelope.next_at = Utc::now() + backoff(envelope.attempts);
+                envelope.next_at = self.clock.now() + backoff(envelope.attempts);
                 tracing::warn!(to = letter.to(), attempt = envelope.attempts, error = %e, "email not delivered; will retry");
                 envelope.last_error = Some(e);
-                outbox.insert(key, encode(&envelope)?)?;
+                self.store.replace_job(key, &envelope, &[])?;
             }
         }
         self.store.flush().await
@@ -132,7 +118,7 @@ impl Worker {
     /// unreachable (then the whole broadcast backs off).
     async fn broadcast(
         &self,
-        key: &[u8],
+        key: JobId,
         mut envelope: Envelope,
         cancel: &CancellationToken,
     ) -> Result<(), StoreError> {
@@ -145,14 +131,13 @@ impl Worker {
         else {
             return Ok(());
         };
-        let outbox = self.store.outbox();
         loop {
             if cancel.is_cancelled() {
                 return Ok(());
             }
-            let page = self.subscribers.confirmed_after(cursor.as_deref(), PAGE)?;
+            let page = self.store.confirmed_after(cursor.as_deref(), PAGE)?;
             let Some(last) = page.last().map(|s| s.id.clone()) else {
-                outbox.remove(key)?;
+                self.store.finish_job(key)?;
                 tracing::info!(notice = %notice.update_id, sent, failed, "broadcast delivered");
                 return self.store.flush().await;
             };
@@ -184,7 +169,7 @@ impl Worker {
             {
                 // Nobody got through: the server is likely down. Retry the page later.
                 envelope.attempts += 1;
-                envelope.next_at = Utc::now() + backoff(envelope.attempts);
+                envelope.next_at = self.clock.now() + backoff(envelope.attempts);
                 envelope.last_error = retry.first().map(|(_, e)| e.clone());
                 tracing::warn!(
                     attempt = envelope.attempts,
@@ -197,7 +182,7 @@ impl Worker {
                     sent,
                     failed,
                 };
-                outbox.insert(key, encode(&envelope)?)?;
+                self.store.replace_job(key, &envelope, &[])?;
                 return self.store.flush().await;
             }
             sent += ok as u64;
@@ -222,7 +207,9 @@ impl Worker {
         }
     }
 
-    /// Sends one page concurrently, at most [`POOL_SIZE`] at a time.
+    /// Sends one page concurrently, at most [`POOL_SIZE`] at a time. Every
+    /// recipient gets an outcome: a send that panicked is retried like any
+    /// transient failure, never dropped behind the cursor.
     async fn send_page(
         &self,
         notice: &Notice,
@@ -230,23 +217,24 @@ impl Worker {
     ) -> Vec<(Recipient, Sent)> {
         let mut out = Vec::with_capacity(recipients.len());
         let mut running = JoinSet::new();
+        // Which recipient each task sends to: a task that panics still has one.
+        let mut whom = HashMap::new();
         for recipient in recipients {
             if running.len() >= POOL_SIZE as usize
-                && let Some(Ok(done)) = running.join_next().await
+                && let Some(done) = running.join_next_with_id().await
             {
-                out.push(done);
+                out.push(joined(done, &mut whom));
             }
             let (mailer, compose) = (self.mailer.clone(), self.compose.clone());
             let letter = Letter::Notice {
                 notice: notice.clone(),
                 recipient: recipient.clone(),
             };
-            running.spawn(async move { (recipient, deliver(&mailer, &compose, letter).await) });
+            let task = running.spawn(async move { deliver(&mailer, &compose, letter).await });
+            whom.insert(task.id(), recipient);
         }
-        while let Some(done) = running.join_next().await {
-            if let Ok(done) = done {
-                out.push(done);
-            }
+        while let Some(done) = running.join_next_with_id().await {
+            out.push(joined(done, &mut whom));
         }
         out
     }
@@ -254,14 +242,13 @@ impl Worker {
     /// The broadcast's new cursor and the page's retries, in one transaction.
     fn commit_page(
         &self,
-        key: &[u8],
+        key: JobId,
         envelope: &Envelope,
         notice: &Notice,
         retry: Vec<(Recipient, String)>,
     ) -> Result<(), StoreError> {
-        let now = Utc::now();
-        let mut batch = sled::Batch::default();
-        batch.insert(key, encode(envelope)?);
+        let now = self.clock.now();
+        let mut split = Vec::with_capacity(retry.len());
         for (recipient, error) in retry {
             let letter = Letter::Notice {
                 notice: notice.clone(),
@@ -271,24 +258,21 @@ impl Worker {
             job.attempts = 1;
             job.next_at = now + backoff(1);
             job.last_error = Some(error);
-            let id = self.store.generate_id()?;
-            batch.insert(&id.to_be_bytes(), encode(&job)?);
+            split.push(job);
         }
-        self.store.outbox().apply_batch(batch)?;
-        Ok(())
+        self.store.replace_job(key, envelope, &split)
     }
 
-    fn fail(&self, key: &[u8], mut envelope: Envelope, error: String) -> Result<(), StoreError> {
+    fn fail(&self, key: JobId, mut envelope: Envelope, error: String) -> Result<(), StoreError> {
         tracing::warn!(error = %error, "email given up");
         envelope.last_error = Some(error);
-        self.store.outbox_failed().insert(key, encode(&envelope)?)?;
-        self.store.outbox().remove(key)?;
+        self.store.fail_job(key, &envelope)?;
         self.metrics.emails_failed.inc();
         Ok(())
     }
 
     fn too_old(&self, envelope: &Envelope) -> bool {
-        let age = (Utc::now() - envelope.created_at)
+        let age = (self.clock.now() - envelope.created_at)
             .to_std()
             .unwrap_or_default();
         age > self.give_up_after
@@ -299,22 +283,40 @@ impl Worker {
     }
 }
 
-/// Sets the outbox gauges from the tree (email and webhook jobs alike).
+/// Sets the outbox gauges (email and webhook jobs alike).
 pub(crate) fn update_gauges(store: &Store, metrics: &Metrics) {
-    let (queued, retrying) = store
-        .outbox()
-        .iter()
-        .values()
-        .flatten()
-        .fold((0, 0), |(q, r), v| {
-            let retrying = serde_json::from_slice::<Envelope>(&v).is_ok_and(|e| e.attempts > 0);
-            (q + 1, r + i64::from(retrying))
-        });
-    metrics.outbox_queued.set(queued);
-    metrics.outbox_retrying.set(retrying);
-    metrics
-        .outbox_failed
-        .set(i64::try_from(store.outbox_failed().len()).unwrap_or(i64::MAX));
+    let counts = match store.outbox_counts() {
+        Ok(counts) => counts,
+        Err(e) => {
+            tracing::error!(error = %e, "outbox unreadable: gauges not updated");
+            return;
+        }
+    };
+    let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    metrics.outbox_queued.set(gauge(counts.queued));
+    metrics.outbox_retrying.set(gauge(counts.retrying));
+    metrics.outbox_failed.set(gauge(counts.failed));
+}
+
+/// A finished send task's outcome, for the recipient it was started for.
+fn joined(
+    done: Result<(tokio::task::Id, Sent), tokio::task::JoinError>,
+    whom: &mut HashMap<tokio::task::Id, Recipient>,
+) -> (Recipient, Sent) {
+    let (id, sent) = match done {
+        Ok((id, sent)) => (id, sent),
+        Err(e) => (
+            e.id(),
+            Sent::Retry(format!("the send failed unexpectedly ({e})")),
+        ),
+    };
+    // Every task is registered before it can be joined.
+    let recipient = whom.remove(&id).unwrap_or_else(|| Recipient {
+        email: String::new(),
+        token: String::new(),
+        components: Vec::new(),
+    });
+    (recipient, sent)
 }
 
 async fn deliver(mailer: &Mailer, compose: &Composer, letter: Letter) -> Sent {
@@ -338,21 +340,11 @@ pub fn backoff(attempt: u32) -> chrono::Duration {
     chrono::Duration::from_std(base + jitter).unwrap_or(chrono::Duration::seconds(600))
 }
 
-pub(crate) fn encode(envelope: &Envelope) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(envelope).map_err(|e| StoreError::Corrupt {
-        what: "outbox job".into(),
-        detail: e.to_string(),
-    })
-}
-
 /// When the next job is due, for tests and reports.
 pub fn next_due(store: &Store) -> Option<DateTime<Utc>> {
-    store
-        .outbox()
-        .iter()
-        .values()
-        .flatten()
-        .filter_map(|v| serde_json::from_slice::<Envelope>(&v).ok())
-        .map(|e| e.next_at)
-        .min()
+    let jobs = store.jobs(None, usize::MAX).ok()?;
+    jobs.into_iter().map(|(_, e)| e.next_at).min()
 }
+
+#[cfg(test)]
+mod tests;

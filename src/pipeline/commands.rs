@@ -13,6 +13,7 @@ use crate::incidents::input::{self, FieldErrors};
 use crate::incidents::{Book, auto};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view;
+use crate::subscribers::Subscribed;
 
 /// What a command did to the book, before it is stored.
 struct Applied {
@@ -26,6 +27,21 @@ impl Pipeline {
         command: Command,
         problems: FieldErrors,
     ) -> Result<Done, CommandError> {
+        if let Command::Subscription(command) = command {
+            let done = super::subscriptions::apply(&*self.store, command, self.clock.now());
+            let stored = match done {
+                Ok(done) => self.store.flush().await.map(|()| done),
+                Err(e) => Err(e),
+            };
+            self.store.set_failed(stored.is_err());
+            let done = stored?;
+            if let Done::Subscribed(Subscribed::ConfirmationQueued | Subscribed::ManageLinkQueued) =
+                done
+            {
+                self.outbox_wake.notify_one();
+            }
+            return Ok(done);
+        }
         let before = self.book.clone();
         let applied = match self.apply(command, problems) {
             Ok(applied) => applied,
@@ -122,6 +138,10 @@ impl Pipeline {
                     done: maintenance(book, &id)?,
                 })
             }
+            // Taken by `execute` before the book is touched.
+            Command::Subscription(c) => Err(CommandError::NotFound(format!(
+                "{c:?} is not an engineer's command"
+            ))),
             Command::SetComponent { id, status } => {
                 let component = ComponentId::parse(&id)
                     .ok()

@@ -1,6 +1,7 @@
-//! The engineers' desk: how the admin API and admin UI hand a change to the
-//! pipeline and wait until it is on disk. One queue, one writer, so every change
-//! takes the same path (validate → apply → persist and flush → render → reply).
+//! The desk: how the admin API, the admin UI and the visitors' subscription
+//! pages hand a change to the pipeline and wait until it is on disk. One
+//! queue, one writer, so every change takes the same path (validate → apply →
+//! persist and flush → render what it changed → reply).
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -8,7 +9,8 @@ use crate::incidents::input::{
     FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
 };
 use crate::incidents::{Incident, Maintenance};
-use crate::model::ComponentStatus;
+use crate::model::{ComponentId, ComponentStatus};
+use crate::subscribers::{Answer, Subscribed, Subscriber};
 
 /// An engineer's request, not yet validated.
 #[derive(Debug, Clone)]
@@ -32,6 +34,42 @@ pub enum Command {
         id: String,
         status: Option<String>,
     },
+    /// A visitor's (or the expiry sweep's) subscription write.
+    Subscription(SubscriptionCommand),
+}
+
+impl Command {
+    /// Whether applying it can change what the public page shows.
+    pub fn changes_page(&self) -> bool {
+        !matches!(self, Command::Subscription(_))
+    }
+}
+
+/// Visitors' writes, already checked for form (the address is parsed).
+#[derive(Debug, Clone)]
+pub enum SubscriptionCommand {
+    /// Subscribe `email` to `components` (empty: all), or resend its email.
+    Subscribe {
+        email: String,
+        components: Vec<ComponentId>,
+    },
+    Confirm {
+        token: String,
+    },
+    SetComponents {
+        token: String,
+        components: Vec<ComponentId>,
+    },
+    Unsubscribe {
+        token: String,
+    },
+    Answer {
+        incident: String,
+        token: String,
+        answer: Answer,
+    },
+    /// Forget subscriptions never confirmed in time.
+    ExpirePending,
 }
 
 /// What a command produced, as stored.
@@ -39,7 +77,19 @@ pub enum Command {
 pub enum Done {
     Incident(Incident),
     Maintenance(Maintenance),
-    Component { id: String, status: ComponentStatus },
+    Component {
+        id: String,
+        status: ComponentStatus,
+    },
+    Subscribed(Subscribed),
+    /// The subscriber a token names, after the change (None: no such token).
+    Subscriber(Option<Subscriber>),
+    /// Whether there was a subscriber to remove.
+    Removed(bool),
+    /// Whether the token named a subscriber whose answer was kept.
+    Answered(bool),
+    /// How many pending subscriptions were forgotten.
+    Expired(usize),
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

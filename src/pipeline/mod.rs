@@ -8,6 +8,7 @@ mod commands;
 pub mod desk;
 mod persist;
 pub mod restore;
+pub mod subscriptions;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -28,8 +29,14 @@ use crate::read::view::{self, View};
 use crate::store::Store;
 use crate::uptime::latency::Latency;
 use crate::uptime::{Ledger, Report};
-use crate::web::snapshot::Snapshots;
 use desk::Submission;
+
+/// Where the state is shown: the web adapter renders its snapshot from each
+/// view it is given (and wakes the live export). Called on the pipeline's
+/// task, after every change customers see and now and then for the clock.
+pub trait Publish: Send + Sync {
+    fn publish(&self, view: View);
+}
 
 /// The longest routine results wait before they show on the page.
 const ROUTINE_RENDER: Duration = Duration::from_secs(3);
@@ -47,7 +54,8 @@ pub struct Pipeline {
     /// Shared with the snapshot; changed copy-on-write.
     pub book: Arc<Book>,
     pub store: Store,
-    pub snapshots: Arc<Snapshots>,
+    /// Shows each new state (the web snapshot).
+    pub publish: Arc<dyn Publish>,
     pub metrics: Arc<Metrics>,
     pub clock: Arc<dyn Clock>,
     /// Wakes the delivery worker after notifications were queued.
@@ -57,9 +65,6 @@ pub struct Pipeline {
     /// Each component's effective status as of the last stored change: the
     /// "old status" of the next component webhook. Starts as restored.
     pub announced: BTreeMap<ComponentId, ComponentStatus>,
-    /// Wakes the live export (if any) after each render; a wake-up nobody
-    /// waits for is kept, once, so renders during an export fold into one.
-    pub rendered: Arc<tokio::sync::Notify>,
     /// When `tick` last ran, to notice an ETA passing in between.
     pub last_tick: chrono::DateTime<chrono::Utc>,
     /// Uptime accounting: time per status per component and day.
@@ -87,8 +92,9 @@ impl Pipeline {
                 biased;
                 () = cancel.cancelled() => break,
                 Some((command, problems, reply)) = commands.recv() => {
+                    let shown = command.changes_page();
                     let answer = self.execute(command, problems).await;
-                    if answer.is_ok() {
+                    if answer.is_ok() && shown {
                         // Render before replying: an engineer redirected to a
                         // page must see the change they just made.
                         self.render();
@@ -260,12 +266,9 @@ impl Pipeline {
     }
 
     pub fn render(&mut self) {
-        let previous = self.snapshots.current();
         let view = self.view();
-        let snapshot = crate::web::render::render(view, Some(&previous));
-        self.snapshots.replace(snapshot);
+        self.publish.publish(view);
         self.metrics.page_renders.inc();
-        self.rendered.notify_one();
     }
 }
 
@@ -288,3 +291,6 @@ fn log_err<E: std::fmt::Display>(r: Result<(), E>) -> bool {
     }
     r.is_ok()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,22 +1,68 @@
-//! Reading the history back at start: the stored days into a new ledger, and
-//! the last 24 hours of raw results into the response-time buckets.
+//! The state as stored, read back at start (what `serve` runs from and what
+//! `candor export` renders): engine states, the book, the stored days into a
+//! new ledger, and the last 24 hours of raw results into the response-time
+//! buckets.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Config;
+use crate::engine::Engine;
 use crate::model::ComponentId;
-use crate::read::view::ComponentView;
-use crate::store::{Store, StoreError};
-use crate::uptime::Ledger;
+use crate::read::view::{self, ComponentView, View};
+use crate::store::{RollupStore, StateStore, StoreError};
 use crate::uptime::calendar;
 use crate::uptime::latency::Latency;
 use crate::uptime::ledger::{HOURS_WINDOW, WINDOW};
+use crate::uptime::{Ledger, Report};
+
+/// The engine and the public view as stored: what serve starts from and what
+/// `candor export` renders.
+pub fn restore(
+    config: &Arc<Config>,
+    store: &(impl Restorable + ?Sized),
+    now: DateTime<Utc>,
+) -> anyhow::Result<Restored> {
+    let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
+    let mut engine = Engine::new(&ids, &config.checks, now);
+    let (checks, components) = store.load_state()?;
+    engine.restore(checks, components);
+    let book = Arc::new(store.load_book()?);
+    let components = Arc::new(view::components(config, &engine, &book));
+    let (ledger, latency) = history(config, store, &components, now)?;
+    let uptime = Arc::new(Report::build(&ledger, &latency, components.keys(), now));
+    let view = View {
+        config: config.clone(),
+        components,
+        book,
+        uptime,
+        now,
+    };
+    Ok(Restored {
+        engine,
+        view,
+        ledger,
+        latency,
+    })
+}
+
+/// The state as stored, ready to run or to render.
+pub struct Restored {
+    pub engine: Engine,
+    pub view: View,
+    pub ledger: crate::uptime::Ledger,
+    pub latency: crate::uptime::latency::Latency,
+}
+
+/// Storage that holds what a restore reads.
+pub trait Restorable: StateStore + RollupStore {}
+impl<T: StateStore + RollupStore + ?Sized> Restorable for T {}
 
 pub fn history(
     config: &Config,
-    store: &Store,
+    store: &(impl Restorable + ?Sized),
     components: &BTreeMap<ComponentId, ComponentView>,
     now: DateTime<Utc>,
 ) -> Result<(Ledger, Latency), StoreError> {

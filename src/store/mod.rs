@@ -1,34 +1,39 @@
-//! Persistence in an embedded sled database: one tree per kind of record, a
-//! schema version checked at start, and retention pruning of raw results.
+//! Storage, as the core sees it: a few traits, one per kind of record (as
+//! pict-rs splits its repo), and the plain data that crosses them. Two
+//! implementations sit behind them: [`sled_store`] (the embedded default,
+//! on disk) and [`memory`] (for unit tests of the pipeline and the worker).
 //!
-//! sled calls are quick in-memory operations except `flush`, which is awaited
-//! with `flush_async` so it never blocks the executor. Raw results are packed
-//! per check and hour ([`blocks`]) and written at checkpoints ([`journal`]).
+//! The signatures name only Candor's own types: no backend iterator, batch,
+//! tree or error leaves this module's implementations. Every method is one
+//! short read or one write that is atomic on its own, so a PostgreSQL
+//! implementation maps each to a statement or to one ordinary transaction
+//! (`commit`, `save_subscriber`, `replace_job` and `fail_job` write several
+//! records together); see the README's architecture section.
+//!
+//! Methods are synchronous and quick (sled keeps recent writes in memory);
+//! only [`Storage::flush`], which waits for the disk, is async.
 
-mod blocks;
-mod commit;
-mod journal;
-mod keys;
-mod migrate;
-mod rollups;
+pub mod memory;
+pub mod sled_store;
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::engine::{CheckState, ComponentState};
-use crate::incidents::Book;
-use crate::model::{CheckId, CheckResult, ComponentId};
-pub use commit::Commit;
-pub use keys::StoredResult;
+use crate::incidents::{Book, Incident, Maintenance, Override};
+use crate::model::{CheckId, CheckResult, ComponentId, Outcome};
+use crate::outbox::Envelope;
+use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
+use crate::uptime::Day;
+use crate::uptime::calendar::DayNo;
 
-/// The layout version this build writes; bump it with a migration in `open`.
+/// The layout version this build writes; bump it with a migration.
 pub const SCHEMA_VERSION: u32 = 2;
-use migrate::SCHEMA_KEY;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -37,340 +42,201 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot open the database in {}: {source} (is another Candor using it, or is it not a Candor data directory?)", path.display())]
-    Open { path: PathBuf, source: sled::Error },
+    #[error("cannot open the database in {}: {detail} (is another Candor using it, or is it not a Candor data directory?)", path.display())]
+    Open { path: PathBuf, detail: String },
     #[error("the data in {} was written by a newer Candor (schema {found}); this one reads up to schema {SCHEMA_VERSION}", path.display())]
     TooNew { path: PathBuf, found: u32 },
+    /// The backend failed (I/O, disk full); its own words.
     #[error("storage error: {0}")]
-    Sled(#[from] sled::Error),
+    Backend(String),
     #[error("stored {what} is unreadable: {detail}")]
     Corrupt { what: String, detail: String },
 }
 
-/// A handle to the database; cheap to clone.
-#[derive(Clone)]
-pub struct Store {
-    db: sled::Db,
-    /// Raw results, one entry per check and hour (see [`blocks`]).
-    blocks: sled::Tree,
-    /// Uptime per component and local day (see [`rollups`]).
-    rollups: sled::Tree,
-    /// Results and check states not yet written.
-    journal: Arc<Mutex<journal::Journal>>,
-    /// Held through a whole checkpoint: `flush` is called from several tasks,
-    /// and two overlapping checkpoints could write an older block last.
-    checkpointing: Arc<Mutex<()>>,
-    /// The last checkpoint failed (cleared only by one that succeeds).
-    checkpoint_failed: Arc<AtomicBool>,
-    /// The last write of uptime rollups failed.
-    rollups_failed: Arc<AtomicBool>,
-    check_state: sled::Tree,
-    component_state: sled::Tree,
-    incidents: sled::Tree,
-    maintenances: sled::Tree,
-    overrides: sled::Tree,
-    outbox: sled::Tree,
-    outbox_failed: sled::Tree,
-    failed: Arc<AtomicBool>,
+impl StoreError {
+    pub(crate) fn corrupt(what: impl Into<String>, e: impl std::fmt::Display) -> Self {
+        Self::Corrupt {
+            what: what.into(),
+            detail: e.to_string(),
+        }
+    }
 }
 
-impl Store {
-    /// Opens (creating if needed) the database in `dir` and runs migrations.
-    pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
-            path: dir.to_owned(),
-            source,
-        })?;
-        let open = |source| StoreError::Open {
-            path: dir.to_owned(),
-            source,
-        };
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .flush_every_ms(Some(500))
-            .open()
-            .map_err(open)?;
-        migrate::run(&db, dir)?;
-        Ok(Self {
-            blocks: db.open_tree(migrate::BLOCKS).map_err(open)?,
-            rollups: db.open_tree("uptime_days").map_err(open)?,
-            journal: Arc::default(),
-            checkpointing: Arc::default(),
-            checkpoint_failed: Arc::default(),
-            rollups_failed: Arc::default(),
-            check_state: db.open_tree("check_state").map_err(open)?,
-            component_state: db.open_tree("component_state").map_err(open)?,
-            incidents: db.open_tree("incidents").map_err(open)?,
-            maintenances: db.open_tree("maintenances").map_err(open)?,
-            overrides: db.open_tree("overrides").map_err(open)?,
-            outbox: db.open_tree("outbox").map_err(open)?,
-            outbox_failed: db.open_tree("outbox_failed").map_err(open)?,
-            failed: Arc::new(AtomicBool::new(false)),
-            db,
-        })
-    }
+/// A check result as stored (the check is known from where it was read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResult {
+    pub at: DateTime<Utc>,
+    pub duration: Duration,
+    pub outcome: Outcome,
+    pub reason: String,
+}
 
-    /// Keeps a result and the check state it produced; they reach the disk at
-    /// the next [`Store::checkpoint`].
-    pub fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
-        let stored = |hour| {
-            let key = blocks::key(hour, &result.check);
-            match self.blocks.get(key) {
-                Ok(v) => v.map(|v| v.to_vec()),
-                // The hour then starts afresh in memory; its stored part is
-                // replaced at the next checkpoint. Said, not silent.
-                Err(e) => {
-                    tracing::error!(check = %result.check, error = %e, "cannot read this hour's stored results");
-                    None
-                }
-            }
-        };
-        self.journal().push(result, state, stored);
-        Ok(())
-    }
+/// Records one change touched, written together or not at all.
+#[derive(Debug, Default)]
+pub struct Commit<'a> {
+    pub incidents: Vec<&'a Incident>,
+    pub maintenances: Vec<&'a Maintenance>,
+    /// `None` removes the component's override.
+    pub overrides: Vec<(&'a ComponentId, Option<&'a Override>)>,
+    /// Components' states from the checks, when this change moved them.
+    pub components: Vec<(&'a ComponentId, &'a ComponentState)>,
+    /// Notifications the change causes: committed with it or not at all.
+    pub jobs: Vec<Envelope>,
+}
 
-    /// Writes the results and check states kept since the last checkpoint. On
-    /// failure they stay in memory for the next one.
-    pub fn checkpoint(&self) -> Result<(), StoreError> {
-        let _one_at_a_time = self
-            .checkpointing
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let written = self.write_journal();
-        self.checkpoint_failed
-            .store(written.is_err(), Ordering::Relaxed);
-        written
+impl Commit<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty()
+            && self.maintenances.is_empty()
+            && self.overrides.is_empty()
+            && self.components.is_empty()
+            && self.jobs.is_empty()
     }
+}
 
-    fn write_journal(&self) -> Result<(), StoreError> {
-        let writes = self.journal().take();
-        let (blocks, states) = &writes;
-        if blocks.is_empty() && states.is_empty() {
-            return Ok(());
-        }
-        let apply = |tree: &sled::Tree, items: &[(Vec<u8>, Vec<u8>)]| {
-            let mut batch = sled::Batch::default();
-            for (k, v) in items {
-                batch.insert(k.as_slice(), v.as_slice());
-            }
-            tree.apply_batch(batch)
-        };
-        let encoded: Result<Vec<_>, StoreError> = states
-            .iter()
-            .map(|(check, state)| {
-                let json = serde_json::to_vec(state).map_err(|e| StoreError::Corrupt {
-                    what: format!("state of {check}"),
-                    detail: e.to_string(),
-                })?;
-                Ok((check.as_str().as_bytes().to_vec(), json))
-            })
-            .collect();
-        let written = encoded.and_then(|states| {
-            apply(&self.blocks, blocks)?;
-            apply(&self.check_state, &states)?;
-            Ok(())
-        });
-        if written.is_err() {
-            self.journal().restore(writes);
-        }
-        written
-    }
+/// Every check's and component's state as last stored.
+pub type States = (
+    Vec<(CheckId, CheckState)>,
+    Vec<(ComponentId, ComponentState)>,
+);
 
-    fn journal(&self) -> MutexGuard<'_, journal::Journal> {
-        // The journal holds plain data; a panic elsewhere cannot leave it torn.
-        self.journal
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+/// An outbox job's id: unique and increasing, so id order is commit order.
+pub type JobId = u64;
 
-    pub fn save_component(
-        &self,
-        id: &ComponentId,
-        state: &ComponentState,
-    ) -> Result<(), StoreError> {
-        put_json(&self.component_state, id.as_str(), state)
-    }
+/// What the outbox holds, for /metrics and the dashboard.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub queued: u64,
+    /// Of the queued, those that failed at least once.
+    pub retrying: u64,
+    /// Given up on.
+    pub failed: u64,
+}
 
+/// The pipeline's records: results, check and component states, incidents,
+/// maintenances and overrides.
+pub trait StateStore: Send + Sync {
+    /// Keeps a result and the check state it produced; they reach storage at
+    /// the next [`StateStore::checkpoint`] (what a crash may lose of them).
+    fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError>;
+    /// Writes what `record` kept; on failure it is kept for the next one.
+    fn checkpoint(&self) -> Result<(), StoreError>;
+    /// Writes every record of one change, and the jobs it causes, atomically.
+    fn commit(&self, c: &Commit<'_>) -> Result<(), StoreError>;
+    fn load_state(&self) -> Result<States, StoreError>;
     /// Every incident, maintenance and override.
-    pub fn load_book(&self) -> Result<Book, StoreError> {
-        let id = |k: &str| Some(k.to_owned());
-        Ok(Book {
-            incidents: read_all(&self.incidents, id)?.into_iter().collect(),
-            maintenances: read_all(&self.maintenances, id)?.into_iter().collect(),
-            overrides: read_all(&self.overrides, |k| ComponentId::parse(k).ok())?
-                .into_iter()
-                .collect(),
-        })
-    }
-
-    /// The subscriber records, in this database.
-    pub fn subscribers(&self) -> Result<crate::subscribers::Subscribers, StoreError> {
-        crate::subscribers::Subscribers::open(&self.db)
-    }
-
-    /// The outbox tree, for the delivery worker.
-    pub fn outbox(&self) -> sled::Tree {
-        self.outbox.clone()
-    }
-
-    /// Jobs given up on (permanent failures, or retried past their age).
-    pub fn outbox_failed(&self) -> sled::Tree {
-        self.outbox_failed.clone()
-    }
-
-    /// A unique, increasing id (outbox keys).
-    pub fn generate_id(&self) -> Result<u64, StoreError> {
-        Ok(self.db.generate_id()?)
-    }
-
-    /// Waits until everything written so far is on disk. What the journal
-    /// holds is written by [`Store::checkpoint`], which the pipeline calls.
-    pub async fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush_async().await?;
-        Ok(())
-    }
-
-    /// All persisted check and component states.
-    #[allow(clippy::type_complexity)]
-    pub fn load_state(
-        &self,
-    ) -> Result<
-        (
-            Vec<(CheckId, CheckState)>,
-            Vec<(ComponentId, ComponentState)>,
-        ),
-        StoreError,
-    > {
-        let checks = read_all(&self.check_state, |k| CheckId::parse(k).ok())?;
-        let components = read_all(&self.component_state, |k| ComponentId::parse(k).ok())?;
-        Ok((checks, components))
-    }
-
+    fn load_book(&self) -> Result<Book, StoreError>;
     /// One check's results in `[from, to)`, oldest first, written or not.
-    pub fn results(
+    fn results(
         &self,
         check: &CheckId,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<StoredResult>, StoreError> {
-        let mut out = Vec::new();
-        if to <= from {
-            return Ok(out);
-        }
-        let last = blocks::hour_of(to - chrono::Duration::milliseconds(1));
-        for hour in blocks::hour_of(from)..=last {
-            let pending = self.journal().pending(check, hour).map(<[u8]>::to_vec);
-            let bytes = match pending {
-                Some(bytes) => bytes,
-                None => match self.blocks.get(blocks::key(hour, check))? {
-                    Some(v) => v.to_vec(),
-                    None => continue,
-                },
-            };
-            let in_range = |r: &StoredResult| from <= r.at && r.at < to;
-            out.extend(blocks::decode(hour, &bytes).into_iter().filter(in_range));
-        }
-        Ok(out)
-    }
+    ) -> Result<Vec<StoredResult>, StoreError>;
+    /// Deletes raw results of every hour that ended before `before`; returns
+    /// how many stored units went. Slow on a big history: call it off the
+    /// async executor.
+    fn prune(&self, before: DateTime<Utc>) -> Result<usize, StoreError>;
+}
 
-    /// Deletes raw results of every hour that ended before `before`, for every
-    /// check (also ones no longer configured); retention is kept by the hour.
-    /// Returns how many hourly blocks were deleted. Blocking: call it from
-    /// `spawn_blocking`.
-    pub fn prune(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
-        let cutoff = blocks::hour_of(before);
-        let mut deleted = 0;
-        loop {
-            // Time-first keys: everything older is one range at the tree's start.
-            let mut batch = sled::Batch::default();
-            let mut n = 0;
-            for key in self
-                .blocks
-                .range(..cutoff.to_be_bytes().to_vec())
-                .keys()
-                .take(4096)
-            {
-                batch.remove(key?);
-                n += 1;
-            }
-            if n == 0 {
-                break;
-            }
-            self.blocks.apply_batch(batch)?;
-            deleted += n;
-        }
-        self.journal().forget_before(cutoff);
-        Ok(deleted)
-    }
+/// Uptime per component and local day.
+pub trait RollupStore: Send + Sync {
+    /// Writes encoded days (from `Ledger::take_dirty`) together.
+    fn save_days(&self, days: &[(DayNo, ComponentId, Vec<u8>)]) -> Result<(), StoreError>;
+    /// Every stored day from `from` on; days from `hours_from` on keep their hours.
+    fn load_days(
+        &self,
+        from: DayNo,
+        hours_from: DayNo,
+    ) -> Result<Vec<(DayNo, ComponentId, Day)>, StoreError>;
+    /// Deletes days before `before`; returns how many.
+    fn prune_days(&self, before: DayNo) -> Result<usize, StoreError>;
+}
 
-    /// The instant before which results are older than `retention` at `now`, for
-    /// [`Store::prune`]. Checked: a retention beyond chrono's range prunes nothing
-    /// rather than panicking.
-    pub fn prune_cutoff(now: DateTime<Utc>, retention: std::time::Duration) -> DateTime<Utc> {
-        chrono::Duration::from_std(retention)
-            .ok()
-            .and_then(|r| now.checked_sub_signed(r))
-            .unwrap_or(DateTime::<Utc>::MIN_UTC)
-    }
+/// The durable outbox: jobs in id order, each replaced or removed atomically.
+pub trait OutboxStore: Send + Sync {
+    /// Up to `limit` jobs after `after` (all from the start with `None`), oldest first.
+    fn jobs(
+        &self,
+        after: Option<JobId>,
+        limit: usize,
+    ) -> Result<Vec<(JobId, Envelope)>, StoreError>;
+    /// Adds jobs (new ids, in order).
+    fn enqueue(&self, jobs: &[Envelope]) -> Result<(), StoreError>;
+    /// Replaces job `id` and adds `split` (retries split off it) atomically.
+    fn replace_job(&self, id: JobId, job: &Envelope, split: &[Envelope]) -> Result<(), StoreError>;
+    /// Removes a job that is done.
+    fn finish_job(&self, id: JobId) -> Result<(), StoreError>;
+    /// Moves a job to the failed list atomically.
+    fn fail_job(&self, id: JobId, job: &Envelope) -> Result<(), StoreError>;
+    fn outbox_counts(&self) -> Result<OutboxCounts, StoreError>;
+    /// Up to `limit` jobs given up on, oldest first (with their last error).
+    fn failed_jobs(&self, limit: usize) -> Result<Vec<(JobId, Envelope)>, StoreError>;
+}
 
+/// Subscriber records, their lookups and their answers.
+pub trait SubscriberStore: Send + Sync {
+    /// A new subscriber id: unique and increasing, so the fan-out cursor
+    /// meets new subscribers last.
+    fn new_subscriber_id(&self) -> Result<String, StoreError>;
+    fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>, StoreError>;
+    fn subscriber_by_token(&self, token: &str) -> Result<Option<Subscriber>, StoreError>;
+    /// Writes the record (and its lookups), with `job` if any, atomically.
+    fn save_subscriber(&self, s: &Subscriber, job: Option<&Envelope>) -> Result<(), StoreError>;
+    /// Forgets the record, its lookups and its answers.
+    fn remove_subscriber(&self, s: &Subscriber) -> Result<(), StoreError>;
+    /// Up to `limit` confirmed subscribers after `cursor`, in id order.
+    fn confirmed_after(
+        &self,
+        cursor: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Subscriber>, StoreError>;
+    /// Every subscriber (export; slow on a big list: off the executor).
+    fn all_subscribers(&self) -> Result<Vec<Subscriber>, StoreError>;
+    /// (confirmed, pending)
+    fn subscriber_counts(&self) -> Result<(u64, u64), StoreError>;
+    /// Records (or replaces) a subscriber's answer about an incident.
+    fn save_answer(
+        &self,
+        incident: &str,
+        subscriber: &str,
+        answer: Answer,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    fn feedback(&self, incident: &str) -> Result<FeedbackCounts, StoreError>;
+}
+
+/// A future that waits for storage.
+pub type Flushing<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
+
+/// All of Candor's storage.
+pub trait Storage: StateStore + RollupStore + OutboxStore + SubscriberStore {
+    /// Waits until everything written so far is durable (before a 2xx).
+    fn flush(&self) -> Flushing<'_>;
     /// Marks storage as failing (a write failed) or healthy again.
-    pub fn set_failed(&self, failed: bool) {
-        self.failed.store(failed, Ordering::Relaxed);
-    }
-
-    /// Healthy when the last write succeeded and the database answers.
-    pub fn healthy(&self) -> bool {
-        !self.failed.load(Ordering::Relaxed)
-            && !self.checkpoint_failed.load(Ordering::Relaxed)
-            && !self.rollups_failed.load(Ordering::Relaxed)
-            && self.db.get(SCHEMA_KEY).is_ok()
-    }
+    fn set_failed(&self, failed: bool);
+    /// Healthy when the last writes succeeded and storage answers.
+    fn healthy(&self) -> bool;
 }
 
-/// Serializing to JSON behind `dyn`, so one closure encodes every record kind.
-mod erased {
-    pub trait Json {
-        fn to_json(&self) -> Result<Vec<u8>, super::StoreError>;
-    }
+/// A handle to storage; cheap to clone.
+pub type Store = Arc<dyn Storage>;
 
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> Result<Vec<u8>, super::StoreError> {
-            serde_json::to_vec(self).map_err(|e| super::StoreError::Corrupt {
-                what: "record".into(),
-                detail: e.to_string(),
-            })
-        }
-    }
+/// Opens (creating if needed) the on-disk database in `dir`, migrating it.
+pub fn open(dir: &Path) -> Result<Store, StoreError> {
+    Ok(Arc::new(sled_store::SledStore::open(dir)?))
 }
 
-fn put_json<T: Serialize>(tree: &sled::Tree, key: &str, value: &T) -> Result<(), StoreError> {
-    let bytes = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt {
-        what: key.to_owned(),
-        detail: e.to_string(),
-    })?;
-    tree.insert(key.as_bytes(), bytes)?;
-    Ok(())
+/// Storage in memory only, for tests.
+pub fn in_memory() -> Store {
+    Arc::new(memory::MemoryStore::default())
 }
 
-fn read_all<K, T: DeserializeOwned>(
-    tree: &sled::Tree,
-    parse_key: impl Fn(&str) -> Option<K>,
-) -> Result<Vec<(K, T)>, StoreError> {
-    let mut out = Vec::new();
-    for item in tree.iter() {
-        let (k, v) = item?;
-        let name = String::from_utf8_lossy(&k);
-        let Some(key) = parse_key(&name) else {
-            continue;
-        };
-        let value = serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt {
-            what: format!("state of {name}"),
-            detail: e.to_string(),
-        })?;
-        out.push((key, value));
-    }
-    Ok(out)
+/// The instant before which results are older than `retention` at `now`.
+/// Checked: a retention beyond chrono's range prunes nothing, never panics.
+pub fn prune_cutoff(now: DateTime<Utc>, retention: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(retention)
+        .ok()
+        .and_then(|r| now.checked_sub_signed(r))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,13 +1,17 @@
 //! Subscribers: double opt-in, per component, one-click unsubscribe, and their
-//! answers to "is everything working for you now?".
+//! answers to "is everything working for you now?". The records and their
+//! rules' constants; the rules themselves run in the pipeline (the one writer:
+//! `pipeline::subscriptions`), the records are kept by `store`.
 
-pub mod store;
-
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::ComponentId;
-pub use store::Subscribers;
+
+/// Confirmation emails one address may be sent per day.
+pub const CONFIRMATIONS_PER_DAY: usize = 3;
+/// Unconfirmed subscriptions are forgotten after this.
+pub const PENDING_FOR: Duration = Duration::days(7);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscriber {
@@ -27,9 +31,57 @@ pub struct Subscriber {
 }
 
 impl Subscriber {
+    /// A new, unconfirmed subscription with a fresh token.
+    pub fn pending(
+        id: String,
+        email: &str,
+        components: Vec<ComponentId>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            email: email.to_owned(),
+            components,
+            token: new_token(),
+            created_at: now,
+            confirmed_at: None,
+            confirmations_sent: Vec::new(),
+        }
+    }
+
+    /// An already confirmed subscriber (imports, benchmarks).
+    pub fn confirmed(
+        id: String,
+        email: &str,
+        components: Vec<ComponentId>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            confirmed_at: Some(now),
+            ..Self::pending(id, email, components, now)
+        }
+    }
+
     pub fn is_confirmed(&self) -> bool {
         self.confirmed_at.is_some()
     }
+
+    /// Unconfirmed for longer than [`PENDING_FOR`]: to be forgotten.
+    pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        !self.is_confirmed() && now - self.created_at > PENDING_FOR
+    }
+}
+
+/// What a subscribe request did. The web answer is the same for all but
+/// `Capped`, so nobody learns whether an address is subscribed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subscribed {
+    /// New, or still pending: a confirmation email is queued.
+    ConfirmationQueued,
+    /// Already confirmed: a "manage your subscription" email is queued.
+    ManageLinkQueued,
+    /// Too many emails to this address today; nothing queued.
+    Capped,
 }
 
 /// A subscriber's answer to the resolution email's question.
@@ -46,4 +98,35 @@ pub struct FeedbackCounts {
     pub still_broken: u64,
     /// When the latest "still broken" came in.
     pub last_still_broken: Option<DateTime<Utc>>,
+}
+
+impl FeedbackCounts {
+    /// Counts one stored answer.
+    pub fn add(&mut self, (answer, at): (Answer, DateTime<Utc>)) {
+        match answer {
+            Answer::Working => self.working += 1,
+            Answer::StillBroken => {
+                self.still_broken += 1;
+                self.last_still_broken = self.last_still_broken.max(Some(at));
+            }
+        }
+    }
+}
+
+/// Normalises an address for storage and lookup: trimmed, domain lowercased.
+/// (The local part is case-sensitive by the RFC; real mailboxes rarely are, but
+/// we keep it as given.)
+pub fn normalise(email: &str) -> String {
+    let email = email.trim();
+    match email.rsplit_once('@') {
+        Some((local, domain)) => format!("{local}@{}", domain.to_ascii_lowercase()),
+        None => email.to_owned(),
+    }
+}
+
+/// 256 random bits, hex: the secret of a subscriber's links.
+fn new_token() -> String {
+    use rand::Rng;
+    let bytes: [u8; 32] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -68,8 +68,6 @@ mod tests {
         };
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),
-            subscribers: store.subscribers().unwrap(),
-            outbox_wake: Arc::default(),
             limits: Arc::default(),
             store,
             metrics: Arc::new(Metrics::new()),
@@ -96,7 +94,7 @@ mod tests {
     #[actix_web::test]
     async fn healthz_answers_503_naming_the_failing_part() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = crate::store::open(dir.path()).unwrap();
         let now = chrono::Utc::now().timestamp();
         let ok = json!({"status": "ok", "storage": "ok", "scheduler": "ok"});
         let stalled = json!({"status": "unhealthy", "storage": "ok", "scheduler": "stalled"});

@@ -41,9 +41,6 @@ pub struct Shared {
     pub desk: Desk,
     /// `CANDOR_ADMIN_TOKEN`; without it the admin API and UI refuse everyone.
     pub admin_token: Option<String>,
-    pub subscribers: crate::subscribers::Subscribers,
-    /// Wakes the delivery worker when a job was queued.
-    pub outbox_wake: Arc<tokio::sync::Notify>,
     /// How often one network may post the subscribe form.
     pub limits: Arc<subscribe::Limits>,
     /// The application's one clock: what handlers stamp and compare with is

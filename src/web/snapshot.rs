@@ -145,6 +145,25 @@ impl Snapshots {
     }
 }
 
+/// The pipeline's view of the page: each state it publishes is rendered into
+/// a new snapshot (reusing what did not change in the previous one), and the
+/// live export, if any, is woken.
+pub struct Publisher {
+    pub snapshots: Arc<Snapshots>,
+    /// A wake-up nobody waits for is kept, once, so renders during an
+    /// export fold into one.
+    pub rendered: Arc<tokio::sync::Notify>,
+}
+
+impl crate::pipeline::Publish for Publisher {
+    fn publish(&self, view: crate::read::View) {
+        let previous = self.snapshots.current();
+        let snapshot = super::render::render(view, Some(&previous));
+        self.snapshots.replace(snapshot);
+        self.rendered.notify_one();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Read;

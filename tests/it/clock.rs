@@ -45,12 +45,7 @@ async fn a_confirmation_link_expires_seven_days_later_on_the_apps_clock() {
         .await
         .unwrap();
     assert_eq!(signup.status(), 200);
-    let subscribers = app.store.subscribers().unwrap();
-    let token = subscribers
-        .by_email("late@example.com")
-        .unwrap()
-        .expect("stored")
-        .token;
+    let token = app.subscriber("late@example.com").expect("stored").token;
     clock.advance(chrono::Duration::days(6));
     let manage = app.get(&format!("/subscriptions/{token}")).await;
     assert_eq!(manage.status(), 200, "still pending after six days");
@@ -61,7 +56,7 @@ async fn a_confirmation_link_expires_seven_days_later_on_the_apps_clock() {
     assert_eq!(confirm.status(), 404);
     assert!((confirm.text().await.unwrap()).contains("This link has expired or was already used"));
     assert!(
-        subscribers.by_email("late@example.com").unwrap().is_none(),
+        app.subscriber("late@example.com").is_none(),
         "the expired subscription is forgotten"
     );
 }

@@ -33,17 +33,9 @@ async fn spawn(smtp_url: &str) -> TestApp {
     spawn_app_full(&config(smtp_url), Some(TOKEN), Arc::new(SystemClock)).await
 }
 
-/// A confirmed subscriber, made through the store as the web flow would.
-fn subscribe(app: &TestApp, email: &str, components: &[&str]) -> String {
-    let subs = app.store.subscribers().unwrap();
-    let ids = components
-        .iter()
-        .map(|c| candor::model::ComponentId::parse(c).unwrap())
-        .collect();
-    subs.subscribe(email, ids, chrono::Utc::now()).unwrap();
-    let token = subs.by_email(email).unwrap().unwrap().token;
-    subs.confirm(&token, chrono::Utc::now()).unwrap().unwrap();
-    token
+/// A confirmed subscriber, made through the write path as the web flow would.
+async fn subscribe(app: &TestApp, email: &str, components: &[&str]) -> String {
+    app.confirmed_subscriber(email, components).await
 }
 
 async fn post(base: &str, path: &str, body: Value) -> Value {
@@ -73,9 +65,9 @@ fn notices(mails: Vec<Mail>) -> Vec<Mail> {
 async fn subscribers_get_notices_only_for_their_components_with_unsubscribe_headers() {
     let smtp = Smtp::start().await;
     let app = spawn(&smtp.url()).await;
-    subscribe(&app, "api@example.com", &["api"]);
-    subscribe(&app, "db@example.com", &["db"]);
-    subscribe(&app, "all@example.com", &[]);
+    subscribe(&app, "api@example.com", &["api"]).await;
+    subscribe(&app, "db@example.com", &["db"]).await;
+    subscribe(&app, "all@example.com", &[]).await;
     post(&app.base, "/incidents", open_api_incident()).await;
     let mail = notices(smtp.wait_for("api@example.com", 2).await)
         .pop()
@@ -119,7 +111,7 @@ async fn subscribers_get_notices_only_for_their_components_with_unsubscribe_head
 async fn all_emails_of_an_incident_share_one_thread() {
     let smtp = Smtp::start().await;
     let app = spawn(&smtp.url()).await;
-    subscribe(&app, "a@example.com", &[]);
+    subscribe(&app, "a@example.com", &[]).await;
     let incident = post(&app.base, "/incidents", open_api_incident()).await;
     let id = incident["id"].as_str().unwrap();
     notices(smtp.wait_for("a@example.com", 2).await);
@@ -148,8 +140,8 @@ async fn all_emails_of_an_incident_share_one_thread() {
 async fn after_one_click_unsubscribe_nothing_more_arrives() {
     let smtp = Smtp::start().await;
     let app = spawn(&smtp.url()).await;
-    let token = subscribe(&app, "gone@example.com", &[]);
-    subscribe(&app, "stays@example.com", &[]);
+    let token = subscribe(&app, "gone@example.com", &[]).await;
+    subscribe(&app, "stays@example.com", &[]).await;
     let res = client()
         .post(format!("{}/subscriptions/{token}/unsubscribe", app.base))
         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -177,8 +169,8 @@ async fn a_550_for_one_recipient_does_not_block_the_others() {
     let smtp = Smtp::start().await;
     smtp.refuse("bounce@example.com");
     let app = spawn(&smtp.url()).await;
-    subscribe(&app, "bounce@example.com", &[]);
-    subscribe(&app, "fine@example.com", &[]);
+    subscribe(&app, "bounce@example.com", &[]).await;
+    subscribe(&app, "fine@example.com", &[]).await;
     post(&app.base, "/incidents", open_api_incident()).await;
     notices(smtp.wait_for("fine@example.com", 2).await);
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -205,7 +197,7 @@ async fn notices_posted_while_smtp_is_down_arrive_when_it_is_back() {
         .unwrap()
         .port();
     let app = spawn(&format!("smtp://127.0.0.1:{port}")).await;
-    subscribe(&app, "patient@example.com", &[]);
+    subscribe(&app, "patient@example.com", &[]).await;
     post(&app.base, "/incidents", open_api_incident()).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let page = app.get("/").await.status();
@@ -300,7 +292,7 @@ async fn a_subscriber_gets_nothing_but_the_confirmation_until_they_follow_its_li
 async fn the_resolution_emails_still_broken_link_reaches_the_engineers() {
     let smtp = Smtp::start().await;
     let app = spawn(&smtp.url()).await;
-    subscribe(&app, "user@example.com", &[]);
+    subscribe(&app, "user@example.com", &[]).await;
     let incident = post(&app.base, "/incidents", open_api_incident()).await;
     let id = incident["id"].as_str().unwrap();
     post(

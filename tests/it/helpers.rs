@@ -15,6 +15,8 @@ use tokio_util::sync::CancellationToken;
 pub struct TestApp {
     pub base: String,
     pub store: candor::store::Store,
+    /// The app's write path (as the subscribe pages use it).
+    pub desk: candor::pipeline::desk::Desk,
     pub stop: CancellationToken,
     pub client: reqwest::Client,
     pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
@@ -43,11 +45,12 @@ pub async fn spawn_app_full(body: &str, token: Option<&str>, clock: Arc<dyn Cloc
     config.admin_token = token.map(str::to_owned);
     let app = Application::build_with_clock(config, clock).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
-    let (store, stop) = (app.store(), app.stopper());
+    let (store, stop, desk) = (app.store(), app.stopper(), app.desk());
     let task = tokio::spawn(app.run_until_stopped());
     TestApp {
         base,
         store,
+        desk,
         stop,
         client: client(),
         task,
@@ -63,6 +66,36 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// A confirmed subscriber to `components` (none: all), made through the
+    /// write path as the web flow would (subscribe, then confirm); its token.
+    pub async fn confirmed_subscriber(&self, email: &str, components: &[&str]) -> String {
+        use candor::pipeline::desk::{Command, Done, SubscriptionCommand};
+        let components = (components.iter())
+            .map(|c| candor::model::ComponentId::parse(c).unwrap())
+            .collect();
+        let email = email.to_owned();
+        let subscribe = SubscriptionCommand::Subscribe {
+            email: email.clone(),
+            components,
+        };
+        self.desk
+            .submit(Command::Subscription(subscribe))
+            .await
+            .unwrap();
+        let token = self.subscriber(&email).expect("stored").token;
+        let confirm = SubscriptionCommand::Confirm {
+            token: token.clone(),
+        };
+        let done = self.desk.submit(Command::Subscription(confirm)).await;
+        assert!(matches!(done, Ok(Done::Subscriber(Some(_)))), "{done:?}");
+        token
+    }
+
+    /// The stored subscriber with this address.
+    pub fn subscriber(&self, email: &str) -> Option<candor::subscribers::Subscriber> {
+        self.store.subscriber_by_email(email).unwrap()
     }
 
     pub async fn page(&self) -> String {

@@ -4,6 +4,7 @@
 
 mod admin_ui;
 mod api_v2;
+mod architecture;
 mod brotli_bodies;
 mod cli;
 mod clock;

@@ -81,7 +81,7 @@ async fn subscribe(app: &TestApp, email: &str, components: &[&str]) -> Answer {
 }
 
 fn stored(app: &TestApp, email: &str) -> Option<Subscriber> {
-    app.store.subscribers().unwrap().by_email(email).unwrap()
+    app.subscriber(email)
 }
 
 fn components(s: &Subscriber) -> Vec<&str> {
@@ -185,7 +185,7 @@ async fn an_invalid_address_is_422_escaped_and_nothing_is_stored() {
         "{}",
         page.body
     );
-    assert!(app.store.subscribers().unwrap().all().unwrap().is_empty());
+    assert!(app.store.all_subscribers().unwrap().is_empty());
 }
 
 #[tokio::test]

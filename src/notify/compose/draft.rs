@@ -11,7 +11,7 @@ use super::{Letterhead, Links};
 use crate::outbox::Letter;
 use crate::outbox::notice::{Notice, NoticeKind, Recipient};
 use crate::read::time;
-use crate::subscribers::store::PENDING_FOR;
+use crate::subscribers::PENDING_FOR;
 
 pub struct Draft {
     pub subject: String,

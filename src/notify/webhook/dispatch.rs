@@ -21,9 +21,9 @@ use crate::clock::Clock;
 use crate::config::Webhook;
 use crate::config::urls::redact;
 use crate::metrics::Metrics;
-use crate::notify::worker::{backoff, encode, update_gauges};
+use crate::notify::worker::{backoff, update_gauges};
 use crate::outbox::{Envelope, Job};
-use crate::store::{Store, StoreError};
+use crate::store::{JobId, Store, StoreError};
 
 /// How often the outbox is looked at when nothing wakes the dispatcher (a
 /// backoff ending, a job queued by an earlier run).
@@ -46,7 +46,7 @@ pub struct Dispatcher {
 
 /// A job to try now: its outbox key, bookkeeping and delivery.
 struct Due {
-    key: sled::IVec,
+    key: JobId,
     envelope: Envelope,
     delivery: Delivery,
 }
@@ -106,12 +106,7 @@ impl Dispatcher {
         let now = self.clock.now();
         let mut heads: HashSet<String> = HashSet::new();
         let mut out = Vec::new();
-        for item in self.store.outbox().iter() {
-            let (key, value) = item?;
-            // An unreadable job is the email worker's to report.
-            let Ok(envelope) = serde_json::from_slice::<Envelope>(&value) else {
-                continue;
-            };
+        for (key, envelope) in self.store.jobs(None, usize::MAX)? {
             let Job::Webhook(delivery) = &envelope.job else {
                 continue;
             };
@@ -136,39 +131,35 @@ impl Dispatcher {
             mut envelope,
             delivery: d,
         } = job;
-        let outbox = self.store.outbox();
         let url = redact(&d.url);
         let Some(hook) = self.webhooks.iter().find(|w| w.url.as_str() == d.url) else {
             tracing::warn!(%url, delivery = %d.id, about = %d.about, "webhook no longer in the config: delivery dropped");
-            return self
-                .settle(outbox.remove(&key).map(drop).map_err(Into::into))
-                .await;
+            return self.settle(self.store.finish_job(key)).await;
         };
         let stored = match self.sender.post(&d, hook.secret.as_ref()).await {
             Outcome::Delivered(status) => {
                 tracing::info!(%url, delivery = %d.id, about = %d.about, %status, "webhook delivered");
                 self.metrics.webhooks_sent.inc();
-                outbox.remove(&key).map(drop).map_err(Into::into)
+                self.store.finish_job(key)
             }
             Outcome::Retry(e) if !self.too_old(&envelope) => {
                 envelope.attempts += 1;
                 envelope.next_at = self.clock.now() + backoff(envelope.attempts);
                 tracing::warn!(%url, delivery = %d.id, attempt = envelope.attempts, error = %e, "webhook not delivered; will retry");
                 envelope.last_error = Some(e);
-                encode(&envelope).and_then(|v| Ok(outbox.insert(&key, v).map(drop)?))
+                self.store.replace_job(key, &envelope, &[])
             }
             Outcome::Retry(e) | Outcome::Failed(e) => {
                 tracing::warn!(%url, delivery = %d.id, about = %d.about, error = %e, "webhook delivery given up");
-                self.fail(&key, envelope, e)
+                self.fail(key, envelope, e)
             }
         };
         self.settle(stored).await;
     }
 
-    fn fail(&self, key: &[u8], mut envelope: Envelope, error: String) -> Result<(), StoreError> {
+    fn fail(&self, key: JobId, mut envelope: Envelope, error: String) -> Result<(), StoreError> {
         envelope.last_error = Some(error);
-        self.store.outbox_failed().insert(key, encode(&envelope)?)?;
-        self.store.outbox().remove(key)?;
+        self.store.fail_job(key, &envelope)?;
         self.metrics.webhooks_failed.inc();
         Ok(())
     }

@@ -32,8 +32,8 @@ pub const COMPONENT_STATUSES: [ComponentStatus; 5] = [
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
-    let subscribers = engineer.shared.subscribers.clone();
-    let counts = match web::block(move || subscribers.counts()).await {
+    let store = engineer.shared.store.clone();
+    let counts = match web::block(move || store.subscriber_counts()).await {
         Ok(Ok(counts)) => Some(counts),
         Ok(Err(e)) => unreadable("the subscriber counts", e.into()),
         Err(e) => unreadable("the subscriber counts", e.into()),
@@ -61,8 +61,8 @@ fn outbox(m: &crate::metrics::Metrics) -> Markup {
 
 /// `GET /admin/subscribers.csv`: every subscriber, for a spreadsheet.
 pub async fn subscribers_csv(engineer: Engineer) -> HttpResponse {
-    let subscribers = engineer.shared.subscribers.clone();
-    let list = match web::block(move || subscribers.all()).await {
+    let store = engineer.shared.store.clone();
+    let list = match web::block(move || store.all_subscribers()).await {
         Ok(Ok(list)) => Some(list),
         Ok(Err(e)) => unreadable("the subscriber list", e.into()),
         Err(e) => unreadable("the subscriber list", e.into()),

@@ -134,9 +134,9 @@ fn rejected(
 /// Subscribers' answers about this incident; None (logged) if unreadable,
 /// and the page goes without them.
 async fn feedback(shared: &Shared, id: &str) -> Option<FeedbackCounts> {
-    let subscribers = shared.subscribers.clone();
+    let store = shared.store.clone();
     let id = id.to_owned();
-    let failure: anyhow::Error = match web::block(move || subscribers.feedback(&id)).await {
+    let failure: anyhow::Error = match web::block(move || store.feedback(&id)).await {
         Ok(Ok(counts)) => return Some(counts),
         Ok(Err(e)) => e.into(),
         Err(e) => e.into(),

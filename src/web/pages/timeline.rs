@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use super::incident::component_name;
+use crate::incidents::{Author, ComponentChange, Update};
 use crate::markup as text;
 use crate::read::time;
-use crate::incidents::{Author, ComponentChange, Update};
 use crate::read::view::View;
 
 /// Who reads the timeline.
@@ -98,8 +98,8 @@ mod tests {
     use super::{Reader, timeline};
     use crate::incidents::{Author, ComponentChange, IncidentStatus, MaintenanceStatus, Update};
     use crate::model::ComponentStatus;
-    use crate::web::render::fixtures::*;
     use crate::read::view::View;
+    use crate::web::render::fixtures::*;
 
     fn v() -> View {
         view(config(), book(vec![], vec![]), at(12, 0))

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use super::manage::lookup;
 use super::pages::{self, answer_slug};
 use super::{Unavailable, write};
+use crate::pipeline::desk::{Done, SubscriptionCommand};
 use crate::subscribers::Answer;
 use crate::web::Shared;
 
@@ -28,18 +29,14 @@ pub async fn record(
         Ok(_) => return pages::link_gone(site),
         Err(Unavailable) => return pages::unavailable(site),
     }
-    let subscribers = shared.subscribers.clone();
-    let recorded = {
-        let token = token.clone();
-        let now = shared.clock.now();
-        write(&shared, "record feedback", move || {
-            subscribers.record_answer(&incident, &token, answer, now)
-        })
-        .await
+    let command = SubscriptionCommand::Answer {
+        incident,
+        token: token.clone(),
+        answer,
     };
-    match recorded {
-        Ok(true) => pages::thanks(site, found, &token, answer),
-        Ok(false) => pages::link_gone(site),
+    match write(&shared, "record feedback", command).await {
+        Ok(Done::Answered(true)) => pages::thanks(site, found, &token, answer),
+        Ok(_) => pages::link_gone(site),
         Err(Unavailable) => pages::unavailable(site),
     }
 }

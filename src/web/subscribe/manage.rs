@@ -7,8 +7,9 @@ use chrono::{DateTime, Utc};
 
 use super::pages::{self, Notice};
 use super::{Unavailable, blocking, chosen, config, plausible, write};
+use crate::pipeline::desk::{Done, SubscriptionCommand};
+use crate::subscribers::PENDING_FOR;
 use crate::subscribers::Subscriber;
-use crate::subscribers::store::PENDING_FOR;
 use crate::web::Shared;
 use crate::web::form_data::FormData;
 
@@ -21,11 +22,9 @@ pub async fn confirm(shared: web::Data<Shared>, token: web::Path<String>) -> Htt
     if !plausible(&token) {
         return pages::link_gone(&config.site);
     }
-    let subscribers = shared.subscribers.clone();
-    let now = shared.clock.now();
-    match write(&shared, "confirm", move || subscribers.confirm(&token, now)).await {
-        Ok(Some(s)) => pages::confirmed(&config.site, &config.components, &s),
-        Ok(None) => pages::link_gone(&config.site),
+    match write(&shared, "confirm", SubscriptionCommand::Confirm { token }).await {
+        Ok(Done::Subscriber(Some(s))) => pages::confirmed(&config.site, &config.components, &s),
+        Ok(_) => pages::link_gone(&config.site),
         Err(_) => pages::unavailable(&config.site),
     }
 }
@@ -77,13 +76,12 @@ pub async fn save(
             );
         }
     };
-    let subscribers = shared.subscribers.clone();
-    match write(&shared, "save components", move || {
-        subscribers.set_components(&token, ids)
-    })
-    .await
-    {
-        Ok(Some(s)) => {
+    let command = SubscriptionCommand::SetComponents {
+        token,
+        components: ids,
+    };
+    match write(&shared, "save components", command).await {
+        Ok(Done::Subscriber(Some(s))) => {
             let checked = self::ids(&s);
             pages::manage(
                 StatusCode::OK,
@@ -94,7 +92,7 @@ pub async fn save(
                 Notice::Saved,
             )
         }
-        Ok(None) => pages::link_gone(site),
+        Ok(_) => pages::link_gone(site),
         Err(_) => pages::unavailable(site),
     }
 }
@@ -117,14 +115,15 @@ pub async fn unsubscribe(shared: web::Data<Shared>, token: web::Path<String>) ->
     let config = config(&shared);
     let token = token.into_inner();
     if plausible(&token) {
-        let subscribers = shared.subscribers.clone();
-        match write(&shared, "unsubscribe", move || {
-            subscribers.unsubscribe(&token)
-        })
+        match write(
+            &shared,
+            "unsubscribe",
+            SubscriptionCommand::Unsubscribe { token },
+        )
         .await
         {
-            Ok(true) => tracing::info!("a subscriber unsubscribed"),
-            Ok(false) => {}
+            Ok(Done::Removed(true)) => tracing::info!("a subscriber unsubscribed"),
+            Ok(_) => {}
             Err(_) => return pages::unavailable(&config.site),
         }
     }
@@ -140,8 +139,11 @@ pub(super) async fn lookup(
     if !plausible(&token) {
         return Ok(None);
     }
-    let subscribers = shared.subscribers.clone();
-    let found = blocking("look up a subscriber", move || subscribers.by_token(&token)).await?;
+    let store = shared.store.clone();
+    let found = blocking("look up a subscriber", move || {
+        store.subscriber_by_token(&token)
+    })
+    .await?;
     let now = shared.clock.now();
     Ok(found.filter(|s| live(s, now)))
 }

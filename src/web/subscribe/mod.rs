@@ -26,6 +26,7 @@ pub use limits::Limits;
 
 use crate::config::{Component, Config};
 use crate::model::ComponentId;
+use crate::pipeline::desk::{Command, Done, SubscriptionCommand};
 use crate::store::StoreError;
 use crate::web::Shared;
 
@@ -86,19 +87,18 @@ where
     }
 }
 
-/// As [`blocking`] for a write: answers only once it is on disk, so a
-/// subscription (and the confirmation email it queued) survives a kill -9
-/// right after the page says "check your inbox".
-async fn write<T, F>(shared: &Shared, what: &'static str, call: F) -> Result<T, Unavailable>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, StoreError> + Send + 'static,
-{
-    let value = blocking(what, call).await?;
-    match shared.store.flush().await {
-        Ok(()) => Ok(value),
+/// A visitor's write, through the pipeline like every other change: answered
+/// only once it is on disk, so a subscription (and the confirmation email it
+/// queued) survives a kill -9 right after the page says "check your inbox".
+async fn write(
+    shared: &Shared,
+    what: &'static str,
+    command: SubscriptionCommand,
+) -> Result<Done, Unavailable> {
+    match shared.desk.submit(Command::Subscription(command)).await {
+        Ok(done) => Ok(done),
         Err(e) => {
-            tracing::error!(error = %e, "{what}: could not flush to disk");
+            tracing::error!(error = %e, "{what} failed");
             Err(Unavailable)
         }
     }

@@ -10,7 +10,7 @@ use maud::{Markup, html};
 use super::form::{self, Entered};
 use crate::config::{Component, Site};
 use crate::incidents::Incident;
-use crate::subscribers::store::PENDING_FOR;
+use crate::subscribers::PENDING_FOR;
 use crate::subscribers::{Answer, Subscriber};
 use crate::web::pages::layout;
 

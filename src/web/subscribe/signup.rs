@@ -9,7 +9,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::form::Entered;
 use super::{chosen, config, pages, write};
-use crate::subscribers::store::{Subscribed, normalise};
+use crate::pipeline::desk::{Done, SubscriptionCommand};
+use crate::subscribers::{Subscribed, normalise};
 use crate::web::Shared;
 use crate::web::form_data::FormData;
 
@@ -52,19 +53,13 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
             &entered,
         );
     };
-    let subscribers = shared.subscribers.clone();
-    let stored = email.clone();
-    let now = shared.clock.now();
-    let outcome = write(&shared, "subscribe", move || {
-        subscribers.subscribe(&stored, components, now)
-    })
-    .await;
-    match outcome {
-        Ok(Subscribed::Capped) => pages::capped(site),
-        Ok(Subscribed::ConfirmationQueued | Subscribed::ManageLinkQueued) => {
-            shared.outbox_wake.notify_one();
-            pages::check_inbox(site, &email)
-        }
+    let command = SubscriptionCommand::Subscribe {
+        email: email.clone(),
+        components,
+    };
+    match write(&shared, "subscribe", command).await {
+        Ok(Done::Subscribed(Subscribed::Capped)) => pages::capped(site),
+        Ok(_) => pages::check_inbox(site, &email),
         Err(_) => pages::unavailable(site),
     }
 }

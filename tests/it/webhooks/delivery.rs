@@ -66,14 +66,11 @@ async fn a_410_is_kept_as_failed_and_never_retried() {
     let kinds: Vec<bool> = got.iter().map(|r| r.is_component()).collect();
     assert_eq!(kinds, [false, true, true], "refused incident, api, then db");
     assert_eq!(got[2].json()["component_update"]["component_id"], "db");
-    let failed = app.store.outbox_failed();
-    assert_eq!(failed.len(), 1);
-    let (_, kept) = failed.iter().next().unwrap().unwrap();
-    let kept: serde_json::Value = serde_json::from_slice(&kept).unwrap();
-    assert!(
-        kept["last_error"].as_str().unwrap().contains("410"),
-        "{kept}"
-    );
+    assert_eq!(app.store.outbox_counts().unwrap().failed, 1);
+    let kept = app.store.failed_jobs(10).unwrap();
+    assert_eq!(kept.len(), 1);
+    let last_error = kept[0].1.last_error.as_deref().unwrap_or_default();
+    assert!(last_error.contains("410"), "{last_error}");
     wait_for_metric(&app, "candor_outbox_failed 1").await;
 }
 
@@ -85,11 +82,7 @@ async fn a_hanging_receiver_delays_neither_other_receivers_nor_email() {
     let email = format!("\n[email]\nsmtp_url = \"{}\"\n", smtp.url());
     let hooks = hook(&hanging.url("/"), "") + &hook(&fine.url("/"), "");
     let (app, _) = spawn(&(email + &hooks)).await;
-    let subs = app.store.subscribers().unwrap();
-    subs.subscribe("ops@example.com", vec![], chrono::Utc::now())
-        .unwrap();
-    let token = subs.by_email("ops@example.com").unwrap().unwrap().token;
-    subs.confirm(&token, chrono::Utc::now()).unwrap().unwrap();
+    app.confirmed_subscriber("ops@example.com", &[]).await;
     let started = Instant::now();
     admin(&app, "POST", "/incidents", api_incident()).await;
     hanging.wait_for(1).await;

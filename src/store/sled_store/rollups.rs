@@ -5,8 +5,9 @@
 
 use std::sync::atomic::Ordering;
 
-use super::{Store, StoreError};
+use super::SledStore;
 use crate::model::ComponentId;
+use crate::store::{RollupStore, StoreError};
 use crate::uptime::Day;
 use crate::uptime::calendar::DayNo;
 
@@ -17,9 +18,9 @@ fn key(day: DayNo, component: &ComponentId) -> Vec<u8> {
     key
 }
 
-impl Store {
+impl RollupStore for SledStore {
     /// Writes encoded days (from `Ledger::take_dirty`) in one batch.
-    pub fn save_days(&self, days: &[(DayNo, ComponentId, Vec<u8>)]) -> Result<(), StoreError> {
+    fn save_days(&self, days: &[(DayNo, ComponentId, Vec<u8>)]) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();
         for (day, component, value) in days {
             batch.insert(key(*day, component), value.as_slice());
@@ -30,7 +31,7 @@ impl Store {
     }
 
     /// Every stored day from `from` on; days from `hours_from` on keep their hours.
-    pub fn load_days(
+    fn load_days(
         &self,
         from: DayNo,
         hours_from: DayNo,
@@ -62,7 +63,7 @@ impl Store {
     }
 
     /// Deletes rollups of days before `before`; returns how many.
-    pub fn prune_days(&self, before: DayNo) -> Result<usize, StoreError> {
+    fn prune_days(&self, before: DayNo) -> Result<usize, StoreError> {
         let mut batch = sled::Batch::default();
         let mut n = 0;
         for k in self.rollups.range(..before.to_be_bytes().to_vec()).keys() {

@@ -7,8 +7,9 @@
 use std::path::Path;
 
 use super::blocks::{self, Block};
-use super::{SCHEMA_VERSION, StoreError, keys};
+use super::keys;
 use crate::model::{CheckId, CheckResult};
+use crate::store::{SCHEMA_VERSION, StoreError};
 
 pub const SCHEMA_KEY: &[u8] = b"schema_version";
 /// The tree of packed raw results (schema 2).

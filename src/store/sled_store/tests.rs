@@ -4,6 +4,7 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::model::Outcome;
+use crate::store::{SCHEMA_VERSION, prune_cutoff};
 
 fn at(sec: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_790_000_000 + sec, 0).single().unwrap()
@@ -25,16 +26,16 @@ fn result(check: &str, sec: i64, outcome: Outcome) -> CheckResult {
 
 /// sled releases its file lock from a background thread after the last handle
 /// drops; a new process never sees this, a test reopening in-process may.
-fn reopen(dir: &std::path::Path) -> Result<Store, StoreError> {
+fn reopen(dir: &std::path::Path) -> Result<SledStore, StoreError> {
     for _ in 0..50 {
-        match Store::open(dir) {
-            Err(StoreError::Open { source, .. }) if source.to_string().contains("lock") => {
+        match SledStore::open(dir) {
+            Err(StoreError::Open { detail, .. }) if detail.contains("lock") => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
             other => return other,
         }
     }
-    Store::open(dir)
+    SledStore::open(dir)
 }
 
 #[test]
@@ -45,7 +46,7 @@ fn results_and_state_survive_a_reopen() {
     let comp = ComponentId::parse("api").unwrap();
     let comp_state = ComponentState::operational(at(0));
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         store.record(&r, &state).unwrap();
         store.save_component(&comp, &comp_state).unwrap();
         store.checkpoint().unwrap();
@@ -78,7 +79,7 @@ fn result_at(check: &str, at: DateTime<Utc>) -> CheckResult {
 #[test]
 fn pruning_removes_whole_old_hours_of_every_check_and_keeps_new_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     let s = CheckState::default();
     for check in ["a", "a-b", "b"] {
         for at in [
@@ -107,7 +108,7 @@ fn pruning_removes_whole_old_hours_of_every_check_and_keeps_new_ones() {
 #[test]
 fn results_are_readable_before_and_after_a_checkpoint_and_in_range_only() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
     let id = CheckId::parse("api").unwrap();
     let s = CheckState::default();
     for sec in [10, 20, 30] {
@@ -130,7 +131,7 @@ fn a_restart_appends_to_the_hour_already_written() {
     let id = CheckId::parse("api").unwrap();
     let s = CheckState::default();
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         store.record(&result_at("api", hour(0, 10)), &s).unwrap();
         let down = CheckResult {
             at: hour(0, 20),
@@ -192,7 +193,7 @@ fn schema_1_results_are_packed_into_blocks_at_start() {
 fn a_database_from_a_newer_candor_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = Store::open(dir.path()).unwrap();
+        let store = SledStore::open(dir.path()).unwrap();
         store.db.insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
         store.db.flush().unwrap();
     }
@@ -206,7 +207,7 @@ fn a_data_dir_that_is_a_file_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-dir");
     std::fs::write(&file, "x").unwrap();
-    let err = Store::open(&file).err().unwrap().to_string();
+    let err = SledStore::open(&file).err().unwrap().to_string();
     assert!(err.contains("not-a-dir"), "{err}");
 }
 
@@ -220,7 +221,7 @@ fn a_corrupt_database_is_a_clear_error() {
     )
     .unwrap();
     std::fs::write(dir.path().join("db").join("db"), vec![0xAB; 4096]).unwrap();
-    let err = Store::open(dir.path()).err().map(|e| e.to_string());
+    let err = SledStore::open(dir.path()).err().map(|e| e.to_string());
     let err = err.expect("a garbage database must not open");
     assert!(err.contains(&dir.path().display().to_string()), "{err}");
 }
@@ -228,11 +229,11 @@ fn a_corrupt_database_is_a_clear_error() {
 #[test]
 fn the_prune_cutoff_never_panics() {
     let day = Duration::from_secs(86_400);
-    assert_eq!(Store::prune_cutoff(at(86_400), day), at(0));
+    assert_eq!(prune_cutoff(at(86_400), day), at(0));
     for huge in [
         Duration::from_secs(u64::MAX),
         Duration::from_secs(400_000 * 365 * 86_400),
     ] {
-        assert_eq!(Store::prune_cutoff(at(0), huge), DateTime::<Utc>::MIN_UTC);
+        assert_eq!(prune_cutoff(at(0), huge), DateTime::<Utc>::MIN_UTC);
     }
 }

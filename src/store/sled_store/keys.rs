@@ -10,14 +10,7 @@ use crate::model::Outcome;
 #[cfg(test)]
 use crate::model::{CheckId, CheckResult};
 
-/// A check result as stored (the check id is in the key).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredResult {
-    pub at: DateTime<Utc>,
-    pub duration: Duration,
-    pub outcome: Outcome,
-    pub reason: String,
-}
+pub use crate::store::StoredResult;
 
 #[cfg(test)]
 pub fn result_key(check: &CheckId, at: DateTime<Utc>) -> Vec<u8> {

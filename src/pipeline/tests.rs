@@ -1,0 +1,199 @@
+//! The pipeline on the in-memory store: no disk, no web server, no network.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::desk::{Command, CommandError, Done, SubscriptionCommand};
+use super::restore::restore;
+use super::{Pipeline, Publish};
+use crate::clock::{Clock, ManualClock};
+use crate::config::Config;
+use crate::incidents::input::{FieldErrors, IncidentInput};
+use crate::metrics::Metrics;
+use crate::model::{CheckResult, ComponentStatus, Outcome};
+use crate::outbox::Job;
+use crate::read::View;
+use crate::store::memory::MemoryStore;
+use crate::store::{OutboxStore, StateStore, Storage, Store};
+use crate::subscribers::Subscribed;
+
+const CONFIG: &str = r#"
+[[components]]
+id = "api"
+name = "Public API"
+
+[[checks]]
+component = "api"
+name = "API health"
+url = "http://127.0.0.1:9/health"
+every = "30s"
+failure_threshold = 2
+"#;
+
+/// Keeps the last state published, as the web snapshot would show it.
+#[derive(Default)]
+struct Shown(Mutex<Option<View>>);
+
+impl Publish for Shown {
+    fn publish(&self, view: View) {
+        if let Ok(mut shown) = self.0.lock() {
+            *shown = Some(view);
+        }
+    }
+}
+
+impl Shown {
+    fn status(&self) -> Option<ComponentStatus> {
+        let shown = self.0.lock().ok()?;
+        let view = shown.as_ref()?;
+        view.components.values().next().map(|c| c.status)
+    }
+}
+
+fn pipeline(memory: &Arc<MemoryStore>, shown: &Arc<Shown>) -> Pipeline {
+    let clock: Arc<dyn Clock> = Arc::new(ManualClock::default());
+    let now = clock.now();
+    let config = Arc::new(Config::parse(CONFIG).unwrap());
+    let store: Store = memory.clone();
+    let restored = restore(&config, &*store, now).unwrap();
+    Pipeline {
+        config,
+        book: restored.view.book.clone(),
+        announced: (restored.view.components.iter())
+            .map(|(id, c)| (id.clone(), c.status))
+            .collect(),
+        engine: restored.engine,
+        store,
+        publish: shown.clone(),
+        metrics: Arc::new(Metrics::new()),
+        clock,
+        outbox_wake: Arc::default(),
+        webhook_wake: Arc::default(),
+        last_tick: now,
+        ledger: restored.ledger,
+        latency: restored.latency,
+        last_checkpoint: now,
+    }
+}
+
+fn failure(p: &Pipeline) -> CheckResult {
+    CheckResult {
+        check: p.config.checks[0].id.clone(),
+        at: p.clock.now(),
+        duration: Duration::from_millis(12),
+        outcome: Outcome::Down,
+        reason: "HTTP 503 Service Unavailable".into(),
+    }
+}
+
+fn incident_input() -> IncidentInput {
+    IncidentInput {
+        name: Some("Slow logins".into()),
+        status: Some("investigating".into()),
+        body: Some("We are looking into it.".into()),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn failing_checks_open_an_incident_stored_with_its_email_and_shown() {
+    let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
+    let mut p = pipeline(&memory, &shown);
+    let result = failure(&p);
+    assert!(
+        !p.handle(&result).await,
+        "one failure is below the threshold"
+    );
+    assert!(
+        p.handle(&result).await,
+        "the second one moves the component"
+    );
+    p.render();
+    assert_eq!(shown.status(), Some(ComponentStatus::MajorOutage));
+    let book = memory.load_book().unwrap();
+    assert_eq!(book.incidents.len(), 1, "one automatic incident, stored");
+    let jobs = memory.jobs(None, 10).unwrap();
+    assert!(
+        jobs.iter()
+            .any(|(_, e)| matches!(e.job, Job::Broadcast { .. })),
+        "its email went into the outbox with it: {jobs:?}"
+    );
+    let (_, components) = memory.load_state().unwrap();
+    assert_eq!(components[0].1.status, ComponentStatus::MajorOutage);
+}
+
+#[tokio::test]
+async fn an_engineers_change_that_storage_refuses_is_not_applied_nor_shown() {
+    let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
+    let mut p = pipeline(&memory, &shown);
+    memory.refuse_writes(true);
+    let refused = p
+        .execute(
+            Command::OpenIncident(incident_input()),
+            FieldErrors::default(),
+        )
+        .await;
+    assert!(matches!(refused, Err(CommandError::Storage)), "{refused:?}");
+    assert!(
+        p.book.incidents.is_empty(),
+        "memory never claims what storage lacks"
+    );
+    assert!(!memory.healthy(), "/healthz says storage is failing");
+    memory.refuse_writes(false);
+    let done = p
+        .execute(
+            Command::OpenIncident(incident_input()),
+            FieldErrors::default(),
+        )
+        .await;
+    assert!(matches!(done, Ok(Done::Incident(_))), "{done:?}");
+    assert_eq!(memory.load_book().unwrap().incidents.len(), 1);
+    assert!(memory.healthy());
+}
+
+#[tokio::test]
+async fn invalid_input_changes_nothing_and_names_the_field() {
+    let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
+    let mut p = pipeline(&memory, &shown);
+    let input = IncidentInput {
+        status: Some("sleeping".into()),
+        ..incident_input()
+    };
+    let refused = p
+        .execute(Command::OpenIncident(input), FieldErrors::default())
+        .await;
+    let Err(CommandError::Invalid(errors)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert!(errors.0.contains_key("status"), "{errors:?}");
+    assert!(memory.load_book().unwrap().incidents.is_empty());
+    assert_eq!(memory.outbox_counts().unwrap().queued, 0);
+}
+
+#[tokio::test]
+async fn a_subscription_takes_the_same_path_and_queues_its_confirmation() {
+    let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
+    let mut p = pipeline(&memory, &shown);
+    let subscribe = SubscriptionCommand::Subscribe {
+        email: "ann@example.com".into(),
+        components: Vec::new(),
+    };
+    let done = p
+        .execute(Command::Subscription(subscribe), FieldErrors::default())
+        .await;
+    assert!(
+        matches!(done, Ok(Done::Subscribed(Subscribed::ConfirmationQueued))),
+        "{done:?}"
+    );
+    assert_eq!(memory.outbox_counts().unwrap().queued, 1);
+    memory.refuse_writes(true);
+    let again = SubscriptionCommand::Subscribe {
+        email: "bob@example.com".into(),
+        components: Vec::new(),
+    };
+    let refused = p
+        .execute(Command::Subscription(again), FieldErrors::default())
+        .await;
+    assert!(matches!(refused, Err(CommandError::Storage)), "{refused:?}");
+    assert_eq!(memory.outbox_counts().unwrap().queued, 1);
+}
