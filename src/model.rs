@@ -20,6 +20,15 @@ pub enum ComponentStatus {
 }
 
 impl ComponentStatus {
+    /// Every status, from good to under maintenance (the order forms list them).
+    pub const ALL: [ComponentStatus; 5] = [
+        Self::Operational,
+        Self::DegradedPerformance,
+        Self::PartialOutage,
+        Self::MajorOutage,
+        Self::UnderMaintenance,
+    ];
+
     /// The wire name (`major_outage`).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -19,22 +19,14 @@ pub fn component_status(value: Option<&str>) -> Result<ComponentStatus, FieldErr
             if let Some(status) = parse_component_status(s) {
                 return Ok(status);
             }
-            e.add("status", unknown("status", s, &ALL_COMPONENT_STATUSES.map(ComponentStatus::as_str)));
+            e.add("status", unknown("status", s, &ComponentStatus::ALL.map(ComponentStatus::as_str)));
         }
     }
     Err(e)
 }
 
-const ALL_COMPONENT_STATUSES: [ComponentStatus; 5] = [
-    ComponentStatus::Operational,
-    ComponentStatus::DegradedPerformance,
-    ComponentStatus::PartialOutage,
-    ComponentStatus::MajorOutage,
-    ComponentStatus::UnderMaintenance,
-];
-
 pub fn parse_component_status(s: &str) -> Option<ComponentStatus> {
-    ALL_COMPONENT_STATUSES.into_iter().find(|c| c.as_str() == s)
+    ComponentStatus::ALL.into_iter().find(|c| c.as_str() == s)
 }
 
 pub(super) fn known_component(config: &Config, id: &str) -> Option<ComponentId> {
@@ -63,7 +55,7 @@ pub(super) fn components(
                 unknown(
                     "status",
                     &status,
-                    &ALL_COMPONENT_STATUSES.map(ComponentStatus::as_str),
+                    &ComponentStatus::ALL.map(ComponentStatus::as_str),
                 ),
             ),
         }

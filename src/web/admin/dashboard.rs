@@ -22,13 +22,7 @@ use crate::web::subscribe::export;
 /// How many resolved incidents the dashboard lists (for postmortems).
 const RECENTLY_RESOLVED: usize = 5;
 
-pub const COMPONENT_STATUSES: [ComponentStatus; 5] = [
-    ComponentStatus::Operational,
-    ComponentStatus::DegradedPerformance,
-    ComponentStatus::PartialOutage,
-    ComponentStatus::MajorOutage,
-    ComponentStatus::UnderMaintenance,
-];
+pub const COMPONENT_STATUSES: [ComponentStatus; 5] = ComponentStatus::ALL;
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
