@@ -223,7 +223,7 @@ impl Worker {
             if running.len() >= POOL_SIZE as usize
                 && let Some(done) = running.join_next_with_id().await
             {
-                out.push(joined(done, &mut whom));
+                out.extend(joined(done, &mut whom));
             }
             let (mailer, compose) = (self.mailer.clone(), self.compose.clone());
             let letter = Letter::Notice {
@@ -234,7 +234,7 @@ impl Worker {
             whom.insert(task.id(), recipient);
         }
         while let Some(done) = running.join_next_with_id().await {
-            out.push(joined(done, &mut whom));
+            out.extend(joined(done, &mut whom));
         }
         out
     }
@@ -298,11 +298,12 @@ pub(crate) fn update_gauges(store: &Store, metrics: &Metrics) {
     metrics.outbox_failed.set(gauge(counts.failed));
 }
 
-/// A finished send task's outcome, for the recipient it was started for.
+/// A finished send task's outcome, for the recipient it was started for
+/// (every task is registered before it can be joined).
 fn joined(
     done: Result<(tokio::task::Id, Sent), tokio::task::JoinError>,
     whom: &mut HashMap<tokio::task::Id, Recipient>,
-) -> (Recipient, Sent) {
+) -> Option<(Recipient, Sent)> {
     let (id, sent) = match done {
         Ok((id, sent)) => (id, sent),
         Err(e) => (
@@ -310,13 +311,11 @@ fn joined(
             Sent::Retry(format!("the send failed unexpectedly ({e})")),
         ),
     };
-    // Every task is registered before it can be joined.
-    let recipient = whom.remove(&id).unwrap_or_else(|| Recipient {
-        email: String::new(),
-        token: String::new(),
-        components: Vec::new(),
-    });
-    (recipient, sent)
+    let recipient = whom.remove(&id);
+    if recipient.is_none() {
+        tracing::error!(task = %id, "a send task finished that was never started");
+    }
+    Some((recipient?, sent))
 }
 
 async fn deliver(mailer: &Mailer, compose: &Composer, letter: Letter) -> Sent {

@@ -34,7 +34,9 @@ impl Pipeline {
                 Err(e) => Err(e),
             };
             self.store.set_failed(stored.is_err());
-            let done = stored?;
+            let done = stored.inspect_err(|e| {
+                tracing::error!(error = %e, "could not store a visitor's change; it was not applied");
+            })?;
             if let Done::Subscribed(Subscribed::ConfirmationQueued | Subscribed::ManageLinkQueued) =
                 done
             {

@@ -142,9 +142,9 @@ pub fn import_confirmed(
     Ok(true)
 }
 
+/// Details of a storage failure go to the log, where the caller puts them.
 impl From<StoreError> for CommandError {
-    fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "could not store a visitor's change; it was not applied");
+    fn from(_: StoreError) -> Self {
         CommandError::Storage
     }
 }
