@@ -2,6 +2,7 @@
 //! real HTTP targets and webhook receivers on loopback whose answers each test
 //! scripts.
 
+mod admin_api;
 mod admin_ui;
 mod api_v2;
 mod architecture;
