@@ -13,6 +13,7 @@ use super::Shared;
 use super::auth::{self, Access};
 use super::subscribe::export;
 use crate::incidents::input::{self, ComponentStatusInput, FieldErrors, PostmortemInput};
+use crate::incidents::{IncidentId, MaintenanceId};
 use crate::pipeline::desk::{Command, CommandError, Done};
 
 /// Registers the admin API routes.
@@ -40,13 +41,9 @@ async fn open_incident(
     shared: web::Data<Shared>,
     body: web::Bytes,
 ) -> HttpResponse {
-    write(
-        &req,
-        &shared,
-        &body,
-        StatusCode::CREATED,
-        Command::OpenIncident,
-    )
+    write(&req, &shared, &body, StatusCode::CREATED, |i| {
+        Ok(Command::OpenIncident(i))
+    })
     .await
 }
 
@@ -56,9 +53,9 @@ async fn update_incident(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let id = id.into_inner();
+    let id = IncidentId::parse(&id).map_err(|_| CommandError::no_such("incident", &id));
     write(&req, &shared, &body, StatusCode::CREATED, |input| {
-        Command::UpdateIncident { id, input }
+        Ok(Command::UpdateIncident { id: id?, input })
     })
     .await
 }
@@ -69,13 +66,18 @@ async fn postmortem(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let id = id.into_inner();
+    let id = IncidentId::parse(&id).map_err(|_| CommandError::no_such("incident", &id));
     write(
         &req,
         &shared,
         &body,
         StatusCode::OK,
-        |p: PostmortemInput| Command::WritePostmortem { id, body: p.body },
+        |p: PostmortemInput| {
+            Ok(Command::WritePostmortem {
+                id: id?,
+                body: p.body,
+            })
+        },
     )
     .await
 }
@@ -85,13 +87,9 @@ async fn schedule_maintenance(
     shared: web::Data<Shared>,
     body: web::Bytes,
 ) -> HttpResponse {
-    write(
-        &req,
-        &shared,
-        &body,
-        StatusCode::CREATED,
-        Command::ScheduleMaintenance,
-    )
+    write(&req, &shared, &body, StatusCode::CREATED, |m| {
+        Ok(Command::ScheduleMaintenance(m))
+    })
     .await
 }
 
@@ -101,9 +99,9 @@ async fn update_maintenance(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let id = id.into_inner();
+    let id = MaintenanceId::parse(&id).map_err(|_| CommandError::no_such("maintenance", &id));
     write(&req, &shared, &body, StatusCode::CREATED, |input| {
-        Command::UpdateMaintenance { id, input }
+        Ok(Command::UpdateMaintenance { id: id?, input })
     })
     .await
 }
@@ -120,9 +118,11 @@ async fn set_component(
         &shared,
         &body,
         StatusCode::OK,
-        |c: ComponentStatusInput| Command::SetComponent {
-            id,
-            status: c.status,
+        |c: ComponentStatusInput| {
+            Ok(Command::SetComponent {
+                id,
+                status: c.status,
+            })
         },
     )
     .await
@@ -147,7 +147,10 @@ async fn get_incident(
         return refused;
     }
     let view = shared.snapshots.current().view.clone();
-    match view.book.incidents.get(id.as_str()) {
+    match IncidentId::parse(&id)
+        .ok()
+        .and_then(|i| view.book.incidents.get(&i))
+    {
         Some(i) => HttpResponse::Ok().json(i),
         None => error(
             StatusCode::NOT_FOUND,
@@ -165,22 +168,19 @@ async fn incident_feedback(
     if let Some(refused) = refuse(&req, &shared) {
         return refused;
     }
-    let id = id.into_inner();
-    if !shared
-        .snapshots
-        .current()
-        .view
-        .book
-        .incidents
-        .contains_key(&id)
-    {
+    let found = {
+        let snapshot = shared.snapshots.current();
+        let known = |i: &IncidentId| snapshot.view.book.incidents.contains_key(i);
+        IncidentId::parse(&id).ok().filter(known)
+    };
+    let Some(incident) = found else {
         return error(
             StatusCode::NOT_FOUND,
             &format!("no incident with id \"{id}\""),
         );
-    }
+    };
     let store = shared.store.clone();
-    match web::block(move || store.feedback(&id)).await {
+    match web::block(move || store.feedback(&incident)).await {
         Ok(Ok(counts)) => HttpResponse::Ok().json(counts),
         Ok(Err(e)) => unavailable("reading feedback", e.into()),
         Err(e) => unavailable("reading feedback", e.into()),
@@ -231,13 +231,14 @@ fn unavailable(what: &str, e: anyhow::Error) -> HttpResponse {
 }
 
 /// Authenticates, reads the JSON object into the command's input (with the
-/// one reader the admin forms use too), builds the command, submits it.
+/// one reader the admin forms use too), builds the command (which fails for an
+/// id in the path that names nothing), submits it.
 async fn write<T: DeserializeOwned + Default>(
     req: &HttpRequest,
     shared: &Shared,
     body: &[u8],
     success: StatusCode,
-    build: impl FnOnce(T) -> Command,
+    build: impl FnOnce(T) -> Result<Command, CommandError>,
 ) -> HttpResponse {
     if let Some(refused) = refuse(req, shared) {
         return refused;
@@ -255,8 +256,11 @@ async fn write<T: DeserializeOwned + Default>(
         return error(StatusCode::BAD_REQUEST, "the body must be a JSON object");
     };
     let (input, problems) = input::read(object);
-    let command = build(input);
-    match shared.desk.submit_with(command, problems).await {
+    let done = match build(input) {
+        Ok(command) => shared.desk.submit_with(command, problems).await,
+        Err(e) => Err(e),
+    };
+    match done {
         Ok(done) => HttpResponse::build(success).json(done_json(&done)),
         Err(CommandError::Invalid(errors)) => invalid(&errors),
         Err(CommandError::NotFound(message)) => error(StatusCode::NOT_FOUND, &message),
