@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use candor::Config;
+use candor::incidents::{RecordId, UpdateId};
 use candor::metrics::Metrics;
 use candor::notify::compose::{Letterhead, compose};
 use candor::notify::transport::Mailer;
@@ -34,8 +35,8 @@ fn rss_kib() -> u64 {
 fn notice() -> Notice {
     Notice {
         kind: NoticeKind::IncidentOpened,
-        subject_id: "bench0000001".into(),
-        update_id: "u0000001".into(),
+        subject_id: RecordId::parse("bench0000001").unwrap(),
+        update_id: UpdateId::parse("u00000000001").unwrap().into(),
         name: "Elevated API errors".into(),
         status: "Investigating".into(),
         impact: "Major".into(),

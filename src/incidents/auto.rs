@@ -13,7 +13,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::book::{Book, Event, update};
-use super::{Author, ComponentChange, Impact, Incident, IncidentStatus, MaintenanceStatus, new_id};
+use super::{
+    Author, ComponentChange, Impact, Incident, IncidentId, IncidentStatus, MaintenanceStatus,
+};
 use crate::model::{ComponentId, ComponentStatus};
 
 /// What the checks say about one component right now.
@@ -212,7 +214,7 @@ fn open_automatic<'a>(book: &'a mut Book, id: &ComponentId) -> Option<&'a mut In
 }
 
 fn open(book: &mut Book, c: &Observed, from: ComponentStatus, now: DateTime<Utc>) -> Vec<Event> {
-    let id = new_id();
+    let id = IncidentId::random();
     let change = ComponentChange {
         component: c.id.clone(),
         old: from,

@@ -10,8 +10,8 @@ use super::input::{
     Edit, FieldErrors, NewIncident, NewMaintenance, NewMaintenanceUpdate, NewUpdate,
 };
 use super::{
-    Author, ComponentChange, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Override,
-    Postmortem, Update, new_id,
+    Author, ComponentChange, Incident, IncidentId, IncidentStatus, Maintenance, MaintenanceId,
+    MaintenanceStatus, Override, Postmortem, Update, UpdateId,
 };
 use crate::model::{ComponentId, ComponentStatus};
 
@@ -20,34 +20,34 @@ use crate::model::{ComponentId, ComponentStatus};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
     IncidentOpened {
-        id: String,
+        id: IncidentId,
     },
     IncidentUpdated {
-        id: String,
-        update: String,
+        id: IncidentId,
+        update: UpdateId,
     },
     IncidentResolved {
-        id: String,
+        id: IncidentId,
     },
     PostmortemPublished {
-        id: String,
+        id: IncidentId,
     },
     MaintenanceScheduled {
-        id: String,
+        id: MaintenanceId,
     },
     MaintenanceUpdated {
-        id: String,
-        update: String,
+        id: MaintenanceId,
+        update: UpdateId,
     },
     MaintenanceStarted {
-        id: String,
+        id: MaintenanceId,
     },
     /// It starts within `[email] reminder_before`.
     MaintenanceReminder {
-        id: String,
+        id: MaintenanceId,
     },
     MaintenanceCompleted {
-        id: String,
+        id: MaintenanceId,
     },
     ComponentOverridden {
         component: ComponentId,
@@ -64,8 +64,8 @@ pub enum BookError {
 
 #[derive(Debug, Clone, Default)]
 pub struct Book {
-    pub incidents: BTreeMap<String, Incident>,
-    pub maintenances: BTreeMap<String, Maintenance>,
+    pub incidents: BTreeMap<IncidentId, Incident>,
+    pub maintenances: BTreeMap<MaintenanceId, Maintenance>,
     pub overrides: BTreeMap<ComponentId, Override>,
 }
 
@@ -76,8 +76,8 @@ impl Book {
         v: NewIncident,
         current: &dyn Fn(&ComponentId) -> ComponentStatus,
         now: DateTime<Utc>,
-    ) -> (String, Vec<Event>) {
-        let id = new_id();
+    ) -> (IncidentId, Vec<Event>) {
+        let id = IncidentId::random();
         let changes = changes(&v.components, current);
         let mut events = vec![Event::IncidentOpened { id: id.clone() }];
         events.extend(self.apply_overrides(&v.components, &id, now));
@@ -120,7 +120,7 @@ impl Book {
     /// to the engineer: automation will no longer resolve it.
     pub fn update_incident(
         &mut self,
-        id: &str,
+        id: &IncidentId,
         v: NewUpdate,
         current: &dyn Fn(&ComponentId) -> ComponentStatus,
         now: DateTime<Utc>,
@@ -153,7 +153,7 @@ impl Book {
         }
         let u = update(v.status, v.body, now, changes, v.notify, Author::Engineer);
         events.push(Event::IncidentUpdated {
-            id: id.to_owned(),
+            id: id.clone(),
             update: u.id.clone(),
         });
         incident.updates.push(u);
@@ -161,7 +161,7 @@ impl Book {
             incident.resolved_at = None;
         } else if was_open {
             incident.resolved_at = Some(now);
-            events.push(Event::IncidentResolved { id: id.to_owned() });
+            events.push(Event::IncidentResolved { id: id.clone() });
             events.extend(self.lift_overrides(id));
         }
         Ok(events)
@@ -170,7 +170,7 @@ impl Book {
     /// Publishes (or replaces) the postmortem of a resolved incident.
     pub fn write_postmortem(
         &mut self,
-        id: &str,
+        id: &IncidentId,
         body: String,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, BookError> {
@@ -197,15 +197,15 @@ impl Book {
         });
         incident.status = IncidentStatus::Postmortem;
         incident.updated_at = now;
-        Ok(vec![Event::PostmortemPublished { id: id.to_owned() }])
+        Ok(vec![Event::PostmortemPublished { id: id.clone() }])
     }
 
     pub fn schedule_maintenance(
         &mut self,
         v: NewMaintenance,
         now: DateTime<Utc>,
-    ) -> (String, Vec<Event>) {
-        let id = new_id();
+    ) -> (MaintenanceId, Vec<Event>) {
+        let id = MaintenanceId::random();
         let body = if v.body.is_empty() {
             "Maintenance scheduled.".to_owned()
         } else {
@@ -237,7 +237,7 @@ impl Book {
 
     pub fn update_maintenance(
         &mut self,
-        id: &str,
+        id: &MaintenanceId,
         v: NewMaintenanceUpdate,
         now: DateTime<Utc>,
     ) -> Result<Vec<Event>, BookError> {
@@ -254,11 +254,11 @@ impl Book {
             Author::Engineer,
         );
         let mut events = vec![Event::MaintenanceUpdated {
-            id: id.to_owned(),
+            id: id.clone(),
             update: u.id.clone(),
         }];
         if v.status == MaintenanceStatus::Completed && m.status != MaintenanceStatus::Completed {
-            events.push(Event::MaintenanceCompleted { id: id.to_owned() });
+            events.push(Event::MaintenanceCompleted { id: id.clone() });
         }
         m.status = v.status;
         m.updated_at = now;
@@ -294,25 +294,25 @@ impl Book {
     fn apply_overrides(
         &mut self,
         statuses: &BTreeMap<ComponentId, ComponentStatus>,
-        incident: &str,
+        incident: &IncidentId,
         now: DateTime<Utc>,
     ) -> Vec<Event> {
         let mut events = Vec::new();
         for (id, status) in statuses {
             events.extend(self.set_component(id, *status, now));
             if let Some(o) = self.overrides.get_mut(id) {
-                o.incident = Some(incident.to_owned());
+                o.incident = Some(incident.clone());
             }
         }
         events
     }
 
     /// Resolving an incident lifts the statuses it set.
-    fn lift_overrides(&mut self, incident: &str) -> Vec<Event> {
+    fn lift_overrides(&mut self, incident: &IncidentId) -> Vec<Event> {
         let lifted: Vec<ComponentId> = self
             .overrides
             .iter()
-            .filter(|(_, o)| o.incident.as_deref() == Some(incident))
+            .filter(|(_, o)| o.incident.as_ref() == Some(incident))
             .map(|(id, _)| id.clone())
             .collect();
         lifted
@@ -336,10 +336,10 @@ impl Book {
     }
 }
 
-fn not_found(what: &'static str, id: &str) -> BookError {
+fn not_found(what: &'static str, id: impl std::fmt::Display) -> BookError {
     BookError::NotFound {
         what,
-        id: id.to_owned(),
+        id: id.to_string(),
     }
 }
 
@@ -374,7 +374,7 @@ pub(super) fn update<S>(
     author: Author,
 ) -> Update<S> {
     Update {
-        id: new_id(),
+        id: UpdateId::random(),
         status,
         body,
         at,

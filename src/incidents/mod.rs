@@ -3,6 +3,7 @@
 
 pub mod auto;
 pub mod book;
+pub mod ids;
 pub mod input;
 
 use std::collections::BTreeMap;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ComponentId, ComponentStatus};
 pub use book::Book;
+pub use ids::{IncidentId, MaintenanceId, RecordId, UpdateId, new_id};
 
 /// Statuspage's incident statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -165,7 +167,7 @@ pub struct ComponentChange {
 /// One entry of a timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Update<S> {
-    pub id: String,
+    pub id: UpdateId,
     pub status: S,
     pub body: String,
     pub at: DateTime<Utc>,
@@ -184,7 +186,7 @@ pub struct Postmortem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Incident {
     /// Random, URL-safe.
-    pub id: String,
+    pub id: IncidentId,
     pub name: String,
     pub status: IncidentStatus,
     pub impact: Impact,
@@ -216,7 +218,7 @@ pub struct Incident {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Maintenance {
-    pub id: String,
+    pub id: MaintenanceId,
     pub name: String,
     pub body: String,
     pub status: MaintenanceStatus,
@@ -238,7 +240,7 @@ pub struct Override {
     pub status: ComponentStatus,
     pub at: DateTime<Utc>,
     /// The incident that set it; resolving that incident lifts it.
-    pub incident: Option<String>,
+    pub incident: Option<IncidentId>,
 }
 
 impl Incident {
@@ -255,16 +257,6 @@ impl Maintenance {
     pub fn covers(&self, component: &ComponentId) -> bool {
         self.components.contains(component)
     }
-}
-
-/// A random id of 12 lowercase letters and digits, as Statuspage's look.
-pub fn new_id() -> String {
-    use rand::Rng;
-    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    (0..12)
-        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
-        .collect()
 }
 
 /// The status a component shows, by precedence: maintenance in progress, then

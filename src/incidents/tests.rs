@@ -45,7 +45,7 @@ fn only(book: &Book) -> &Incident {
     book.incidents.values().next().unwrap()
 }
 
-fn engineer_update(book: &mut Book, id: &str, status: &str, at: i64) {
+fn engineer_update(book: &mut Book, id: &IncidentId, status: &str, at: i64) {
     let input = UpdateInput {
         status: Some(status.into()),
         body: Some("Looking into it".into()),
@@ -303,7 +303,8 @@ fn updating_an_unknown_incident_changes_nothing() {
         ..Default::default()
     };
     let v = input.validate(&config(), t(0)).unwrap();
-    assert!(book.update_incident("nope", v, &operational, t(0)).is_err());
+    let nope = IncidentId::fixture("nope");
+    assert!(book.update_incident(&nope, v, &operational, t(0)).is_err());
     assert!(book.overrides.is_empty());
 }
 

@@ -4,9 +4,12 @@
 //! components has `notify_automatic = false`.
 
 use super::notice::{Affected, Notice, NoticeKind};
+use super::update_ref::UpdateRef;
 use crate::config::Config;
 use crate::incidents::book::Event;
-use crate::incidents::{Author, Book, Incident, Maintenance};
+use crate::incidents::{
+    Author, Book, Incident, IncidentId, Maintenance, MaintenanceId, RecordId, UpdateId,
+};
 
 /// The notices the events of one change cause. One change sends at most one
 /// email per incident: resolving (or opening) supersedes the update beside it.
@@ -54,9 +57,9 @@ pub fn notices(events: &[Event], book: &Book, config: &Config) -> Vec<Notice> {
 fn incident(
     book: &Book,
     config: &Config,
-    id: &str,
+    id: &IncidentId,
     kind: NoticeKind,
-    update: Option<&String>,
+    update: Option<&UpdateId>,
 ) -> Option<Notice> {
     let i = book.incidents.get(id)?;
     let u = match update {
@@ -68,8 +71,8 @@ fn incident(
     }
     Some(Notice {
         kind,
-        subject_id: i.id.clone(),
-        update_id: u.id.clone(),
+        subject_id: RecordId::from(&i.id),
+        update_id: u.id.clone().into(),
         name: i.name.clone(),
         status: u.status.label().to_owned(),
         impact: headline(i),
@@ -102,7 +105,12 @@ fn automatic_allowed(i: &Incident, config: &Config) -> bool {
         .all(|c| config.component(c).is_none_or(|c| c.notify_automatic))
 }
 
-fn maintenance(book: &Book, config: &Config, id: &str, kind: NoticeKind) -> Option<Notice> {
+fn maintenance(
+    book: &Book,
+    config: &Config,
+    id: &MaintenanceId,
+    kind: NoticeKind,
+) -> Option<Notice> {
     let m: &Maintenance = book.maintenances.get(id)?;
     let u = m.latest()?;
     if !m.updates.first().is_some_and(|first| first.notify) {
@@ -111,11 +119,11 @@ fn maintenance(book: &Book, config: &Config, id: &str, kind: NoticeKind) -> Opti
     let status = crate::model::ComponentStatus::UnderMaintenance;
     Some(Notice {
         kind,
-        subject_id: m.id.clone(),
+        subject_id: RecordId::from(&m.id),
         update_id: if kind == NoticeKind::MaintenanceReminder {
-            format!("{}-reminder", m.id)
+            UpdateRef::Reminder(m.id.clone())
         } else {
-            u.id.clone()
+            u.id.clone().into()
         },
         name: m.name.clone(),
         status: u.status.label().to_owned(),

@@ -4,6 +4,7 @@
 //! nothing. Webhook deliveries are jobs here too.
 //!
 //! - [`notice`]: what a subscriber is told about one change;
+//! - [`update_ref`]: which update a notice reports;
 //! - [`announce`]: which notices a change's events cause;
 //! - [`webhook`]: which webhook payloads a change causes.
 //!
@@ -11,6 +12,7 @@
 
 pub mod announce;
 pub mod notice;
+pub mod update_ref;
 pub mod webhook;
 
 use chrono::{DateTime, Utc};

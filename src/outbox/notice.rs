@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::update_ref::UpdateRef;
+use crate::incidents::RecordId;
 use crate::model::{ComponentId, ComponentStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,9 +32,9 @@ pub struct Affected {
 pub struct Notice {
     pub kind: NoticeKind,
     /// The incident's or maintenance's id: the thread and the link.
-    pub subject_id: String,
+    pub subject_id: RecordId,
     /// The update this notice reports (unique per notice).
-    pub update_id: String,
+    pub update_id: UpdateRef,
     /// The incident's or maintenance's name.
     pub name: String,
     /// The status label after this change ("Investigating", "In progress").

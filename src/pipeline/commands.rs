@@ -10,7 +10,7 @@ use super::Pipeline;
 use super::desk::{Command, CommandError, Done};
 use crate::incidents::book::{BookError, Event};
 use crate::incidents::input::{self, FieldErrors};
-use crate::incidents::{Book, auto};
+use crate::incidents::{Book, IncidentId, MaintenanceId, auto};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view;
 use crate::subscribers::Subscribed;
@@ -178,20 +178,20 @@ fn merge<T>(validated: Result<T, FieldErrors>, problems: &FieldErrors) -> Result
     }
 }
 
-fn incident(book: &Book, id: &str) -> Result<Done, CommandError> {
+fn incident(book: &Book, id: &IncidentId) -> Result<Done, CommandError> {
     book.incidents
         .get(id)
         .cloned()
         .map(Done::Incident)
-        .ok_or_else(|| CommandError::NotFound(format!("no incident with id \"{id}\"")))
+        .ok_or_else(|| CommandError::no_such("incident", id.as_str()))
 }
 
-fn maintenance(book: &Book, id: &str) -> Result<Done, CommandError> {
+fn maintenance(book: &Book, id: &MaintenanceId) -> Result<Done, CommandError> {
     book.maintenances
         .get(id)
         .cloned()
         .map(Done::Maintenance)
-        .ok_or_else(|| CommandError::NotFound(format!("no maintenance with id \"{id}\"")))
+        .ok_or_else(|| CommandError::no_such("maintenance", id.as_str()))
 }
 
 fn from_book(e: BookError) -> CommandError {

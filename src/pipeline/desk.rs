@@ -8,7 +8,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::incidents::input::{
     FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
 };
-use crate::incidents::{Incident, Maintenance};
+use crate::incidents::{Incident, IncidentId, Maintenance, MaintenanceId};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::subscribers::{Answer, Subscribed, Subscriber};
 
@@ -17,16 +17,16 @@ use crate::subscribers::{Answer, Subscribed, Subscriber};
 pub enum Command {
     OpenIncident(IncidentInput),
     UpdateIncident {
-        id: String,
+        id: IncidentId,
         input: UpdateInput,
     },
     WritePostmortem {
-        id: String,
+        id: IncidentId,
         body: Option<String>,
     },
     ScheduleMaintenance(MaintenanceInput),
     UpdateMaintenance {
-        id: String,
+        id: MaintenanceId,
         input: MaintenanceUpdateInput,
     },
     /// Set (or, with `operational`, hand back to the checks) a component's status.
@@ -64,7 +64,7 @@ pub enum SubscriptionCommand {
         token: String,
     },
     Answer {
-        incident: String,
+        incident: IncidentId,
         token: String,
         answer: Answer,
     },
@@ -105,6 +105,13 @@ pub enum CommandError {
     /// The application is shutting down.
     #[error("Candor is shutting down")]
     Stopped,
+}
+
+impl CommandError {
+    /// For an id that names no `what` (or is no id at all).
+    pub fn no_such(what: &str, id: &str) -> Self {
+        Self::NotFound(format!("no {what} with id \"{id}\""))
+    }
 }
 
 pub type Reply = oneshot::Sender<Result<Done, CommandError>>;

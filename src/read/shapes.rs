@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::config::Component;
 use crate::engine::overall;
-use crate::incidents::{Incident, Maintenance, MaintenanceStatus, Update};
+use crate::incidents::{Incident, Maintenance, MaintenanceStatus, RecordId, Update};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
 
@@ -202,7 +202,7 @@ pub fn incident(v: &View, cat: &Catalog, i: &Incident) -> Value {
         "shortlink": format!("{}/incidents/{}", base_url(v), i.id),
         "started_at": time(i.started_at),
         "page_id": PAGE_ID,
-        "incident_updates": updates(v, &i.id, &i.updates, |s| s.as_str()),
+        "incident_updates": updates(v, &RecordId::from(&i.id), &i.updates, |s| s.as_str()),
         "components": cat.objects(i.components.keys()),
         "cause": i.cause,
         "expected_resolution_at": opt_time(i.expected_resolution_at),
@@ -228,7 +228,7 @@ pub fn maintenance(v: &View, cat: &Catalog, m: &Maintenance) -> Value {
         "shortlink": format!("{}/incidents/{}", base_url(v), m.id),
         "started_at": time(m.created_at),
         "page_id": PAGE_ID,
-        "incident_updates": updates(v, &m.id, &m.updates, |s| s.as_str()),
+        "incident_updates": updates(v, &RecordId::from(&m.id), &m.updates, |s| s.as_str()),
         "components": cat.objects(&m.components),
         "scheduled_for": time(m.scheduled_for),
         "scheduled_until": time(m.scheduled_until),
@@ -241,7 +241,7 @@ pub fn maintenance(v: &View, cat: &Catalog, m: &Maintenance) -> Value {
 /// Newest first, as Statuspage lists them.
 fn updates<S: Copy>(
     v: &View,
-    record: &str,
+    record: &RecordId,
     ups: &[Update<S>],
     name: fn(S) -> &'static str,
 ) -> Value {

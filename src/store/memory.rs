@@ -14,7 +14,7 @@ use super::{
     StoreError, StoredResult, SubscriberStore,
 };
 use crate::engine::{CheckState, ComponentState};
-use crate::incidents::Book;
+use crate::incidents::{Book, IncidentId};
 use crate::model::{CheckId, CheckResult, ComponentId};
 use crate::outbox::Envelope;
 use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
@@ -31,7 +31,7 @@ struct Records {
     outbox: BTreeMap<JobId, Envelope>,
     outbox_failed: BTreeMap<JobId, Envelope>,
     subscribers: BTreeMap<String, Subscriber>,
-    answers: BTreeMap<(String, String), (Answer, DateTime<Utc>)>,
+    answers: BTreeMap<(IncidentId, String), (Answer, DateTime<Utc>)>,
 }
 
 #[derive(Default)]
@@ -299,17 +299,17 @@ impl SubscriberStore for MemoryStore {
 
     fn save_answer(
         &self,
-        incident: &str,
+        incident: &IncidentId,
         subscriber: &str,
         answer: Answer,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let key = (incident.to_owned(), subscriber.to_owned());
+        let key = (incident.clone(), subscriber.to_owned());
         self.write()?.answers.insert(key, (answer, at));
         Ok(())
     }
 
-    fn feedback(&self, incident: &str) -> Result<FeedbackCounts, StoreError> {
+    fn feedback(&self, incident: &IncidentId) -> Result<FeedbackCounts, StoreError> {
         let mut counts = FeedbackCounts::default();
         for ((i, _), answer) in &self.read().answers {
             if i == incident {

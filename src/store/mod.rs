@@ -25,7 +25,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use crate::engine::{CheckState, ComponentState};
-use crate::incidents::{Book, Incident, Maintenance, Override};
+use crate::incidents::{Book, Incident, IncidentId, Maintenance, Override};
 use crate::model::{CheckId, CheckResult, ComponentId, Outcome};
 use crate::outbox::Envelope;
 use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
@@ -198,12 +198,12 @@ pub trait SubscriberStore: Send + Sync {
     /// Records (or replaces) a subscriber's answer about an incident.
     fn save_answer(
         &self,
-        incident: &str,
+        incident: &IncidentId,
         subscriber: &str,
         answer: Answer,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    fn feedback(&self, incident: &str) -> Result<FeedbackCounts, StoreError>;
+    fn feedback(&self, incident: &IncidentId) -> Result<FeedbackCounts, StoreError>;
 }
 
 /// A future that waits for storage.

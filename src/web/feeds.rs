@@ -50,17 +50,17 @@ struct Item<'a> {
 fn items(v: &View) -> Vec<Item<'_>> {
     let base = &v.config.site.public_url;
     let incidents = v.book.incidents.values().map(|i| Item {
-        id: &i.id,
+        id: i.id.as_str(),
         title: format!("{} — {}", i.name, i.status.label()),
         text: i.latest().map_or("", |u| u.body.as_str()),
-        link: link(base, &["incidents", &i.id]),
+        link: link(base, &["incidents", i.id.as_str()]),
         updated: i.updated_at,
     });
     let maintenances = v.book.maintenances.values().map(|m| Item {
-        id: &m.id,
+        id: m.id.as_str(),
         title: format!("{} — {}", m.name, m.status.label()),
         text: m.latest().map_or(m.body.as_str(), |u| u.body.as_str()),
-        link: link(base, &["incidents", &m.id]),
+        link: link(base, &["incidents", m.id.as_str()]),
         updated: m.updated_at,
     });
     let mut all: Vec<Item> = incidents.chain(maintenances).collect();

@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::Shared;
+use crate::incidents::RecordId;
 
 /// Public pages, JSON, feeds and badges may be cached briefly, by a CDN too.
 /// A cache may keep answering with the last copy for 30 s while it refetches,
@@ -20,7 +21,11 @@ pub async fn incident(
     shared: web::Data<Shared>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    match shared.snapshots.current().incidents.get(id.as_str()) {
+    // Incidents and maintenances share this route (and one form of id).
+    let Ok(id) = RecordId::parse(&id) else {
+        return not_found().await;
+    };
+    match shared.snapshots.current().incidents.get(&id) {
         Some(page) => page.respond(&req, PAGE_CACHE),
         None => not_found().await,
     }

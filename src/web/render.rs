@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 
 use super::snapshot::{Rendered, Snapshot};
 use super::{badges, feeds, pages};
-use crate::incidents::{Book, MaintenanceStatus};
+use crate::incidents::{Book, MaintenanceStatus, RecordId};
 use crate::model::ComponentId;
 use crate::read::view::View;
 use crate::uptime::report::BAR_DAYS;
@@ -52,11 +52,12 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
 /// `/incidents/{id}` for every incident and maintenance. A closed record whose
 /// `updated_at` is what it was keeps its page; open ones show relative times
 /// and are always rendered afresh.
-fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<String, Arc<Rendered>> {
-    let old = |id: &str| previous.and_then(|p| p.incidents.get(id).map(|r| (p, r)));
+fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<RecordId, Arc<Rendered>> {
+    let old = |id: &RecordId| previous.and_then(|p| p.incidents.get(id).map(|r| (p, r)));
     let mut pages = HashMap::with_capacity(v.book.incidents.len() + v.book.maintenances.len());
     for (id, i) in &v.book.incidents {
-        let kept = old(id).filter(|(p, _)| {
+        let key = RecordId::from(id);
+        let kept = old(&key).filter(|(p, _)| {
             !i.status.is_open()
                 && p.view.book.incidents.get(id).map(|o| o.updated_at) == Some(i.updated_at)
         });
@@ -64,10 +65,11 @@ fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<String, Arc<Re
             Some((_, r)) => r.clone(),
             None => html(pages::incident::incident_page(v, i)),
         };
-        pages.insert(id.clone(), page);
+        pages.insert(key, page);
     }
     for (id, m) in &v.book.maintenances {
-        let kept = old(id).filter(|(p, _)| {
+        let key = RecordId::from(id);
+        let kept = old(&key).filter(|(p, _)| {
             m.status == MaintenanceStatus::Completed
                 && p.view.book.maintenances.get(id).map(|o| o.updated_at) == Some(m.updated_at)
         });
@@ -75,7 +77,7 @@ fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<String, Arc<Re
             Some((_, r)) => r.clone(),
             None => html(pages::incident::maintenance_page(v, m)),
         };
-        pages.insert(id.clone(), page);
+        pages.insert(key, page);
     }
     pages
 }
@@ -159,7 +161,8 @@ pub(crate) mod fixtures {
 
     use crate::config::Config;
     use crate::incidents::{
-        Author, Book, Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus, Update,
+        Author, Book, Impact, Incident, IncidentId, IncidentStatus, Maintenance, MaintenanceId,
+        MaintenanceStatus, Update, UpdateId,
     };
     use crate::model::{ComponentId, ComponentStatus};
     use crate::read::view::{ComponentView, Decider, View};
@@ -220,7 +223,7 @@ name = "Database"
 
     pub fn update<S>(status: S, body: &str, at: DateTime<Utc>) -> Update<S> {
         Update {
-            id: format!("u{}", at.timestamp()),
+            id: UpdateId::fixture(&format!("u{}", at.timestamp())),
             status,
             body: body.to_owned(),
             at,
@@ -234,7 +237,7 @@ name = "Database"
     pub fn incident(id: &str, name: &str, started: DateTime<Utc>) -> Incident {
         let status = IncidentStatus::Investigating;
         Incident {
-            id: id.to_owned(),
+            id: IncidentId::fixture(id),
             name: name.to_owned(),
             status,
             impact: Impact::Critical,
@@ -272,7 +275,7 @@ name = "Database"
         until: DateTime<Utc>,
     ) -> Maintenance {
         Maintenance {
-            id: id.to_owned(),
+            id: MaintenanceId::fixture(id),
             name: format!("Maintenance {id}"),
             body: "Upgrading the database.".to_owned(),
             status,

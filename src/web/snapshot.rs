@@ -113,7 +113,7 @@ pub struct Snapshot {
     pub view: crate::read::view::View,
     pub index: Rendered,
     /// `/incidents/{id}` by incident and maintenance id.
-    pub incidents: std::collections::HashMap<String, Arc<Rendered>>,
+    pub incidents: std::collections::HashMap<crate::incidents::RecordId, Arc<Rendered>>,
     /// `/components/{id}` by component id, and when each was rendered.
     pub components:
         std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, Arc<Rendered>)>,

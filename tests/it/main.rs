@@ -14,6 +14,7 @@ mod export;
 mod feeds;
 mod helpers;
 mod history;
+mod ids;
 mod incidents;
 mod receiver;
 mod smtp;

@@ -84,7 +84,7 @@ fn incident(head: &Letterhead, notice: &Notice, token: &str) -> Vec<Block> {
     if resolved {
         blocks.extend(feedback(head, notice, token));
     }
-    let page = Links::new(head).incident(&notice.subject_id);
+    let page = Links::new(head).incident(notice.subject_id.as_str());
     blocks.push(Block::Buttons(vec![("Follow this incident", page)]));
     blocks
 }
@@ -125,7 +125,7 @@ fn latest_update(head: &Letterhead, notice: &Notice) -> Option<Block> {
 /// cannot see from inside.
 fn feedback(head: &Letterhead, notice: &Notice, token: &str) -> Vec<Block> {
     let links = Links::new(head);
-    let answer = |a| links.feedback(&notice.subject_id, token, a);
+    let answer = |a| links.feedback(notice.subject_id.as_str(), token, a);
     vec![
         Block::Para("Is everything working for you now?".into()),
         Block::Buttons(vec![
@@ -151,7 +151,7 @@ fn maintenance(head: &Letterhead, notice: &Notice) -> Vec<Block> {
     if let Some(body) = given(Some(&notice.body)) {
         blocks.push(Block::Quote("Details".into(), body));
     }
-    let page = Links::new(head).incident(&notice.subject_id);
+    let page = Links::new(head).incident(notice.subject_id.as_str());
     blocks.push(Block::Buttons(vec![("See it on the status page", page)]));
     blocks
 }

@@ -109,15 +109,15 @@ fn with_thread(
     notice: &Notice,
 ) -> lettre::message::MessageBuilder {
     let host = message_id_host(head);
-    let root = format!("<{}@{host}>", id_part(&notice.subject_id));
+    let root = format!("<{}@{host}>", id_part(notice.subject_id.as_str()));
     let builder = builder.date(SystemTime::from(notice.at));
     if notice.starts_thread() {
         return builder.message_id(Some(root));
     }
     let own = format!(
         "<{}.{}@{host}>",
-        id_part(&notice.subject_id),
-        id_part(&notice.update_id)
+        id_part(notice.subject_id.as_str()),
+        id_part(&notice.update_id.to_string())
     );
     builder
         .message_id(Some(own))

@@ -2,6 +2,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use lettre::Message;
 
 use super::*;
+use crate::incidents::{RecordId, UpdateId};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::outbox::notice::{Affected, NoticeKind, Recipient};
 
@@ -30,8 +31,8 @@ fn component(id: &str, name: &str, status: ComponentStatus) -> Affected {
 fn notice(kind: NoticeKind) -> Notice {
     Notice {
         kind,
-        subject_id: "inc123abc456".into(),
-        update_id: "upd1".into(),
+        subject_id: RecordId::parse("inc123abc456").unwrap(),
+        update_id: UpdateId::fixture("upd1").into(),
         name: "Public API errors".into(),
         status: "Investigating".into(),
         impact: "Major outage".into(),
@@ -244,7 +245,7 @@ fn the_first_notice_starts_the_thread_and_later_ones_reply_to_it() {
     );
 
     let later = raw(&to_ana(Notice {
-        update_id: "upd2".into(),
+        update_id: UpdateId::fixture("upd2").into(),
         at: at() + Duration::minutes(30),
         ..notice(NoticeKind::IncidentUpdated)
     }));

@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Composer, Worker};
 use crate::clock::SystemClock;
+use crate::incidents::{RecordId, UpdateId};
 use crate::metrics::Metrics;
 use crate::model::{ComponentId, ComponentStatus};
 use crate::notify::transport::Mailer;
@@ -20,8 +21,8 @@ fn notice() -> Notice {
     let now = Utc::now();
     Notice {
         kind: NoticeKind::IncidentOpened,
-        subject_id: "inc00001".into(),
-        update_id: "upd00001".into(),
+        subject_id: RecordId::fixture("inc00001"),
+        update_id: UpdateId::fixture("upd00001").into(),
         name: "Elevated API errors".into(),
         status: "Investigating".into(),
         impact: "Major".into(),

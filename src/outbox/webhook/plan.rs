@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::{Delivery, payload};
 use crate::config::Webhook;
 use crate::incidents::book::Event;
-use crate::incidents::new_id;
+use crate::incidents::{IncidentId, MaintenanceId, new_id};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::outbox::{Envelope, Job};
 use crate::read::shapes::Catalog;
@@ -86,8 +86,8 @@ pub fn jobs(
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Subject<'a> {
-    Incident(&'a str),
-    Maintenance(&'a str),
+    Incident(&'a IncidentId),
+    Maintenance(&'a MaintenanceId),
 }
 
 /// The records the events are about, each once, in the order first named: a

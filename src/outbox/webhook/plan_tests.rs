@@ -10,9 +10,9 @@ use serde_json::Value;
 use super::plan::{self, StatusChange};
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::incidents::Book;
 use crate::incidents::book::Event;
 use crate::incidents::input::{IncidentInput, MaintenanceInput, UpdateInput};
+use crate::incidents::{Book, IncidentId};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::outbox::{Envelope, Job};
 use crate::read::view::{self, View};
@@ -76,7 +76,7 @@ fn sent(jobs: &[Envelope]) -> Vec<(String, Value)> {
         .collect()
 }
 
-fn open_on_api(config: &Config, book: &mut Book) -> (String, Vec<Event>) {
+fn open_on_api(config: &Config, book: &mut Book) -> (IncidentId, Vec<Event>) {
     let input = IncidentInput {
         name: Some("Elevated API errors".into()),
         status: Some("identified".into()),

@@ -28,7 +28,7 @@ use super::{StateStore, States, Storage, StoreError, StoredResult};
 use crate::engine::CheckState;
 #[cfg(test)]
 use crate::engine::ComponentState;
-use crate::incidents::Book;
+use crate::incidents::{Book, Incident, Maintenance};
 use crate::model::{CheckId, CheckResult, ComponentId};
 use migrate::SCHEMA_KEY;
 
@@ -202,10 +202,16 @@ impl StateStore for SledStore {
     }
     /// Every incident, maintenance and override.
     fn load_book(&self) -> Result<Book, StoreError> {
-        let id = |k: &str| Some(k.to_owned());
+        // Keyed by each record's own id, which is the key it is stored under;
+        // an id that does not parse makes the record unreadable, not skipped.
+        let any = |_: &str| Some(());
         Ok(Book {
-            incidents: read_all(&self.incidents, id)?.into_iter().collect(),
-            maintenances: read_all(&self.maintenances, id)?.into_iter().collect(),
+            incidents: (read_all(&self.incidents, any)?.into_iter())
+                .map(|((), i): ((), Incident)| (i.id.clone(), i))
+                .collect(),
+            maintenances: (read_all(&self.maintenances, any)?.into_iter())
+                .map(|((), m): ((), Maintenance)| (m.id.clone(), m))
+                .collect(),
             overrides: read_all(&self.overrides, |k| ComponentId::parse(k).ok())?
                 .into_iter()
                 .collect(),

@@ -9,6 +9,7 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::SledStore;
+use crate::incidents::IncidentId;
 use crate::outbox::Envelope;
 use crate::store::{StoreError, SubscriberStore};
 use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
@@ -144,20 +145,20 @@ impl SubscriberStore for SledStore {
 
     fn save_answer(
         &self,
-        incident: &str,
+        incident: &IncidentId,
         subscriber: &str,
         answer: Answer,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let value =
             serde_json::to_vec(&(answer, at)).map_err(|e| StoreError::corrupt("feedback", e))?;
-        (self.subscribers.feedback).insert(feedback_key(incident, subscriber), value)?;
+        (self.subscribers.feedback).insert(feedback_key(incident.as_str(), subscriber), value)?;
         Ok(())
     }
 
-    fn feedback(&self, incident: &str) -> Result<FeedbackCounts, StoreError> {
+    fn feedback(&self, incident: &IncidentId) -> Result<FeedbackCounts, StoreError> {
         let mut counts = FeedbackCounts::default();
-        for item in (self.subscribers.feedback).scan_prefix(feedback_key(incident, "")) {
+        for item in (self.subscribers.feedback).scan_prefix(feedback_key(incident.as_str(), "")) {
             let (_, v) = item?;
             counts.add(decode(&v)?);
         }

@@ -237,3 +237,64 @@ fn the_prune_cutoff_never_panics() {
         assert_eq!(prune_cutoff(at(0), huge), DateTime::<Utc>::MIN_UTC);
     }
 }
+
+/// Records as stored while ids were plain strings (same keys, same JSON) read
+/// back under the id types, and are written back byte for byte.
+#[test]
+fn records_stored_with_string_ids_read_back_and_write_the_same_bytes() {
+    use crate::incidents::IncidentId;
+    use crate::store::{Commit, SubscriberStore};
+    let incident = r#"{"id":"k3v9q0x2m7ab","name":"API down","status":"resolved","impact":"major","components":{"api":"major_outage"},"created_at":"2026-09-21T12:26:40Z","updated_at":"2026-09-21T12:30:00Z","started_at":"2026-09-21T12:26:40Z","monitoring_at":null,"resolved_at":"2026-09-21T12:30:00Z","cause":null,"expected_resolution_at":null,"workaround":null,"postmortem":null,"source":"engineer","taken_over":false,"recovered_at":null,"updates":[{"id":"p0q1r2s3t4u5","status":"resolved","body":"Fixed.","at":"2026-09-21T12:30:00Z","changes":[{"component":"api","old":"operational","new":"major_outage"}],"notify":true,"author":"engineer"}]}"#;
+    let maintenance = r#"{"id":"a1b2c3d4e5f6","name":"Disk swap","body":"","status":"scheduled","scheduled_for":"2026-09-22T02:00:00Z","scheduled_until":"2026-09-22T03:00:00Z","components":["db"],"created_at":"2026-09-21T12:00:00Z","updated_at":"2026-09-21T12:00:00Z","updates":[{"id":"z9y8x7w6v5u4","status":"scheduled","body":"Maintenance scheduled.","at":"2026-09-21T12:00:00Z","changes":[],"notify":true,"author":"engineer"}],"reminded":false}"#;
+    let pinned =
+        r#"{"status":"major_outage","at":"2026-09-21T12:26:40Z","incident":"k3v9q0x2m7ab"}"#;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        store.incidents.insert("k3v9q0x2m7ab", incident).unwrap();
+        store
+            .maintenances
+            .insert("a1b2c3d4e5f6", maintenance)
+            .unwrap();
+        store.overrides.insert("api", pinned).unwrap();
+        let answer = r#"["working","2026-09-21T13:00:00Z"]"#;
+        let key = "k3v9q0x2m7ab\x000000000000000001";
+        store
+            .db
+            .open_tree("feedback")
+            .unwrap()
+            .insert(key, answer)
+            .unwrap();
+        store.db.flush().unwrap();
+    }
+    let store = reopen(dir.path()).unwrap();
+    let book = store.load_book().unwrap();
+    let id = IncidentId::parse("k3v9q0x2m7ab").unwrap();
+    let api = ComponentId::parse("api").unwrap();
+    let (i, m) = (
+        &book.incidents[&id],
+        book.maintenances.values().next().unwrap(),
+    );
+    assert_eq!(i.updates[0].id.as_str(), "p0q1r2s3t4u5");
+    assert_eq!(m.id.as_str(), "a1b2c3d4e5f6");
+    assert_eq!(book.overrides[&api].incident.as_ref(), Some(&id));
+    assert_eq!(store.feedback(&id).unwrap().working, 1);
+
+    let commit = Commit {
+        incidents: vec![i],
+        maintenances: vec![m],
+        overrides: vec![(&api, book.overrides.get(&api))],
+        ..Commit::default()
+    };
+    store.commit(&commit).unwrap();
+    let stored = |t: &sled::Tree, k: &str| t.get(k).unwrap().unwrap().to_vec();
+    assert_eq!(
+        stored(&store.incidents, "k3v9q0x2m7ab"),
+        incident.as_bytes()
+    );
+    assert_eq!(
+        stored(&store.maintenances, "a1b2c3d4e5f6"),
+        maintenance.as_bytes()
+    );
+    assert_eq!(stored(&store.overrides, "api"), pinned.as_bytes());
+}

@@ -198,7 +198,7 @@ fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&str>) -> Mar
         .overrides
         .iter()
         .find(|(c, _)| c.as_str() == id)
-        .and_then(|(_, o)| o.incident.as_deref())
+        .and_then(|(_, o)| o.incident.as_ref())
         .and_then(|i| v.book.incidents.get(i));
     html! {
         @match decider {

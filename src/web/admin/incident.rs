@@ -14,7 +14,7 @@ use super::state::Session;
 use super::submit::submit;
 use super::widgets::Form;
 use crate::incidents::input::{FieldErrors, PostmortemInput};
-use crate::incidents::{Incident, IncidentStatus};
+use crate::incidents::{Incident, IncidentId, IncidentStatus};
 use crate::pipeline::desk::{Command, CommandError};
 use crate::read::view::View;
 use crate::subscribers::FeedbackCounts;
@@ -27,7 +27,8 @@ const NO_SUCH: &str =
 pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
-    let Some(incident) = v.book.incidents.get(id.as_str()) else {
+    let found = IncidentId::parse(&id).ok();
+    let Some(incident) = found.and_then(|id| v.book.incidents.get(&id)) else {
         return not_found(Some(&engineer.session), NO_SUCH);
     };
     let none = FieldErrors::default();
@@ -48,7 +49,10 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let Posted { engineer, form } = posted;
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
-    let id = id.into_inner();
+    let Ok(id) = IncidentId::parse(&id) else {
+        let unknown = CommandError::no_such("incident", &id);
+        return failure(&unknown, Some(&engineer.session));
+    };
     let (input, problems) = inputs::update(&form, v.config.site.timezone);
     let command = Command::UpdateIncident {
         id: id.clone(),
@@ -76,7 +80,10 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
 
 pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let Posted { engineer, form } = posted;
-    let id = id.into_inner();
+    let Ok(id) = IncidentId::parse(&id) else {
+        let unknown = CommandError::no_such("incident", &id);
+        return failure(&unknown, Some(&engineer.session));
+    };
     let (input, problems) = inputs::read::<PostmortemInput>(&form);
     let command = Command::WritePostmortem {
         id: id.clone(),
@@ -118,7 +125,7 @@ pub struct Forms<'a> {
 fn rejected(
     v: &View,
     session: &Session,
-    id: &str,
+    id: &IncidentId,
     forms: Forms<'_>,
     feedback: Option<FeedbackCounts>,
 ) -> HttpResponse {
@@ -133,9 +140,9 @@ fn rejected(
 
 /// Subscribers' answers about this incident; None (logged) if unreadable,
 /// and the page goes without them.
-async fn feedback(shared: &Shared, id: &str) -> Option<FeedbackCounts> {
+async fn feedback(shared: &Shared, id: &IncidentId) -> Option<FeedbackCounts> {
     let store = shared.store.clone();
-    let id = id.to_owned();
+    let id = id.clone();
     let failure: anyhow::Error = match web::block(move || store.feedback(&id)).await {
         Ok(Ok(counts)) => return Some(counts),
         Ok(Err(e)) => e.into(),

@@ -12,7 +12,7 @@ use super::state::Session;
 use super::submit::submit;
 use super::widgets::{self, Form};
 use crate::incidents::input::FieldErrors;
-use crate::incidents::{Maintenance, MaintenanceStatus};
+use crate::incidents::{Maintenance, MaintenanceId, MaintenanceStatus};
 use crate::pipeline::desk::{Command, CommandError};
 use crate::read::time;
 use crate::read::view::View;
@@ -24,7 +24,8 @@ const NO_SUCH: &str = "There is no maintenance with that id.";
 pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
-    let Some(m) = v.book.maintenances.get(id.as_str()) else {
+    let found = MaintenanceId::parse(&id).ok();
+    let Some(m) = found.and_then(|id| v.book.maintenances.get(&id)) else {
         return not_found(Some(&engineer.session), NO_SUCH);
     };
     let defaults = FormData::default()
@@ -37,7 +38,10 @@ pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
 
 pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
     let Posted { engineer, form } = posted;
-    let id = id.into_inner();
+    let Ok(id) = MaintenanceId::parse(&id) else {
+        let unknown = CommandError::no_such("maintenance", &id);
+        return failure(&unknown, Some(&engineer.session));
+    };
     let (input, problems) = inputs::maintenance_update(&form);
     let command = Command::UpdateMaintenance {
         id: id.clone(),

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::errors::{error, invalid, refuse, unavailable};
 use super::shapes;
+use crate::incidents::IncidentId;
 use crate::incidents::input::FieldErrors;
 use crate::web::Shared;
 use crate::web::subscribe::export;
@@ -33,7 +34,10 @@ pub async fn get_incident(
         return refused;
     }
     let view = shared.snapshots.current().view.clone();
-    match view.book.incidents.get(id.as_str()) {
+    match IncidentId::parse(&id)
+        .ok()
+        .and_then(|i| view.book.incidents.get(&i))
+    {
         Some(i) => HttpResponse::Ok().json(shapes::incident(i)),
         None => error(
             StatusCode::NOT_FOUND,
@@ -51,22 +55,19 @@ pub async fn incident_feedback(
     if let Some(refused) = refuse(&req, &shared) {
         return refused;
     }
-    let id = id.into_inner();
-    if !shared
-        .snapshots
-        .current()
-        .view
-        .book
-        .incidents
-        .contains_key(&id)
-    {
+    let found = {
+        let snapshot = shared.snapshots.current();
+        let known = |i: &IncidentId| snapshot.view.book.incidents.contains_key(i);
+        IncidentId::parse(&id).ok().filter(known)
+    };
+    let Some(incident) = found else {
         return error(
             StatusCode::NOT_FOUND,
             &format!("no incident with id \"{id}\""),
         );
-    }
+    };
     let store = shared.store.clone();
-    match web::block(move || store.feedback(&id)).await {
+    match web::block(move || store.feedback(&incident)).await {
         Ok(Ok(counts)) => HttpResponse::Ok().json(shapes::feedback(&counts)),
         Ok(Err(e)) => unavailable("reading feedback", e.into()),
         Err(e) => unavailable("reading feedback", e.into()),

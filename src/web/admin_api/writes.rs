@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::errors::{error, invalid, refuse};
 use super::shapes;
 use crate::incidents::input::{self, ComponentStatusInput, PostmortemInput};
+use crate::incidents::{IncidentId, MaintenanceId};
 use crate::pipeline::desk::{Command, CommandError, Done};
 use crate::web::Shared;
 
@@ -18,13 +19,9 @@ pub async fn open_incident(
     shared: web::Data<Shared>,
     body: web::Bytes,
 ) -> HttpResponse {
-    write(
-        &req,
-        &shared,
-        &body,
-        StatusCode::CREATED,
-        Command::OpenIncident,
-    )
+    write(&req, &shared, &body, StatusCode::CREATED, |i| {
+        Ok(Command::OpenIncident(i))
+    })
     .await
 }
 
@@ -34,9 +31,9 @@ pub async fn update_incident(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let id = id.into_inner();
+    let id = IncidentId::parse(&id).map_err(|_| CommandError::no_such("incident", &id));
     write(&req, &shared, &body, StatusCode::CREATED, |input| {
-        Command::UpdateIncident { id, input }
+        Ok(Command::UpdateIncident { id: id?, input })
     })
     .await
 }
@@ -47,13 +44,18 @@ pub async fn postmortem(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let id = id.into_inner();
+    let id = IncidentId::parse(&id).map_err(|_| CommandError::no_such("incident", &id));
     write(
         &req,
         &shared,
         &body,
         StatusCode::OK,
-        |p: PostmortemInput| Command::WritePostmortem { id, body: p.body },
+        |p: PostmortemInput| {
+            Ok(Command::WritePostmortem {
+                id: id?,
+                body: p.body,
+            })
+        },
     )
     .await
 }
@@ -63,13 +65,9 @@ pub async fn schedule_maintenance(
     shared: web::Data<Shared>,
     body: web::Bytes,
 ) -> HttpResponse {
-    write(
-        &req,
-        &shared,
-        &body,
-        StatusCode::CREATED,
-        Command::ScheduleMaintenance,
-    )
+    write(&req, &shared, &body, StatusCode::CREATED, |m| {
+        Ok(Command::ScheduleMaintenance(m))
+    })
     .await
 }
 
@@ -79,9 +77,9 @@ pub async fn update_maintenance(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let id = id.into_inner();
+    let id = MaintenanceId::parse(&id).map_err(|_| CommandError::no_such("maintenance", &id));
     write(&req, &shared, &body, StatusCode::CREATED, |input| {
-        Command::UpdateMaintenance { id, input }
+        Ok(Command::UpdateMaintenance { id: id?, input })
     })
     .await
 }
@@ -98,22 +96,25 @@ pub async fn set_component(
         &shared,
         &body,
         StatusCode::OK,
-        |c: ComponentStatusInput| Command::SetComponent {
-            id,
-            status: c.status,
+        |c: ComponentStatusInput| {
+            Ok(Command::SetComponent {
+                id,
+                status: c.status,
+            })
         },
     )
     .await
 }
 
 /// Authenticates, reads the JSON object into the command's input (with the
-/// one reader the admin forms use too), builds the command, submits it.
+/// one reader the admin forms use too), builds the command (which fails for an
+/// id in the path that names nothing), submits it.
 async fn write<T: DeserializeOwned + Default>(
     req: &HttpRequest,
     shared: &Shared,
     body: &[u8],
     success: StatusCode,
-    build: impl FnOnce(T) -> Command,
+    build: impl FnOnce(T) -> Result<Command, CommandError>,
 ) -> HttpResponse {
     if let Some(refused) = refuse(req, shared) {
         return refused;
@@ -131,8 +132,11 @@ async fn write<T: DeserializeOwned + Default>(
         return error(StatusCode::BAD_REQUEST, "the body must be a JSON object");
     };
     let (input, problems) = input::read(object);
-    let command = build(input);
-    match shared.desk.submit_with(command, problems).await {
+    let done = match build(input) {
+        Ok(command) => shared.desk.submit_with(command, problems).await,
+        Err(e) => Err(e),
+    };
+    match done {
         Ok(done) => HttpResponse::build(success).json(done_json(&done)),
         Err(CommandError::Invalid(errors)) => invalid(&errors),
         Err(CommandError::NotFound(message)) => error(StatusCode::NOT_FOUND, &message),

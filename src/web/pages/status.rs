@@ -299,7 +299,7 @@ fn icon(status: ComponentStatus) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::{list, render};
-    use crate::incidents::{Incident, IncidentStatus, MaintenanceStatus, Override};
+    use crate::incidents::{Incident, IncidentId, IncidentStatus, MaintenanceStatus, Override};
     use crate::model::ComponentStatus;
     use crate::read::view::{Decider, View};
     use crate::web::render::fixtures::*;
@@ -436,7 +436,7 @@ mod tests {
             Override {
                 status: ComponentStatus::MajorOutage,
                 at: at(9, 0),
-                incident: Some("inc1".into()),
+                incident: Some(IncidentId::fixture("inc1")),
             },
         );
         v.book = std::sync::Arc::new(b);

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use super::manage::lookup;
 use super::pages::{self, answer_slug};
 use super::{Unavailable, write};
+use crate::incidents::IncidentId;
 use crate::pipeline::desk::{Done, SubscriptionCommand};
 use crate::subscribers::Answer;
 use crate::web::Shared;
@@ -19,8 +20,10 @@ pub async fn record(
     let (incident, token, answer) = path.into_inner();
     let snapshot = shared.snapshots.current();
     let site = &snapshot.view.config.site;
-    let (Some(answer), Some(found)) = (parse(&answer), snapshot.view.book.incidents.get(&incident))
-    else {
+    let found = IncidentId::parse(&incident)
+        .ok()
+        .and_then(|id| snapshot.view.book.incidents.get(&id));
+    let (Some(answer), Some(found)) = (parse(&answer), found) else {
         return pages::link_gone(site);
     };
     // Only confirmed subscribers were asked; a pending one's token is no vote.
@@ -30,7 +33,7 @@ pub async fn record(
         Err(Unavailable) => return pages::unavailable(site),
     }
     let command = SubscriptionCommand::Answer {
-        incident,
+        incident: found.id.clone(),
         token: token.clone(),
         answer,
     };

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 
 use super::form::{self, Entered};
 use crate::config::{Component, Site};
-use crate::incidents::Incident;
+use crate::incidents::{Incident, IncidentId};
 use crate::subscribers::PENDING_FOR;
 use crate::subscribers::{Answer, Subscriber};
 use crate::web::pages::layout;
@@ -239,7 +239,7 @@ pub fn manage_url(token: &str) -> String {
     format!("/subscriptions/{token}")
 }
 
-pub fn feedback_url(incident: &str, token: &str, answer: Answer) -> String {
+pub fn feedback_url(incident: &IncidentId, token: &str, answer: Answer) -> String {
     format!("/feedback/{incident}/{token}/{}", answer_slug(answer))
 }
 

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::*;
 use crate::incidents::{Impact, IncidentStatus, MaintenanceStatus};
+use crate::incidents::{IncidentId, MaintenanceId, UpdateId};
 use crate::model::ComponentId;
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -21,7 +22,7 @@ fn id(s: &str) -> ComponentId {
 /// Every optional field set, times of every precision.
 fn full_incident() -> Incident {
     Incident {
-        id: "abc123def456".into(),
+        id: IncidentId::fixture("abc123def456"),
         name: "Elevated API errors".into(),
         status: IncidentStatus::Postmortem,
         impact: Impact::Major,
@@ -46,7 +47,7 @@ fn full_incident() -> Incident {
         recovered_at: Some(at("2026-11-22T15:20:00Z")),
         updates: vec![
             Update {
-                id: "u1".into(),
+                id: UpdateId::fixture("u1"),
                 status: IncidentStatus::Investigating,
                 body: "API health: HTTP 503".into(),
                 at: at("2026-11-22T14:00:00Z"),
@@ -59,7 +60,7 @@ fn full_incident() -> Incident {
                 author: Author::Automatic,
             },
             Update {
-                id: "u2".into(),
+                id: UpdateId::fixture("u2"),
                 status: IncidentStatus::Resolved,
                 body: "Failover completed.".into(),
                 at: at("2026-11-22T15:30:00.000000001Z"),
@@ -74,7 +75,7 @@ fn full_incident() -> Incident {
 /// Every optional field empty.
 fn bare_incident() -> Incident {
     Incident {
-        id: "bare".into(),
+        id: IncidentId::fixture("bare"),
         name: "Durable".into(),
         status: IncidentStatus::Investigating,
         impact: Impact::None,
@@ -97,7 +98,7 @@ fn bare_incident() -> Incident {
 
 fn maintenance_record() -> Maintenance {
     Maintenance {
-        id: "m1".into(),
+        id: MaintenanceId::fixture("m1"),
         name: "Database upgrade".into(),
         body: "Upgrading to v16.".into(),
         status: MaintenanceStatus::InProgress,
@@ -107,7 +108,7 @@ fn maintenance_record() -> Maintenance {
         created_at: at("2026-11-22T14:00:00Z"),
         updated_at: at("2026-11-23T02:00:00.5Z"),
         updates: vec![Update {
-            id: "mu1".into(),
+            id: UpdateId::fixture("mu1"),
             status: MaintenanceStatus::InProgress,
             body: "Started.".into(),
             at: at("2026-11-23T02:00:00.5Z"),
