@@ -4,6 +4,7 @@
 pub mod auto;
 pub mod book;
 pub mod input;
+pub mod said;
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ComponentId, ComponentStatus};
 pub use book::Book;
+pub use said::{Said, UpdateText};
 
 /// Statuspage's incident statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -167,7 +169,7 @@ pub struct ComponentChange {
 pub struct Update<S> {
     pub id: String,
     pub status: S,
-    pub body: String,
+    pub body: UpdateText,
     pub at: DateTime<Utc>,
     pub changes: Vec<ComponentChange>,
     /// Whether subscribers are told about this update.

@@ -14,6 +14,7 @@ use super::auth::{self, Access};
 use super::subscribe::export;
 use crate::incidents::input::{self, ComponentStatusInput, FieldErrors, PostmortemInput};
 use crate::pipeline::desk::{Command, CommandError, Done};
+use crate::read::records;
 
 /// Registers the admin API routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -135,6 +136,8 @@ async fn list_incidents(req: HttpRequest, shared: web::Data<Shared>) -> HttpResp
     let view = shared.snapshots.current().view.clone();
     let mut incidents: Vec<_> = view.book.incidents.values().collect();
     incidents.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+    let tz = view.config.site.timezone;
+    let incidents: Vec<Value> = incidents.iter().map(|i| records::incident(i, tz)).collect();
     HttpResponse::Ok().json(json!({ "incidents": incidents }))
 }
 
@@ -148,7 +151,7 @@ async fn get_incident(
     }
     let view = shared.snapshots.current().view.clone();
     match view.book.incidents.get(id.as_str()) {
-        Some(i) => HttpResponse::Ok().json(i),
+        Some(i) => HttpResponse::Ok().json(records::incident(i, view.config.site.timezone)),
         None => error(
             StatusCode::NOT_FOUND,
             &format!("no incident with id \"{id}\""),
@@ -257,7 +260,10 @@ async fn write<T: DeserializeOwned + Default>(
     let (input, problems) = input::read(object);
     let command = build(input);
     match shared.desk.submit_with(command, problems).await {
-        Ok(done) => HttpResponse::build(success).json(done_json(&done)),
+        Ok(done) => {
+            let tz = shared.snapshots.current().view.config.site.timezone;
+            HttpResponse::build(success).json(done_json(&done, tz))
+        }
         Err(CommandError::Invalid(errors)) => invalid(&errors),
         Err(CommandError::NotFound(message)) => error(StatusCode::NOT_FOUND, &message),
         Err(e @ (CommandError::Storage | CommandError::Stopped)) => error(
@@ -267,10 +273,10 @@ async fn write<T: DeserializeOwned + Default>(
     }
 }
 
-fn done_json(done: &Done) -> Value {
+fn done_json(done: &Done, tz: chrono_tz::Tz) -> Value {
     match done {
-        Done::Incident(i) => json!(i),
-        Done::Maintenance(m) => json!(m),
+        Done::Incident(i) => records::incident(i, tz),
+        Done::Maintenance(m) => records::maintenance(m, tz),
         Done::Component { id, status } => json!({ "id": id, "status": status }),
         // Visitors' writes never come through the admin API.
         Done::Subscribed(_)

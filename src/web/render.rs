@@ -222,7 +222,7 @@ name = "Database"
         Update {
             id: format!("u{}", at.timestamp()),
             status,
-            body: body.to_owned(),
+            body: body.into(),
             at,
             changes: Vec::new(),
             notify: true,
