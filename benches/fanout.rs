@@ -9,12 +9,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use candor::Config;
-use candor::incidents::{RecordId, UpdateId};
+use candor::incidents::{Impact, IncidentStatus, RecordId, UpdateId};
 use candor::metrics::Metrics;
 use candor::notify::compose::{Letterhead, compose};
 use candor::notify::transport::Mailer;
 use candor::notify::worker::{Composer, Worker};
-use candor::outbox::notice::{Affected, Notice, NoticeKind};
+use candor::outbox::notice::{Affected, Notice, NoticeImpact, NoticeKind, NoticeStatus};
 use candor::outbox::{Envelope, Job};
 use candor::pipeline::subscriptions::import_confirmed;
 use candor::store::Commit;
@@ -38,8 +38,8 @@ fn notice() -> Notice {
         subject_id: RecordId::parse("bench0000001").unwrap(),
         update_id: UpdateId::parse("u00000000001").unwrap().into(),
         name: "Elevated API errors".into(),
-        status: "Investigating".into(),
-        impact: "Major".into(),
+        status: NoticeStatus::Incident(IncidentStatus::Investigating),
+        impact: NoticeImpact::Incident(Impact::Major),
         components: vec![Affected {
             id: candor::model::ComponentId::parse("api").unwrap(),
             name: "Public API".into(),

@@ -17,7 +17,7 @@ use candor::Config;
 use candor::clock::Clock;
 use candor::engine::Engine;
 use candor::metrics::Metrics;
-use candor::model::{CheckResult, ComponentStatus, Outcome};
+use candor::model::{CheckResult, ComponentStatus, Outcome, Reason};
 use candor::pipeline::Pipeline;
 use candor::read::view::{self, View};
 use candor::store::{open, prune_cutoff};
@@ -116,11 +116,7 @@ fn result(p: &Pipeline, i: usize, n: u64, at: DateTime<Utc>) -> CheckResult {
         at,
         duration: Duration::from_millis(20 + h % 180),
         outcome: if down { Outcome::Down } else { Outcome::Up },
-        reason: if down {
-            "HTTP 503 Service Unavailable".into()
-        } else {
-            String::new()
-        },
+        reason: down.then_some(Reason::HttpStatus { code: 503 }),
     }
 }
 

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::checks::CheckSpec;
-use crate::model::{CheckId, CheckResult, ComponentId, ComponentStatus, Outcome};
+use crate::model::{CheckId, CheckResult, ComponentId, ComponentStatus, Finding, Outcome, Reason};
 
 /// Consecutive-result counters for one check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,7 +42,9 @@ pub struct LastResult {
     pub at: DateTime<Utc>,
     pub duration_ms: u64,
     pub outcome: Outcome,
-    pub reason: String,
+    /// Older builds stored an empty string for none.
+    #[serde(default, deserialize_with = "crate::model::reason::optional")]
+    pub reason: Option<Reason>,
 }
 
 /// A check's debounced state; persisted so a restart resumes mid-outage.
@@ -52,14 +54,13 @@ pub struct CheckState {
     pub health: Outcome,
     pub streak: Streak,
     pub last: Option<LastResult>,
-    /// The latest non-empty reason from a result that was not up: shown while
-    /// degraded.
-    pub bad_reason: Option<String>,
-    /// The latest non-empty reason from a down result: shown while down, so one
-    /// slow answer in an outage does not replace why it is down. Absent in state
+    /// The latest reason from a result that was not up: shown while degraded.
+    pub bad_reason: Option<Reason>,
+    /// The latest reason from a down result: shown while down, so one slow
+    /// answer in an outage does not replace why it is down. Absent in state
     /// stored by older builds.
     #[serde(default)]
-    pub down_reason: Option<String>,
+    pub down_reason: Option<Reason>,
     /// When the current run of not-up results began.
     pub failing_since: Option<DateTime<Utc>>,
 }
@@ -82,8 +83,11 @@ impl Default for CheckState {
 pub struct ComponentState {
     pub status: ComponentStatus,
     pub since: DateTime<Utc>,
-    /// Plain words on what is wrong ("API health: HTTP 503 Service Unavailable").
-    pub reason: Option<String>,
+    /// What is wrong, per check that is not up (in words: "API health: HTTP
+    /// 503 Service Unavailable"); empty when nothing is. Older builds stored
+    /// the words, under `reason`.
+    #[serde(default, alias = "reason", deserialize_with = "findings::stored")]
+    pub findings: Vec<Finding>,
     pub last_checked: Option<DateTime<Utc>>,
 }
 
@@ -95,7 +99,7 @@ pub enum Change {
         from: ComponentStatus,
         to: ComponentStatus,
         at: DateTime<Utc>,
-        reason: Option<String>,
+        findings: Vec<Finding>,
     },
 }
 
@@ -169,10 +173,10 @@ impl Engine {
 
     fn recompute(&mut self, component: &ComponentId, at: DateTime<Utc>) -> Option<Change> {
         let members = self.members.get(component)?;
-        let (status, reason, failing_since) = self.judge(members);
+        let (status, findings, failing_since) = self.judge(members);
         let current = self.components.get_mut(component)?;
         current.last_checked = Some(at);
-        current.reason = reason.clone();
+        current.findings.clone_from(&findings);
         if current.status == status {
             return None;
         }
@@ -187,16 +191,13 @@ impl Engine {
             from,
             to: status,
             at,
-            reason,
+            findings,
         })
     }
 
     /// A component's status from its checks' health: all down → major outage,
     /// some down → partial outage, any degraded → degraded performance.
-    fn judge(
-        &self,
-        members: &[CheckId],
-    ) -> (ComponentStatus, Option<String>, Option<DateTime<Utc>>) {
+    fn judge(&self, members: &[CheckId]) -> (ComponentStatus, Vec<Finding>, Option<DateTime<Utc>>) {
         let observed: Vec<(&CheckId, &CheckState)> = members
             .iter()
             .filter_map(|id| self.checks.get(id).map(|s| (id, s)))
@@ -216,49 +217,20 @@ impl Engine {
             .iter()
             .filter(|(_, s)| s.health != Outcome::Up)
             .collect();
-        let reasons: Vec<String> = bad
+        let findings = bad
             .iter()
-            .map(|(id, s)| {
-                let name = self.meta.get(*id).map_or(id.as_str(), |m| m.name.as_str());
-                format!("{name}: {}", s.reason())
+            .map(|(id, s)| Finding {
+                check: self.name(id).to_owned(),
+                reason: s.reason().cloned(),
             })
             .collect();
         let since = bad.iter().filter_map(|(_, s)| s.failing_since).min();
-        let reason = (!reasons.is_empty()).then(|| reasons.join("; "));
-        (status, reason, since)
+        (status, findings, since)
     }
-}
 
-impl Engine {
-    /// The checks' evidence for a component in plain words, for incident updates:
-    /// "API health: HTTP 503 Service Unavailable on 3 checks in a row since 14:02 UTC".
-    pub fn evidence(&self, component: &ComponentId, tz: chrono_tz::Tz) -> String {
-        let Some(members) = self.members.get(component) else {
-            return String::new();
-        };
-        let lines: Vec<String> = members
-            .iter()
-            .filter_map(|id| self.checks.get(id).map(|s| (id, s)))
-            .filter(|(_, s)| s.health != Outcome::Up)
-            .map(|(id, s)| {
-                let name = self.meta.get(id).map_or(id.as_str(), |m| m.name.as_str());
-                let reason = s.reason();
-                let n = s.streak.not_up;
-                let runs = if n == 1 {
-                    "1 check".to_owned()
-                } else {
-                    format!("{n} checks in a row")
-                };
-                match s.failing_since {
-                    Some(at) => format!(
-                        "{name}: {reason} on {runs} since {}.",
-                        at.with_timezone(&tz).format("%H:%M %Z")
-                    ),
-                    None => format!("{name}: {reason}."),
-                }
-            })
-            .collect();
-        lines.join(" ")
+    /// A check's name for people, its id when the config no longer has it.
+    fn name<'a>(&'a self, id: &'a CheckId) -> &'a str {
+        self.meta.get(id).map_or(id.as_str(), |m| m.name.as_str())
     }
 }
 
@@ -267,21 +239,20 @@ impl ComponentState {
         Self {
             status: ComponentStatus::Operational,
             since: now,
-            reason: None,
+            findings: Vec::new(),
             last_checked: None,
         }
     }
 }
 
 impl CheckState {
-    /// Why the check is not up, in the words of the results that made its health:
+    /// Why the check is not up, as the results that made its health said:
     /// the last down reason while down, the last not-up reason while degraded.
-    pub fn reason(&self) -> &str {
-        let reason = match self.health {
+    pub fn reason(&self) -> Option<&Reason> {
+        match self.health {
             Outcome::Down => self.down_reason.as_ref().or(self.bad_reason.as_ref()),
             Outcome::Degraded | Outcome::Up => self.bad_reason.as_ref(),
-        };
-        reason.map_or("failing", String::as_str)
+        }
     }
 
     fn apply(&mut self, r: &CheckResult, failure_threshold: u32, success_threshold: u32) {
@@ -289,10 +260,10 @@ impl CheckState {
             self.failing_since = None;
         } else {
             self.failing_since.get_or_insert(r.at);
-            if !r.reason.is_empty() {
-                self.bad_reason = Some(r.reason.clone());
+            if let Some(reason) = &r.reason {
+                self.bad_reason = Some(reason.clone());
                 if r.outcome == Outcome::Down {
-                    self.down_reason = Some(r.reason.clone());
+                    self.down_reason = Some(reason.clone());
                 }
             }
         }
@@ -340,6 +311,7 @@ pub fn overall(states: impl IntoIterator<Item = ComponentStatus>) -> ComponentSt
         .unwrap_or(ComponentStatus::Operational)
 }
 
+mod findings;
 mod restore;
 #[cfg(test)]
 mod tests;

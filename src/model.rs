@@ -8,6 +8,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+pub mod reason;
+pub use reason::{Evidence, Finding, Reason};
+
 /// A component's status, as Statuspage names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -211,8 +214,8 @@ pub struct CheckResult {
     /// How long the probe took (to the timeout, at most, plus a little).
     pub duration: Duration,
     pub outcome: Outcome,
-    /// Plain words on what was seen; empty when up and unremarkable.
-    pub reason: String,
+    /// What was seen, as data; None when up and unremarkable.
+    pub reason: Option<Reason>,
 }
 
 #[cfg(test)]

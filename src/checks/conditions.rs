@@ -3,14 +3,14 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{HttpTarget, JsonCondition, MAX_BODY_BYTES};
-use crate::model::Outcome;
+use crate::model::reason::millis;
+use crate::model::{Outcome, Reason};
 
-/// Longest rendering of a JSON value inside a reason, so one huge value cannot
-/// flood the status page or the logs.
+/// Longest excerpt of a JSON value kept in a reason, so one huge value cannot
+/// flood storage, the status page or the logs.
 const MAX_VALUE_CHARS: usize = 40;
 
 const SECS_PER_DAY: i64 = 24 * 60 * 60;
@@ -28,168 +28,100 @@ pub struct HttpSeen<'a> {
     pub cert_days_left: Option<i64>,
 }
 
-/// Decides the outcome of one HTTP probe and says why in plain words (empty when
-/// up). Hard failures (status, body, JSON) come before soft ones (certificate,
+/// Decides the outcome of one HTTP probe and says why, as data (None when up).
+/// Hard failures (status, body, JSON) come before soft ones (certificate,
 /// latency) so the worst problem is the one reported.
 pub fn judge_http(
     target: &HttpTarget,
     degraded_over: Option<Duration>,
     resp: &HttpSeen<'_>,
-) -> (Outcome, String) {
+) -> (Outcome, Option<Reason>) {
     let down = status_problem(target, resp)
         .or_else(|| body_problem(target, resp))
         .or_else(|| target.json.as_ref().and_then(|c| json_problem(c, resp)));
     if let Some(reason) = down {
-        return (Outcome::Down, reason);
+        return (Outcome::Down, Some(reason));
     }
     let degraded = cert_problem(target, resp).or_else(|| slow_problem(degraded_over, resp));
     match degraded {
-        Some(reason) => (Outcome::Degraded, reason),
-        None => (Outcome::Up, String::new()),
+        Some(reason) => (Outcome::Degraded, Some(reason)),
+        None => (Outcome::Up, None),
     }
 }
 
-/// "HTTP 503 Service Unavailable" when the status is not one the check accepts.
-fn status_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<String> {
+/// The status, when it is not one the check accepts.
+fn status_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<Reason> {
     let accepted = match &target.expect_status {
         Some(list) => list.contains(&resp.status),
         None => (200..400).contains(&resp.status),
     };
-    (!accepted).then(|| describe_status(resp.status))
+    (!accepted).then_some(Reason::HttpStatus { code: resp.status })
 }
 
-/// Names a status for people: its standard phrase, else just the number. The
-/// server's own phrase is not used: it is free text from the target (HTTP/2 has
-/// none at all), and the standard one says the same for every code that matters.
-fn describe_status(status: u16) -> String {
-    let phrase = StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    match phrase {
-        Some(p) => format!("HTTP {status} {p}"),
-        None => format!("HTTP {status}"),
-    }
-}
-
-fn body_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<String> {
+fn body_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<Reason> {
     let needle = target.body_contains.as_deref()?;
     if contains(resp.body, needle.as_bytes()) {
         return None;
     }
-    let mut reason = format!("body did not contain {}", quoted(needle));
-    if resp.body_truncated {
-        reason.push_str(&format!(" (in its first {})", cap_words()));
-    }
-    Some(reason)
+    Some(Reason::BodyMissing {
+        text: needle.to_owned(),
+        within: resp.body_truncated.then_some(MAX_BODY_BYTES as u64),
+    })
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn json_problem(cond: &JsonCondition, resp: &HttpSeen<'_>) -> Option<String> {
-    let expected = format!("{} = {}", cond.pointer, render_value(&cond.equals));
+fn json_problem(cond: &JsonCondition, resp: &HttpSeen<'_>) -> Option<Reason> {
+    let pointer = cond.pointer.clone();
+    let expected = render_value(&cond.equals);
     if resp.body_truncated {
-        return Some(format!(
-            "body is over {}, too large to read as JSON (expected {expected})",
-            cap_words()
-        ));
+        let over = MAX_BODY_BYTES as u64;
+        return Some(Reason::JsonTooLarge {
+            over,
+            pointer,
+            expected,
+        });
     }
     let Ok(doc) = serde_json::from_slice::<Value>(resp.body) else {
-        return Some(format!("body is not JSON (expected {expected})"));
+        return Some(Reason::NotJson { pointer, expected });
     };
     match doc.pointer(&cond.pointer) {
-        None => Some(format!("JSON has no {}", cond.pointer)),
+        None => Some(Reason::JsonMissing { pointer }),
         Some(found) if *found == cond.equals => None,
-        Some(found) => Some(format!(
-            "JSON {} was {}, expected {}",
-            cond.pointer,
-            render_value(found),
-            render_value(&cond.equals)
-        )),
+        Some(found) => Some(Reason::JsonMismatch {
+            pointer,
+            found: render_value(found),
+            expected,
+        }),
     }
 }
 
 /// A certificate close to expiry degrades the check. With verification on, an
 /// expired certificate already failed the handshake; with `insecure` it gets here
 /// and is reported, but still only degrades (the operator accepted any certificate).
-fn cert_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<String> {
+fn cert_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<Reason> {
     let days = resp.cert_days_left?;
     let left_secs = i128::from(days) * i128::from(SECS_PER_DAY);
     if left_secs >= i128::from(target.cert_expiry_warning.as_secs()) {
         return None;
     }
-    Some(match days {
-        ..0 => format!(
-            "certificate expired {} ago",
-            days_words(days.unsigned_abs())
-        ),
-        0 => "certificate expires today".to_owned(),
-        _ => format!("certificate expires in {}", days_words(days.unsigned_abs())),
-    })
+    Some(Reason::CertExpiry { days_left: days })
 }
 
-fn days_words(days: u64) -> String {
-    if days == 1 {
-        "1 day".to_owned()
-    } else {
-        format!("{days} days")
-    }
-}
-
-fn slow_problem(degraded_over: Option<Duration>, resp: &HttpSeen<'_>) -> Option<String> {
+fn slow_problem(degraded_over: Option<Duration>, resp: &HttpSeen<'_>) -> Option<Reason> {
     let limit = degraded_over?;
-    (resp.elapsed > limit).then(|| {
-        format!(
-            "slow: answered in {} (over {})",
-            human_duration(resp.elapsed),
-            human_duration(limit)
-        )
+    (resp.elapsed > limit).then(|| Reason::Slow {
+        ms: millis(resp.elapsed),
+        over_ms: millis(limit),
     })
 }
 
-/// A duration in plain words: "800 ms", "1.2 s", "42 s", "2 min 5 s", "1 h 5 min".
-/// Precision drops as durations grow, since nobody needs milliseconds of a minute.
-pub fn human_duration(d: Duration) -> String {
-    let ms = (d.as_micros() + 500) / 1000;
-    if ms < 1000 {
-        return format!("{ms} ms");
-    }
-    if ms < 9_950 {
-        let tenths = (ms + 50) / 100;
-        return match tenths % 10 {
-            0 => format!("{} s", tenths / 10),
-            t => format!("{}.{t} s", tenths / 10),
-        };
-    }
-    let secs = (ms + 500) / 1000;
-    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-    match (h, m, s) {
-        (0, 0, s) => format!("{s} s"),
-        (0, m, 0) => format!("{m} min"),
-        (0, m, s) => format!("{m} min {s} s"),
-        (h, 0, _) => format!("{h} h"),
-        (h, m, _) => format!("{h} h {m} min"),
-    }
-}
-
-/// "1 MiB" for the body cap, so messages follow the constant if it changes.
-fn cap_words() -> String {
-    if MAX_BODY_BYTES.is_multiple_of(1024 * 1024) {
-        format!("{} MiB", MAX_BODY_BYTES / (1024 * 1024))
-    } else {
-        format!("{} KiB", MAX_BODY_BYTES / 1024)
-    }
-}
-
-/// Compact JSON, shortened with "…" past `MAX_VALUE_CHARS`.
+/// Compact JSON, shortened with "…" past `MAX_VALUE_CHARS`: an excerpt of what
+/// was seen or expected, kept in a reason.
 fn render_value(v: &Value) -> String {
     shorten(&v.to_string(), MAX_VALUE_CHARS)
-}
-
-/// A string in double quotes, shortened like JSON values.
-fn quoted(s: &str) -> String {
-    shorten(&Value::from(s).to_string(), MAX_VALUE_CHARS)
 }
 
 /// `s` cut to `max_chars` characters, marked with "…" when cut.
@@ -206,6 +138,7 @@ mod tests {
     use reqwest::{Method, Url};
 
     use super::*;
+    use crate::read::words;
 
     const DAY: u64 = 24 * 60 * 60;
 
@@ -302,39 +235,13 @@ mod tests {
             let mut s = seen();
             (case.seen)(&mut s);
             let (outcome, reason) = judge_http(&t, case.degraded_over, &s);
+            let reason = reason.as_ref().map(words::reason).unwrap_or_default();
             assert_eq!(
                 (outcome, reason.as_str()),
                 case.want,
                 "case {:?}",
                 case.name
             );
-        }
-    }
-
-    #[test]
-    fn human_duration_table() {
-        let ms = Duration::from_millis;
-        let cases = [
-            (Duration::ZERO, "0 ms"),
-            (Duration::from_micros(400), "0 ms"),
-            (Duration::from_micros(600), "1 ms"),
-            (ms(800), "800 ms"),
-            (ms(999), "999 ms"),
-            (Duration::from_micros(999_600), "1 s"),
-            (ms(1000), "1 s"),
-            (ms(1200), "1.2 s"),
-            (ms(1250), "1.3 s"),
-            (ms(2000), "2 s"),
-            (ms(9_940), "9.9 s"),
-            (ms(9_960), "10 s"),
-            (ms(42_400), "42 s"),
-            (ms(59_600), "1 min"),
-            (ms(125_000), "2 min 5 s"),
-            (ms(3_600_000), "1 h"),
-            (ms(3_900_000), "1 h 5 min"),
-        ];
-        for (d, want) in cases {
-            assert_eq!(human_duration(d), want, "{d:?}");
         }
     }
 

@@ -1,5 +1,6 @@
 //! Running checks: the network side. Every failure becomes a `CheckResult` with a
-//! plain reason, never an error, so the scheduler only records and never handles.
+//! reason (as data: `model::Reason`), never an error, so the scheduler only
+//! records and never handles.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -15,10 +16,11 @@ use reqwest::{Client, Response};
 use rustls::CertificateError;
 use tokio::net::TcpStream;
 
-use super::conditions::{HttpSeen, human_duration, judge_http, shorten};
+use super::conditions::{HttpSeen, judge_http, shorten};
 use super::{CheckSpec, HttpTarget, MAX_BODY_BYTES, Target};
 use crate::clock::Clock;
-use crate::model::{CheckResult, Outcome};
+use crate::model::reason::millis;
+use crate::model::{CheckResult, Outcome, Reason};
 
 const USER_AGENT: &str = concat!("Candor/", env!("CARGO_PKG_VERSION"), " (status check)");
 /// Caps the connect phase of clients shared by checks with different timeouts; each
@@ -30,7 +32,8 @@ const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// One check rarely needs more than one connection per host; with thousands of
 /// checks, a bigger pool would only hold idle sockets.
 const POOL_MAX_IDLE_PER_HOST: usize = 2;
-/// Reasons longer than this are cut: they end up in a status page and in logs.
+/// Foreign error texts kept in a reason are cut to this: they end up in storage,
+/// a status page and logs.
 const MAX_REASON_CHARS: usize = 120;
 
 /// What makes HTTP clients differ. Every check with the same key shares one client
@@ -110,7 +113,7 @@ impl Prober {
     }
 
     /// Runs one check once and never fails: every problem becomes Outcome::Down with
-    /// a plain reason.
+    /// a reason.
     #[tracing::instrument(skip_all, fields(check = %spec.id))]
     pub async fn run(&self, spec: &CheckSpec) -> CheckResult {
         let at = self.clock.now();
@@ -120,13 +123,13 @@ impl Prober {
             Target::Tcp { host, port } => probe_tcp(host, *port, spec.timeout).await,
         };
         let duration = started.elapsed();
-        tracing::debug!(outcome = outcome.as_str(), %reason, ?duration, "probed");
+        tracing::debug!(outcome = outcome.as_str(), ?reason, ?duration, "probed");
         CheckResult {
             check: spec.id.clone(),
             at,
             duration,
             outcome,
-            reason: shorten(&reason, MAX_REASON_CHARS),
+            reason,
         }
     }
 
@@ -135,15 +138,18 @@ impl Prober {
         spec: &CheckSpec,
         http: &HttpTarget,
         started: Instant,
-    ) -> (Outcome, String) {
+    ) -> (Outcome, Option<Reason>) {
         let client = match self.client_for(http) {
             Ok(client) => client,
-            Err(e) => return (Outcome::Down, format!("client setup: {}", innermost(&e))),
+            Err(e) => {
+                let detail = innermost(&e);
+                return (Outcome::Down, Some(Reason::ClientSetup { detail }));
+            }
         };
         let timed = tokio::time::timeout(spec.timeout, fetch(&client, http, &*self.clock)).await;
         match timed {
-            Err(_) => (Outcome::Down, timed_out(spec.timeout)),
-            Ok(Err(e)) => (Outcome::Down, describe_fetch_error(&e, http)),
+            Err(_) => (Outcome::Down, Some(timed_out(spec.timeout))),
+            Ok(Err(e)) => (Outcome::Down, Some(describe_fetch_error(&e, http))),
             Ok(Ok(got)) => {
                 let seen = HttpSeen {
                     status: got.status,
@@ -270,32 +276,38 @@ fn cert_days_left(der: &[u8], now: DateTime<Utc>) -> Option<i64> {
 }
 
 /// Up when a TCP connection is accepted within the timeout (it is closed at once).
-async fn probe_tcp(host: &str, port: u16, timeout: Duration) -> (Outcome, String) {
+async fn probe_tcp(host: &str, port: u16, timeout: Duration) -> (Outcome, Option<Reason>) {
     match tokio::time::timeout(timeout, connect_tcp(host, port)).await {
-        Err(_) => (Outcome::Down, timed_out(timeout)),
-        Ok(Err(reason)) => (Outcome::Down, reason),
-        Ok(Ok(())) => (Outcome::Up, String::new()),
+        Err(_) => (Outcome::Down, Some(timed_out(timeout))),
+        Ok(Err(reason)) => (Outcome::Down, Some(reason)),
+        Ok(Ok(())) => (Outcome::Up, None),
     }
 }
 
 /// Resolves first, separately, so a lookup failure reads as such rather than as the
 /// resolver's own wording.
-async fn connect_tcp(host: &str, port: u16) -> Result<(), String> {
+async fn connect_tcp(host: &str, port: u16) -> Result<(), Reason> {
     let addrs: Vec<_> = match tokio::net::lookup_host((host, port)).await {
         Ok(addrs) => addrs.collect(),
         Err(_) => Vec::new(),
     };
     if addrs.is_empty() {
-        return Err(format!("could not resolve host {host}"));
+        let host = host.to_owned();
+        return Err(Reason::UnresolvedHost { host });
     }
     match TcpStream::connect(&addrs[..]).await {
         Ok(_stream) => Ok(()),
-        Err(e) => Err(io_reason(&e, Phase::Connect).unwrap_or_else(|| tidy(&e.to_string()))),
+        Err(e) => {
+            Err(io_reason(&e, Phase::Connect)
+                .unwrap_or_else(|| Reason::other(tidy(&e.to_string()))))
+        }
     }
 }
 
-fn timed_out(timeout: Duration) -> String {
-    format!("timed out after {}", human_duration(timeout))
+fn timed_out(timeout: Duration) -> Reason {
+    Reason::TimedOut {
+        after_ms: millis(timeout),
+    }
 }
 
 /// Where in the exchange an I/O problem happened, to word it.
@@ -306,25 +318,24 @@ enum Phase {
     Body,
 }
 
-fn describe_fetch_error(err: &FetchError, http: &HttpTarget) -> String {
+fn describe_fetch_error(err: &FetchError, http: &HttpTarget) -> Reason {
     match err {
         FetchError::Send(e) => describe_error(e, http, Phase::Response),
         FetchError::Body(e) => describe_error(e, http, Phase::Body),
     }
 }
 
-/// Plain words for a reqwest failure, found by walking the error's sources: the
+/// What a reqwest failure was, found by walking the error's sources: the
 /// outer layers only say "error sending request"; the cause is inside.
-fn describe_error(err: &reqwest::Error, http: &HttpTarget, phase: Phase) -> String {
+fn describe_error(err: &reqwest::Error, http: &HttpTarget, phase: Phase) -> Reason {
     let chain = source_chain(err);
     if err.is_redirect() && chain.iter().any(|e| e.to_string() == "too many redirects") {
-        return format!("too many redirects (more than {})", http.max_redirects);
+        let max = u64::try_from(http.max_redirects).unwrap_or(u64::MAX);
+        return Reason::TooManyRedirects { max };
     }
     if err.is_dns() {
-        return format!(
-            "could not resolve host {}",
-            http.url.host_str().unwrap_or("?")
-        );
+        let host = http.url.host_str().unwrap_or("?").to_owned();
+        return Reason::UnresolvedHost { host };
     }
     if let Some(tls) = chain.iter().find_map(|e| e.downcast_ref::<rustls::Error>()) {
         return tls_reason(tls, http);
@@ -341,15 +352,14 @@ fn describe_error(err: &reqwest::Error, http: &HttpTarget, phase: Phase) -> Stri
         return closed_reason(phase);
     }
     if err.is_timeout() {
-        return format!(
-            "timed out connecting after {}",
-            human_duration(CONNECT_TIMEOUT)
-        );
+        return Reason::ConnectTimedOut {
+            after_ms: millis(CONNECT_TIMEOUT),
+        };
     }
-    let inner = innermost(err);
+    let detail = innermost(err);
     match phase {
-        Phase::Body => format!("reading the body failed: {inner}"),
-        _ => inner,
+        Phase::Body => Reason::BodyReadFailed { detail },
+        _ => Reason::Other { text: detail },
     }
 }
 
@@ -382,56 +392,52 @@ fn innermost(err: &reqwest::Error) -> String {
     tidy(text)
 }
 
-fn io_reason(err: &io::Error, phase: Phase) -> Option<String> {
+fn io_reason(err: &io::Error, phase: Phase) -> Option<Reason> {
     use io::ErrorKind as K;
+    let reading_body = phase == Phase::Body;
     Some(match err.kind() {
-        K::ConnectionRefused => "connection refused".to_owned(),
-        K::ConnectionReset if phase == Phase::Body => {
-            "connection reset while reading the body".to_owned()
-        }
-        K::ConnectionReset => "connection reset".to_owned(),
-        K::ConnectionAborted => "connection aborted".to_owned(),
-        K::HostUnreachable => "host unreachable".to_owned(),
-        K::NetworkUnreachable => "network unreachable".to_owned(),
-        K::TimedOut => "connection timed out".to_owned(),
+        K::ConnectionRefused => Reason::ConnectionRefused,
+        K::ConnectionReset => Reason::ConnectionReset { reading_body },
+        K::ConnectionAborted => Reason::ConnectionAborted,
+        K::HostUnreachable => Reason::HostUnreachable,
+        K::NetworkUnreachable => Reason::NetworkUnreachable,
+        K::TimedOut => Reason::ConnectionTimedOut,
         K::UnexpectedEof | K::BrokenPipe => closed_reason(phase),
         _ => return None,
     })
 }
 
-fn closed_reason(phase: Phase) -> String {
-    match phase {
-        Phase::Body => "connection closed before the body was complete",
-        _ => "connection closed before a response",
+fn closed_reason(phase: Phase) -> Reason {
+    Reason::ConnectionClosed {
+        reading_body: phase == Phase::Body,
     }
-    .to_owned()
 }
 
-fn tls_reason(err: &rustls::Error, http: &HttpTarget) -> String {
-    let host = http.url.host_str().unwrap_or("?");
+fn tls_reason(err: &rustls::Error, http: &HttpTarget) -> Reason {
     let rustls::Error::InvalidCertificate(cert) = err else {
         return match err {
-            rustls::Error::AlertReceived(alert) => {
-                format!("TLS handshake failed (server alert: {alert:?})")
-            }
-            other => format!("TLS handshake failed: {}", tidy(&other.to_string())),
+            rustls::Error::AlertReceived(alert) => Reason::TlsAlert {
+                alert: format!("{alert:?}"),
+            },
+            other => Reason::TlsHandshake {
+                detail: tidy(&other.to_string()),
+            },
         };
     };
     match cert {
-        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-            "TLS certificate has expired".to_owned()
-        }
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => Reason::CertExpired,
         CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-            "TLS certificate is not valid yet".to_owned()
+            Reason::CertNotValidYet
         }
-        CertificateError::UnknownIssuer => {
-            "TLS certificate not trusted (unknown issuer, or self-signed)".to_owned()
-        }
+        CertificateError::UnknownIssuer => Reason::CertUnknownIssuer,
         CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-            format!("TLS certificate not valid for {host}")
+            let host = http.url.host_str().unwrap_or("?").to_owned();
+            Reason::CertWrongName { host }
         }
-        CertificateError::Revoked => "TLS certificate has been revoked".to_owned(),
-        other => format!("TLS certificate not trusted ({})", tidy(&other.to_string())),
+        CertificateError::Revoked => Reason::CertRevoked,
+        other => Reason::CertNotTrusted {
+            detail: tidy(&other.to_string()),
+        },
     }
 }
 

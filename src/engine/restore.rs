@@ -40,7 +40,7 @@ impl Engine {
             return;
         };
         let restored = members.iter().any(|id| self.checks.contains_key(id));
-        let (status, reason, failing_since) = self.judge(&members);
+        let (status, findings, failing_since) = self.judge(&members);
         let started = self.started;
         let Some(current) = self.components.get_mut(component) else {
             return;
@@ -53,7 +53,7 @@ impl Engine {
                 };
                 current.status = status;
             }
-            current.reason = reason;
+            current.findings = findings;
         } else if members.is_empty() && current.status != ComponentStatus::Operational {
             *current = ComponentState::operational(started);
         }

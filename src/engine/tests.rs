@@ -5,6 +5,7 @@ use chrono::TimeZone;
 use super::*;
 use crate::checks::{Cadence, Target};
 use crate::model::Outcome::{Degraded as S, Down as D, Up as U};
+use crate::read::words;
 
 fn t(sec: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_790_000_000 + sec, 0).single().unwrap()
@@ -34,8 +35,13 @@ fn result(check: &CheckSpec, sec: i64, outcome: Outcome, reason: &str) -> CheckR
         at: t(sec),
         duration: Duration::from_millis(12),
         outcome,
-        reason: reason.into(),
+        reason: (!reason.is_empty()).then(|| Reason::other(reason)),
     }
+}
+
+/// A component's findings in words, None when there are none.
+fn said(findings: &[Finding]) -> Option<String> {
+    (!findings.is_empty()).then(|| words::findings(findings))
 }
 
 fn engine(specs: &[CheckSpec]) -> Engine {
@@ -95,6 +101,10 @@ fn a_component_goes_down_after_the_threshold_and_says_why_and_since_when() {
     );
     let changes = e.observe(&result(&api, 30, D, "HTTP 503 Service Unavailable"));
     let reason = Some("API health: HTTP 503 Service Unavailable".to_string());
+    let findings = vec![Finding {
+        check: "API health".into(),
+        reason: Some(Reason::other("HTTP 503 Service Unavailable")),
+    }];
     assert_eq!(
         changes,
         vec![Change::ComponentStatus {
@@ -102,16 +112,17 @@ fn a_component_goes_down_after_the_threshold_and_says_why_and_since_when() {
             from: ComponentStatus::Operational,
             to: ComponentStatus::MajorOutage,
             at: t(30),
-            reason: reason.clone(),
+            findings: findings.clone(),
         }]
     );
+    assert_eq!(said(&findings), reason);
     let state = &e.components[&api.component];
     assert_eq!(
         state.since,
         t(10),
         "since the first failure, not the threshold"
     );
-    assert_eq!(state.reason, reason);
+    assert_eq!(said(&state.findings), reason);
     assert_eq!(state.last_checked, Some(t(30)));
 }
 
@@ -131,7 +142,7 @@ fn a_component_recovers_after_the_success_threshold() {
             ..
         }]
     ));
-    assert_eq!(e.components[&api.component].reason, None);
+    assert_eq!(said(&e.components[&api.component].findings), None);
     assert_eq!(e.components[&api.component].since, t(50));
 }
 
@@ -170,7 +181,10 @@ fn a_partial_outage_names_only_the_failing_check() {
         e.observe(&result(&b, s, D, "timed out after 2 s"));
     }
     let state = &e.components[&a.component];
-    assert_eq!(state.reason.as_deref(), Some("Assets: timed out after 2 s"));
+    assert_eq!(
+        said(&state.findings).as_deref(),
+        Some("Assets: timed out after 2 s")
+    );
 }
 
 #[test]
@@ -182,16 +196,13 @@ fn a_slow_answer_during_an_outage_does_not_replace_why_it_is_down() {
     }
     let slow = "slow: 950 ms (over 800 ms)";
     e.observe(&result(&api, 40, S, slow));
-    let why = |e: &Engine| e.components[&api.component].reason.clone();
+    let why = |e: &Engine| said(&e.components[&api.component].findings);
     assert_eq!(e.checks[&api.id].health, D);
     assert_eq!(
         why(&e).as_deref(),
         Some("API health: HTTP 503 Service Unavailable")
     );
-    assert!(
-        e.evidence(&api.component, chrono_tz::UTC)
-            .contains("HTTP 503")
-    );
+    assert!(words::evidence(&e.evidence(&api.component), chrono_tz::UTC).contains("HTTP 503"));
     // Enough slow answers make it degraded; then slowness is the reason.
     e.observe(&result(&api, 50, S, slow));
     assert_eq!(e.checks[&api.id].health, S);
@@ -204,7 +215,7 @@ fn check_state_stored_before_down_reasons_still_loads() {
         "last":null,"bad_reason":"HTTP 503","failing_since":null}"#;
     let state: CheckState = serde_json::from_str(old).unwrap();
     assert_eq!(state.down_reason, None);
-    assert_eq!(state.reason(), "HTTP 503");
+    assert_eq!(words::check_reason(state.reason()), "HTTP 503");
 }
 
 #[test]
@@ -239,7 +250,10 @@ fn stored(status: ComponentStatus) -> ComponentState {
     ComponentState {
         status,
         since: t(-100),
-        reason: Some("stored reason".into()),
+        findings: vec![Finding {
+            check: "Stored".into(),
+            reason: Some(Reason::other("stored reason")),
+        }],
         last_checked: Some(t(-10)),
     }
 }

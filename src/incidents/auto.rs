@@ -14,9 +14,9 @@ use chrono::{DateTime, Utc};
 
 use super::book::{Book, Event, update};
 use super::{
-    Author, ComponentChange, Impact, Incident, IncidentId, IncidentStatus, MaintenanceStatus,
+    Author, ComponentChange, Impact, Incident, IncidentId, IncidentStatus, MaintenanceStatus, Said,
 };
-use crate::model::{ComponentId, ComponentStatus};
+use crate::model::{ComponentId, ComponentStatus, Evidence};
 
 /// What the checks say about one component right now.
 #[derive(Debug, Clone)]
@@ -27,8 +27,9 @@ pub struct Observed {
     pub status: ComponentStatus,
     /// When the current status began (first failure).
     pub since: DateTime<Utc>,
-    /// Plain words: "API health: HTTP 503 on 3 checks in a row since 14:02 UTC".
-    pub evidence: String,
+    /// Each check that is not up, why, and since when (as data; in words:
+    /// "API health: HTTP 503 on 3 checks in a row since 14:02 UTC").
+    pub evidence: Vec<Evidence>,
 }
 
 /// Reacts to the checks moving a component from `from` to `c.status`.
@@ -162,32 +163,22 @@ pub fn open_if_failing(
 fn advance_maintenances(book: &mut Book, now: DateTime<Utc>) -> Vec<Event> {
     let mut events = Vec::new();
     for m in book.maintenances.values_mut() {
-        let (next, body) = match m.status {
+        let (next, said) = match m.status {
             MaintenanceStatus::Scheduled
             | MaintenanceStatus::InProgress
             | MaintenanceStatus::Verifying
                 if now >= m.scheduled_until =>
             {
-                (
-                    MaintenanceStatus::Completed,
-                    "The maintenance window has ended.",
-                )
+                (MaintenanceStatus::Completed, Said::MaintenanceEnded)
             }
             MaintenanceStatus::Scheduled if now >= m.scheduled_for => {
-                (MaintenanceStatus::InProgress, "Maintenance has started.")
+                (MaintenanceStatus::InProgress, Said::MaintenanceStarted)
             }
             _ => continue,
         };
         m.status = next;
         m.updated_at = now;
-        let u = update(
-            next,
-            body.to_owned(),
-            now,
-            Vec::new(),
-            true,
-            Author::Automatic,
-        );
+        let u = update(next, said.into(), now, Vec::new(), true, Author::Automatic);
         events.push(Event::MaintenanceUpdated {
             id: m.id.clone(),
             update: u.id.clone(),
@@ -240,7 +231,10 @@ fn open(book: &mut Book, c: &Observed, from: ComponentStatus, now: DateTime<Utc>
         recovered_at: None,
         updates: vec![update(
             IncidentStatus::Investigating,
-            format!("Detected automatically. {}", c.evidence),
+            Said::Detected {
+                evidence: c.evidence.clone(),
+            }
+            .into(),
             now,
             vec![change],
             true,
@@ -262,10 +256,14 @@ fn join(incident: &mut Incident, c: &Observed, now: DateTime<Utc>) -> Vec<Event>
     if old == c.status && !again {
         return Vec::new();
     }
-    let body = if again {
-        format!("Failing again. {}", c.evidence)
+    let evidence = c.evidence.clone();
+    let said = if again {
+        Said::FailingAgain { evidence }
     } else {
-        format!("Now {}. {}", c.status.label().to_lowercase(), c.evidence)
+        Said::Now {
+            status: c.status,
+            evidence,
+        }
     };
     let change = ComponentChange {
         component: c.id.clone(),
@@ -280,7 +278,7 @@ fn join(incident: &mut Incident, c: &Observed, now: DateTime<Utc>) -> Vec<Event>
     let worse = c.status.severity() > old.severity();
     let u = update(
         incident.status,
-        body,
+        said.into(),
         now,
         vec![change],
         worse,
@@ -303,7 +301,7 @@ fn settle(incident: &mut Incident, now: DateTime<Utc>) -> Vec<Event> {
     if incident.taken_over {
         let u = update(
             incident.status,
-            "Checks are passing again.".to_owned(),
+            Said::Passing.into(),
             now,
             Vec::new(),
             false,
@@ -332,7 +330,7 @@ fn settle(incident: &mut Incident, now: DateTime<Utc>) -> Vec<Event> {
     incident.resolved_at = Some(now);
     let u = update(
         IncidentStatus::Resolved,
-        "Checks are passing again; resolved automatically.".to_owned(),
+        Said::ResolvedByChecks.into(),
         now,
         changes,
         true,

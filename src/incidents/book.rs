@@ -11,7 +11,7 @@ use super::input::{
 };
 use super::{
     Author, ComponentChange, Incident, IncidentId, IncidentStatus, Maintenance, MaintenanceId,
-    MaintenanceStatus, Override, Postmortem, Update, UpdateId,
+    MaintenanceStatus, Override, Postmortem, Said, Update, UpdateId, UpdateText,
 };
 use crate::model::{ComponentId, ComponentStatus};
 
@@ -102,7 +102,7 @@ impl Book {
             recovered_at: None,
             updates: vec![update(
                 v.status,
-                v.body,
+                v.body.into(),
                 now,
                 changes,
                 v.notify,
@@ -151,7 +151,14 @@ impl Book {
         if v.status == IncidentStatus::Monitoring && incident.monitoring_at.is_none() {
             incident.monitoring_at = Some(now);
         }
-        let u = update(v.status, v.body, now, changes, v.notify, Author::Engineer);
+        let u = update(
+            v.status,
+            v.body.into(),
+            now,
+            changes,
+            v.notify,
+            Author::Engineer,
+        );
         events.push(Event::IncidentUpdated {
             id: id.clone(),
             update: u.id.clone(),
@@ -207,9 +214,9 @@ impl Book {
     ) -> (MaintenanceId, Vec<Event>) {
         let id = MaintenanceId::random();
         let body = if v.body.is_empty() {
-            "Maintenance scheduled.".to_owned()
+            Said::MaintenanceScheduled.into()
         } else {
-            v.body.clone()
+            v.body.clone().into()
         };
         let m = Maintenance {
             id: id.clone(),
@@ -247,7 +254,7 @@ impl Book {
             .ok_or_else(|| not_found("maintenance", id))?;
         let u = update(
             v.status,
-            v.body,
+            v.body.into(),
             now,
             Vec::new(),
             v.notify,
@@ -367,7 +374,7 @@ fn apply_edit<T>(slot: &mut Option<T>, edit: Edit<T>) {
 
 pub(super) fn update<S>(
     status: S,
-    body: String,
+    body: UpdateText,
     at: DateTime<Utc>,
     changes: Vec<ComponentChange>,
     notify: bool,

@@ -5,6 +5,7 @@ pub mod auto;
 pub mod book;
 pub mod ids;
 pub mod input;
+pub mod said;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ComponentId, ComponentStatus};
 pub use book::Book;
 pub use ids::{IncidentId, MaintenanceId, RecordId, UpdateId, new_id};
+pub use said::{Said, UpdateText};
 
 /// Statuspage's incident statuses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -169,7 +171,7 @@ pub struct ComponentChange {
 pub struct Update<S> {
     pub id: UpdateId,
     pub status: S,
-    pub body: String,
+    pub body: UpdateText,
     pub at: DateTime<Utc>,
     pub changes: Vec<ComponentChange>,
     /// Whether subscribers are told about this update.

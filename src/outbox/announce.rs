@@ -3,12 +3,12 @@
 //! started, completed. Automatic incidents notify unless one of their
 //! components has `notify_automatic = false`.
 
-use super::notice::{Affected, Notice, NoticeKind};
+use super::notice::{Affected, Notice, NoticeImpact, NoticeKind, NoticeStatus};
 use super::update_ref::UpdateRef;
 use crate::config::Config;
 use crate::incidents::book::Event;
 use crate::incidents::{
-    Author, Book, Incident, IncidentId, Maintenance, MaintenanceId, RecordId, UpdateId,
+    Author, Book, Incident, IncidentId, Maintenance, MaintenanceId, RecordId, UpdateId, UpdateText,
 };
 
 /// The notices the events of one change cause. One change sends at most one
@@ -74,7 +74,7 @@ fn incident(
         subject_id: RecordId::from(&i.id),
         update_id: u.id.clone().into(),
         name: i.name.clone(),
-        status: u.status.label().to_owned(),
+        status: NoticeStatus::Incident(u.status),
         impact: headline(i),
         components: affected(config, i.components.iter().map(|(c, s)| (c, *s))),
         cause: i.cause.clone(),
@@ -86,17 +86,16 @@ fn incident(
     })
 }
 
-/// "Major outage" (the worst affected component's status), or "Major impact"
-/// for an incident that names no component.
-fn headline(i: &Incident) -> String {
+/// The worst affected component's status ("Major outage"), or the incident's
+/// impact ("Major impact") when no component it names is down.
+fn headline(i: &Incident) -> NoticeImpact {
     i.components
         .values()
         .filter(|s| **s != crate::model::ComponentStatus::Operational)
         .max_by_key(|s| s.severity())
-        .map_or_else(
-            || format!("{} impact", i.impact.label()),
-            |s| s.label().to_owned(),
-        )
+        .map_or(NoticeImpact::Incident(i.impact), |s| {
+            NoticeImpact::Worst(*s)
+        })
 }
 
 fn automatic_allowed(i: &Incident, config: &Config) -> bool {
@@ -126,8 +125,8 @@ fn maintenance(
             u.id.clone().into()
         },
         name: m.name.clone(),
-        status: u.status.label().to_owned(),
-        impact: "Maintenance".to_owned(),
+        status: NoticeStatus::Maintenance(u.status),
+        impact: NoticeImpact::Maintenance,
         components: affected(config, m.components.iter().map(|c| (c, status))),
         cause: None,
         expected_resolution_at: None,
@@ -135,7 +134,7 @@ fn maintenance(
         body: if m.body.is_empty() {
             u.body.clone()
         } else {
-            m.body.clone()
+            UpdateText::Written(m.body.clone())
         },
         window: Some((m.scheduled_for, m.scheduled_until)),
         at: u.at,
@@ -183,7 +182,13 @@ mod tests {
             name: "Public API".into(),
             status: ComponentStatus::MajorOutage,
             since: t(0),
-            evidence: "API health: HTTP 503.".into(),
+            // "API health: HTTP 503 Service Unavailable."
+            evidence: vec![crate::model::Evidence {
+                check: "API health".into(),
+                reason: Some(crate::model::Reason::HttpStatus { code: 503 }),
+                runs: 3,
+                since: None,
+            }],
         }
     }
 
@@ -197,7 +202,7 @@ mod tests {
             assert_eq!(notices.len(), expected, "notify_automatic = {allowed}");
             if let Some(n) = notices.first() {
                 assert_eq!(n.kind, NoticeKind::IncidentOpened);
-                assert_eq!(n.impact, "Major outage");
+                assert_eq!(n.impact, NoticeImpact::Worst(ComponentStatus::MajorOutage));
             }
         }
     }

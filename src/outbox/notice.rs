@@ -1,12 +1,18 @@
 //! What subscribers are told: a frozen account of one incident or maintenance
 //! change, taken when it happened, so a retry hours later sends the same words.
+//! What Candor says in it (status, impact, an automatic note) is kept as data
+//! and put into words when the email is composed.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::update_ref::UpdateRef;
-use crate::incidents::RecordId;
+use crate::incidents::{RecordId, UpdateText};
 use crate::model::{ComponentId, ComponentStatus};
+
+mod labels;
+
+pub use labels::{NoticeImpact, NoticeStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -37,10 +43,10 @@ pub struct Notice {
     pub update_id: UpdateRef,
     /// The incident's or maintenance's name.
     pub name: String,
-    /// The status label after this change ("Investigating", "In progress").
-    pub status: String,
-    /// Impact in words ("Major outage", "Minor", "Maintenance").
-    pub impact: String,
+    /// The status after this change (in words: "Investigating", "In progress").
+    pub status: NoticeStatus,
+    /// How bad it is (in words: "Major outage", "Minor impact", "Maintenance").
+    pub impact: NoticeImpact,
     pub components: Vec<Affected>,
     /// Why; None while unknown.
     pub cause: Option<String>,
@@ -49,7 +55,7 @@ pub struct Notice {
     /// What to do meanwhile.
     pub workaround: Option<String>,
     /// The latest update's text.
-    pub body: String,
+    pub body: UpdateText,
     /// Maintenance window.
     pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub at: DateTime<Utc>,

@@ -26,6 +26,7 @@ use crate::incidents::auto::{self, Observed};
 use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId, ComponentStatus};
 use crate::read::view::{self, View};
+use crate::read::words;
 use crate::store::Store;
 use crate::uptime::latency::Latency;
 use crate::uptime::{Ledger, Report};
@@ -150,10 +151,11 @@ impl Pipeline {
                 component,
                 from,
                 to,
-                reason,
+                findings,
                 ..
             } = change;
-            tracing::info!(%component, %from, %to, reason = reason.as_deref().unwrap_or(""), "component status changed");
+            let reason = words::findings(findings);
+            tracing::info!(%component, %from, %to, %reason, "component status changed");
             moved.push(component.clone());
             if let Some(observed) = self.observe(component) {
                 let now = self.clock.now();
@@ -230,7 +232,7 @@ impl Pipeline {
         saved
     }
 
-    /// What the checks say about a component, in words for an incident update.
+    /// What the checks say about a component, for an incident update.
     fn observe(&self, id: &ComponentId) -> Option<Observed> {
         observe(&self.config, &self.engine, id)
     }
@@ -281,7 +283,7 @@ fn observe(config: &Config, engine: &Engine, id: &ComponentId) -> Option<Observe
             .map_or_else(|| id.to_string(), |c| c.name.clone()),
         status: state.status,
         since: state.since,
-        evidence: engine.evidence(id, config.site.timezone),
+        evidence: engine.evidence(id),
     })
 }
 

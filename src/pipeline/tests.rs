@@ -82,7 +82,7 @@ fn failure(p: &Pipeline) -> CheckResult {
         at: p.clock.now(),
         duration: Duration::from_millis(12),
         outcome: Outcome::Down,
-        reason: "HTTP 503 Service Unavailable".into(),
+        reason: Some(crate::model::Reason::HttpStatus { code: 503 }),
     }
 }
 

@@ -6,6 +6,8 @@
 //!   uptime report, at one instant.
 //! - [`shapes`]: Atlassian Statuspage's v2 objects, as JSON data.
 //! - [`time`]: times and durations in words, in the site's zone.
+//! - [`words`]: what Candor says by itself (reasons, evidence, automatic
+//!   notes), stored as data, in words.
 //!
 //! Part of the core: no storage, web framework or HTML here. Adapters (web,
 //! notify, export) read it; nothing here reads them.
@@ -13,5 +15,6 @@
 pub mod shapes;
 pub mod time;
 pub mod view;
+pub mod words;
 
-pub use view::{ComponentView, Decider, View};
+pub use view::{ComponentView, Decider, View, Why};

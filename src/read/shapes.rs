@@ -13,6 +13,7 @@ use crate::engine::overall;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus, RecordId, Update};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
+use crate::read::words;
 
 /// Candor serves one page; Statuspage clients want an id for it.
 pub const PAGE_ID: &str = "candor";
@@ -260,7 +261,7 @@ fn updates<S: Copy>(
         json!({
             "id": u.id,
             "status": name(u.status),
-            "body": u.body,
+            "body": words::update(&u.body, v.config.site.timezone),
             "incident_id": record,
             "created_at": time(u.at),
             "updated_at": time(u.at),

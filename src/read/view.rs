@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::incidents::{Book, effective_status};
-use crate::model::{ComponentId, ComponentStatus};
+use crate::model::{ComponentId, ComponentStatus, Finding};
 
 /// Who decided a component's current status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,13 +24,22 @@ pub enum Decider {
 pub struct ComponentView {
     pub status: ComponentStatus,
     pub decided_by: Decider,
-    /// Why it is not operational, in plain words (checks' evidence or the
-    /// maintenance's name); None when operational or set by an engineer.
-    pub reason: Option<String>,
+    /// Why it is not operational (the checks' findings or the maintenance);
+    /// None when operational or set by an engineer. In words: `read::words`.
+    pub reason: Option<Why>,
     pub since: DateTime<Utc>,
     pub last_checked: Option<DateTime<Utc>>,
     /// What the checks alone say.
     pub checks_status: ComponentStatus,
+}
+
+/// Why a component is not operational, as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// What each check that is not up found.
+    Checks(Vec<Finding>),
+    /// A maintenance in progress covers it (the maintenance's name).
+    Maintenance(String),
 }
 
 /// Everything a page may show, at one instant.
@@ -66,7 +75,9 @@ pub fn components(
             };
             let (reason, since) = match decided_by {
                 Decider::Checks => (
-                    checks.and_then(|s| s.reason.clone()),
+                    checks
+                        .filter(|s| !s.findings.is_empty())
+                        .map(|s| Why::Checks(s.findings.clone())),
                     checks.map(|s| s.since),
                 ),
                 Decider::Maintenance => maintenance_reason(book, &c.id),
@@ -85,13 +96,13 @@ pub fn components(
         .collect()
 }
 
-fn maintenance_reason(book: &Book, id: &ComponentId) -> (Option<String>, Option<DateTime<Utc>>) {
+fn maintenance_reason(book: &Book, id: &ComponentId) -> (Option<Why>, Option<DateTime<Utc>>) {
     book.maintenances
         .values()
         .find(|m| m.status.is_active() && m.covers(id))
         .map_or((None, None), |m| {
             (
-                Some(format!("Scheduled maintenance: {}", m.name)),
+                Some(Why::Maintenance(m.name.clone())),
                 Some(m.scheduled_for),
             )
         })

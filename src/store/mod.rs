@@ -26,14 +26,14 @@ use chrono::{DateTime, Utc};
 
 use crate::engine::{CheckState, ComponentState};
 use crate::incidents::{Book, Incident, IncidentId, Maintenance, Override};
-use crate::model::{CheckId, CheckResult, ComponentId, Outcome};
+use crate::model::{CheckId, CheckResult, ComponentId, Outcome, Reason};
 use crate::outbox::Envelope;
 use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
 use crate::uptime::Day;
 use crate::uptime::calendar::DayNo;
 
 /// The layout version this build writes; bump it with a migration.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -68,7 +68,7 @@ pub struct StoredResult {
     pub at: DateTime<Utc>,
     pub duration: Duration,
     pub outcome: Outcome,
-    pub reason: String,
+    pub reason: Option<Reason>,
 }
 
 /// Records one change touched, written together or not at all.

@@ -2,6 +2,8 @@
 //! readers, newest first. Written by `atom_syndication` and `rss` (escaping,
 //! dates, namespaces), rendered into the snapshot with the pages.
 
+use std::borrow::Cow;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use atom_syndication as atom;
 use chrono::{DateTime, Utc};
@@ -11,6 +13,7 @@ use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
 use crate::read::view::View;
+use crate::read::words;
 
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";
 pub const RSS: &str = "application/rss+xml; charset=utf-8";
@@ -41,7 +44,7 @@ struct Item<'a> {
     /// "Elevated API errors — Resolved".
     title: String,
     /// The latest update's text, plain.
-    text: &'a str,
+    text: Cow<'a, str>,
     link: String,
     updated: DateTime<Utc>,
 }
@@ -49,17 +52,22 @@ struct Item<'a> {
 /// Every incident and maintenance, newest change first, at most [`MAX_ENTRIES`].
 fn items(v: &View) -> Vec<Item<'_>> {
     let base = &v.config.site.public_url;
+    let tz = v.config.site.timezone;
     let incidents = v.book.incidents.values().map(|i| Item {
         id: i.id.as_str(),
         title: format!("{} — {}", i.name, i.status.label()),
-        text: i.latest().map_or("", |u| u.body.as_str()),
+        text: i
+            .latest()
+            .map_or(Cow::Borrowed(""), |u| words::update(&u.body, tz)),
         link: link(base, &["incidents", i.id.as_str()]),
         updated: i.updated_at,
     });
     let maintenances = v.book.maintenances.values().map(|m| Item {
         id: m.id.as_str(),
         title: format!("{} — {}", m.name, m.status.label()),
-        text: m.latest().map_or(m.body.as_str(), |u| u.body.as_str()),
+        text: m.latest().map_or(Cow::Borrowed(m.body.as_str()), |u| {
+            words::update(&u.body, tz)
+        }),
         link: link(base, &["incidents", m.id.as_str()]),
         updated: m.updated_at,
     });
@@ -133,7 +141,7 @@ fn atom_entry(item: &Item) -> atom::Entry {
         links: vec![atom_link(&item.link, "alternate", "text/html")],
         // `type="text"`: readers show it as plain text; the crate escapes it.
         content: Some(atom::Content {
-            value: Some(item.text.to_owned()),
+            value: Some(item.text.clone().into_owned()),
             content_type: Some("text".to_owned()),
             ..Default::default()
         }),

@@ -225,7 +225,7 @@ name = "Database"
         Update {
             id: UpdateId::fixture(&format!("u{}", at.timestamp())),
             status,
-            body: body.to_owned(),
+            body: body.into(),
             at,
             changes: Vec::new(),
             notify: true,

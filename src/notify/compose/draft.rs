@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use reqwest::Url;
 
 use super::subject::{self, and_list};
-use super::{Letterhead, Links};
+use super::{Letterhead, Links, labels};
 use crate::outbox::Letter;
 use crate::outbox::notice::{Notice, NoticeKind, Recipient};
-use crate::read::time;
+use crate::read::{time, words};
 use crate::subscribers::PENDING_FOR;
 
 pub struct Draft {
@@ -69,7 +69,7 @@ fn incident(head: &Letterhead, notice: &Notice, token: &str) -> Vec<Block> {
         blocks.push(Block::Para("This incident is resolved.".into()));
     }
     blocks.push(affected(notice, true));
-    blocks.push(Block::Field("Status", notice.status.clone()));
+    blocks.push(Block::Field("Status", labels::status(notice.status).into()));
     blocks.push(match given(notice.cause.as_deref()) {
         Some(cause) => Block::Quote("Why".into(), cause),
         None => Block::Field("Why", "We are still investigating the cause.".into()),
@@ -92,7 +92,7 @@ fn incident(head: &Letterhead, notice: &Notice, token: &str) -> Vec<Block> {
 /// Components and the status each was set to; without components, the impact.
 fn affected(notice: &Notice, with_status: bool) -> Block {
     if notice.components.is_empty() {
-        return Block::Field("Impact", notice.impact.clone());
+        return Block::Field("Impact", labels::impact(notice.impact));
     }
     let status = |label: &str| with_status.then(|| label.to_owned());
     Block::Components(
@@ -116,7 +116,7 @@ fn eta(head: &Letterhead, notice: &Notice) -> String {
 }
 
 fn latest_update(head: &Letterhead, notice: &Notice) -> Option<Block> {
-    let body = given(Some(&notice.body))?;
+    let body = given(Some(&words::update(&notice.body, head.tz)))?;
     let when = time::day_time(notice.at, head.tz);
     Some(Block::Quote(format!("Latest update ({when})"), body))
 }
@@ -148,7 +148,7 @@ fn maintenance(head: &Letterhead, notice: &Notice) -> Vec<Block> {
     if !notice.components.is_empty() {
         blocks.push(affected(notice, false));
     }
-    if let Some(body) = given(Some(&notice.body)) {
+    if let Some(body) = given(Some(&words::update(&notice.body, head.tz))) {
         blocks.push(Block::Quote("Details".into(), body));
     }
     let page = Links::new(head).incident(notice.subject_id.as_str());

@@ -7,6 +7,7 @@
 
 mod draft;
 mod html;
+mod labels;
 mod subject;
 mod text;
 

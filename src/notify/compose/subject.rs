@@ -1,6 +1,6 @@
 //! Subjects: `[{title}] {headline} — {status}`, short enough to read in a list.
 
-use super::Letterhead;
+use super::{Letterhead, labels};
 use crate::outbox::notice::{Notice, NoticeKind};
 use crate::read::time;
 
@@ -12,7 +12,10 @@ pub fn notice(head: &Letterhead, notice: &Notice) -> String {
     let prefix = format!("[{}] ", head.title);
     let (headline, tail) = match notice.kind {
         NoticeKind::IncidentOpened | NoticeKind::IncidentUpdated | NoticeKind::IncidentResolved => {
-            (incident_headline(notice), notice.status.clone())
+            (
+                incident_headline(notice),
+                labels::status(notice.status).into(),
+            )
         }
         _ => (
             Headline::Named(format!("Scheduled maintenance: {}", notice.name)),
@@ -52,7 +55,7 @@ fn incident_headline(notice: &Notice) -> Headline {
         return Headline::Named(notice.name.clone());
     }
     Headline::Components {
-        impact: notice.impact.clone(),
+        impact: labels::impact(notice.impact),
         names: notice.components.iter().map(|a| a.name.clone()).collect(),
     }
 }
@@ -69,7 +72,7 @@ fn maintenance_tail(head: &Letterhead, notice: &Notice) -> String {
         },
         NoticeKind::MaintenanceStarted => "in progress".into(),
         NoticeKind::MaintenanceCompleted => "completed".into(),
-        _ => notice.status.clone(),
+        _ => labels::status(notice.status).into(),
     }
 }
 

@@ -2,9 +2,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use lettre::Message;
 
 use super::*;
-use crate::incidents::{RecordId, UpdateId};
+use crate::incidents::{IncidentStatus, MaintenanceStatus, RecordId, UpdateId};
 use crate::model::{ComponentId, ComponentStatus};
-use crate::outbox::notice::{Affected, NoticeKind, Recipient};
+use crate::outbox::notice::{Affected, NoticeImpact, NoticeKind, NoticeStatus, Recipient};
 
 fn head() -> Letterhead {
     Letterhead {
@@ -34,8 +34,8 @@ fn notice(kind: NoticeKind) -> Notice {
         subject_id: RecordId::parse("inc123abc456").unwrap(),
         update_id: UpdateId::fixture("upd1").into(),
         name: "Public API errors".into(),
-        status: "Investigating".into(),
-        impact: "Major outage".into(),
+        status: NoticeStatus::Incident(IncidentStatus::Investigating),
+        impact: NoticeImpact::Worst(ComponentStatus::MajorOutage),
         components: vec![component(
             "public-api",
             "Public API",
@@ -54,8 +54,8 @@ fn maintenance(kind: NoticeKind) -> Notice {
     let start = at() + Duration::hours(1);
     Notice {
         name: "Database upgrade".into(),
-        status: "Scheduled".into(),
-        impact: "Maintenance".into(),
+        status: NoticeStatus::Maintenance(MaintenanceStatus::Scheduled),
+        impact: NoticeImpact::Maintenance,
         components: vec![component(
             "database",
             "Database",
@@ -136,8 +136,8 @@ fn subjects_name_the_impact_the_components_and_the_status() {
         "[Acme Status] Major outage: Public API — Investigating"
     );
     let update = Notice {
-        status: "Identified".into(),
-        impact: "Partial outage".into(),
+        status: NoticeStatus::Incident(IncidentStatus::Identified),
+        impact: NoticeImpact::Worst(ComponentStatus::PartialOutage),
         components: vec![
             component("public-api", "Public API", ComponentStatus::PartialOutage),
             component("database", "Database", ComponentStatus::DegradedPerformance),
@@ -149,7 +149,7 @@ fn subjects_name_the_impact_the_components_and_the_status() {
         "[Acme Status] Partial outage: Public API and Database — Identified"
     );
     let resolved = Notice {
-        status: "Resolved".into(),
+        status: NoticeStatus::Incident(IncidentStatus::Resolved),
         ..notice(NoticeKind::IncidentResolved)
     };
     assert_eq!(
@@ -291,6 +291,33 @@ fn the_text_answers_what_why_when_and_meanwhile_in_that_order() {
 }
 
 #[test]
+fn an_automatic_note_is_written_in_words_with_times_in_the_site_zone() {
+    use crate::incidents::Said;
+    use crate::model::{Evidence, Reason};
+    let detected = Notice {
+        impact: NoticeImpact::Incident(crate::incidents::Impact::Critical),
+        components: vec![],
+        body: Said::Detected {
+            evidence: vec![Evidence {
+                check: "API health".into(),
+                reason: Some(Reason::HttpStatus { code: 503 }),
+                runs: 3,
+                since: Some(at()),
+            }],
+        }
+        .into(),
+        ..notice(NoticeKind::IncidentOpened)
+    };
+    let text = text(detected.clone());
+    let note = "Detected automatically. API health: HTTP 503 Service Unavailable on 3 \
+                checks in a row since 14:02 CET.";
+    assert!(text.contains(note), "{text}");
+    assert!(text.contains("Impact: Critical impact\n"), "{text}");
+    assert!(text.contains("Status: Investigating\n"), "{text}");
+    assert!(html(detected).contains(note));
+}
+
+#[test]
 fn an_unknown_cause_and_estimate_are_said_plainly() {
     let text = text(notice(NoticeKind::IncidentUpdated));
     assert!(
@@ -312,7 +339,7 @@ fn an_unknown_cause_and_estimate_are_said_plainly() {
 #[test]
 fn a_resolution_asks_once_whether_it_works_with_two_one_click_links() {
     let resolved = || Notice {
-        status: "Resolved".into(),
+        status: NoticeStatus::Incident(IncidentStatus::Resolved),
         components: vec![component(
             "public-api",
             "Public API",

@@ -8,11 +8,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Composer, Worker};
 use crate::clock::SystemClock;
-use crate::incidents::{RecordId, UpdateId};
+use crate::incidents::{Impact, IncidentStatus, RecordId, UpdateId};
 use crate::metrics::Metrics;
 use crate::model::{ComponentId, ComponentStatus};
 use crate::notify::transport::Mailer;
-use crate::outbox::notice::{Affected, Notice, NoticeKind, Recipient};
+use crate::outbox::notice::{Affected, Notice, NoticeImpact, NoticeKind, NoticeStatus, Recipient};
 use crate::outbox::{Envelope, Job, Letter};
 use crate::store::{Store, in_memory};
 use crate::subscribers::Subscriber;
@@ -24,8 +24,8 @@ fn notice() -> Notice {
         subject_id: RecordId::fixture("inc00001"),
         update_id: UpdateId::fixture("upd00001").into(),
         name: "Elevated API errors".into(),
-        status: "Investigating".into(),
-        impact: "Major".into(),
+        status: NoticeStatus::Incident(IncidentStatus::Investigating),
+        impact: NoticeImpact::Incident(Impact::Major),
         components: vec![Affected {
             id: ComponentId::parse("api").unwrap(),
             name: "Public API".into(),

@@ -15,6 +15,14 @@
 //! `outcome (u8)`, `varint(duration ms)`, `varint(reason tag)`, reason bytes;
 //! the tag is 0 for no reason, 1 for the previous entry's reason, n + 2 for a
 //! new reason of n bytes (an outage repeats one reason for hours).
+//!
+//! A reason's bytes are 0xFF and its JSON form (`model::Reason`'s serde form,
+//! `{"kind":"http_status","code":503}`), or, for `Reason::Other`, its text in
+//! UTF-8, where 0xFF never occurs. So blocks written before reasons were data,
+//! with every reason in English words, read as they are: as `Other` text, shown
+//! as it was. Per result the cost is unchanged (no byte for none, one for a
+//! repeat); a new reason costs about what its words did (34 bytes for the 28
+//! of "HTTP 503 Service Unavailable").
 
 use std::time::Duration;
 
@@ -22,7 +30,10 @@ use chrono::{DateTime, Utc};
 use integer_encoding::VarInt;
 
 use super::StoredResult;
-use crate::model::{CheckId, CheckResult, Outcome};
+use crate::model::{CheckId, CheckResult, Outcome, Reason};
+
+/// First byte of a reason stored as data; never the first byte of UTF-8 text.
+const DATA: u8 = 0xFF;
 
 const HOUR_MS: u64 = 3_600_000;
 
@@ -51,7 +62,8 @@ pub struct Block {
     pub bytes: Vec<u8>,
     /// Milliseconds since the epoch of the last entry (the hour's start when empty).
     last_ms: u64,
-    last_reason: String,
+    /// The reason last written in full, which a repeat refers to.
+    last_reason: Option<Reason>,
 }
 
 impl Block {
@@ -60,7 +72,7 @@ impl Block {
         Self {
             bytes: Vec::new(),
             last_ms: u64::from(hour) * HOUR_MS,
-            last_reason: String::new(),
+            last_reason: None,
         }
     }
 
@@ -71,7 +83,9 @@ impl Block {
         let (results, valid) = decode_prefix(hour, &bytes);
         for r in results {
             block.last_ms = super::keys::millis(r.at);
-            block.last_reason = r.reason;
+            if r.reason.is_some() {
+                block.last_reason = r.reason;
+            }
         }
         bytes.truncate(valid);
         block.bytes = bytes;
@@ -86,19 +100,41 @@ impl Block {
         self.bytes.push(outcome_byte(r.outcome));
         let duration = u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX);
         self.bytes.extend(duration.encode_var_vec());
-        let tag: u64 = if r.reason.is_empty() {
-            0
-        } else if r.reason == self.last_reason {
-            1
-        } else {
-            r.reason.len() as u64 + 2
-        };
-        self.bytes.extend(tag.encode_var_vec());
-        if tag >= 2 {
-            self.bytes.extend_from_slice(r.reason.as_bytes());
-            self.last_reason.clone_from(&r.reason);
+        match &r.reason {
+            None => self.bytes.extend(0u64.encode_var_vec()),
+            Some(reason) if self.last_reason.as_ref() == Some(reason) => {
+                self.bytes.extend(1u64.encode_var_vec());
+            }
+            Some(reason) => {
+                let bytes = encode_reason(reason);
+                self.bytes.extend((bytes.len() as u64 + 2).encode_var_vec());
+                self.bytes.extend_from_slice(&bytes);
+                self.last_reason = Some(reason.clone());
+            }
         }
         self.last_ms = ms;
+    }
+}
+
+fn encode_reason(reason: &Reason) -> Vec<u8> {
+    match reason {
+        Reason::Other { text } => text.as_bytes().to_vec(),
+        data => {
+            let mut bytes = vec![DATA];
+            // Writing a plain enum to a Vec cannot fail.
+            bytes.extend(serde_json::to_vec(data).unwrap_or_default());
+            bytes
+        }
+    }
+}
+
+/// A stored reason. Data this build cannot read (a newer build's kind) is
+/// kept as text rather than dropping the rest of the block.
+fn decode_reason(bytes: &[u8]) -> Reason {
+    match bytes.split_first() {
+        Some((&DATA, json)) => serde_json::from_slice(json)
+            .unwrap_or_else(|_| Reason::other(String::from_utf8_lossy(json))),
+        _ => Reason::other(String::from_utf8_lossy(bytes)),
     }
 }
 
@@ -121,7 +157,7 @@ fn decode_prefix(hour: u32, bytes: &[u8]) -> (Vec<StoredResult>, usize) {
     let mut out = Vec::new();
     let mut at = u64::from(hour) * HOUR_MS;
     let mut rest = bytes;
-    let mut reason = String::new();
+    let mut reason = None;
     while !rest.is_empty() {
         let Some((entry, len)) = entry(rest, &mut at, &mut reason) else {
             break;
@@ -133,7 +169,7 @@ fn decode_prefix(hour: u32, bytes: &[u8]) -> (Vec<StoredResult>, usize) {
 }
 
 /// One entry at the start of `b` and its length in bytes.
-fn entry(b: &[u8], at: &mut u64, reason: &mut String) -> Option<(StoredResult, usize)> {
+fn entry(b: &[u8], at: &mut u64, reason: &mut Option<Reason>) -> Option<(StoredResult, usize)> {
     let (delta, mut n) = u64::decode_var(b)?;
     let outcome = match *b.get(n)? {
         0 => Outcome::Up,
@@ -146,14 +182,14 @@ fn entry(b: &[u8], at: &mut u64, reason: &mut String) -> Option<(StoredResult, u
     n += len;
     let (tag, len) = u64::decode_var(b.get(n..)?)?;
     n += len;
-    let text = match tag {
-        0 => String::new(),
+    let said = match tag {
+        0 => None,
         1 => reason.clone(),
         _ => {
             let len = usize::try_from(tag - 2).ok()?;
             let bytes = b.get(n..n.checked_add(len)?)?;
             n += len;
-            *reason = String::from_utf8_lossy(bytes).into_owned();
+            *reason = Some(decode_reason(bytes));
             reason.clone()
         }
     };
@@ -163,87 +199,10 @@ fn entry(b: &[u8], at: &mut u64, reason: &mut String) -> Option<(StoredResult, u
         at: stamp,
         duration: Duration::from_millis(duration),
         outcome,
-        reason: text,
+        reason: said,
     };
     Some((r, n))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn result(ms: i64, outcome: Outcome, reason: &str) -> CheckResult {
-        CheckResult {
-            check: CheckId::parse("api-health").unwrap(),
-            at: DateTime::from_timestamp_millis(ms).unwrap(),
-            duration: Duration::from_millis(42),
-            outcome,
-            reason: reason.into(),
-        }
-    }
-
-    #[test]
-    fn a_block_round_trips_results_and_repeated_reasons() {
-        let base = 1_790_000_000_000 - 1_790_000_000_000 % 3_600_000;
-        let hour = u32::try_from(base / 3_600_000).unwrap();
-        let rs = [
-            result(base + 5, Outcome::Up, ""),
-            result(base + 30_005, Outcome::Down, "HTTP 503"),
-            result(base + 60_005, Outcome::Down, "HTTP 503"),
-            result(base + 90_005, Outcome::Degraded, "slow: 900 ms"),
-            result(base + 120_005, Outcome::Up, ""),
-        ];
-        let mut block = Block::new(hour);
-        for r in &rs {
-            block.push(r);
-        }
-        let back = decode(hour, &block.bytes);
-        assert_eq!(back.len(), rs.len());
-        for (a, b) in rs.iter().zip(&back) {
-            assert_eq!((a.at, a.outcome, &a.reason), (b.at, b.outcome, &b.reason));
-            assert_eq!(b.duration, Duration::from_millis(42));
-        }
-        // A healthy result costs a handful of bytes.
-        let mut healthy = Block::new(hour);
-        healthy.push(&rs[0]);
-        let one = healthy.bytes.len();
-        healthy.push(&rs[4]);
-        assert!(healthy.bytes.len() - one <= 6, "{}", healthy.bytes.len());
-        // Appending to a resumed block continues the same stream.
-        let mut resumed = Block::resume(hour, block.bytes[..].to_vec());
-        resumed.push(&result(base + 150_005, Outcome::Down, "HTTP 503"));
-        let again = decode(hour, &resumed.bytes);
-        assert_eq!(again.len(), 6);
-        assert_eq!(again[5].reason, "HTTP 503");
-    }
-
-    #[test]
-    fn a_torn_block_keeps_the_entries_before_the_tear() {
-        let mut block = Block::new(0);
-        block.push(&result(10, Outcome::Up, ""));
-        block.push(&result(20, Outcome::Down, "refused"));
-        let mut first = Block::new(0);
-        first.push(&result(10, Outcome::Up, ""));
-        let one = first.bytes.len();
-        let whole = block.bytes.len();
-        for cut in 0..whole {
-            let back = decode(0, &block.bytes[..cut]);
-            assert_eq!(back.len(), usize::from(cut >= one), "cut at {cut}");
-            // Resuming a torn block drops the tail, so appends stay readable.
-            let mut resumed = Block::resume(0, block.bytes[..cut].to_vec());
-            resumed.push(&result(30, Outcome::Up, ""));
-            assert_eq!(decode(0, &resumed.bytes).len(), usize::from(cut >= one) + 1);
-        }
-        assert_eq!(decode(0, &block.bytes).len(), 2);
-        assert_eq!(decode(0, &[0, 9, 0, 0]).len(), 0, "unknown outcome");
-    }
-
-    #[test]
-    fn keys_sort_by_hour_then_check() {
-        let a = CheckId::parse("a").unwrap();
-        let z = CheckId::parse("z").unwrap();
-        assert!(key(1, &z) < key(2, &a));
-        assert_eq!(split_key(&key(7, &a)), Some((7, "a")));
-        assert_eq!(split_key(&[1, 2]), None);
-    }
-}
+mod tests;

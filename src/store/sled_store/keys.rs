@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::Outcome;
 #[cfg(test)]
 use crate::model::{CheckId, CheckResult};
+use crate::model::{Outcome, Reason};
 
 pub use crate::store::StoredResult;
 
@@ -27,9 +27,14 @@ pub fn millis(at: DateTime<Utc>) -> u64 {
 }
 
 /// `[outcome][duration ms, u32 BE][reason, UTF-8]`: about 5 bytes for a healthy result.
+/// Schema 1 knew reasons only as words: tests write `Reason::Other` text.
 #[cfg(test)]
 pub fn encode_result(r: &CheckResult) -> Vec<u8> {
-    let mut v = Vec::with_capacity(5 + r.reason.len());
+    let text = match &r.reason {
+        Some(Reason::Other { text }) => text.as_str(),
+        _ => "",
+    };
+    let mut v = Vec::with_capacity(5 + text.len());
     v.push(match r.outcome {
         Outcome::Up => 0,
         Outcome::Degraded => 1,
@@ -37,7 +42,7 @@ pub fn encode_result(r: &CheckResult) -> Vec<u8> {
     });
     let ms = u32::try_from(r.duration.as_millis()).unwrap_or(u32::MAX);
     v.extend_from_slice(&ms.to_be_bytes());
-    v.extend_from_slice(r.reason.as_bytes());
+    v.extend_from_slice(text.as_bytes());
     v
 }
 
@@ -52,7 +57,9 @@ pub fn decode_result(key: &[u8], value: &[u8]) -> Option<StoredResult> {
         _ => return None,
     };
     let ms: [u8; 4] = value.get(1..5)?.try_into().ok()?;
-    let reason = String::from_utf8_lossy(value.get(5..)?).into_owned();
+    // Words, as every build then stored them; empty for none.
+    let text = String::from_utf8_lossy(value.get(5..)?).into_owned();
+    let reason = (!text.is_empty()).then_some(Reason::Other { text });
     Some(StoredResult {
         at,
         duration: Duration::from_millis(u64::from(u32::from_be_bytes(ms))),
@@ -74,7 +81,7 @@ mod tests {
             at,
             duration: Duration::from_millis(812),
             outcome: Outcome::Down,
-            reason: "HTTP 503 Service Unavailable".into(),
+            reason: Some(Reason::other("HTTP 503 Service Unavailable")),
         };
         let key = result_key(&id, at);
         let back = decode_result(&key, &encode_result(&r)).unwrap();

@@ -3,6 +3,12 @@
 //! - 0: an empty database; nothing to convert.
 //! - 1 → 2: raw results, one sled entry per result in the `results` tree, are
 //!   packed into hourly blocks in the `result_blocks` tree (see `blocks`).
+//! - 2 → 3: nothing to convert. What Candor says by itself (check reasons,
+//!   the findings in component and check states, automatic notes on
+//!   incidents) is written as data since schema 3; the English words schema 2
+//!   stored in its place still read, and are shown as they were. The bump
+//!   keeps an older build, which cannot read the data, from opening the
+//!   database.
 
 use std::path::Path;
 

@@ -3,8 +3,15 @@ use std::time::Duration;
 use chrono::TimeZone;
 
 use super::*;
-use crate::model::Outcome;
+use crate::model::{Outcome, Reason};
 use crate::store::{SCHEMA_VERSION, prune_cutoff};
+
+mod messages;
+
+/// A stored result's reason in words.
+fn words(r: &StoredResult) -> String {
+    crate::read::words::check_reason(r.reason.as_ref()).into_owned()
+}
 
 fn at(sec: i64) -> DateTime<Utc> {
     Utc.timestamp_opt(1_790_000_000 + sec, 0).single().unwrap()
@@ -16,11 +23,7 @@ fn result(check: &str, sec: i64, outcome: Outcome) -> CheckResult {
         at: at(sec),
         duration: Duration::from_millis(40),
         outcome,
-        reason: if outcome == Outcome::Up {
-            String::new()
-        } else {
-            "connection refused".into()
-        },
+        reason: (outcome != Outcome::Up).then_some(Reason::ConnectionRefused),
     }
 }
 
@@ -55,7 +58,7 @@ fn results_and_state_survive_a_reopen() {
     let store = reopen(dir.path()).unwrap();
     let got = store.results(&r.check, at(0), at(10)).unwrap();
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].reason, "connection refused");
+    assert_eq!(words(&got[0]), "connection refused");
     let (checks, components) = store.load_state().unwrap();
     assert_eq!(checks, vec![(r.check.clone(), state)]);
     assert_eq!(components, vec![(comp, comp_state)]);
@@ -147,7 +150,7 @@ fn a_restart_appends_to_the_hour_already_written() {
     let got = store.results(&id, hour(0, 0), hour(1, 0)).unwrap();
     let ats: Vec<_> = got.iter().map(|r| r.at).collect();
     assert_eq!(ats, vec![hour(0, 10), hour(0, 20), hour(0, 30)]);
-    assert_eq!(got[1].reason, "connection refused");
+    assert_eq!(words(&got[1]), "connection refused");
 }
 
 #[test]

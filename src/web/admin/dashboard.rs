@@ -16,7 +16,8 @@ use crate::incidents::{Incident, MaintenanceStatus};
 use crate::model::ComponentStatus;
 use crate::pipeline::desk::Command;
 use crate::read::time;
-use crate::read::view::{Decider, View};
+use crate::read::view::{Decider, View, Why};
+use crate::read::words;
 use crate::web::subscribe::export;
 
 /// How many resolved incidents the dashboard lists (for postmortems).
@@ -181,7 +182,7 @@ fn components(v: &View, session: &Session) -> Markup {
                             tr id=(component_anchor(c.id.as_str())) {
                                 td { (c.name) }
                                 td { span.status.{"status--" (state.status.as_str())} { (state.status.label()) } }
-                                td { (decided_by(v, c.id.as_str(), state.decided_by, state.reason.as_deref())) }
+                                td { (decided_by(v, c.id.as_str(), state.decided_by, state.reason.as_ref())) }
                                 td { (status_form(c.id.as_str(), &c.name, state.status, session)) }
                             }
                         }
@@ -192,7 +193,7 @@ fn components(v: &View, session: &Session) -> Markup {
     }
 }
 
-fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&str>) -> Markup {
+fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&Why>) -> Markup {
     let incident = v
         .book
         .overrides
@@ -211,7 +212,7 @@ fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&str>) -> Mar
                 }
             }
         }
-        @if let Some(r) = reason { br; span.reason { (r) } }
+        @if let Some(r) = reason { br; span.reason { (words::why(r)) } }
     }
 }
 

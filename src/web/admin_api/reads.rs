@@ -21,7 +21,10 @@ pub async fn list_incidents(req: HttpRequest, shared: web::Data<Shared>) -> Http
     let view = shared.snapshots.current().view.clone();
     let mut incidents: Vec<_> = view.book.incidents.values().collect();
     incidents.sort_by_key(|i| std::cmp::Reverse(i.started_at));
-    let incidents: Vec<_> = incidents.into_iter().map(shapes::incident).collect();
+    let tz = view.config.site.timezone;
+    let incidents: Vec<_> = (incidents.into_iter())
+        .map(|i| shapes::incident(i, tz))
+        .collect();
     HttpResponse::Ok().json(json!({ "incidents": incidents }))
 }
 
@@ -38,7 +41,7 @@ pub async fn get_incident(
         .ok()
         .and_then(|i| view.book.incidents.get(&i))
     {
-        Some(i) => HttpResponse::Ok().json(shapes::incident(i)),
+        Some(i) => HttpResponse::Ok().json(shapes::incident(i, view.config.site.timezone)),
         None => error(
             StatusCode::NOT_FOUND,
             &format!("no incident with id \"{id}\""),

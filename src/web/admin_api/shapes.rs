@@ -10,14 +10,17 @@
 //! keys come in the order declared here; through a `serde_json::Value` (as the
 //! write answers and the list are), alphabetically.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::incidents::{Author, ComponentChange, Incident, Maintenance, Postmortem, Update};
 use crate::model::ComponentStatus;
+use crate::read::words;
 use crate::subscribers::FeedbackCounts;
 
 /// An incident with its whole timeline (oldest update first).
@@ -72,7 +75,7 @@ pub struct MaintenanceJson<'a> {
 pub struct UpdateJson<'a> {
     id: &'a str,
     status: &'static str,
-    body: &'a str,
+    body: Cow<'a, str>,
     at: String,
     changes: Vec<ChangeJson<'a>>,
     notify: bool,
@@ -95,7 +98,8 @@ pub struct FeedbackJson {
     last_still_broken: Option<String>,
 }
 
-pub fn incident(i: &Incident) -> IncidentJson<'_> {
+/// `tz`: the site's zone, in which Candor's own notes name times.
+pub fn incident(i: &Incident, tz: Tz) -> IncidentJson<'_> {
     IncidentJson {
         id: i.id.as_str(),
         name: &i.name,
@@ -116,7 +120,7 @@ pub fn incident(i: &Incident) -> IncidentJson<'_> {
         source: author(i.source),
         taken_over: i.taken_over,
         recovered_at: i.recovered_at.map(time),
-        updates: updates(&i.updates, |s| s.as_str()),
+        updates: updates(&i.updates, |s| s.as_str(), tz),
     }
 }
 
@@ -127,7 +131,7 @@ fn postmortem(p: &Postmortem) -> PostmortemJson<'_> {
     }
 }
 
-pub fn maintenance(m: &Maintenance) -> MaintenanceJson<'_> {
+pub fn maintenance(m: &Maintenance, tz: Tz) -> MaintenanceJson<'_> {
     MaintenanceJson {
         id: m.id.as_str(),
         name: &m.name,
@@ -138,17 +142,19 @@ pub fn maintenance(m: &Maintenance) -> MaintenanceJson<'_> {
         components: m.components.iter().map(|c| c.as_str()).collect(),
         created_at: time(m.created_at),
         updated_at: time(m.updated_at),
-        updates: updates(&m.updates, |s| s.as_str()),
+        updates: updates(&m.updates, |s| s.as_str(), tz),
         reminded: m.reminded,
     }
 }
 
-fn updates<S: Copy>(ups: &[Update<S>], name: fn(S) -> &'static str) -> Vec<UpdateJson<'_>> {
+/// Each update's text in words: engineers' as written, Candor's own notes
+/// (stored as data) as the page shows them.
+fn updates<S: Copy>(ups: &[Update<S>], name: fn(S) -> &'static str, tz: Tz) -> Vec<UpdateJson<'_>> {
     (ups.iter())
         .map(|u| UpdateJson {
             id: u.id.as_str(),
             status: name(u.status),
-            body: u.body.as_str(),
+            body: words::update(&u.body, tz),
             at: time(u.at),
             changes: u.changes.iter().map(change).collect(),
             notify: u.notify,

@@ -137,7 +137,10 @@ async fn write<T: DeserializeOwned + Default>(
         Err(e) => Err(e),
     };
     match done {
-        Ok(done) => HttpResponse::build(success).json(done_json(&done)),
+        Ok(done) => {
+            let tz = shared.snapshots.current().view.config.site.timezone;
+            HttpResponse::build(success).json(done_json(&done, tz))
+        }
         Err(CommandError::Invalid(errors)) => invalid(&errors),
         Err(CommandError::NotFound(message)) => error(StatusCode::NOT_FOUND, &message),
         Err(e @ (CommandError::Storage | CommandError::Stopped)) => error(
@@ -147,10 +150,10 @@ async fn write<T: DeserializeOwned + Default>(
     }
 }
 
-fn done_json(done: &Done) -> Value {
+fn done_json(done: &Done, tz: chrono_tz::Tz) -> Value {
     match done {
-        Done::Incident(i) => json!(shapes::incident(i)),
-        Done::Maintenance(m) => json!(shapes::maintenance(m)),
+        Done::Incident(i) => json!(shapes::incident(i, tz)),
+        Done::Maintenance(m) => json!(shapes::maintenance(m, tz)),
         Done::Component { id, status } => shapes::component(id, *status),
         // Visitors' writes never come through the admin API.
         Done::Subscribed(_)

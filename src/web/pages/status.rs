@@ -15,6 +15,7 @@ use crate::markup as text;
 use crate::model::ComponentStatus;
 use crate::read::time;
 use crate::read::view::{ComponentView, Decider, View};
+use crate::read::words;
 use crate::uptime::report::BAR_DAYS;
 use crate::web::subscribe::form;
 
@@ -129,7 +130,7 @@ fn incident_card(v: &View, i: &Incident) -> Markup {
                         strong { "Latest update: " (u.status.label()) } " · "
                         time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
                     }
-                    div.text { (text::render(&u.body)) }
+                    div.text { (text::render(&words::update(&u.body, tz))) }
                 }
             }
         }
@@ -183,7 +184,7 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
                         strong { "Latest update: " (u.status.label()) } " · "
                         time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
                     }
-                    div.text { (text::render(&u.body)) }
+                    div.text { (text::render(&words::update(&u.body, tz))) }
                 }
             }
         }
@@ -247,7 +248,7 @@ fn reason(v: &View, id: &crate::model::ComponentId, s: &ComponentView) -> Markup
                 strong { "Why: " } "see " a href={"/incidents/" (i.id)} { (i.name) }
             },
             (Decider::Engineer, _, None) => p.component__reason { "Set by our engineers" },
-            (_, Some(reason), _) => p.component__reason { strong { "Why: " } (reason) },
+            (_, Some(reason), _) => p.component__reason { strong { "Why: " } (words::why(reason)) },
             (_, None, _) => {},
         }
     }
@@ -300,8 +301,8 @@ fn icon(status: ComponentStatus) -> &'static str {
 mod tests {
     use super::{list, render};
     use crate::incidents::{Incident, IncidentId, IncidentStatus, MaintenanceStatus, Override};
-    use crate::model::ComponentStatus;
-    use crate::read::view::{Decider, View};
+    use crate::model::{ComponentStatus, Finding, Reason};
+    use crate::read::view::{Decider, View, Why};
     use crate::web::render::fixtures::*;
 
     fn page(v: &View) -> String {
@@ -425,10 +426,13 @@ mod tests {
         );
         let mut api = component(ComponentStatus::MajorOutage);
         api.decided_by = Decider::Engineer;
-        api.reason = Some("API health: HTTP 503".into());
+        api.reason = Some(Why::Checks(vec![Finding {
+            check: "API health".into(),
+            reason: Some(Reason::other("HTTP 503")),
+        }]));
         let mut db = component(ComponentStatus::UnderMaintenance);
         db.decided_by = Decider::Maintenance;
-        db.reason = Some("Scheduled maintenance: Disk swap".into());
+        db.reason = Some(Why::Maintenance("Disk swap".into()));
         v.components = std::sync::Arc::new([(id("api"), api), (id("db"), db)].into());
         let mut b = (*v.book).clone();
         b.overrides.insert(

@@ -10,6 +10,7 @@ use crate::incidents::{Author, ComponentChange, Update};
 use crate::markup as text;
 use crate::read::time;
 use crate::read::view::View;
+use crate::read::words;
 
 /// Who reads the timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +83,7 @@ fn entry<S>(v: &View, u: &Update<S>, label: &str, reader: Reader) -> Markup {
                     @if !u.notify { " · not emailed" }
                 }
             }
-            div.text { (text::render(&u.body)) }
+            div.text { (text::render(&words::update(&u.body, v.config.site.timezone))) }
             @if !u.changes.is_empty() {
                 ul.changes { @for c in &u.changes { li { (reader.change(v, c)) } } }
             }

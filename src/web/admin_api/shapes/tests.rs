@@ -9,7 +9,11 @@ use serde_json::json;
 use super::*;
 use crate::incidents::{Impact, IncidentStatus, MaintenanceStatus};
 use crate::incidents::{IncidentId, MaintenanceId, UpdateId};
-use crate::model::ComponentId;
+use chrono::TimeZone;
+
+use crate::incidents::auto::{self, Observed};
+use crate::incidents::{Book, Incident, UpdateText};
+use crate::model::{ComponentId, ComponentStatus, Evidence, Reason};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
@@ -159,7 +163,7 @@ fn an_incident_has_every_key_in_order_statuses_in_words_and_times_as_precise_as_
         r#""notify":false,"author":"engineer"}"#,
         r#"]}"#,
     );
-    assert_eq!(wire(incident(&full_incident())), expected);
+    assert_eq!(wire(incident(&full_incident(), chrono_tz::UTC)), expected);
 }
 
 #[test]
@@ -175,7 +179,7 @@ fn an_incident_without_the_optional_fields_has_them_as_null_not_missing() {
         r#""source":"engineer","taken_over":false,"recovered_at":null,"#,
         r#""updates":[]}"#,
     );
-    assert_eq!(wire(incident(&bare_incident())), expected);
+    assert_eq!(wire(incident(&bare_incident(), chrono_tz::UTC)), expected);
 }
 
 /// The write answers and the list go through a `serde_json::Value`, whose
@@ -191,7 +195,10 @@ fn through_a_json_value_the_keys_come_sorted() {
         r#""taken_over":false,"updated_at":"2026-11-22T14:00:00Z","#,
         r#""updates":[],"workaround":null}"#,
     );
-    assert_eq!(json!(incident(&bare_incident())).to_string(), expected);
+    assert_eq!(
+        json!(incident(&bare_incident(), chrono_tz::UTC)).to_string(),
+        expected
+    );
 }
 
 #[test]
@@ -210,7 +217,10 @@ fn a_maintenance_has_every_key_in_order() {
         r#""notify":true,"author":"automatic"}],"#,
         r#""reminded":true}"#,
     );
-    assert_eq!(wire(maintenance(&maintenance_record())), expected);
+    assert_eq!(
+        wire(maintenance(&maintenance_record(), chrono_tz::UTC)),
+        expected
+    );
 }
 
 #[test]
@@ -231,5 +241,59 @@ fn feedback_counts_and_a_components_status_keep_their_keys() {
     assert_eq!(
         component("api", ComponentStatus::MajorOutage).to_string(),
         r#"{"id":"api","status":"major_outage"}"#
+    );
+}
+
+#[test]
+fn updates_are_shown_in_words_and_the_rest_as_stored() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 14, 5, 0).unwrap();
+    let seen = Observed {
+        id: ComponentId::parse("api").unwrap(),
+        name: "Public API".into(),
+        status: ComponentStatus::MajorOutage,
+        since: now,
+        evidence: vec![Evidence {
+            check: "API health".into(),
+            reason: Some(Reason::ConnectionRefused),
+            runs: 2,
+            since: Some(now),
+        }],
+    };
+    let mut book = Book::default();
+    auto::on_status_change(&mut book, &seen, ComponentStatus::Operational, now);
+    let i = book.incidents.values().next().unwrap();
+    let json = json!(incident(i, chrono_tz::UTC));
+    assert_eq!(json["name"], "Public API: major outage");
+    assert_eq!(
+        json["updates"][0]["body"],
+        "Detected automatically. API health: connection refused on 2 checks in a row since 14:05 UTC."
+    );
+    let stored = serde_json::to_value(i).unwrap();
+    assert_eq!(stored["updates"][0]["body"]["said"], "detected");
+    let back: Incident = serde_json::from_value(stored).unwrap();
+    assert!(matches!(back.updates[0].body, UpdateText::Said(_)));
+    assert_eq!(&back, i, "an incident round-trips through its stored JSON");
+}
+
+#[test]
+fn an_automatic_note_an_older_build_stored_in_english_is_shown_as_it_was() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 14, 5, 0).unwrap();
+    let seen = Observed {
+        id: ComponentId::parse("api").unwrap(),
+        name: "Public API".into(),
+        status: ComponentStatus::MajorOutage,
+        since: now,
+        evidence: Vec::new(),
+    };
+    let mut book = Book::default();
+    auto::on_status_change(&mut book, &seen, ComponentStatus::Operational, now);
+    let mut stored = serde_json::to_value(book.incidents.values().next().unwrap()).unwrap();
+    let words = "Detected automatically. API health: HTTP 503 Service Unavailable on 2 checks in a row since 14:05 UTC.";
+    stored["updates"][0]["body"] = words.into();
+    let old: Incident = serde_json::from_value(stored).unwrap();
+    assert_eq!(old.updates[0].body, UpdateText::from(words));
+    assert_eq!(
+        json!(incident(&old, chrono_tz::UTC))["updates"][0]["body"],
+        words
     );
 }

@@ -1,0 +1,107 @@
+//! What Candor says by itself, in words: the one place where the messages it
+//! stores as data (a kind and its parameters) become English text. Reasons
+//! ([`reason`]), the checks' findings and evidence, and the automatic notes
+//! on incidents and maintenances are rendered here, by every reader alike:
+//! the pages, the API, the feeds, the emails and the admin UI.
+//!
+//! Engineers' text never passes through here: it is shown as written.
+//! Translations plug in here (a language beside each call, one message file
+//! per language), so nothing stored needs to change for them.
+
+mod reason;
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+pub use reason::{human_duration, reason};
+
+use crate::incidents::{Said, UpdateText};
+use crate::model::{Evidence, Finding, Reason};
+use crate::read::view::Why;
+
+/// Why a check is not up; "failing" when no result said.
+pub fn check_reason(r: Option<&Reason>) -> Cow<'static, str> {
+    r.map_or(Cow::Borrowed("failing"), |r| Cow::Owned(reason(r)))
+}
+
+/// "API health: HTTP 503 Service Unavailable; Database: connection refused".
+pub fn findings(list: &[Finding]) -> String {
+    let one = |f: &Finding| check_says(&f.check, f.reason.as_ref());
+    list.iter().map(one).collect::<Vec<_>>().join("; ")
+}
+
+/// "API health: HTTP 503 Service Unavailable", or the reason alone for a
+/// finding that names no check (a sentence stored by an older build).
+fn check_says(check: &str, r: Option<&Reason>) -> String {
+    match check {
+        "" => check_reason(r).into_owned(),
+        name => format!("{name}: {}", check_reason(r)),
+    }
+}
+
+/// "API health: HTTP 503 Service Unavailable on 3 checks in a row since
+/// 14:02 UTC.", one sentence per check, the time in `tz`.
+pub fn evidence(list: &[Evidence], tz: Tz) -> String {
+    let one = |e: &Evidence| {
+        let said = check_says(&e.check, e.reason.as_ref());
+        match e.since {
+            Some(at) => format!("{said} on {} since {}.", runs(e.runs), clock(at, tz)),
+            None => format!("{said}."),
+        }
+    };
+    list.iter().map(one).collect::<Vec<_>>().join(" ")
+}
+
+fn runs(n: u32) -> String {
+    match n {
+        1 => "1 check".to_owned(),
+        n => format!("{n} checks in a row"),
+    }
+}
+
+/// "14:02 UTC".
+fn clock(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%H:%M %Z").to_string()
+}
+
+/// An update's text: an engineer's as written, Candor's own in words (times
+/// in `tz`).
+pub fn update(text: &UpdateText, tz: Tz) -> Cow<'_, str> {
+    match text {
+        UpdateText::Written(text) => Cow::Borrowed(text),
+        UpdateText::Said(said) => Cow::Owned(note(said, tz)),
+    }
+}
+
+/// Candor's automatic notes on incidents and maintenances.
+fn note(said: &Said, tz: Tz) -> String {
+    match said {
+        Said::Detected { evidence: e } => {
+            format!("Detected automatically. {}", evidence(e, tz))
+        }
+        Said::Now {
+            status,
+            evidence: e,
+        } => format!("Now {}. {}", status.label().to_lowercase(), evidence(e, tz)),
+        Said::FailingAgain { evidence: e } => format!("Failing again. {}", evidence(e, tz)),
+        Said::Passing => "Checks are passing again.".to_owned(),
+        Said::ResolvedByChecks => "Checks are passing again; resolved automatically.".to_owned(),
+        Said::MaintenanceScheduled => "Maintenance scheduled.".to_owned(),
+        Said::MaintenanceStarted => "Maintenance has started.".to_owned(),
+        Said::MaintenanceEnded => "The maintenance window has ended.".to_owned(),
+    }
+}
+
+/// Why a component is not operational: its checks' findings, or the
+/// maintenance that covers it.
+pub fn why(w: &Why) -> String {
+    match w {
+        Why::Checks(list) => findings(list),
+        Why::Maintenance(name) => format!("Scheduled maintenance: {name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;
