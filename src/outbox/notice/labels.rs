@@ -182,7 +182,7 @@ mod tests {
 
     /// A job an older build queued, as it is in the outbox.
     const OLD_JOB: &str = r#"{"job":{"Broadcast":{"notice":{
-        "kind":"incident_opened","subject_id":"inc1","update_id":"u1",
+        "kind":"incident_opened","subject_id":"inc000000001","update_id":"upd000000001",
         "name":"Public API: major outage","status":"Investigating","impact":"Major outage",
         "components":[{"id":"api","name":"Public API","status":"major_outage"}],
         "cause":null,"expected_resolution_at":null,"workaround":null,
