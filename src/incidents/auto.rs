@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 
 use super::book::{Book, Event, update};
 use super::{
-    Author, ComponentChange, Impact, Incident, IncidentId, IncidentStatus, MaintenanceStatus, Said,
+    Author, ComponentChange, Impact, Incident, IncidentId, IncidentName, IncidentStatus,
+    MaintenanceStatus, Said,
 };
 use crate::model::{ComponentId, ComponentStatus, Evidence};
 
@@ -213,7 +214,10 @@ fn open(book: &mut Book, c: &Observed, from: ComponentStatus, now: DateTime<Utc>
     };
     let incident = Incident {
         id: id.clone(),
-        name: format!("{}: {}", c.name, c.status.label().to_lowercase()),
+        name: IncidentName::Automatic {
+            component: c.name.clone(),
+            status: c.status,
+        },
         status: IncidentStatus::Investigating,
         impact: Impact::of(c.status),
         components: BTreeMap::from([(c.id.clone(), c.status)]),

@@ -84,7 +84,7 @@ impl Book {
         let resolved = !v.status.is_open();
         let incident = Incident {
             id: id.clone(),
-            name: v.name,
+            name: v.name.into(),
             status: v.status,
             impact: v.impact,
             components: v.components,

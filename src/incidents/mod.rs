@@ -5,6 +5,7 @@ pub mod auto;
 pub mod book;
 pub mod ids;
 pub mod input;
+pub mod name;
 pub mod said;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ComponentId, ComponentStatus};
 pub use book::Book;
 pub use ids::{IncidentId, MaintenanceId, RecordId, UpdateId, new_id};
+pub use name::IncidentName;
 pub use said::{Said, UpdateText};
 
 /// Statuspage's incident statuses.
@@ -189,7 +191,7 @@ pub struct Postmortem {
 pub struct Incident {
     /// Random, URL-safe.
     pub id: IncidentId,
-    pub name: String,
+    pub name: IncidentName,
     pub status: IncidentStatus,
     pub impact: Impact,
     /// Affected components and the status each was last set to in this incident.

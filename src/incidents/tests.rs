@@ -7,6 +7,7 @@ use super::book::Event;
 use super::input::{IncidentInput, MaintenanceInput, UpdateInput};
 use super::*;
 use crate::config::Config;
+use crate::read::words;
 
 const QUIET: Duration = Duration::from_secs(300);
 
@@ -76,7 +77,15 @@ fn an_outage_opens_an_automatic_incident_with_the_evidence() {
     );
     let i = only(&book);
     assert_eq!(events, vec![Event::IncidentOpened { id: i.id.clone() }]);
-    assert_eq!(i.name, "Public API: major outage");
+    assert_eq!(
+        i.name,
+        IncidentName::Automatic {
+            component: "Public API".into(),
+            status: ComponentStatus::MajorOutage,
+        },
+        "stored as data"
+    );
+    assert_eq!(words::incident_name(&i.name), "Public API: major outage");
     assert_eq!(i.status, IncidentStatus::Investigating);
     assert_eq!(i.impact, Impact::Critical);
     assert_eq!(i.started_at, t(0), "started at the first failure");

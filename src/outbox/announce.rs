@@ -124,7 +124,7 @@ fn maintenance(
         } else {
             u.id.clone().into()
         },
-        name: m.name.clone(),
+        name: m.name.clone().into(),
         status: NoticeStatus::Maintenance(u.status),
         impact: NoticeImpact::Maintenance,
         components: affected(config, m.components.iter().map(|c| (c, status))),

@@ -1,13 +1,14 @@
 //! What subscribers are told: a frozen account of one incident or maintenance
 //! change, taken when it happened, so a retry hours later sends the same words.
-//! What Candor says in it (status, impact, an automatic note) is kept as data
+//! What Candor says in it (status, impact, an automatic incident's name or
+//! note) is kept as data
 //! and put into words when the email is composed.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::update_ref::UpdateRef;
-use crate::incidents::{RecordId, UpdateText};
+use crate::incidents::{IncidentName, RecordId, UpdateText};
 use crate::model::{ComponentId, ComponentStatus};
 
 mod labels;
@@ -41,8 +42,10 @@ pub struct Notice {
     pub subject_id: RecordId,
     /// The update this notice reports (unique per notice).
     pub update_id: UpdateRef,
-    /// The incident's or maintenance's name.
-    pub name: String,
+    /// The incident's or maintenance's name (a maintenance's is always
+    /// written); an automatic incident's is put into words when the email is
+    /// composed. Jobs queued by older builds hold a plain string: written.
+    pub name: IncidentName,
     /// The status after this change (in words: "Investigating", "In progress").
     pub status: NoticeStatus,
     /// How bad it is (in words: "Major outage", "Minor impact", "Maintenance").

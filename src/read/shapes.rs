@@ -193,7 +193,7 @@ pub fn incident(v: &View, cat: &Catalog, i: &Incident) -> Value {
     let postmortem = i.postmortem.as_ref();
     json!({
         "id": i.id,
-        "name": i.name,
+        "name": words::incident_name(&i.name),
         "status": i.status.as_str(),
         "created_at": time(i.created_at),
         "updated_at": time(i.updated_at),

@@ -1,7 +1,8 @@
 //! What Candor says by itself, in words: the one place where the messages it
 //! stores as data (a kind and its parameters) become English text. Reasons
-//! ([`reason`]), the checks' findings and evidence, and the automatic notes
-//! on incidents and maintenances are rendered here, by every reader alike:
+//! ([`reason`]), the checks' findings and evidence, automatic incidents'
+//! names, and the automatic notes on incidents and maintenances are rendered
+//! here, by every reader alike:
 //! the pages, the API, the feeds, the emails and the admin UI.
 //!
 //! Engineers' text never passes through here: it is shown as written.
@@ -17,7 +18,7 @@ use chrono_tz::Tz;
 
 pub use reason::{human_duration, reason};
 
-use crate::incidents::{Said, UpdateText};
+use crate::incidents::{IncidentName, Said, UpdateText};
 use crate::model::{Evidence, Finding, Reason};
 use crate::read::view::Why;
 
@@ -72,6 +73,17 @@ pub fn update(text: &UpdateText, tz: Tz) -> Cow<'_, str> {
     match text {
         UpdateText::Written(text) => Cow::Borrowed(text),
         UpdateText::Said(said) => Cow::Owned(note(said, tz)),
+    }
+}
+
+/// An incident's name: an engineer's as written, an automatic incident's in
+/// words ("Public API: major outage").
+pub fn incident_name(name: &IncidentName) -> Cow<'_, str> {
+    match name {
+        IncidentName::Written(name) => Cow::Borrowed(name),
+        IncidentName::Automatic { component, status } => {
+            Cow::Owned(format!("{component}: {}", status.label().to_lowercase()))
+        }
     }
 }
 

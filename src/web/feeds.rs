@@ -55,7 +55,7 @@ fn items(v: &View) -> Vec<Item<'_>> {
     let tz = v.config.site.timezone;
     let incidents = v.book.incidents.values().map(|i| Item {
         id: i.id.as_str(),
-        title: format!("{} — {}", i.name, i.status.label()),
+        title: format!("{} — {}", words::incident_name(&i.name), i.status.label()),
         text: i
             .latest()
             .map_or(Cow::Borrowed(""), |u| words::update(&u.body, tz)),

@@ -238,7 +238,7 @@ name = "Database"
         let status = IncidentStatus::Investigating;
         Incident {
             id: IncidentId::fixture(id),
-            name: name.to_owned(),
+            name: name.into(),
             status,
             impact: Impact::Critical,
             components: BTreeMap::from([(self::id("api"), ComponentStatus::MajorOutage)]),

@@ -47,7 +47,7 @@ pub fn draft(head: &Letterhead, letter: &Letter) -> Draft {
             };
             Draft {
                 subject: subject::notice(head, notice),
-                heading: notice.name.clone(),
+                heading: words::incident_name(&notice.name).into_owned(),
                 blocks,
                 footer: notice_footer(head, notice, recipient),
             }

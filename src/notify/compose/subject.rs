@@ -2,7 +2,7 @@
 
 use super::{Letterhead, labels};
 use crate::outbox::notice::{Notice, NoticeKind};
-use crate::read::time;
+use crate::read::{time, words};
 
 /// Longest subject, in characters; longer ones are shortened, not cut mid-name
 /// where a component list can give way first.
@@ -18,7 +18,10 @@ pub fn notice(head: &Letterhead, notice: &Notice) -> String {
             )
         }
         _ => (
-            Headline::Named(format!("Scheduled maintenance: {}", notice.name)),
+            Headline::Named(format!(
+                "Scheduled maintenance: {}",
+                words::incident_name(&notice.name)
+            )),
             maintenance_tail(head, notice),
         ),
     };
@@ -52,7 +55,7 @@ enum Headline {
 /// incident's name; a name is all there is when no component is affected.
 fn incident_headline(notice: &Notice) -> Headline {
     if notice.components.is_empty() {
-        return Headline::Named(notice.name.clone());
+        return Headline::Named(words::incident_name(&notice.name).into_owned());
     }
     Headline::Components {
         impact: labels::impact(notice.impact),

@@ -2,7 +2,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use lettre::Message;
 
 use super::*;
-use crate::incidents::{IncidentStatus, MaintenanceStatus, RecordId, UpdateId};
+use crate::incidents::{IncidentName, IncidentStatus, MaintenanceStatus, RecordId, UpdateId};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::outbox::notice::{Affected, NoticeImpact, NoticeKind, NoticeStatus, Recipient};
 
@@ -167,6 +167,25 @@ fn subjects_name_the_impact_the_components_and_the_status() {
 }
 
 #[test]
+fn an_automatic_incident_is_named_in_words_in_the_subject_and_heading() {
+    let automatic = || Notice {
+        name: IncidentName::Automatic {
+            component: "Public API".into(),
+            status: ComponentStatus::MajorOutage,
+        },
+        components: vec![],
+        ..notice(NoticeKind::IncidentOpened)
+    };
+    assert_eq!(
+        subject(automatic()),
+        "[Acme Status] Public API: major outage — Investigating"
+    );
+    let text = text(automatic());
+    assert!(text.contains("Public API: major outage"), "{text}");
+    assert!(!text.contains("named"), "{text}");
+}
+
+#[test]
 fn maintenance_subjects_say_where_it_stands() {
     assert_eq!(
         subject(maintenance(NoticeKind::MaintenanceReminder)),
@@ -206,7 +225,7 @@ fn long_component_lists_are_counted_to_keep_subjects_short() {
     assert!(subject.ends_with(" more — Investigating"), "{subject}");
 
     let long_name = Notice {
-        name: "x".repeat(400),
+        name: "x".repeat(400).into(),
         components: vec![],
         ..notice(NoticeKind::IncidentOpened)
     };

@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_queued_job_from_an_older_build_reads_and_round_trips_as_values() {
-        use crate::incidents::UpdateText;
+        use crate::incidents::{IncidentName, UpdateText};
         use crate::outbox::{Envelope, Job};
         let old: Envelope = serde_json::from_str(OLD_JOB).unwrap();
         let Job::Broadcast { notice, .. } = &old.job else {
@@ -207,6 +207,12 @@ mod tests {
         assert_eq!(
             notice.impact,
             NoticeImpact::Worst(ComponentStatus::MajorOutage)
+        );
+        let name = "Public API: major outage";
+        assert_eq!(
+            notice.name,
+            IncidentName::from(name),
+            "an old name is written"
         );
         let words = "Detected automatically. API health: HTTP 503 Service Unavailable.";
         assert_eq!(notice.body, UpdateText::from(words));

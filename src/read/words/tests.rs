@@ -210,3 +210,30 @@ fn why_a_component_is_down() {
         "Scheduled maintenance: Disk swap"
     );
 }
+
+#[test]
+fn an_automatic_incident_is_named_as_candor_always_named_it() {
+    let named = |component: &str, status| IncidentName::Automatic {
+        component: component.into(),
+        status,
+    };
+    let cases = [
+        (
+            named("Public API", ComponentStatus::MajorOutage),
+            "Public API: major outage",
+        ),
+        (
+            named("Database", ComponentStatus::PartialOutage),
+            "Database: partial outage",
+        ),
+        (
+            named("CDN", ComponentStatus::DegradedPerformance),
+            "CDN: degraded performance",
+        ),
+    ];
+    for (name, want) in cases {
+        assert_eq!(incident_name(&name), want);
+    }
+    let written = IncidentName::from("Login failures");
+    assert_eq!(incident_name(&written), "Login failures");
+}

@@ -151,7 +151,7 @@ fn incident_table(v: &View, incidents: &[&Incident]) -> Markup {
             tbody {
                 @for i in incidents {
                     tr {
-                        td { a href={"/admin/incidents/" (i.id)} { (i.name) } }
+                        td { a href={"/admin/incidents/" (i.id)} { (words::incident_name(&i.name)) } }
                         td { (i.impact.label()) }
                         td { (i.status.label()) }
                         td {
@@ -208,7 +208,7 @@ fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&Why>) -> Mar
             Decider::Engineer => {
                 "Engineer"
                 @if let Some(i) = incident {
-                    " in " a href={"/admin/incidents/" (i.id)} { (i.name) }
+                    " in " a href={"/admin/incidents/" (i.id)} { (words::incident_name(&i.name)) }
                 }
             }
         }

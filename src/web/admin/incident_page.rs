@@ -9,8 +9,8 @@ use super::layout::frame;
 use super::state::Session;
 use super::widgets;
 use crate::incidents::{Incident, IncidentStatus};
-use crate::read::time;
 use crate::read::view::View;
+use crate::read::{time, words};
 use crate::subscribers::FeedbackCounts;
 use crate::web::pages::incident::component_name;
 use crate::web::pages::timeline::{Reader, timeline};
@@ -23,7 +23,7 @@ pub fn page(
     feedback: Option<FeedbackCounts>,
 ) -> Markup {
     let content = html! {
-        h1 { (i.name) }
+        h1 { (words::incident_name(&i.name)) }
         p.meta {
             (i.status.label()) " · " (i.impact.label()) " impact · "
             a href={"/incidents/" (i.id)} { "Public page" }
@@ -36,7 +36,7 @@ pub fn page(
         @if !i.status.is_open() { (postmortem_form(session, i, forms)) }
         (timeline(v, &i.updates, IncidentStatus::label, Reader::Engineer))
     };
-    frame(&i.name, Some(session), content)
+    frame(&words::incident_name(&i.name), Some(session), content)
 }
 
 fn now(v: &View, i: &Incident) -> Markup {

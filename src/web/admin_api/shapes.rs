@@ -27,7 +27,7 @@ use crate::subscribers::FeedbackCounts;
 #[derive(Serialize)]
 pub struct IncidentJson<'a> {
     id: &'a str,
-    name: &'a str,
+    name: Cow<'a, str>,
     status: &'static str,
     impact: &'static str,
     /// Affected component id → the status last set for it in this incident.
@@ -102,7 +102,7 @@ pub struct FeedbackJson {
 pub fn incident(i: &Incident, tz: Tz) -> IncidentJson<'_> {
     IncidentJson {
         id: i.id.as_str(),
-        name: &i.name,
+        name: words::incident_name(&i.name),
         status: i.status.as_str(),
         impact: i.impact.as_str(),
         components: (i.components.iter())

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use super::{bodies, render};
 use crate::config::Config;
-use crate::incidents::{ComponentChange, Incident, IncidentStatus, Maintenance, MaintenanceStatus};
+use crate::incidents::{
+    ComponentChange, Incident, IncidentName, IncidentStatus, Maintenance, MaintenanceStatus,
+};
 use crate::model::ComponentStatus;
 use crate::read::view::View;
 use crate::web::render::fixtures::{
@@ -191,6 +193,23 @@ fn incidents_are_newest_first_and_unresolved_ones_are_filtered() {
         "https://status.acme.example/incidents/inc-open"
     );
     assert_eq!(open["impact"], "major");
+}
+
+#[test]
+fn an_automatic_incident_is_named_in_words() {
+    let mut v = sample();
+    let mut book = (*v.book).clone();
+    let i = book.incidents.values_mut().next().unwrap();
+    i.name = IncidentName::Automatic {
+        component: "Public API".into(),
+        status: ComponentStatus::MajorOutage,
+    };
+    let id = i.id.clone();
+    v.book = std::sync::Arc::new(book);
+    let all = endpoints(&v);
+    let listed = all["incidents.json"]["incidents"].as_array().unwrap();
+    let named = listed.iter().find(|x| x["id"] == id.as_str()).unwrap();
+    assert_eq!(named["name"], "Public API: major outage");
 }
 
 #[test]

@@ -7,8 +7,8 @@ use maud::{Markup, html};
 use super::uptime::{self, DayIncidents};
 use super::{chart, layout, status};
 use crate::config::Component;
-use crate::read::time;
 use crate::read::view::View;
+use crate::read::{time, words};
 
 /// Incidents listed on the page: the most recent ones.
 const RECENT: usize = 10;
@@ -76,7 +76,7 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
                 ul.history {
                     @for i in recent.iter().take(RECENT) {
                         li.history__item {
-                            a.history__name href={"/incidents/" (i.id)} { (i.name) }
+                            a.history__name href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
                             p.history__meta {
                                 (i.status.label()) " · started "
                                 time datetime=(time::iso(i.started_at)) { (time::full(i.started_at, tz)) }

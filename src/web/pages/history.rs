@@ -9,8 +9,8 @@ use maud::{Markup, html};
 use super::incident::{impact, maintenance_badge, window};
 use super::layout;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
-use crate::read::time;
 use crate::read::view::View;
+use crate::read::{time, words};
 
 /// Records per page.
 pub const PER_PAGE: usize = 20;
@@ -108,7 +108,7 @@ fn entry(v: &View, item: &Item) -> Markup {
     match item {
         Item::Incident(i) => html! {
             li.history__item {
-                a.history__name href={"/incidents/" (i.id)} { (i.name) }
+                a.history__name href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
                 p.history__meta {
                     (impact(i.impact)) " · "
                     time datetime=(time::iso(i.started_at)) { (time::day_time(i.started_at, tz)) }

@@ -9,8 +9,8 @@ use super::timeline::{Reader, timeline};
 use crate::incidents::{Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus};
 use crate::markup as text;
 use crate::model::{ComponentId, ComponentStatus};
-use crate::read::time;
 use crate::read::view::View;
+use crate::read::{time, words};
 
 /// An incident's permalink. Closed incidents render without reference to
 /// `v.now`, so the page can be kept across renders.
@@ -19,7 +19,7 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
     let content = html! {
         p.crumbs { a href="/" { "← Current status" } }
         article.record aria-labelledby="record-title" {
-            h1 #record-title { (i.name) }
+            h1 #record-title { (words::incident_name(&i.name)) }
             p.record__meta {
                 (impact(i.impact)) " "
                 span.pill { "Status: " (i.status.label()) }
@@ -41,7 +41,12 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
         }
     };
     let refresh = open.then(|| v.config.site.refresh.as_secs());
-    layout::page(&v.config.site, &title(v, &i.name), refresh, content)
+    layout::page(
+        &v.config.site,
+        &title(v, &words::incident_name(&i.name)),
+        refresh,
+        content,
+    )
 }
 
 /// A maintenance's permalink.

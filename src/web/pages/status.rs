@@ -116,7 +116,7 @@ fn incident_card(v: &View, i: &Incident) -> Markup {
     let statuses = i.components.iter().map(|(c, s)| (c, Some(*s)));
     html! {
         article.card.{"card--" (i.impact.as_str())} aria-labelledby={"incident-" (i.id)} {
-            h3.card__title #{"incident-" (i.id)} { a href={"/incidents/" (i.id)} { (i.name) } }
+            h3.card__title #{"incident-" (i.id)} { a href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) } }
             p.card__meta { (impact(i.impact)) " · " (i.status.label()) }
             @if !i.components.is_empty() {
                 div.card__affected { span.card__label { "Affected:" } (affected(v, statuses)) }
@@ -245,7 +245,7 @@ fn reason(v: &View, id: &crate::model::ComponentId, s: &ComponentView) -> Markup
     html! {
         @match (s.decided_by, &s.reason, incident) {
             (Decider::Engineer, _, Some(i)) => p.component__reason {
-                strong { "Why: " } "see " a href={"/incidents/" (i.id)} { (i.name) }
+                strong { "Why: " } "see " a href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
             },
             (Decider::Engineer, _, None) => p.component__reason { "Set by our engineers" },
             (_, Some(reason), _) => p.component__reason { strong { "Why: " } (words::why(reason)) },

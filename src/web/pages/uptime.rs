@@ -3,6 +3,7 @@
 //! never the only way to read it. Narrow screens show the last 60 or 30 days
 //! (a stylesheet rule), never a horizontal scroll.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,11 +14,12 @@ use crate::config::Component;
 use crate::incidents::Book;
 use crate::model::ComponentId;
 use crate::read::view::View;
+use crate::read::words;
 use crate::uptime::report::Summary;
 use crate::uptime::{Totals, calendar, uptime};
 
 /// Incident names per component and local day, for the cells' text.
-pub type DayIncidents<'a> = HashMap<(&'a ComponentId, NaiveDate), Vec<&'a str>>;
+pub type DayIncidents<'a> = HashMap<(&'a ComponentId, NaiveDate), Vec<Cow<'a, str>>>;
 
 /// Every incident of the last `days` days, on each day it was open, per
 /// affected component.
@@ -28,9 +30,10 @@ pub fn incidents_by_day(book: &Book, now: DateTime<Utc>, tz: Tz, days: u32) -> D
     for i in book.incidents.values() {
         let last = calendar::local_date(i.resolved_at.unwrap_or(now), tz).min(today);
         let mut day = calendar::local_date(i.started_at, tz).max(first);
+        let name = words::incident_name(&i.name);
         while day <= last {
             for c in i.components.keys() {
-                out.entry((c, day)).or_default().push(&i.name);
+                out.entry((c, day)).or_default().push(name.clone());
             }
             day = day.succ_opt().unwrap_or(last + chrono::Duration::days(1));
         }
@@ -84,7 +87,7 @@ fn range(s: &Summary) -> String {
 /// One day: a coloured cell whose text (hidden until hovered, always read by
 /// screen readers) says the date, the uptime and the incidents. The same
 /// texts are a table on the component's page, for keyboards and touch.
-fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<&str>>) -> Markup {
+fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<Cow<'_, str>>>) -> Markup {
     let (class, text) = day_text(date, "%-d %b", totals, incidents);
     html! {
         // Terse markup: 90 of these per component.
@@ -97,7 +100,7 @@ fn day_text(
     date: NaiveDate,
     format: &str,
     totals: Option<&Totals>,
-    incidents: Option<&Vec<&str>>,
+    incidents: Option<&Vec<Cow<'_, str>>>,
 ) -> (&'static str, String) {
     let u = totals.and_then(uptime);
     let maintenance = totals.is_some_and(|t| t[4] > 0);

@@ -10,6 +10,7 @@ use maud::{Markup, html};
 use super::form::{self, Entered};
 use crate::config::{Component, Site};
 use crate::incidents::{Incident, IncidentId};
+use crate::read::words;
 use crate::subscribers::PENDING_FOR;
 use crate::subscribers::{Answer, Subscriber};
 use crate::web::pages::layout;
@@ -205,7 +206,7 @@ pub fn thanks(site: &Site, incident: &Incident, token: &str, answer: Answer) -> 
     };
     let content = html! {
         h1 { "Thank you" }
-        p.lead { "We've noted that " (said) " after " a href={"/incidents/" (incident.id)} { (incident.name) } "." }
+        p.lead { "We've noted that " (said) " after " a href={"/incidents/" (incident.id)} { (words::incident_name(&incident.name)) } "." }
         @if answer == Answer::StillBroken {
             p { "Our engineers see every answer like yours. If it stays broken, contact support as well." }
         }

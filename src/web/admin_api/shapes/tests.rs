@@ -12,7 +12,7 @@ use crate::incidents::{IncidentId, MaintenanceId, UpdateId};
 use chrono::TimeZone;
 
 use crate::incidents::auto::{self, Observed};
-use crate::incidents::{Book, Incident, UpdateText};
+use crate::incidents::{Book, Incident, IncidentName, UpdateText};
 use crate::model::{ComponentId, ComponentStatus, Evidence, Reason};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -270,6 +270,7 @@ fn updates_are_shown_in_words_and_the_rest_as_stored() {
     );
     let stored = serde_json::to_value(i).unwrap();
     assert_eq!(stored["updates"][0]["body"]["said"], "detected");
+    assert_eq!(stored["name"]["named"], "automatic", "the name is data too");
     let back: Incident = serde_json::from_value(stored).unwrap();
     assert!(matches!(back.updates[0].body, UpdateText::Said(_)));
     assert_eq!(&back, i, "an incident round-trips through its stored JSON");
@@ -290,8 +291,14 @@ fn an_automatic_note_an_older_build_stored_in_english_is_shown_as_it_was() {
     let mut stored = serde_json::to_value(book.incidents.values().next().unwrap()).unwrap();
     let words = "Detected automatically. API health: HTTP 503 Service Unavailable on 2 checks in a row since 14:05 UTC.";
     stored["updates"][0]["body"] = words.into();
+    stored["name"] = "Public API: major outage".into();
     let old: Incident = serde_json::from_value(stored).unwrap();
     assert_eq!(old.updates[0].body, UpdateText::from(words));
+    assert_eq!(old.name, IncidentName::from("Public API: major outage"));
+    assert_eq!(
+        json!(incident(&old, chrono_tz::UTC))["name"],
+        "Public API: major outage"
+    );
     assert_eq!(
         json!(incident(&old, chrono_tz::UTC))["updates"][0]["body"],
         words
