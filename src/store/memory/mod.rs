@@ -11,15 +11,17 @@ use chrono::{DateTime, Utc};
 
 use super::{
     Commit, Flushing, JobId, OutboxCounts, OutboxStore, RollupStore, StateStore, States, Storage,
-    StoreError, StoredResult, SubscriberStore,
+    StoreError, StoredResult,
 };
 use crate::engine::{CheckState, ComponentState};
 use crate::incidents::{Book, IncidentId};
 use crate::model::{CheckId, CheckResult, ComponentId};
 use crate::outbox::Envelope;
-use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
+use crate::subscribers::{Answer, Subscriber};
 use crate::uptime::Day;
 use crate::uptime::calendar::DayNo;
+
+mod subscribers;
 
 #[derive(Default)]
 struct Records {
@@ -240,83 +242,6 @@ impl OutboxStore for MemoryStore {
             .take(limit)
             .map(|(id, e)| (*id, e.clone()))
             .collect())
-    }
-}
-
-impl SubscriberStore for MemoryStore {
-    fn new_subscriber_id(&self) -> Result<String, StoreError> {
-        Ok(format!("{:016x}", self.next_id()))
-    }
-
-    fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>, StoreError> {
-        let r = self.read();
-        Ok(r.subscribers.values().find(|s| s.email == email).cloned())
-    }
-
-    fn subscriber_by_token(&self, token: &str) -> Result<Option<Subscriber>, StoreError> {
-        let r = self.read();
-        Ok(r.subscribers.values().find(|s| s.token == token).cloned())
-    }
-
-    fn save_subscriber(&self, s: &Subscriber, job: Option<&Envelope>) -> Result<(), StoreError> {
-        let mut r = self.write()?;
-        r.subscribers.insert(s.id.clone(), s.clone());
-        if let Some(job) = job {
-            r.outbox.insert(self.next_id(), job.clone());
-        }
-        Ok(())
-    }
-
-    fn remove_subscriber(&self, s: &Subscriber) -> Result<(), StoreError> {
-        let mut r = self.write()?;
-        r.subscribers.remove(&s.id);
-        r.answers.retain(|(_, id), _| *id != s.id);
-        Ok(())
-    }
-
-    fn confirmed_after(
-        &self,
-        cursor: Option<&str>,
-        limit: usize,
-    ) -> Result<Vec<Subscriber>, StoreError> {
-        let r = self.read();
-        Ok((r.subscribers.values())
-            .filter(|s| cursor.is_none_or(|c| s.id.as_str() > c) && s.is_confirmed())
-            .take(limit)
-            .cloned()
-            .collect())
-    }
-
-    fn all_subscribers(&self) -> Result<Vec<Subscriber>, StoreError> {
-        Ok(self.read().subscribers.values().cloned().collect())
-    }
-
-    fn subscriber_counts(&self) -> Result<(u64, u64), StoreError> {
-        let r = self.read();
-        let confirmed = r.subscribers.values().filter(|s| s.is_confirmed()).count() as u64;
-        Ok((confirmed, r.subscribers.len() as u64 - confirmed))
-    }
-
-    fn save_answer(
-        &self,
-        incident: &IncidentId,
-        subscriber: &str,
-        answer: Answer,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let key = (incident.clone(), subscriber.to_owned());
-        self.write()?.answers.insert(key, (answer, at));
-        Ok(())
-    }
-
-    fn feedback(&self, incident: &IncidentId) -> Result<FeedbackCounts, StoreError> {
-        let mut counts = FeedbackCounts::default();
-        for ((i, _), answer) in &self.read().answers {
-            if i == incident {
-                counts.add(*answer);
-            }
-        }
-        Ok(counts)
     }
 }
 
