@@ -10,15 +10,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TOKEN, TestApp, admin_request, spawn_app_full};
 
-const COMPONENTS: &str = r#"
-[[components]]
-id = "api"
-name = "Public API"
-
-[[components]]
-id = "db"
-name = "Database"
-"#;
+use crate::helpers::API_AND_DB as COMPONENTS;
 
 const INCIDENT: [&str; 18] = [
     "cause",

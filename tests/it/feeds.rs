@@ -9,15 +9,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TOKEN, TestApp, admin_request, spawn_app_full};
 
-const COMPONENTS: &str = r#"
-[[components]]
-id = "api"
-name = "Public API"
-
-[[components]]
-id = "db"
-name = "Database"
-"#;
+use crate::helpers::API_AND_DB as COMPONENTS;
 
 async fn spawn() -> TestApp {
     spawn_app_full(COMPONENTS, Some(TOKEN), Arc::new(SystemClock)).await

@@ -25,6 +25,18 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// Two components, `api` ("Public API") and `db` ("Database"), as several
+/// suites configure them.
+pub const API_AND_DB: &str = r#"
+[[components]]
+id = "api"
+name = "Public API"
+
+[[components]]
+id = "db"
+name = "Database"
+"#;
+
 /// The config text with a fresh data dir and a free port filled in.
 pub fn config_with(dir: &Path, body: &str) -> String {
     format!(

@@ -12,15 +12,7 @@ use crate::helpers::{
 };
 use crate::target::{Mode, Target};
 
-const COMPONENTS: &str = r#"
-[[components]]
-id = "api"
-name = "Public API"
-
-[[components]]
-id = "db"
-name = "Database"
-"#;
+use crate::helpers::API_AND_DB as COMPONENTS;
 
 /// The components plus one fast check on `api` (2 failures down, 2 successes up).
 fn with_api_check(url: &str) -> String {

@@ -18,15 +18,7 @@ use crate::helpers::{TOKEN, TestApp, admin_request, spawn_app_full};
 use crate::receiver::{Receiver, Reply, Request};
 use crate::target::{Mode, Target};
 
-const COMPONENTS: &str = r#"
-[[components]]
-id = "api"
-name = "Public API"
-
-[[components]]
-id = "db"
-name = "Database"
-"#;
+use crate::helpers::API_AND_DB as COMPONENTS;
 
 /// One `[[webhooks]]` entry.
 fn hook(url: &str, extra: &str) -> String {

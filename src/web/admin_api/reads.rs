@@ -10,6 +10,7 @@ use super::errors::{error, invalid, refuse, unavailable};
 use super::shapes;
 use crate::incidents::IncidentId;
 use crate::incidents::input::FieldErrors;
+use crate::read::View;
 use crate::web::Shared;
 use crate::web::subscribe::export;
 
@@ -37,16 +38,26 @@ pub async fn get_incident(
         return refused;
     }
     let view = shared.snapshots.current().view.clone();
-    match IncidentId::parse(&id)
-        .ok()
-        .and_then(|i| view.book.incidents.get(&i))
-    {
-        Some(i) => HttpResponse::Ok().json(shapes::incident(i, view.config.site.timezone)),
-        None => error(
-            StatusCode::NOT_FOUND,
-            &format!("no incident with id \"{id}\""),
-        ),
+    match known(&view, &id) {
+        Ok(i) => HttpResponse::Ok().json(shapes::incident(
+            &view.book.incidents[&i],
+            view.config.site.timezone,
+        )),
+        Err(missing) => missing,
     }
+}
+
+/// The incident `id` names, or the 404 that says it names none.
+fn known(view: &View, id: &str) -> Result<IncidentId, HttpResponse> {
+    IncidentId::parse(id)
+        .ok()
+        .filter(|i| view.book.incidents.contains_key(i))
+        .ok_or_else(|| {
+            error(
+                StatusCode::NOT_FOUND,
+                &format!("no incident with id \"{id}\""),
+            )
+        })
 }
 
 /// Subscribers' answers to "is it working for you now?" for one incident.
@@ -58,16 +69,9 @@ pub async fn incident_feedback(
     if let Some(refused) = refuse(&req, &shared) {
         return refused;
     }
-    let found = {
-        let snapshot = shared.snapshots.current();
-        let known = |i: &IncidentId| snapshot.view.book.incidents.contains_key(i);
-        IncidentId::parse(&id).ok().filter(known)
-    };
-    let Some(incident) = found else {
-        return error(
-            StatusCode::NOT_FOUND,
-            &format!("no incident with id \"{id}\""),
-        );
+    let incident = match known(&shared.snapshots.current().view, &id) {
+        Ok(i) => i,
+        Err(missing) => return missing,
     };
     let store = shared.store.clone();
     match web::block(move || store.feedback(&incident)).await {
