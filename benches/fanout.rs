@@ -44,6 +44,7 @@ fn notice() -> Notice {
             id: candor::model::ComponentId::parse("api").unwrap(),
             name: "Public API".into(),
             status: candor::model::ComponentStatus::MajorOutage,
+            group: None,
         }],
         cause: Some("A failed database failover".into()),
         expected_resolution_at: Some(chrono::Utc::now() + chrono::Duration::minutes(30)),

@@ -112,6 +112,25 @@ impl fmt::Debug for Email {
 pub struct Incidents {
     /// How long checks must pass before an automatic incident resolves itself.
     pub quiet_period: Duration,
+    /// Components the checks take out of operational within this long of an
+    /// open automatic incident's last change join it, rather than opening
+    /// one incident each (zero: never).
+    pub correlate_within: Duration,
+    /// How long the email about an automatic incident (or about components
+    /// that joined it) waits, so that components failing together are in
+    /// one email (zero: at once).
+    pub settle: Duration,
+}
+
+impl Incidents {
+    /// The defaults, but with every email sent at once: for tests of what is
+    /// said rather than when.
+    #[cfg(test)]
+    pub const AT_ONCE: Incidents = Incidents {
+        quiet_period: Duration::from_secs(300),
+        correlate_within: Duration::from_secs(120),
+        settle: Duration::ZERO,
+    };
 }
 
 /// A live static copy of the public site, kept equal to what `candor export`

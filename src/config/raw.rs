@@ -32,6 +32,8 @@ pub struct RawEmail {
 #[derive(Debug, Default, Deserialize)]
 pub struct RawIncidents {
     pub quiet_period: Option<String>,
+    pub correlate_within: Option<String>,
+    pub settle: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

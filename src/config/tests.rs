@@ -104,6 +104,8 @@ fn defaults_fill_in_what_is_left_out() {
     };
     assert_eq!(h.expect_status, None);
     assert_eq!(h.max_redirects, 5);
+    assert_eq!(c.incidents.correlate_within, Duration::from_secs(120));
+    assert_eq!(c.incidents.settle, Duration::from_secs(30));
 }
 
 #[test]
@@ -387,4 +389,16 @@ fn a_schedule_must_fire_after_the_moment_the_file_is_validated_at() {
     };
     let all: Vec<String> = all.iter().map(ToString::to_string).collect();
     assert_problem(&all, &["checks[0].schedule", "never fires after now"]);
+}
+
+#[test]
+fn incident_timings_out_of_range_name_their_key() {
+    let all = problems(
+        "[incidents]\ncorrelate_within = \"2h\"\nsettle = \"5m\"\nquiet_period = \"soon\"\n",
+    );
+    assert_problem(&all, &["incidents.correlate_within", "at most 1h"]);
+    assert_problem(&all, &["incidents.settle", "at most 60s"]);
+    assert_problem(&all, &["incidents.quiet_period", "\"soon\""]);
+    let off = Config::parse("[incidents]\ncorrelate_within = \"0s\"\nsettle = \"0s\"\n").unwrap();
+    assert!(off.incidents.correlate_within.is_zero() && off.incidents.settle.is_zero());
 }

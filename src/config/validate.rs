@@ -12,12 +12,13 @@ use reqwest::Url;
 use super::raw::{
     RawCheck, RawComponent, RawEmail, RawExport, RawIncidents, RawServer, RawSite, RawWebhook,
 };
-use super::{Component, Config, Email, Incidents, Problem, Server, Site};
+use super::{Component, Config, Email, Problem, Server, Site};
 use crate::checks::CheckSpec;
 use crate::model::{CheckId, ComponentId};
 
 mod check;
 mod export;
+mod incidents;
 mod section;
 mod webhook;
 
@@ -152,13 +153,7 @@ pub(super) fn parse(text: &str, now: DateTime<Utc>) -> Result<Config, Vec<Proble
     let webhooks = webhook::webhooks(&mut p, raw_webhooks, &known);
     let email = email(&mut p, raw_email);
     let export = raw_export.and_then(|raw| export::validate(&mut p, raw, &server));
-    let quiet = p.duration(
-        "incidents.quiet_period",
-        raw_incidents.quiet_period.as_deref(),
-    );
-    let incidents = Incidents {
-        quiet_period: quiet.unwrap_or(Duration::from_secs(300)),
-    };
+    let incidents = incidents::incidents(&mut p, raw_incidents);
     if p.list.is_empty() {
         Ok(Config {
             site,

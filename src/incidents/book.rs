@@ -29,6 +29,13 @@ pub enum Event {
     IncidentResolved {
         id: IncidentId,
     },
+    /// The settle time of an automatic incident passed (or an engineer
+    /// posted on it first): the email held back for it goes out now, as of
+    /// the incident's state now. `opening`: subscribers have not heard of it.
+    IncidentAnnounced {
+        id: IncidentId,
+        opening: bool,
+    },
     PostmortemPublished {
         id: IncidentId,
     },
@@ -100,6 +107,7 @@ impl Book {
             source: Author::Engineer,
             taken_over: false,
             recovered_at: None,
+            held: None,
             updates: vec![update(
                 v.status,
                 v.body.into(),
@@ -139,6 +147,15 @@ impl Book {
         incident.updated_at = now;
         incident.taken_over |= incident.source == Author::Automatic;
         incident.recovered_at = None;
+        // The engineer's update goes out now; an email held for the settle
+        // time would only repeat it, but if it was to open the thread, this
+        // change opens it.
+        if incident.held.take().is_some_and(|h| h.opening) {
+            events.push(Event::IncidentAnnounced {
+                id: id.clone(),
+                opening: true,
+            });
+        }
         incident
             .components
             .extend(v.components.iter().map(|(k, s)| (k.clone(), *s)));

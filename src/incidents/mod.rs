@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ComponentId, ComponentStatus};
 pub use book::Book;
 pub use ids::{IncidentId, MaintenanceId, RecordId, UpdateId, new_id};
-pub use name::IncidentName;
+pub use name::{GroupRef, IncidentName, Member};
 pub use said::{Said, UpdateText};
 
 /// Statuspage's incident statuses.
@@ -216,8 +216,25 @@ pub struct Incident {
     /// Automatic incidents: when the checks became operational again (the quiet
     /// period before resolving runs from here).
     pub recovered_at: Option<DateTime<Utc>>,
+    /// Automatic incidents: the email about it held back for the settle time
+    /// (`[incidents] settle`), so components failing together are in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held: Option<Held>,
     /// Oldest first.
     pub updates: Vec<Update<IncidentStatus>>,
+}
+
+/// An email about an automatic incident, waiting for the components that
+/// fail together with the first to join. Kept on the incident, so a restart
+/// in between still sends it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    /// When it goes out.
+    pub due: DateTime<Utc>,
+    /// Subscribers have not heard of the incident yet: this email opens its
+    /// thread. (Left on an incident resolved before it went out, which then
+    /// sends nothing at all.)
+    pub opening: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

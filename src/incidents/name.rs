@@ -1,7 +1,7 @@
 //! What an incident is called: an engineer's name as written, or, for an
-//! incident Candor opened by itself, the data its name is made of (a
-//! component and its status), put into words only when it is shown
-//! (`read::words::incident_name`).
+//! incident Candor opened by itself, the data its name is made of (the
+//! components it found failing, their groups, and the worst status), put into
+//! words only when it is shown (`read::words::incident_name`).
 
 use serde::{Deserialize, Serialize};
 
@@ -19,19 +19,36 @@ use crate::model::ComponentStatus;
 pub enum IncidentName {
     /// A name someone wrote: shown as written.
     Written(String),
-    /// An automatic incident's: a component and the status it was found in
-    /// ("Public API: major outage").
+    /// An automatic incident's: the components found failing together, in
+    /// the order they failed, and the worst status any of them was found in
+    /// ("Public API, Payments and Website: major outage"; "All of Europe
+    /// West: 50 components" when a whole group failed).
     ///
-    /// `component` is the component's name as it was when the incident
-    /// opened, like the check names in [`crate::model::Evidence`]: the record
-    /// reads as it did that day, whatever the config says later (a component
-    /// renamed or removed since), and every reader can render it without the
-    /// config (the emails and webhooks queued from it included). The
-    /// component's id is in the incident's `components`.
+    /// Names are as they were when each component joined, like the check
+    /// names in [`crate::model::Evidence`]: the record reads as it did that
+    /// day, whatever the config says later, and every reader can render it
+    /// without the config (the emails and webhooks queued from it included).
+    /// The components' ids are in the incident's `components`.
     Automatic {
-        component: String,
+        components: Vec<Member>,
         status: ComponentStatus,
     },
+}
+
+/// A component named in an automatic incident's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub name: String,
+    /// Its group, and how many components the group had then: a name can
+    /// say "All of Europe West" only when every one of them is in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRef {
+    pub name: String,
+    pub size: usize,
 }
 
 impl IncidentName {
@@ -40,6 +57,36 @@ impl IncidentName {
         match self {
             Self::Written(name) => Some(name),
             Self::Automatic { .. } => None,
+        }
+    }
+
+    /// An automatic incident's name for one component.
+    pub fn automatic(member: Member, status: ComponentStatus) -> Self {
+        Self::Automatic {
+            components: vec![member],
+            status,
+        }
+    }
+
+    /// Adds a component that joined an automatic incident (once), and keeps
+    /// the worst status. A written name stays as written.
+    pub fn join(&mut self, member: Member, found: ComponentStatus) {
+        if let Self::Automatic { components, status } = self {
+            if !components.iter().any(|m| m.name == member.name) {
+                components.push(member);
+            }
+            if found.severity() > status.severity() {
+                *status = found;
+            }
+        }
+    }
+}
+
+impl Member {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            group: None,
         }
     }
 }
@@ -67,8 +114,13 @@ enum Stored {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "named", rename_all = "snake_case")]
 enum Named {
+    /// Builds before correlated incidents stored one `component`; newer
+    /// ones store `components`.
     Automatic {
-        component: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        component: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        components: Vec<Member>,
         status: ComponentStatus,
     },
 }
@@ -77,8 +129,13 @@ impl From<Stored> for IncidentName {
     fn from(stored: Stored) -> Self {
         match stored {
             Stored::Written(name) => Self::Written(name),
-            Stored::Named(Named::Automatic { component, status }) => {
-                Self::Automatic { component, status }
+            Stored::Named(Named::Automatic {
+                component,
+                mut components,
+                status,
+            }) => {
+                components.splice(0..0, component.map(Member::new));
+                Self::Automatic { components, status }
             }
         }
     }
@@ -88,9 +145,11 @@ impl From<IncidentName> for Stored {
     fn from(name: IncidentName) -> Self {
         match name {
             IncidentName::Written(name) => Self::Written(name),
-            IncidentName::Automatic { component, status } => {
-                Self::Named(Named::Automatic { component, status })
-            }
+            IncidentName::Automatic { components, status } => Self::Named(Named::Automatic {
+                component: None,
+                components,
+                status,
+            }),
         }
     }
 }
@@ -100,10 +159,7 @@ mod tests {
     use super::*;
 
     fn automatic() -> IncidentName {
-        IncidentName::Automatic {
-            component: "Public API".into(),
-            status: ComponentStatus::MajorOutage,
-        }
+        IncidentName::automatic(Member::new("Public API"), ComponentStatus::MajorOutage)
     }
 
     #[test]
@@ -119,13 +175,44 @@ mod tests {
 
     #[test]
     fn an_automatic_name_round_trips_as_a_tagged_object() {
-        let json = serde_json::to_string(&automatic()).unwrap();
+        let mut name = automatic();
+        name.join(
+            Member {
+                name: "Payments".into(),
+                group: Some(GroupRef {
+                    name: "Europe West".into(),
+                    size: 50,
+                }),
+            },
+            ComponentStatus::PartialOutage,
+        );
+        let json = serde_json::to_string(&name).unwrap();
         assert_eq!(
             json,
-            r#"{"named":"automatic","component":"Public API","status":"major_outage"}"#
+            r#"{"named":"automatic","components":[{"name":"Public API"},{"name":"Payments","group":{"name":"Europe West","size":50}}],"status":"major_outage"}"#
         );
+        assert_eq!(serde_json::from_str::<IncidentName>(&json).unwrap(), name);
+    }
+
+    #[test]
+    fn joining_twice_names_a_component_once_and_keeps_the_worst_status() {
+        let mut name =
+            IncidentName::automatic(Member::new("Website"), ComponentStatus::DegradedPerformance);
+        name.join(Member::new("Website"), ComponentStatus::MajorOutage);
+        name.join(Member::new("Payments"), ComponentStatus::PartialOutage);
+        let IncidentName::Automatic { components, status } = name else {
+            panic!("still automatic");
+        };
+        let names: Vec<&str> = components.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["Website", "Payments"]);
+        assert_eq!(status, ComponentStatus::MajorOutage);
+    }
+
+    #[test]
+    fn the_one_component_form_of_earlier_builds_still_loads() {
+        let old = r#"{"named":"automatic","component":"Public API","status":"major_outage"}"#;
         assert_eq!(
-            serde_json::from_str::<IncidentName>(&json).unwrap(),
+            serde_json::from_str::<IncidentName>(old).unwrap(),
             automatic()
         );
     }

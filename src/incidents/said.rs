@@ -32,11 +32,29 @@ pub enum Said {
     },
     /// A component of an open automatic incident has a new status.
     Now {
+        /// The component's name, in an incident about several.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        component: Option<String>,
         status: ComponentStatus,
         evidence: Vec<Evidence>,
     },
+    /// Another component failed while this automatic incident was open and
+    /// recently changed: it joined it (`component`: its name then).
+    Joined {
+        component: String,
+        status: ComponentStatus,
+        evidence: Vec<Evidence>,
+    },
+    /// One component of an automatic incident about several passes its
+    /// checks again; the others still fail.
+    Recovered {
+        component: String,
+    },
     /// It failed again within the quiet period after recovering.
     FailingAgain {
+        /// The component's name, in an incident about several.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        component: Option<String>,
         evidence: Vec<Evidence>,
     },
     /// The checks pass again on an incident an engineer took over.

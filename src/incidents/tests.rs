@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::auto::{self, Observed};
@@ -9,7 +7,7 @@ use super::*;
 use crate::config::Config;
 use crate::read::words;
 
-const QUIET: Duration = Duration::from_secs(300);
+const RULES: crate::config::Incidents = crate::config::Incidents::AT_ONCE;
 
 fn t(min: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 14, 0, 0).unwrap() + chrono::Duration::minutes(min)
@@ -30,6 +28,7 @@ fn seen(status: ComponentStatus, since: i64) -> Observed {
     Observed {
         id: api(),
         name: "Public API".into(),
+        group: None,
         status,
         since: t(since),
         // "API health: HTTP 503 Service Unavailable on 3 checks in a row since 14:00 UTC."
@@ -74,15 +73,16 @@ fn an_outage_opens_an_automatic_incident_with_the_evidence() {
         &seen(ComponentStatus::MajorOutage, 0),
         ComponentStatus::Operational,
         t(1),
+        &RULES,
     );
     let i = only(&book);
     assert_eq!(events, vec![Event::IncidentOpened { id: i.id.clone() }]);
     assert_eq!(
         i.name,
-        IncidentName::Automatic {
-            component: "Public API".into(),
-            status: ComponentStatus::MajorOutage,
-        },
+        IncidentName::automatic(
+            crate::incidents::Member::new("Public API"),
+            ComponentStatus::MajorOutage,
+        ),
         "stored as data"
     );
     assert_eq!(words::incident_name(&i.name), "Public API: major outage");
@@ -107,12 +107,14 @@ fn a_worse_status_joins_the_open_incident_and_raises_its_impact() {
         &seen(ComponentStatus::DegradedPerformance, 0),
         ComponentStatus::Operational,
         t(1),
+        &RULES,
     );
     auto::on_status_change(
         &mut book,
         &seen(ComponentStatus::MajorOutage, 0),
         ComponentStatus::DegradedPerformance,
         t(2),
+        &RULES,
     );
     let i = only(&book);
     assert_eq!(i.impact, Impact::Critical);
@@ -128,19 +130,21 @@ fn recovery_resolves_only_after_the_quiet_period() {
         &seen(ComponentStatus::MajorOutage, 0),
         ComponentStatus::Operational,
         t(1),
+        &RULES,
     );
     auto::on_status_change(
         &mut book,
         &seen(ComponentStatus::Operational, 10),
         ComponentStatus::MajorOutage,
         t(10),
+        &RULES,
     );
     let none = |_: &ComponentId| None;
-    assert!(!auto::due(&book, t(14), QUIET));
-    assert!(auto::tick(&mut book, t(14), QUIET, &none).is_empty());
+    assert!(!auto::due(&book, t(14), &RULES));
+    assert!(auto::tick(&mut book, t(14), &RULES, &none).is_empty());
     assert!(only(&book).status.is_open());
-    assert!(auto::due(&book, t(15), QUIET));
-    let events = auto::tick(&mut book, t(15), QUIET, &none);
+    assert!(auto::due(&book, t(15), &RULES));
+    let events = auto::tick(&mut book, t(15), &RULES, &none);
     let i = only(&book);
     assert_eq!(i.status, IncidentStatus::Resolved);
     assert_eq!(i.resolved_at, Some(t(15)));
@@ -160,6 +164,7 @@ fn flapping_within_the_quiet_period_keeps_one_incident_open() {
         &seen(ComponentStatus::MajorOutage, 0),
         ComponentStatus::Operational,
         t(1),
+        &RULES,
     );
     for minute in [3, 6, 9] {
         auto::on_status_change(
@@ -167,13 +172,15 @@ fn flapping_within_the_quiet_period_keeps_one_incident_open() {
             &seen(ComponentStatus::Operational, minute),
             ComponentStatus::MajorOutage,
             t(minute),
+            &RULES,
         );
-        auto::tick(&mut book, t(minute + 1), QUIET, &none);
+        auto::tick(&mut book, t(minute + 1), &RULES, &none);
         auto::on_status_change(
             &mut book,
             &seen(ComponentStatus::MajorOutage, minute + 2),
             ComponentStatus::Operational,
             t(minute + 2),
+            &RULES,
         );
     }
     let i = only(&book);
@@ -194,6 +201,7 @@ fn an_incident_an_engineer_posted_on_is_not_resolved_by_automation() {
         &seen(ComponentStatus::MajorOutage, 0),
         ComponentStatus::Operational,
         t(1),
+        &RULES,
     );
     let id = only(&book).id.clone();
     engineer_update(&mut book, &id, "identified", 2);
@@ -202,8 +210,9 @@ fn an_incident_an_engineer_posted_on_is_not_resolved_by_automation() {
         &seen(ComponentStatus::Operational, 10),
         ComponentStatus::MajorOutage,
         t(10),
+        &RULES,
     );
-    auto::tick(&mut book, t(20), QUIET, &none);
+    auto::tick(&mut book, t(20), &RULES, &none);
     let i = only(&book);
     assert_eq!(
         i.status,
@@ -214,7 +223,7 @@ fn an_incident_an_engineer_posted_on_is_not_resolved_by_automation() {
     assert_eq!(text(i.latest().unwrap()), "Checks are passing again.");
     assert_eq!(i.latest().unwrap().author, Author::Automatic);
     assert!(
-        auto::tick(&mut book, t(30), QUIET, &none).is_empty(),
+        auto::tick(&mut book, t(30), &RULES, &none).is_empty(),
         "the note is posted once"
     );
 }
@@ -237,7 +246,7 @@ fn failures_inside_a_maintenance_window_open_no_incident() {
         })
     };
     assert_eq!(
-        auto::tick(&mut book, t(10), QUIET, &failing),
+        auto::tick(&mut book, t(10), &RULES, &failing),
         vec![
             Event::MaintenanceUpdated {
                 id: id.clone(),
@@ -255,10 +264,11 @@ fn failures_inside_a_maintenance_window_open_no_incident() {
         &seen(ComponentStatus::MajorOutage, 20),
         ComponentStatus::Operational,
         t(20),
+        &RULES,
     );
     assert!(book.incidents.is_empty(), "no incident during maintenance");
     // When the window ends with the checks still failing, the outage is reported.
-    let events = auto::tick(&mut book, t(70), QUIET, &failing);
+    let events = auto::tick(&mut book, t(70), &RULES, &failing);
     assert_eq!(book.maintenances[&id].status, MaintenanceStatus::Completed);
     assert!(events.contains(&Event::MaintenanceCompleted { id }));
     assert_eq!(only(&book).status, IncidentStatus::Investigating);

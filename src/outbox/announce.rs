@@ -23,16 +23,13 @@ pub fn notices(events: &[Event], book: &Book, config: &Config) -> Vec<Notice> {
             Event::IncidentResolved { id } => {
                 incident(book, config, id, NoticeKind::IncidentResolved, None)
             }
-            Event::IncidentUpdated { id, update } => {
-                let covered = events.iter().any(|e| {
-                    matches!(e, Event::IncidentOpened { id: o } | Event::IncidentResolved { id: o } if o == id)
-                });
-                if covered {
-                    None
-                } else {
-                    incident(book, config, id, NoticeKind::IncidentUpdated, Some(update))
-                }
+            Event::IncidentUpdated { id, update } if !superseded(events, id) => {
+                incident(book, config, id, NoticeKind::IncidentUpdated, Some(update))
             }
+            Event::IncidentAnnounced { id, opening } if !resolved(events, id) => {
+                announced(book, config, id, *opening)
+            }
+            Event::IncidentUpdated { .. } | Event::IncidentAnnounced { .. } => None,
             Event::MaintenanceScheduled { id } => {
                 maintenance(book, config, id, NoticeKind::MaintenanceScheduled)
             }
@@ -54,6 +51,33 @@ pub fn notices(events: &[Event], book: &Book, config: &Config) -> Vec<Notice> {
     out
 }
 
+/// Opening, resolving or announcing an incident in the same change says
+/// what an update beside it would.
+fn superseded(events: &[Event], id: &IncidentId) -> bool {
+    events.iter().any(|e| match e {
+        Event::IncidentOpened { id: o }
+        | Event::IncidentResolved { id: o }
+        | Event::IncidentAnnounced { id: o, .. } => o == id,
+        _ => false,
+    })
+}
+
+fn resolved(events: &[Event], id: &IncidentId) -> bool {
+    (events.iter()).any(|e| matches!(e, Event::IncidentResolved { id: o } if o == id))
+}
+
+/// A held email whose settle time passed: the incident as it is now, with
+/// the latest update meant for subscribers.
+fn announced(book: &Book, config: &Config, id: &IncidentId, opening: bool) -> Option<Notice> {
+    let i = book.incidents.get(id)?;
+    let u = i.updates.iter().rev().find(|u| u.notify)?;
+    let kind = match opening {
+        true => NoticeKind::IncidentOpened,
+        false => NoticeKind::IncidentUpdated,
+    };
+    incident(book, config, id, kind, Some(&u.id))
+}
+
 fn incident(
     book: &Book,
     config: &Config,
@@ -67,6 +91,14 @@ fn incident(
         None => i.latest()?,
     };
     if !u.notify || (i.source == Author::Automatic && !automatic_allowed(i, config)) {
+        return None;
+    }
+    // Held for the settle time (it goes out as `IncidentAnnounced`), or,
+    // resolved while its opening was still held, never announced at all.
+    let held = i
+        .held
+        .is_some_and(|h| h.opening || kind != NoticeKind::IncidentResolved);
+    if held {
         return None;
     }
     Some(Notice {
@@ -146,12 +178,14 @@ fn affected<'a>(
     components: impl Iterator<Item = (&'a crate::model::ComponentId, crate::model::ComponentStatus)>,
 ) -> Vec<Affected> {
     components
-        .map(|(id, status)| Affected {
-            id: id.clone(),
-            name: config
-                .component(id)
-                .map_or_else(|| id.to_string(), |c| c.name.clone()),
-            status,
+        .map(|(id, status)| {
+            let c = config.component(id);
+            Affected {
+                id: id.clone(),
+                name: c.map_or_else(|| id.to_string(), |c| c.name.clone()),
+                status,
+                group: c.and_then(|c| c.group.clone()),
+            }
         })
         .collect()
 }
@@ -161,6 +195,8 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
+
+    const RULES: crate::config::Incidents = crate::config::Incidents::AT_ONCE;
     use crate::incidents::auto::{self, Observed};
     use crate::incidents::input::{IncidentInput, MaintenanceInput, UpdateInput};
     use crate::model::{ComponentId, ComponentStatus};
@@ -180,6 +216,7 @@ mod tests {
         Observed {
             id: ComponentId::parse("api").unwrap(),
             name: "Public API".into(),
+            group: None,
             status: ComponentStatus::MajorOutage,
             since: t(0),
             // "API health: HTTP 503 Service Unavailable."
@@ -196,8 +233,13 @@ mod tests {
     fn automatic_incidents_notify_unless_the_component_opts_out() {
         for (allowed, expected) in [(true, 1), (false, 0)] {
             let mut book = Book::default();
-            let events =
-                auto::on_status_change(&mut book, &outage(), ComponentStatus::Operational, t(1));
+            let events = auto::on_status_change(
+                &mut book,
+                &outage(),
+                ComponentStatus::Operational,
+                t(1),
+                &RULES,
+            );
             let notices = notices(&events, &book, &config(allowed));
             assert_eq!(notices.len(), expected, "notify_automatic = {allowed}");
             if let Some(n) = notices.first() {
@@ -273,8 +315,8 @@ mod tests {
             "reminded once"
         );
         let none = |_: &ComponentId| None;
-        let started = auto::tick(&mut book, t(180), hour, &none);
-        let completed = auto::tick(&mut book, t(240), hour, &none);
+        let started = auto::tick(&mut book, t(180), &RULES, &none);
+        let completed = auto::tick(&mut book, t(240), &RULES, &none);
         let kinds: Vec<NoticeKind> = [scheduled, reminder, started, completed]
             .iter()
             .flat_map(|events| notices(events, &book, &config))

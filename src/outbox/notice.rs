@@ -33,6 +33,9 @@ pub struct Affected {
     pub id: ComponentId,
     pub name: String,
     pub status: ComponentStatus,
+    /// Its group, so that a long list can be told by group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

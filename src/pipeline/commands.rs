@@ -133,7 +133,14 @@ impl Pipeline {
                 if let Some(components) = ended {
                     let engine = &self.engine;
                     let observe = |c: &ComponentId| super::observe(&config, engine, c);
-                    events.extend(auto::open_if_failing(book, &components, &observe, now));
+                    let rules = &config.incidents;
+                    events.extend(auto::open_if_failing(
+                        book,
+                        &components,
+                        &observe,
+                        now,
+                        rules,
+                    ));
                 }
                 Ok(Applied {
                     events,

@@ -21,8 +21,8 @@ use tokio_util::sync::CancellationToken;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::engine::{Change, Engine};
-use crate::incidents::Book;
 use crate::incidents::auto::{self, Observed};
+use crate::incidents::{Book, GroupRef};
 use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId, ComponentStatus};
 use crate::read::view::{self, View};
@@ -164,6 +164,7 @@ impl Pipeline {
                     &observed,
                     *from,
                     now,
+                    &self.config.incidents,
                 ));
             }
         }
@@ -191,9 +192,9 @@ impl Pipeline {
                 && i.expected_resolution_at
                     .is_some_and(|eta| since < eta && eta <= now)
         });
-        let quiet = self.config.incidents.quiet_period;
+        let rules = &self.config.incidents;
         let remind = self.config.email.reminder_before;
-        if !auto::due(&self.book, now, quiet) && !auto::reminders_due(&self.book, now, remind) {
+        if !auto::due(&self.book, now, rules) && !auto::reminders_due(&self.book, now, remind) {
             return eta_passed;
         }
         let engine = &self.engine;
@@ -201,7 +202,7 @@ impl Pipeline {
         let observe = |id: &ComponentId| observe(config, engine, id);
         let book = Arc::make_mut(&mut self.book);
         let mut events = auto::remind(book, now, remind);
-        events.extend(auto::tick(book, now, quiet, &observe));
+        events.extend(auto::tick(book, now, &config.incidents, &observe));
         if events.is_empty() {
             return eta_passed;
         }
@@ -276,11 +277,17 @@ impl Pipeline {
 
 fn observe(config: &Config, engine: &Engine, id: &ComponentId) -> Option<Observed> {
     let state = engine.components.get(id)?;
+    let component = config.component(id);
+    let group = component.and_then(|c| c.group.as_ref()).map(|g| GroupRef {
+        name: g.clone(),
+        size: (config.components.iter())
+            .filter(|o| o.group.as_ref() == Some(g))
+            .count(),
+    });
     Some(Observed {
         id: id.clone(),
-        name: config
-            .component(id)
-            .map_or_else(|| id.to_string(), |c| c.name.clone()),
+        name: component.map_or_else(|| id.to_string(), |c| c.name.clone()),
+        group,
         status: state.status,
         since: state.since,
         evidence: engine.evidence(id),

@@ -88,6 +88,7 @@ fn records<'a>(book: &'a Book, events: &'a [Event]) -> Commit<'a> {
             Event::IncidentOpened { id }
             | Event::IncidentUpdated { id, .. }
             | Event::IncidentResolved { id }
+            | Event::IncidentAnnounced { id, .. }
             | Event::PostmortemPublished { id } => commit.incidents.extend(book.incidents.get(id)),
             Event::MaintenanceScheduled { id }
             | Event::MaintenanceUpdated { id, .. }

@@ -51,9 +51,17 @@ impl Shown {
 }
 
 fn pipeline(memory: &Arc<MemoryStore>, shown: &Arc<Shown>) -> Pipeline {
-    let clock: Arc<dyn Clock> = Arc::new(ManualClock::default());
+    pipeline_with(CONFIG, memory, shown, Arc::new(ManualClock::default()))
+}
+
+fn pipeline_with(
+    config: &str,
+    memory: &Arc<MemoryStore>,
+    shown: &Arc<Shown>,
+    clock: Arc<ManualClock>,
+) -> Pipeline {
     let now = clock.now();
-    let config = Arc::new(Config::parse(CONFIG).unwrap());
+    let config = Arc::new(Config::parse(config).unwrap());
     let store: Store = memory.clone();
     let restored = restore(&config, &*store, now).unwrap();
     Pipeline {
@@ -98,7 +106,8 @@ fn incident_input() -> IncidentInput {
 #[tokio::test]
 async fn failing_checks_open_an_incident_stored_with_its_email_and_shown() {
     let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
-    let mut p = pipeline(&memory, &shown);
+    let clock = Arc::new(ManualClock::default());
+    let mut p = pipeline_with(CONFIG, &memory, &shown, clock.clone());
     let result = failure(&p);
     assert!(
         !p.handle(&result).await,
@@ -112,12 +121,24 @@ async fn failing_checks_open_an_incident_stored_with_its_email_and_shown() {
     assert_eq!(shown.status(), Some(ComponentStatus::MajorOutage));
     let book = memory.load_book().unwrap();
     assert_eq!(book.incidents.len(), 1, "one automatic incident, stored");
-    let jobs = memory.jobs(None, 10).unwrap();
-    assert!(
-        jobs.iter()
-            .any(|(_, e)| matches!(e.job, Job::Broadcast { .. })),
-        "its email went into the outbox with it: {jobs:?}"
-    );
+    let held = book.incidents.values().next().and_then(|i| i.held);
+    assert!(held.is_some_and(|h| h.opening), "its email waits: {held:?}");
+    let broadcasts = || {
+        let jobs = memory.jobs(None, 10).unwrap();
+        (jobs.iter())
+            .filter(|(_, e)| matches!(e.job, Job::Broadcast { .. }))
+            .count()
+    };
+    assert_eq!(broadcasts(), 0, "nothing is sent during the settle time");
+    clock.advance(chrono::Duration::seconds(29));
+    p.tick().await;
+    assert_eq!(broadcasts(), 0);
+    clock.advance(chrono::Duration::seconds(1));
+    p.tick().await;
+    assert_eq!(broadcasts(), 1, "then its email goes into the outbox");
+    let book = memory.load_book().unwrap();
+    let held = book.incidents.values().next().and_then(|i| i.held);
+    assert_eq!(held, None, "stored as sent");
     let (_, components) = memory.load_state().unwrap();
     assert_eq!(components[0].1.status, ComponentStatus::MajorOutage);
 }

@@ -9,6 +9,7 @@
 //! Translations plug in here (a language beside each call, one message file
 //! per language), so nothing stored needs to change for them.
 
+mod names;
 mod reason;
 
 use std::borrow::Cow;
@@ -16,6 +17,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use names::{and_list, members};
 pub use reason::{human_duration, reason};
 
 use crate::incidents::{IncidentName, Said, UpdateText};
@@ -77,13 +79,16 @@ pub fn update(text: &UpdateText, tz: Tz) -> Cow<'_, str> {
 }
 
 /// An incident's name: an engineer's as written, an automatic incident's in
-/// words ("Public API: major outage").
+/// words ("Public API: major outage", "Public API and Payments: partial
+/// outage", "All of Europe West (50 components): major outage").
 pub fn incident_name(name: &IncidentName) -> Cow<'_, str> {
     match name {
         IncidentName::Written(name) => Cow::Borrowed(name),
-        IncidentName::Automatic { component, status } => {
-            Cow::Owned(format!("{component}: {}", status.label().to_lowercase()))
-        }
+        IncidentName::Automatic { components, status } => Cow::Owned(format!(
+            "{}: {}",
+            members(components),
+            status.label().to_lowercase()
+        )),
     }
 }
 
@@ -94,10 +99,37 @@ fn note(said: &Said, tz: Tz) -> String {
             format!("Detected automatically. {}", evidence(e, tz))
         }
         Said::Now {
+            component: None,
             status,
             evidence: e,
         } => format!("Now {}. {}", status.label().to_lowercase(), evidence(e, tz)),
-        Said::FailingAgain { evidence: e } => format!("Failing again. {}", evidence(e, tz)),
+        Said::Now {
+            component: Some(c),
+            status,
+            evidence: e,
+        } => format!(
+            "{c}: now {}. {}",
+            status.label().to_lowercase(),
+            evidence(e, tz)
+        ),
+        Said::Joined {
+            component,
+            status,
+            evidence: e,
+        } => format!(
+            "{component} is affected too: {}. {}",
+            status.label().to_lowercase(),
+            evidence(e, tz)
+        ),
+        Said::Recovered { component } => format!("{component} is operational again."),
+        Said::FailingAgain {
+            component: None,
+            evidence: e,
+        } => format!("Failing again. {}", evidence(e, tz)),
+        Said::FailingAgain {
+            component: Some(c),
+            evidence: e,
+        } => format!("{c} is failing again. {}", evidence(e, tz)),
         Said::Passing => "Checks are passing again.".to_owned(),
         Said::ResolvedByChecks => "Checks are passing again; resolved automatically.".to_owned(),
         Said::MaintenanceScheduled => "Maintenance scheduled.".to_owned(),

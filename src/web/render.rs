@@ -254,6 +254,7 @@ name = "Database"
             source: Author::Engineer,
             taken_over: false,
             recovered_at: None,
+            held: None,
             updates: vec![update(status, "We are looking into it.", started)],
         }
     }

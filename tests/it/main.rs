@@ -9,6 +9,7 @@ mod architecture;
 mod brotli_bodies;
 mod cli;
 mod clock;
+mod correlated;
 mod email;
 mod export;
 mod feeds;

@@ -42,7 +42,7 @@ pub fn draft(head: &Letterhead, letter: &Letter) -> Draft {
         Letter::ManageLink { token, .. } => manage_link(head, token),
         Letter::Notice { notice, recipient } => {
             let blocks = match is_incident(notice) {
-                true => incident(head, notice, &recipient.token),
+                true => incident(head, notice, recipient),
                 false => maintenance(head, notice),
             };
             Draft {
@@ -62,13 +62,14 @@ fn is_incident(notice: &Notice) -> bool {
     )
 }
 
-fn incident(head: &Letterhead, notice: &Notice, token: &str) -> Vec<Block> {
+fn incident(head: &Letterhead, notice: &Notice, recipient: &Recipient) -> Vec<Block> {
+    let token = recipient.token.as_str();
     let resolved = notice.kind == NoticeKind::IncidentResolved;
     let mut blocks = Vec::new();
     if resolved {
         blocks.push(Block::Para("This incident is resolved.".into()));
     }
-    blocks.push(affected(notice, true));
+    blocks.push(affected(notice, Some(recipient), true));
     blocks.push(Block::Field("Status", labels::status(notice.status).into()));
     blocks.push(match given(notice.cause.as_deref()) {
         Some(cause) => Block::Quote("Why".into(), cause),
@@ -89,19 +90,13 @@ fn incident(head: &Letterhead, notice: &Notice, token: &str) -> Vec<Block> {
     blocks
 }
 
-/// Components and the status each was set to; without components, the impact.
-fn affected(notice: &Notice, with_status: bool) -> Block {
+/// What of it affects the recipient, each with the status it was set to;
+/// without components, the impact.
+fn affected(notice: &Notice, recipient: Option<&Recipient>, with_status: bool) -> Block {
     if notice.components.is_empty() {
         return Block::Field("Impact", labels::impact(notice.impact));
     }
-    let status = |label: &str| with_status.then(|| label.to_owned());
-    Block::Components(
-        notice
-            .components
-            .iter()
-            .map(|a| (a.name.clone(), status(a.status.label())))
-            .collect(),
-    )
+    Block::Components(super::affected::rows(notice, recipient, with_status))
 }
 
 /// "by 15:30 CET (22 Nov)", in the site's zone.
@@ -146,7 +141,7 @@ fn maintenance(head: &Letterhead, notice: &Notice) -> Vec<Block> {
         blocks.push(Block::Field("When", window(head, from, until)));
     }
     if !notice.components.is_empty() {
-        blocks.push(affected(notice, false));
+        blocks.push(affected(notice, None, false));
     }
     if let Some(body) = given(Some(&words::update(&notice.body, head.tz))) {
         blocks.push(Block::Quote("Details".into(), body));

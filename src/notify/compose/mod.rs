@@ -5,6 +5,7 @@
 //! [`text`] and [`html`] renderers only lay those blocks out, so the two parts
 //! can never disagree about what is affected, why, or until when.
 
+mod affected;
 mod draft;
 mod html;
 mod labels;

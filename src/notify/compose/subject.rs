@@ -100,14 +100,7 @@ fn listed(names: &[String], shown: usize) -> String {
     format!("{} and {rest} more", names[..shown].join(", "))
 }
 
-/// "A", "A and B", "A, B and C".
-pub fn and_list(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
+pub use crate::read::words::and_list;
 
 /// `s` cut to `max` characters, the cut marked with an ellipsis.
 fn shorten(s: &str, max: usize) -> String {

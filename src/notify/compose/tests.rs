@@ -25,6 +25,7 @@ fn component(id: &str, name: &str, status: ComponentStatus) -> Affected {
         id,
         name: name.into(),
         status,
+        group: None,
     }
 }
 
@@ -169,10 +170,10 @@ fn subjects_name_the_impact_the_components_and_the_status() {
 #[test]
 fn an_automatic_incident_is_named_in_words_in_the_subject_and_heading() {
     let automatic = || Notice {
-        name: IncidentName::Automatic {
-            component: "Public API".into(),
-            status: ComponentStatus::MajorOutage,
-        },
+        name: IncidentName::automatic(
+            crate::incidents::Member::new("Public API"),
+            ComponentStatus::MajorOutage,
+        ),
         components: vec![],
         ..notice(NoticeKind::IncidentOpened)
     };
@@ -577,4 +578,67 @@ fn links_stay_under_the_public_url_path_and_ids_are_one_segment() {
         links.feedback("inc1", "t", "working").as_str(),
         "https://acme.test/status/feedback/inc1/t/working"
     );
+}
+
+/// 50 components of Europe West failing together, in one notice.
+fn group_outage() -> Notice {
+    let components = (0..50)
+        .map(|n| Affected {
+            group: Some("Europe West".into()),
+            ..component(
+                &format!("eu{n:02}"),
+                &format!("Service {n:02}"),
+                ComponentStatus::MajorOutage,
+            )
+        })
+        .collect();
+    Notice {
+        components,
+        ..notice(NoticeKind::IncidentOpened)
+    }
+}
+
+#[test]
+fn a_subscriber_reads_what_affects_them_and_a_count_of_the_rest() {
+    let recipient = Recipient {
+        email: "ana@example.com".into(),
+        token: "tok123".into(),
+        components: ["eu03", "eu07"]
+            .map(|c| ComponentId::parse(c).unwrap())
+            .to_vec(),
+    };
+    let letter = Letter::Notice {
+        notice: group_outage(),
+        recipient,
+    };
+    let text = render_text(&head(), &letter);
+    assert_in_order(
+        &text,
+        &[
+            "Affected:",
+            "- Service 03: Major outage",
+            "- Service 07: Major outage",
+            "- and 48 other components",
+        ],
+    );
+    assert!(!text.contains("Service 04"), "{text}");
+}
+
+#[test]
+fn a_long_list_for_everyone_is_told_by_group() {
+    let recipient = Recipient {
+        email: "ana@example.com".into(),
+        token: "tok123".into(),
+        components: Vec::new(),
+    };
+    let letter = Letter::Notice {
+        notice: group_outage(),
+        recipient,
+    };
+    let text = render_text(&head(), &letter);
+    assert!(
+        text.contains("- Europe West: 50 components: Major outage"),
+        "{text}"
+    );
+    assert!(!text.contains("Service 01"), "{text}");
 }

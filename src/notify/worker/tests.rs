@@ -30,6 +30,7 @@ fn notice() -> Notice {
             id: ComponentId::parse("api").unwrap(),
             name: "Public API".into(),
             status: ComponentStatus::MajorOutage,
+            group: None,
         }],
         cause: None,
         expected_resolution_at: None,

@@ -104,7 +104,10 @@ fn subjects(events: &[Event]) -> Vec<Subject<'_>> {
             | Event::MaintenanceUpdated { id, .. }
             | Event::MaintenanceStarted { id }
             | Event::MaintenanceCompleted { id } => Subject::Maintenance(id),
-            Event::MaintenanceReminder { .. } | Event::ComponentOverridden { .. } => continue,
+            // Held emails are for people; receivers already had the change.
+            Event::MaintenanceReminder { .. }
+            | Event::ComponentOverridden { .. }
+            | Event::IncidentAnnounced { .. } => continue,
         };
         if !out.contains(&subject) {
             out.push(subject);

@@ -167,13 +167,17 @@ fn automatic_notes_render_to_their_english() {
         ),
         (
             Said::Now {
+                component: None,
                 status: ComponentStatus::PartialOutage,
                 evidence: e.clone(),
             },
             format!("Now partial outage. {detail}"),
         ),
         (
-            Said::FailingAgain { evidence: e },
+            Said::FailingAgain {
+                component: None,
+                evidence: e,
+            },
             format!("Failing again. {detail}"),
         ),
         (Said::Passing, "Checks are passing again.".into()),
@@ -213,9 +217,8 @@ fn why_a_component_is_down() {
 
 #[test]
 fn an_automatic_incident_is_named_as_candor_always_named_it() {
-    let named = |component: &str, status| IncidentName::Automatic {
-        component: component.into(),
-        status,
+    let named = |component: &str, status| {
+        IncidentName::automatic(crate::incidents::Member::new(component), status)
     };
     let cases = [
         (

@@ -200,10 +200,10 @@ fn an_automatic_incident_is_named_in_words() {
     let mut v = sample();
     let mut book = (*v.book).clone();
     let i = book.incidents.values_mut().next().unwrap();
-    i.name = IncidentName::Automatic {
-        component: "Public API".into(),
-        status: ComponentStatus::MajorOutage,
-    };
+    i.name = IncidentName::automatic(
+        crate::incidents::Member::new("Public API"),
+        ComponentStatus::MajorOutage,
+    );
     let id = i.id.clone();
     v.book = std::sync::Arc::new(book);
     let all = endpoints(&v);

@@ -7,6 +7,8 @@ use crate::outbox::announce;
 use crate::outbox::{Envelope, Job};
 use crate::store::OutboxStore;
 
+const RULES: crate::config::Incidents = crate::config::Incidents::AT_ONCE;
+
 /// What Candor says by itself is stored as data and read back as data:
 /// reasons in result blocks and check states, findings in component states,
 /// automatic notes on incidents, and a queued notice's status, impact and text.
@@ -34,6 +36,7 @@ fn messages_survive_a_reopen_as_data() {
     let seen = Observed {
         id: comp.clone(),
         name: "Public API".into(),
+        group: None,
         status: ComponentStatus::MajorOutage,
         since: at(5),
         evidence: vec![Evidence {
@@ -44,7 +47,13 @@ fn messages_survive_a_reopen_as_data() {
         }],
     };
     let mut book = Book::default();
-    let events = auto::on_status_change(&mut book, &seen, ComponentStatus::Operational, at(6));
+    let events = auto::on_status_change(
+        &mut book,
+        &seen,
+        ComponentStatus::Operational,
+        at(6),
+        &RULES,
+    );
     let config = crate::Config::parse("[[components]]\nid = \"api\"\nname = \"Public API\"\n");
     let notice = announce::notices(&events, &book, &config.unwrap()).remove(0);
     let job = Envelope::new(

@@ -15,6 +15,8 @@ use crate::incidents::auto::{self, Observed};
 use crate::incidents::{Book, Incident, IncidentName, UpdateText};
 use crate::model::{ComponentId, ComponentStatus, Evidence, Reason};
 
+const RULES: crate::config::Incidents = crate::config::Incidents::AT_ONCE;
+
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().to_utc()
 }
@@ -49,6 +51,7 @@ fn full_incident() -> Incident {
         source: Author::Automatic,
         taken_over: true,
         recovered_at: Some(at("2026-11-22T15:20:00Z")),
+        held: None,
         updates: vec![
             Update {
                 id: UpdateId::fixture("u1"),
@@ -96,6 +99,7 @@ fn bare_incident() -> Incident {
         source: Author::Engineer,
         taken_over: false,
         recovered_at: None,
+        held: None,
         updates: vec![],
     }
 }
@@ -250,6 +254,7 @@ fn updates_are_shown_in_words_and_the_rest_as_stored() {
     let seen = Observed {
         id: ComponentId::parse("api").unwrap(),
         name: "Public API".into(),
+        group: None,
         status: ComponentStatus::MajorOutage,
         since: now,
         evidence: vec![Evidence {
@@ -260,7 +265,7 @@ fn updates_are_shown_in_words_and_the_rest_as_stored() {
         }],
     };
     let mut book = Book::default();
-    auto::on_status_change(&mut book, &seen, ComponentStatus::Operational, now);
+    auto::on_status_change(&mut book, &seen, ComponentStatus::Operational, now, &RULES);
     let i = book.incidents.values().next().unwrap();
     let json = json!(incident(i, chrono_tz::UTC));
     assert_eq!(json["name"], "Public API: major outage");
@@ -282,12 +287,13 @@ fn an_automatic_note_an_older_build_stored_in_english_is_shown_as_it_was() {
     let seen = Observed {
         id: ComponentId::parse("api").unwrap(),
         name: "Public API".into(),
+        group: None,
         status: ComponentStatus::MajorOutage,
         since: now,
         evidence: Vec::new(),
     };
     let mut book = Book::default();
-    auto::on_status_change(&mut book, &seen, ComponentStatus::Operational, now);
+    auto::on_status_change(&mut book, &seen, ComponentStatus::Operational, now, &RULES);
     let mut stored = serde_json::to_value(book.incidents.values().next().unwrap()).unwrap();
     let words = "Detected automatically. API health: HTTP 503 Service Unavailable on 2 checks in a row since 14:05 UTC.";
     stored["updates"][0]["body"] = words.into();

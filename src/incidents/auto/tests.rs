@@ -1,0 +1,279 @@
+//! Correlated failures: many components failing together are one incident,
+//! told in one email after the settle time.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::*;
+use crate::config::Config;
+use crate::outbox::announce::notices;
+use crate::outbox::notice::NoticeKind;
+use crate::read::words;
+
+const RULES: Rules = Rules {
+    quiet_period: Duration::from_secs(300),
+    correlate_within: Duration::from_secs(120),
+    settle: Duration::from_secs(30),
+};
+
+fn t(secs: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 14, 0, 0).unwrap() + chrono::Duration::seconds(secs)
+}
+
+fn config() -> Config {
+    let mut toml = String::new();
+    for id in ["api", "pay", "web", "late"] {
+        toml += &format!("[[components]]\nid = \"{id}\"\nname = \"{id}\"\n");
+    }
+    Config::parse(&toml).unwrap()
+}
+
+fn seen(id: &str, status: ComponentStatus) -> Observed {
+    let name = match id {
+        "api" => "Public API",
+        "pay" => "Payments",
+        "web" => "Website",
+        other => other,
+    };
+    Observed {
+        id: ComponentId::parse(id).unwrap(),
+        name: name.into(),
+        group: None,
+        status,
+        since: t(0),
+        evidence: vec![crate::model::Evidence {
+            check: format!("{name} health"),
+            reason: Some(crate::model::Reason::HttpStatus { code: 503 }),
+            runs: 3,
+            since: None,
+        }],
+    }
+}
+
+fn fail(book: &mut Book, id: &str, at: i64, rules: &Rules) -> Vec<Event> {
+    let c = seen(id, ComponentStatus::MajorOutage);
+    on_status_change(book, &c, ComponentStatus::Operational, t(at), rules)
+}
+
+fn recover(book: &mut Book, id: &str, at: i64) -> Vec<Event> {
+    let c = seen(id, ComponentStatus::Operational);
+    on_status_change(book, &c, ComponentStatus::MajorOutage, t(at), &RULES)
+}
+
+fn none(_: &ComponentId) -> Option<Observed> {
+    None
+}
+
+fn only(book: &Book) -> &Incident {
+    assert_eq!(book.incidents.len(), 1, "{:#?}", book.incidents);
+    book.incidents.values().next().unwrap()
+}
+
+fn kinds(events: &[Event], book: &Book) -> Vec<NoticeKind> {
+    notices(events, book, &config())
+        .iter()
+        .map(|n| n.kind)
+        .collect()
+}
+
+#[test]
+fn components_failing_together_are_one_incident_named_for_all_with_each_ones_evidence() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    fail(&mut book, "pay", 10, &RULES);
+    fail(&mut book, "web", 20, &RULES);
+    let i = only(&book);
+    assert_eq!(i.components.len(), 3);
+    assert_eq!(
+        words::incident_name(&i.name),
+        "Public API, Payments and Website: major outage"
+    );
+    let notes: Vec<String> = (i.updates.iter())
+        .map(|u| words::update(&u.body, chrono_tz::UTC).into_owned())
+        .collect();
+    assert!(
+        notes[1].starts_with("Payments is affected too: major outage. Payments health: HTTP 503"),
+        "{notes:?}"
+    );
+    assert!(notes[2].contains("Website health: HTTP 503"), "{notes:?}");
+}
+
+#[test]
+fn a_failure_within_the_window_of_the_last_change_joins_and_a_later_one_opens_its_own() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    fail(&mut book, "pay", 110, &RULES);
+    fail(&mut book, "web", 220, &RULES);
+    assert_eq!(
+        only(&book).components.len(),
+        3,
+        "each within 2 minutes of the last"
+    );
+    fail(&mut book, "late", 400, &RULES);
+    assert_eq!(
+        book.incidents.len(),
+        2,
+        "3 minutes after the last change: its own"
+    );
+}
+
+#[test]
+fn without_a_window_each_component_has_its_own_incident() {
+    let off = Rules {
+        correlate_within: Duration::ZERO,
+        ..RULES
+    };
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &off);
+    fail(&mut book, "pay", 1, &off);
+    assert_eq!(book.incidents.len(), 2);
+}
+
+#[test]
+fn a_component_recovering_early_leaves_and_the_last_one_resolves_it_after_the_quiet_period() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    fail(&mut book, "pay", 5, &RULES);
+    tick(&mut book, t(30), &RULES, &none);
+    let left = recover(&mut book, "pay", 60);
+    assert_eq!(left.len(), 1, "said in a note");
+    let i = only(&book);
+    assert_eq!(
+        i.components[&ComponentId::parse("pay").unwrap()],
+        ComponentStatus::Operational
+    );
+    assert!(
+        !i.latest().unwrap().notify,
+        "leaving is no email of its own"
+    );
+    assert_eq!(
+        words::update(&i.latest().unwrap().body, chrono_tz::UTC),
+        "Payments is operational again."
+    );
+    assert!(i.recovered_at.is_none(), "the API still fails");
+    assert!(tick(&mut book, t(60 + 300), &RULES, &none).is_empty());
+    recover(&mut book, "api", 400);
+    assert!(
+        tick(&mut book, t(699), &RULES, &none).is_empty(),
+        "quiet period"
+    );
+    let events = tick(&mut book, t(700), &RULES, &none);
+    let i = only(&book);
+    assert_eq!(i.status, IncidentStatus::Resolved);
+    let changes = &i.latest().unwrap().changes;
+    assert_eq!(changes.len(), 1, "only the API changes now: {changes:?}");
+    assert_eq!(kinds(&events, &book), vec![NoticeKind::IncidentResolved]);
+}
+
+#[test]
+fn a_component_that_left_and_fails_again_rejoins_the_same_incident() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    fail(&mut book, "pay", 5, &RULES);
+    recover(&mut book, "pay", 60);
+    fail(&mut book, "pay", 600, &RULES);
+    let i = only(&book);
+    assert_eq!(
+        words::update(&i.latest().unwrap().body, chrono_tz::UTC),
+        "Payments is failing again. Payments health: HTTP 503 Service Unavailable."
+    );
+}
+
+#[test]
+fn an_incident_an_engineer_took_over_gets_no_new_components() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    let id = only(&book).id.clone();
+    let input = crate::incidents::input::UpdateInput {
+        status: Some("identified".into()),
+        body: Some("A bad deploy; rolling back.".into()),
+        ..Default::default()
+    };
+    let v = input.validate(&config(), t(10)).unwrap();
+    let current = |_: &ComponentId| ComponentStatus::MajorOutage;
+    let events = book.update_incident(&id, v, &current, t(10)).unwrap();
+    assert_eq!(
+        kinds(&events, &book),
+        vec![NoticeKind::IncidentOpened],
+        "the engineer's words open the thread at once; nothing stays held"
+    );
+    assert_eq!(book.incidents[&id].held, None);
+    fail(&mut book, "pay", 20, &RULES);
+    assert_eq!(book.incidents.len(), 2, "the engineer owns the first");
+}
+
+#[test]
+fn the_opening_email_waits_the_settle_time_and_says_everything_that_failed_meanwhile() {
+    let mut book = Book::default();
+    let mut events = fail(&mut book, "api", 0, &RULES);
+    events.extend(fail(&mut book, "pay", 10, &RULES));
+    events.extend(fail(&mut book, "web", 20, &RULES));
+    assert!(kinds(&events, &book).is_empty(), "held: {events:?}");
+    assert!(!due(&book, t(29), &RULES));
+    assert!(due(&book, t(30), &RULES));
+    let released = tick(&mut book, t(30), &RULES, &none);
+    let sent = notices(&released, &book, &config());
+    assert_eq!(sent.len(), 1, "one email for the three");
+    assert_eq!(sent[0].kind, NoticeKind::IncidentOpened);
+    assert_eq!(sent[0].components.len(), 3);
+    assert!(
+        tick(&mut book, t(31), &RULES, &none).is_empty(),
+        "sent once"
+    );
+}
+
+#[test]
+fn later_additions_fold_into_one_email_after_the_settle_time() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    tick(&mut book, t(30), &RULES, &none);
+    let mut events = fail(&mut book, "pay", 60, &RULES);
+    events.extend(fail(&mut book, "web", 70, &RULES));
+    assert!(kinds(&events, &book).is_empty(), "folded, not one each");
+    let released = tick(&mut book, t(90), &RULES, &none);
+    let sent = notices(&released, &book, &config());
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].kind, NoticeKind::IncidentUpdated);
+    assert_eq!(sent[0].components.len(), 3);
+}
+
+#[test]
+fn an_incident_resolved_before_it_was_announced_sends_nothing() {
+    let quick = Rules {
+        quiet_period: Duration::from_secs(5),
+        ..RULES
+    };
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &quick);
+    recover(&mut book, "api", 2);
+    let events = tick(&mut book, t(8), &quick, &none);
+    assert_eq!(only(&book).status, IncidentStatus::Resolved);
+    assert!(kinds(&events, &book).is_empty(), "{events:?}");
+    assert!(
+        tick(&mut book, t(40), &quick, &none).is_empty(),
+        "and never"
+    );
+}
+
+#[test]
+fn a_whole_group_failing_is_named_as_the_group() {
+    let mut book = Book::default();
+    for n in 0..50 {
+        let id = format!("eu{n:02}");
+        let c = Observed {
+            id: ComponentId::parse(&id).unwrap(),
+            name: format!("Service {n:02}"),
+            group: Some(GroupRef {
+                name: "Europe West".into(),
+                size: 50,
+            }),
+            ..seen("api", ComponentStatus::MajorOutage)
+        };
+        on_status_change(&mut book, &c, ComponentStatus::Operational, t(n), &RULES);
+    }
+    assert_eq!(
+        words::incident_name(&only(&book).name),
+        "All of Europe West (50 components): major outage"
+    );
+}
