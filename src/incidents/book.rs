@@ -360,7 +360,7 @@ impl Book {
     }
 }
 
-fn not_found(what: &'static str, id: impl std::fmt::Display) -> BookError {
+pub(super) fn not_found(what: &'static str, id: impl std::fmt::Display) -> BookError {
     BookError::NotFound {
         what,
         id: id.to_string(),

@@ -6,6 +6,7 @@
 mod raw;
 mod read;
 mod shape;
+mod split;
 mod values;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ pub use raw::{
     UpdateInput,
 };
 pub use read::read;
+pub use split::{NewSplit, SplitInput};
 pub use values::{component_status, parse_component_status};
 
 const MAX_NAME: usize = 200;

@@ -7,6 +7,7 @@ pub mod ids;
 pub mod input;
 pub mod name;
 pub mod said;
+mod split;
 
 use std::collections::BTreeMap;
 

@@ -50,6 +50,11 @@ pub enum Said {
     Recovered {
         component: String,
     },
+    /// An engineer moved these components (by name) to an incident of their
+    /// own; said in both timelines.
+    Split {
+        components: Vec<String>,
+    },
     /// It failed again within the quiet period after recovering.
     FailingAgain {
         /// The component's name, in an incident about several.

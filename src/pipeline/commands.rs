@@ -104,6 +104,17 @@ impl Pipeline {
                     done: incident(book, &id)?,
                 })
             }
+            Command::SplitIncident { id, input } => {
+                let v = merge(input.validate(&config), &problems)?;
+                let member = |c: &ComponentId| super::member(&config, c);
+                let (new, events) = book
+                    .split_incident(&id, v, &member, now)
+                    .map_err(from_book)?;
+                Ok(Applied {
+                    events,
+                    done: incident(book, &new)?,
+                })
+            }
             Command::WritePostmortem { id, body } => {
                 merge(Ok(()), &problems)?;
                 let events = book

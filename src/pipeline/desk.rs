@@ -6,7 +6,7 @@
 use tokio::sync::{mpsc, oneshot};
 
 use crate::incidents::input::{
-    FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
+    FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, SplitInput, UpdateInput,
 };
 use crate::incidents::{Incident, IncidentId, Maintenance, MaintenanceId};
 use crate::model::{ComponentId, ComponentStatus};
@@ -19,6 +19,11 @@ pub enum Command {
     UpdateIncident {
         id: IncidentId,
         input: UpdateInput,
+    },
+    /// Move components out of an incident into one of their own.
+    SplitIncident {
+        id: IncidentId,
+        input: SplitInput,
     },
     WritePostmortem {
         id: IncidentId,

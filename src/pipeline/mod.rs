@@ -22,7 +22,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::engine::{Change, Engine};
 use crate::incidents::auto::{self, Observed};
-use crate::incidents::{Book, GroupRef};
+use crate::incidents::{Book, GroupRef, Member};
 use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId, ComponentStatus};
 use crate::read::view::{self, View};
@@ -277,6 +277,20 @@ impl Pipeline {
 
 fn observe(config: &Config, engine: &Engine, id: &ComponentId) -> Option<Observed> {
     let state = engine.components.get(id)?;
+    let Member { name, group } = member(config, id);
+    Some(Observed {
+        id: id.clone(),
+        name,
+        group,
+        status: state.status,
+        since: state.since,
+        evidence: engine.evidence(id),
+    })
+}
+
+/// A component as an automatic incident names it: its name, and its group
+/// with the group's size.
+fn member(config: &Config, id: &ComponentId) -> Member {
     let component = config.component(id);
     let group = component.and_then(|c| c.group.as_ref()).map(|g| GroupRef {
         name: g.clone(),
@@ -284,14 +298,10 @@ fn observe(config: &Config, engine: &Engine, id: &ComponentId) -> Option<Observe
             .filter(|o| o.group.as_ref() == Some(g))
             .count(),
     });
-    Some(Observed {
-        id: id.clone(),
+    Member {
         name: component.map_or_else(|| id.to_string(), |c| c.name.clone()),
         group,
-        status: state.status,
-        since: state.since,
-        evidence: engine.evidence(id),
-    })
+    }
 }
 
 fn log_err<E: std::fmt::Display>(r: Result<(), E>) -> bool {

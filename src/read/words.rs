@@ -122,6 +122,15 @@ fn note(said: &Said, tz: Tz) -> String {
             evidence(e, tz)
         ),
         Said::Recovered { component } => format!("{component} is operational again."),
+        Said::Split { components } => format!(
+            "{} moved to an incident of {}.",
+            and_list(components),
+            if components.len() == 1 {
+                "its own"
+            } else {
+                "their own"
+            }
+        ),
         Said::FailingAgain {
             component: None,
             evidence: e,

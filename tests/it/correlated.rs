@@ -240,3 +240,71 @@ async fn after_an_engineer_takes_over_a_new_failure_opens_its_own_incident_and_t
         "the engineer's stays theirs"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engineer_splits_a_component_off_through_the_api() {
+    let down = Target::start(Mode::Answer(503, "down")).await;
+    let parts = [
+        ("api", "Public API", None, down.url("/")),
+        ("pay", "Payments", None, down.url("/")),
+    ];
+    let (app, _clock) = spawn(&config(&parts, "")).await;
+    let list = incidents_when(&app, "one incident for two", |l| {
+        l.len() == 1 && members(&l[0]) == 2
+    })
+    .await;
+    let id = list[0]["id"].as_str().unwrap_or_default().to_owned();
+    let path = format!("/incidents/{id}/split");
+
+    let (status, body) = admin_request(
+        &app.base,
+        "POST",
+        &path,
+        json!({"components": ["api", "pay"]}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["fields"]["components"].is_string(), "{body}");
+    let (status, body) = admin_request(
+        &app.base,
+        "POST",
+        &path,
+        json!({"components": ["nope"], "colour": 1}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["fields"]["components.nope"].is_string() && body["fields"]["colour"].is_string(),
+        "{body}"
+    );
+    let (status, _) = admin_request(
+        &app.base,
+        "POST",
+        "/incidents/zzzzzzzzzzzz/split",
+        json!({"components": ["pay"]}),
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    let (status, new) = admin_request(
+        &app.base,
+        "POST",
+        &path,
+        json!({"components": ["pay"], "name": "Card payments failing"}),
+    )
+    .await;
+    assert_eq!(status, 201, "{new}");
+    assert_eq!(new["name"], "Card payments failing");
+    assert_eq!(new["components"], json!({"pay": "major_outage"}));
+    let list = incidents_when(&app, "two incidents", |l| l.len() == 2).await;
+    let old = list
+        .iter()
+        .find(|i| i["id"] == id.as_str())
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(old["name"], "Public API: major outage");
+    app.wait_for_page("both on the page", |p| {
+        p.contains("Card payments failing") && p.contains("Public API: major outage")
+    })
+    .await;
+}

@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::*;
 use crate::config::Config;
+use crate::incidents::book::BookError;
 use crate::outbox::announce::notices;
 use crate::outbox::notice::NoticeKind;
 use crate::read::words;
@@ -276,4 +277,83 @@ fn a_whole_group_failing_is_named_as_the_group() {
         words::incident_name(&only(&book).name),
         "All of Europe West (50 components): major outage"
     );
+}
+
+fn split(book: &mut Book, id: &IncidentId, components: &[&str]) -> Result<IncidentId, BookError> {
+    let v = crate::incidents::input::SplitInput {
+        components: components.iter().map(|c| c.to_string()).collect(),
+        name: None,
+    }
+    .validate(&config())
+    .unwrap();
+    let member = |c: &ComponentId| Member::new(seen(c.as_str(), ComponentStatus::MajorOutage).name);
+    book.split_incident(id, v, &member, t(50))
+        .map(|(new, _)| new)
+}
+
+#[test]
+fn an_engineer_splits_a_component_off_into_an_incident_the_checks_resolve_on_their_own() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    fail(&mut book, "pay", 5, &RULES);
+    fail(&mut book, "web", 10, &RULES);
+    let first = only(&book).id.clone();
+    let new = split(&mut book, &first, &["pay"]).unwrap();
+    let (old, moved) = (&book.incidents[&first], &book.incidents[&new]);
+    assert_eq!(
+        words::incident_name(&old.name),
+        "Public API and Website: major outage"
+    );
+    assert_eq!(words::incident_name(&moved.name), "Payments: major outage");
+    assert_eq!(moved.components.len(), 1);
+    assert_eq!(
+        moved.source,
+        Author::Automatic,
+        "the checks still resolve it"
+    );
+    let said: Vec<String> = (moved.updates.iter())
+        .map(|u| words::update(&u.body, chrono_tz::UTC).into_owned())
+        .collect();
+    assert!(
+        said[0].contains("Payments health: HTTP 503"),
+        "its evidence moves with it: {said:?}"
+    );
+    assert_eq!(
+        said.last().map(String::as_str),
+        Some("Payments moved to an incident of its own.")
+    );
+    assert_eq!(
+        words::update(&old.latest().unwrap().body, chrono_tz::UTC),
+        "Payments moved to an incident of its own."
+    );
+
+    recover(&mut book, "pay", 60);
+    tick(&mut book, t(60 + 300), &RULES, &none);
+    assert_eq!(book.incidents[&new].status, IncidentStatus::Resolved);
+    assert!(
+        book.incidents[&first].status.is_open(),
+        "the API and website still fail"
+    );
+}
+
+#[test]
+fn a_split_must_leave_something_and_move_only_what_the_incident_has() {
+    let mut book = Book::default();
+    fail(&mut book, "api", 0, &RULES);
+    fail(&mut book, "pay", 5, &RULES);
+    let id = only(&book).id.clone();
+    let invalid = |r: Result<IncidentId, BookError>| match r {
+        Err(BookError::Invalid(e)) => e.0.keys().cloned().collect::<Vec<_>>(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(
+        invalid(split(&mut book, &id, &["api", "pay"])),
+        ["components"]
+    );
+    assert_eq!(invalid(split(&mut book, &id, &["web"])), ["components.web"]);
+    assert!(matches!(
+        split(&mut book, &IncidentId::fixture("nope"), &["api"]),
+        Err(BookError::NotFound { .. })
+    ));
+    assert_eq!(only(&book).components.len(), 2, "nothing changed");
 }

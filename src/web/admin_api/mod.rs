@@ -28,6 +28,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(writes::update_incident),
             )
             .route(
+                "/incidents/{id}/split",
+                web::post().to(writes::split_incident),
+            )
+            .route(
                 "/incidents/{id}/postmortem",
                 web::put().to(writes::postmortem),
             )

@@ -38,6 +38,19 @@ pub async fn update_incident(
     .await
 }
 
+pub async fn split_incident(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let id = IncidentId::parse(&id).map_err(|_| CommandError::no_such("incident", &id));
+    write(&req, &shared, &body, StatusCode::CREATED, |input| {
+        Ok(Command::SplitIncident { id: id?, input })
+    })
+    .await
+}
+
 pub async fn postmortem(
     req: HttpRequest,
     shared: web::Data<Shared>,
