@@ -34,9 +34,11 @@ pub async fn show(engineer: Engineer, id: web::Path<String>) -> HttpResponse {
     let none = FieldErrors::default();
     let update = prefilled(incident, v.config.site.timezone);
     let postmortem = written(incident);
+    let split = FormData::default();
     let forms = Forms {
         update: Form::new(&update, &none),
         postmortem: Form::new(&postmortem, &none).within("postmortem"),
+        split: Form::new(&split, &none).within("split"),
     };
     let feedback = feedback(&engineer.shared, &incident.id).await;
     html(
@@ -63,7 +65,7 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
         Err(CommandError::Invalid(errors)) => errors,
         Err(e) => return failure(&e, Some(&engineer.session)),
     };
-    let postmortem = FormData::default();
+    let empty = FormData::default();
     let none = FieldErrors::default();
     let feedback = feedback(&engineer.shared, &id).await;
     rejected(
@@ -72,7 +74,8 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
         &id,
         Forms {
             update: Form::new(&form, &errors),
-            postmortem: Form::new(&postmortem, &none).within("postmortem"),
+            postmortem: Form::new(&empty, &none).within("postmortem"),
+            split: Form::new(&empty, &none).within("split"),
         },
         feedback,
     )
@@ -101,6 +104,7 @@ pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
     };
     let update = prefilled(incident, v.config.site.timezone);
     let none = FieldErrors::default();
+    let split = FormData::default();
     let feedback = feedback(&engineer.shared, &id).await;
     rejected(
         v,
@@ -109,16 +113,42 @@ pub async fn postmortem(posted: Posted, id: web::Path<String>) -> HttpResponse {
         Forms {
             update: Form::new(&update, &none),
             postmortem: Form::new(&form, &errors).within("postmortem"),
+            split: Form::new(&split, &none).within("split"),
         },
         feedback,
     )
 }
 
-/// The incident page's two forms.
+/// 422 for the split form: the page again, with what was ticked and what is
+/// wrong with it.
+pub async fn rejected_split(
+    engineer: &super::guard::Engineer,
+    id: &IncidentId,
+    form: &FormData,
+    errors: &FieldErrors,
+) -> HttpResponse {
+    let snapshot = engineer.shared.snapshots.current();
+    let v = &snapshot.view;
+    let Some(incident) = v.book.incidents.get(id) else {
+        return not_found(Some(&engineer.session), NO_SUCH);
+    };
+    let update = prefilled(incident, v.config.site.timezone);
+    let (empty, none) = (FormData::default(), FieldErrors::default());
+    let feedback = feedback(&engineer.shared, id).await;
+    let forms = Forms {
+        update: Form::new(&update, &none),
+        postmortem: Form::new(&empty, &none).within("postmortem"),
+        split: Form::new(form, errors).within("split"),
+    };
+    rejected(v, &engineer.session, id, forms, feedback)
+}
+
+/// The incident page's forms.
 #[derive(Clone, Copy)]
 pub struct Forms<'a> {
     pub update: Form<'a>,
     pub postmortem: Form<'a>,
+    pub split: Form<'a>,
 }
 
 /// 422: the page again, with what was typed and what is wrong with it.

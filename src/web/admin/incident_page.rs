@@ -32,6 +32,7 @@ pub fn page(
             (now(v, i))
             (update_form(v, session, i, forms))
         }
+        (super::incident_split::form(v, session, i, forms.split))
         (answers(v, i, feedback))
         @if !i.status.is_open() { (postmortem_form(session, i, forms)) }
         (timeline(v, &i.updates, IncidentStatus::label, Reader::Engineer))

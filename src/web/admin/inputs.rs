@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use super::local_time::from_local;
 use crate::incidents::input::{
-    self, FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, UpdateInput,
+    self, FieldErrors, IncidentInput, MaintenanceInput, MaintenanceUpdateInput, SplitInput,
+    UpdateInput,
 };
 use crate::web::form_data::FormData;
 
@@ -53,6 +54,11 @@ pub fn maintenance(f: &FormData, tz: Tz) -> (MaintenanceInput, FieldErrors) {
 
 pub fn maintenance_update(f: &FormData) -> (MaintenanceUpdateInput, FieldErrors) {
     Submitted::new(f, &[], &[]).checkbox("notify").read()
+}
+
+/// The split form: the components to move (checkboxes) and a name.
+pub fn split(f: &FormData) -> (SplitInput, FieldErrors) {
+    Submitted::new(f, &[COMPONENTS], &[]).read()
 }
 
 /// A form of text fields only (a postmortem, a component's status).

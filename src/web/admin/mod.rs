@@ -8,6 +8,7 @@ mod guard;
 mod incident;
 mod incident_new;
 mod incident_page;
+mod incident_split;
 mod inputs;
 mod layout;
 mod local_time;
@@ -42,6 +43,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/incidents", web::post().to(incident_new::create))
             .route("/incidents/{id}", web::get().to(incident::show))
             .route("/incidents/{id}/updates", web::post().to(incident::update))
+            .route(
+                "/incidents/{id}/split",
+                web::post().to(incident_split::split),
+            )
             .route(
                 "/incidents/{id}/postmortem",
                 web::post().to(incident::postmortem),

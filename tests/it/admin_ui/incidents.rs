@@ -212,3 +212,50 @@ async fn a_resolved_incident_lifts_its_statuses_and_takes_a_postmortem_through_i
     let again = browser::form(&page, &postmortem);
     assert_eq!(again.get("body"), Some("A full disk; we now alert at 80%."));
 }
+
+#[tokio::test]
+async fn an_engineer_splits_a_component_off_from_the_incident_page() {
+    let (_app, mut browser) = signed_in().await;
+    let form = browser
+        .form("/admin/incidents/new", "/admin/incidents")
+        .await
+        .set("name", "API and website down")
+        .set("body", "Both fail.")
+        .set("components.api", "major_outage")
+        .set("components.web", "partial_outage");
+    let location = browser
+        .post("/admin/incidents", &form)
+        .await
+        .location
+        .unwrap();
+    let action = format!("{location}/split");
+
+    let none = browser.form(&location, &action).await;
+    let refused = browser.post(&action, &none).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("name at least one component to move"),
+        "{}",
+        refused.body
+    );
+
+    let split = browser
+        .form(&location, &action)
+        .await
+        .set("components", "web")
+        .set("name", "Website slow");
+    let moved = browser.post(&action, &split).await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let new = moved.location.unwrap();
+    assert_ne!(new, location);
+    let page = browser.get(&new).await.body;
+    assert!(
+        page.contains("Website slow") && page.contains("Website moved to an incident of its own."),
+        "{page}"
+    );
+    let old = browser.get(&location).await.body;
+    assert!(
+        !old.contains("id=\"split-title\""),
+        "one component left: nothing to split"
+    );
+}
