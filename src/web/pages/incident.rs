@@ -87,7 +87,18 @@ fn facts(v: &View, i: &Incident) -> Markup {
                 dt { "Resolved" } dd { (when(end, v)) }
                 dt { "Duration" } dd { (time::span(i.started_at, end)) }
             }
-            dt { "Affected" } dd { (affected(v, statuses)) }
+            dt { "Affected" } dd {
+                (affected(v, statuses))
+                // The permalink is where each one can be looked up by name.
+                @if i.components.len() > super::grouped::LONG {
+                    details.affected-all {
+                        summary { "Each of the " (i.components.len()) " components" }
+                        ul.affected {
+                            @for (id, s) in &i.components { li { (component_name(v, id)) (status_label(*s)) } }
+                        }
+                    }
+                }
+            }
         }
     }
 }
@@ -167,21 +178,32 @@ pub fn maintenance_badge() -> Markup {
     html! { span.impact.impact--maintenance { span aria-hidden="true" { "⚙" } " Maintenance" } }
 }
 
-/// The components a record names, each with the status it set when it set one.
+/// The components a record names, each with the status it set when it set
+/// one. A long list is told by group ("All of Europe West (50 components)"),
+/// so one outage of 50 components is a line, not a screen.
 pub fn affected<'a>(
     v: &View,
     components: impl Iterator<Item = (&'a ComponentId, Option<ComponentStatus>)>,
 ) -> Markup {
+    let list: Vec<_> = components.collect();
+    if list.len() > super::grouped::LONG {
+        return super::grouped::affected(v, &list);
+    }
     html! {
         ul.affected {
-            @for (id, status) in components {
+            @for (id, status) in list {
                 li {
                     (component_name(v, id))
-                    @if let Some(s) = status { ": " span.{"status--" (s.as_str())} { (s.label()) } }
+                    @if let Some(s) = status { (status_label(s)) }
                 }
             }
         }
     }
+}
+
+/// ": Major outage", coloured by status.
+pub fn status_label(s: ComponentStatus) -> Markup {
+    html! { ": " span.{"status--" (s.as_str())} { (s.label()) } }
 }
 
 /// A component's configured name; its id if it has left the config since.

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod component;
+mod grouped;
 pub mod history;
 pub mod incident;
 pub mod layout;
