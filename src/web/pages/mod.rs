@@ -2,9 +2,11 @@
 
 pub mod chart;
 pub mod component;
+pub mod components;
 pub mod history;
 pub mod incident;
 pub mod layout;
 pub mod status;
+pub mod strip;
 pub mod timeline;
 pub mod uptime;

@@ -5,59 +5,49 @@
 
 use maud::{Markup, html};
 
+use super::components::{self, icon};
 use super::incident::{affected, answers, impact, maintenance_badge, window};
 use super::layout;
-use super::uptime::{self, DayIncidents};
-use crate::config::Component;
 use crate::engine::overall;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
 use crate::markup as text;
 use crate::model::ComponentStatus;
 use crate::read::time;
-use crate::read::view::{ComponentView, Decider, View};
+use crate::read::view::View;
 use crate::read::words;
-use crate::uptime::report::BAR_DAYS;
 use crate::web::subscribe::form;
+
+/// Re-exported for the subscribe form, which groups its checkboxes the same way.
+pub(crate) use super::components::groups;
 
 pub fn render(v: &View) -> Markup {
     let site = &v.config.site;
-    let days = uptime::incidents_by_day(&v.book, v.now, site.timezone, BAR_DAYS);
     let content = html! {
         h1.visually-hidden { (site.title) }
         (banner(v))
         (incidents(v))
         (maintenances(v))
-        section aria-labelledby="components-title" {
-            h2 #components-title { "Components" }
-            @for (group, members) in groups(&v.config.components) {
-                @if let Some(name) = group {
-                    h3.group { (name) }
-                }
-                ul.components {
-                    @for c in members {
-                        (component(v, c, Some(&days)))
-                    }
-                }
-            }
-        }
+        (components::section(v))
         p.history-link { a href="/history" { "Past incidents and maintenance" } }
         (subscribe(v))
     };
     layout::page(site, &site.title, Some(site.refresh.as_secs()), content)
 }
 
-/// The subscribe form. The page reloads itself, which would wipe a half-typed
-/// form, so it also links to the same form on a page that does not.
+/// The subscribe form for everything. Choosing components (a checkbox each,
+/// 1,000 on a large installation) happens on `/subscribe`, which also does not
+/// reload itself and so never wipes a half-typed form.
 fn subscribe(v: &View) -> Markup {
     html! {
         section.subscribe-section #subscribe aria-labelledby="subscribe-title" {
             h2 #subscribe-title { "Get updates by email" }
             p.hint {
                 "We email you when an incident starts, changes or ends, and before planned maintenance. "
-                "This page reloads every " (v.config.site.refresh.as_secs()) " seconds; "
-                a href="/subscribe" { "subscribe on a page that doesn't" } "."
+                "This form follows every component; "
+                a href="/subscribe" { "choose components" } " on a page that doesn't reload itself "
+                "(this one does every " (v.config.site.refresh.as_secs()) " seconds)."
             }
-            (form::render(&v.config.components, &form::Entered::default()))
+            (form::render(&[], &form::Entered::default()))
         }
     }
 }
@@ -191,69 +181,6 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
     }
 }
 
-/// A component's status, why and since when. On the status page (`days`
-/// given) its name links to its own page and its 90-day bar follows; on its
-/// own page, whose title names it, the heading says "Now".
-pub(crate) fn component(v: &View, c: &Component, days: Option<&DayIncidents<'_>>) -> Markup {
-    let tz = v.config.site.timezone;
-    let state = v.components.get(&c.id);
-    let status = state.map_or(ComponentStatus::Operational, |s| s.status);
-    html! {
-        li.component.{"component--" (status.as_str())} #{"component-" (c.id)} {
-            div.component__head {
-                @if days.is_some() {
-                    h4.component__name { a href={"/components/" (c.id)} { (c.name) } }
-                } @else {
-                    h2.component__name { "Now" }
-                }
-                span.status.{"status--" (status.as_str())} {
-                    span.status__icon aria-hidden="true" { (icon(status)) }
-                    " " (status.label())
-                }
-            }
-            @if let Some(d) = &c.description { p.component__desc { (d) } }
-            @if let Some(s) = state.filter(|s| s.status != ComponentStatus::Operational) {
-                (reason(v, &c.id, s))
-                p.component__since {
-                    (status.label()) " since "
-                    time datetime=(time::iso(s.since)) { (time::short(s.since, v.now, tz)) }
-                    " (" (time::lasted(s.since, v.now)) ")"
-                }
-            }
-            p.component__checked {
-                @match state.and_then(|s| s.last_checked) {
-                    Some(at) => { "Last checked " time datetime=(time::iso(at)) { (time::precise(at, tz)) } }
-                    None => { "Not checked yet" }
-                }
-            }
-            @if let Some(days) = days {
-                (uptime::component_bar(v, c, days))
-            }
-        }
-    }
-}
-
-/// Why a component is not operational: the checks' evidence or the
-/// maintenance's name; for an engineer's status, the incident that set it.
-fn reason(v: &View, id: &crate::model::ComponentId, s: &ComponentView) -> Markup {
-    let incident = v
-        .book
-        .overrides
-        .get(id)
-        .and_then(|o| o.incident.as_ref())
-        .and_then(|i| v.book.incidents.get(i));
-    html! {
-        @match (s.decided_by, &s.reason, incident) {
-            (Decider::Engineer, _, Some(i)) => p.component__reason {
-                strong { "Why: " } "see " a href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
-            },
-            (Decider::Engineer, _, None) => p.component__reason { "Set by our engineers" },
-            (_, Some(reason), _) => p.component__reason { strong { "Why: " } (words::why(reason)) },
-            (_, None, _) => {},
-        }
-    }
-}
-
 /// "A", "A and B", "A, B and C", "A, B, C and 4 more".
 fn list(names: &[&str]) -> String {
     const SHOWN: usize = 3;
@@ -269,31 +196,6 @@ fn list(names: &[&str]) -> String {
             names[..SHOWN].join(", "),
             names.len() - SHOWN
         ),
-    }
-}
-
-/// Components by group, groups in order of first appearance; ungrouped ones
-/// form their own unnamed group where they first appear.
-pub(crate) fn groups(components: &[Component]) -> Vec<(Option<&str>, Vec<&Component>)> {
-    let mut out: Vec<(Option<&str>, Vec<&Component>)> = Vec::new();
-    for c in components {
-        let g = c.group.as_deref();
-        match out.iter_mut().find(|(name, _)| *name == g) {
-            Some((_, members)) => members.push(c),
-            None => out.push((g, vec![c])),
-        }
-    }
-    out
-}
-
-/// A shape per status, so status is never told by colour alone.
-fn icon(status: ComponentStatus) -> &'static str {
-    match status {
-        ComponentStatus::Operational => "✓",
-        ComponentStatus::DegradedPerformance => "▲",
-        ComponentStatus::PartialOutage => "◆",
-        ComponentStatus::MajorOutage => "✕",
-        ComponentStatus::UnderMaintenance => "⚙",
     }
 }
 
