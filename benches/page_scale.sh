@@ -10,10 +10,19 @@ BASE=${1:-165b18e}
 RUNS=${2:-21}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 OLD="$TARGET/page-scale-base"
+# A target dir of its own: cargo records a package's sources relative to its
+# root, so two checkouts sharing one would take each other's build as fresh.
+OLD_TARGET="$TARGET/page-scale-base-target"
 
 # The base commit, with the bench added (the same source as here: it uses
-# only APIs the base already has). One target dir: dependencies build once.
-if [ ! -d "$OLD" ]; then git -C "$ROOT" worktree add -q --detach "$OLD" "$BASE"; fi
+# only APIs the base already has). Its first build starts from a copy of
+# this tree's release dependencies (its own sources, just checked out, are
+# newer than anything copied, so Candor itself is built again).
+if [ ! -d "$OLD" ]; then
+  git -C "$ROOT" worktree add -q --detach "$OLD" "$BASE"
+  rm -rf "$OLD_TARGET" && mkdir -p "$OLD_TARGET"
+  if [ -d "$TARGET/release" ]; then cp -a "$TARGET/release" "$OLD_TARGET/"; fi
+fi
 git -C "$OLD" reset -q --hard "$BASE"
 git -C "$OLD" clean -qfd
 mkdir -p "$OLD/tests/it"
@@ -27,11 +36,11 @@ cp "$ROOT/tests/it/chromium.rs" "$OLD/tests/it/"
   printf '\n[[bench]]\nname = "page_scale"\nharness = false\n' >>Cargo.toml
 )
 
-run() { (cd "$1" && CARGO_TARGET_DIR="$TARGET" cargo bench -q --bench page_scale -- "$RUNS") | tee /dev/stderr | grep '^tsv' >"$2"; }
+run() { (cd "$1" && CARGO_TARGET_DIR="$2" cargo bench -q --bench page_scale -- "$RUNS") | tee /dev/stderr | grep '^tsv' >"$3"; }
 echo "== before ($BASE)" >&2
-run "$OLD" "$WORK/before.tsv"
+run "$OLD" "$OLD_TARGET" "$WORK/before.tsv"
 echo "== after ($(git -C "$ROOT" rev-parse --short HEAD), with uncommitted changes if any)" >&2
-run "$ROOT" "$WORK/after.tsv"
+run "$ROOT" "$TARGET" "$WORK/after.tsv"
 
 # Columns after "tsv": n, identity B, brotli B, elements, render ms, brotli ms,
 # DOMContentLoaded ms (4x CPU throttle), load ms.

@@ -46,7 +46,7 @@ async fn seed_history(data_dir: &std::path::Path, ids: &[ComponentId]) {
         for d in today - 89..today {
             let mut day = Day::default();
             day.add(0, 0, 86_000_000);
-            if (d as usize + n) % 37 == 0 {
+            if (d as usize + n).is_multiple_of(37) {
                 day.add(1, 3, 400_000);
             }
             days.push((d, id.clone(), day.encode()));

@@ -116,17 +116,25 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
                 }
             }
             @if place == Place::Own || status != ComponentStatus::Operational {
-                p.component__checked {
-                    @match state.and_then(|s| s.last_checked) {
-                        Some(at) => { "Last checked " time datetime=(time::iso(at)) { (time::precise(at, tz)) } }
-                        None => { "Not checked yet" }
-                    }
-                }
+                (checked(v, state))
             }
             @if place == Place::Index {
                 @if let Some(s) = v.uptime.components.get(&c.id) {
                     (strip::strip(c, s))
                 }
+            }
+        }
+    }
+}
+
+/// When the checks last reported on it.
+fn checked(v: &View, state: Option<&ComponentView>) -> Markup {
+    let tz = v.config.site.timezone;
+    html! {
+        p.component__checked {
+            @match state.and_then(|s| s.last_checked) {
+                Some(at) => { "Last checked " time datetime=(time::iso(at)) { (time::precise(at, tz)) } }
+                None => { "Not checked yet" }
             }
         }
     }

@@ -83,8 +83,9 @@ fn tally(s: &Summary) -> String {
     let days = || s.days.iter().map(|(_, t)| t.as_ref());
     let count = |f: &dyn Fn(Option<&Totals>) -> bool| days().filter(|t| f(*t)).count();
     let down = count(&|t| t.and_then(uptime).is_some_and(|u| u < 1.0));
-    let maintenance = count(&|t| t.is_some_and(|t| t[4] > 0));
-    let blank = count(&|t| t.and_then(uptime).is_none() && !t.is_some_and(|t| t[4] > 0));
+    let maintained = |t: Option<&Totals>| t.is_some_and(|t| t[4] > 0);
+    let maintenance = count(&maintained);
+    let blank = count(&|t| t.and_then(uptime).is_none() && !maintained(t));
     let mut out = match down {
         0 => ", no downtime".to_owned(),
         1 => ", 1 day with downtime".to_owned(),
