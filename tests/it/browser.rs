@@ -56,6 +56,25 @@ async fn seed_history(data_dir: &std::path::Path, ids: &[ComponentId]) {
     store.flush().await.unwrap();
 }
 
+/// Polls `/` until it shows the failing check. Longer than the helpers'
+/// wait: a first render of 1,000 component pages in a debug build, on a
+/// machine busy compiling, takes a while.
+async fn wait_for_failure(app: &crate::helpers::TestApp) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        let page = app.page().await;
+        if page.contains("HTTP 503 Service Unavailable") {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the failing check never showed on /: {}",
+            &page[..page.len().min(2_000)]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 /// What the browser made of `/`: its elements, and each group's name with
 /// whether it is open.
 const INSPECT: &str = r#"
@@ -85,10 +104,7 @@ async fn at_1000_components_the_page_stays_small_and_only_the_failing_group_is_o
         .collect();
     seed_history(&dir.path().join("data"), &ids).await;
     let app = spawn_app_in(dir, &body, None, Arc::new(SystemClock)).await;
-    app.wait_for_page("the failing component", |p| {
-        p.contains("HTTP 503 Service Unavailable")
-    })
-    .await;
+    wait_for_failure(&app).await;
 
     let browser = Browser::start(390, 844)
         .await

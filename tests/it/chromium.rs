@@ -77,7 +77,11 @@ impl Browser {
     /// Starts chromedriver and Chromium with a fresh profile, its window
     /// `width` × `height` CSS pixels.
     pub async fn start(width: u32, height: u32) -> Result<Self, String> {
-        ensure_installed()?;
+        // apt-get may take minutes: off the runtime's workers (the app under
+        // test runs on them).
+        tokio::task::spawn_blocking(ensure_installed)
+            .await
+            .map_err(|e| format!("installing chromium panicked: {e}"))??;
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port for chromedriver: {e}"))?
