@@ -36,7 +36,11 @@ cp "$ROOT/tests/it/chromium.rs" "$OLD/tests/it/"
   printf '\n[[bench]]\nname = "page_scale"\nharness = false\n' >>Cargo.toml
 )
 
-run() { (cd "$1" && CARGO_TARGET_DIR="$2" cargo bench -q --bench page_scale -- "$RUNS") | tee /dev/stderr | grep '^tsv' >"$3"; }
+run() {
+  (cd "$1" && CARGO_TARGET_DIR="$2" cargo bench -q --bench page_scale -- "$RUNS") >"$3.out"
+  cat "$3.out" >&2
+  grep '^tsv' "$3.out" >"$3"
+}
 echo "== before ($BASE)" >&2
 run "$OLD" "$OLD_TARGET" "$WORK/before.tsv"
 echo "== after ($(git -C "$ROOT" rev-parse --short HEAD), with uncommitted changes if any)" >&2
@@ -53,7 +57,7 @@ join -t $'\t' -1 2 -2 2 <(sort -t $'\t' -k2,2 "$WORK/before.tsv") <(sort -t $'\t
   {
     for (i = 1; i <= 7; i++) {
       b = $(i + 2); a = $(i + 10)
-      if (b == "nan" || a == "nan") continue
+      if (tolower(b) == "nan" || tolower(a) == "nan") continue
       printf "| %s | %s | %s | %s | %.3fx |\n", $1, name[i], b, a, (b > 0 ? a / b : 0)
     }
   }'
