@@ -52,7 +52,17 @@ pub async fn spawn_app(body: &str) -> TestApp {
 
 /// Runs the application with an admin token and a clock the test may move.
 pub async fn spawn_app_full(body: &str, token: Option<&str>, clock: Arc<dyn Clock>) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
+    spawn_app_in(tempfile::tempdir().unwrap(), body, token, clock).await
+}
+
+/// Runs the application in `dir`, whose `data` directory a test may have
+/// filled beforehand (history, say).
+pub async fn spawn_app_in(
+    dir: TempDir,
+    body: &str,
+    token: Option<&str>,
+    clock: Arc<dyn Clock>,
+) -> TestApp {
     let mut config = Config::parse_at(&config_with(dir.path(), body), clock.now()).unwrap();
     config.admin_token = token.map(str::to_owned);
     let app = Application::build_with_clock(config, clock).await.unwrap();

@@ -29,11 +29,13 @@ success_threshold = 1
     )
 }
 
-/// Today's cell of the bar after `marker`, as `(class, text)`.
-fn today_cell(page: &str, marker: &str) -> (String, String) {
-    let from = page.find(marker).expect("the component is on the page");
+/// Today's cell of the bar on a component's page, as `(class, text)`.
+fn today_cell(page: &str) -> (String, String) {
+    let from = page
+        .find("<ol class=\"bar\"")
+        .expect("the bar is on the page");
     let bar = &page[from..];
-    let end = bar.find("</ol>").expect("its bar");
+    let end = bar.find("</ol>").expect("its end");
     let last = bar[..end].rfind("<li class=\"").expect("a cell");
     let cell = &bar[last + 11..end];
     let (class, rest) = cell.split_once("\"><span>").expect("class and text");
@@ -46,27 +48,30 @@ async fn the_page_shows_90_days_per_component_with_today_measured_and_older_days
     let target = Target::start(Mode::Answer(200, "ok")).await;
     let app = spawn_app(&body(&target.url("/health"))).await;
     let page = app
-        .wait_for_page("today's uptime", |p| {
-            p.contains("100% uptime</span></li></ol>")
-        })
+        .wait_for_page("today's uptime", |p| p.contains("100% uptime over 90 days"))
         .await;
-    assert_eq!(
-        page.matches("<li class=\"none\"><span>").count(),
-        89,
+    // On `/`, one link: 89 grey days, then today green, and the words.
+    assert!(
+        page.contains(
+            "<a class=\"strip\" style=\"--b:linear-gradient(90deg,var(--d-none) 98.89%,\
+             var(--d-ok) 0)\" href=\"/components/api\" aria-label=\"Public API: 100% uptime \
+             over 90 days, no downtime, 89 without data\">100% uptime over 90 days</a>"
+        ),
         "{page}"
     );
-    let today = calendar::local_date(Utc::now(), chrono_tz::UTC);
-    let (class, text) = today_cell(&page, "id=\"component-api\"");
-    assert_eq!(class, "ok");
-    assert_eq!(text, format!("{}: 100% uptime", today.format("%-d %b")));
-    assert!(page.contains("100% uptime over 90 days"), "{page}");
-    assert!(page.contains("href=\"/components/api\""), "{page}");
+    assert!(!page.contains("<ol class=\"bar\""), "{page}");
 
     let res = app.get("/components/api").await;
     assert_eq!(res.status(), 200);
     let ct = res.headers()["content-type"].to_str().unwrap().to_owned();
     assert!(ct.starts_with("text/html"), "{ct}");
     let detail = res.text().await.unwrap();
+    // Every day a cell with its words (the page was rendered at start and is
+    // kept for up to a minute while the status holds: no result yet).
+    let bar = &detail[detail.find("<ol class=\"bar\"").expect("a bar")..];
+    let bar = &bar[..bar.find("</ol>").expect("its end")];
+    assert_eq!(bar.matches("<li class=\"").count(), 90, "{detail}");
+    assert!(detail.contains("Every day, in words"), "{detail}");
     for text in [
         "<h1>Public API</h1>",
         "Last 24 hours",
@@ -84,7 +89,7 @@ async fn the_page_shows_90_days_per_component_with_today_measured_and_older_days
 async fn an_outage_lowers_todays_uptime_and_names_its_incident() {
     let target = Target::start(Mode::Answer(200, "ok")).await;
     let app = spawn_app(&body(&target.url("/health"))).await;
-    app.wait_for_page("a first result", |p| p.contains("100% uptime</span>"))
+    app.wait_for_page("a first result", |p| p.contains("100% uptime over 90 days"))
         .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     target.set(Mode::Answer(503, "down")).await;
@@ -95,7 +100,10 @@ async fn an_outage_lowers_todays_uptime_and_names_its_incident() {
     let page = app
         .wait_for_page("the recovery", |p| !p.contains("Major outage since"))
         .await;
-    let (class, text) = today_cell(&page, "id=\"component-api\"");
+    assert!(page.contains("1 day with downtime"), "{page}");
+    // The component's page was rendered again when its status changed.
+    let detail = app.get("/components/api").await.text().await.unwrap();
+    let (class, text) = today_cell(&detail);
     assert_ne!(class, "ok", "{text}");
     assert!(!text.contains("100% uptime"), "{text}");
     assert!(text.contains("; incident: Public API"), "{text}");
@@ -124,7 +132,7 @@ async fn rollups_are_stored_at_shutdown_and_a_restart_adds_to_them() {
         let (base, stop) = (app.url(), app.stopper());
         let task = tokio::spawn(app.run_until_stopped());
         wait_for_page(&client(), &base, "a result", |p| {
-            p.contains("100% uptime</span>")
+            p.contains("100% uptime over 90 days")
         })
         .await;
         // On the second run the page shows the stored day at once.

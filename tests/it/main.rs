@@ -7,6 +7,8 @@ mod admin_ui;
 mod api_v2;
 mod architecture;
 mod brotli_bodies;
+mod browser;
+mod chromium;
 mod cli;
 mod clock;
 mod correlated;

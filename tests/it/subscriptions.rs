@@ -126,26 +126,41 @@ async fn the_status_page_has_a_subscribe_form_with_a_labelled_email_input() {
         form.contains("id=\"subscribe-email\" type=\"email\" name=\"email\" required"),
         "{form}"
     );
+    assert!(form.contains("<button class=\"primary\" type=\"submit\">Subscribe</button>"));
+    assert!(!page.contains("<script"), "works without JavaScript");
+    // On `/` the form follows everything (a checkbox per component would be
+    // 1,000 on a large site); every public page links to the choosing form.
+    assert!(!form.contains("name=\"components\""), "{form}");
     assert!(
-        form.contains("Leave all unchecked for everything"),
-        "{form}"
+        page.contains("<a href=\"/subscribe\">choose components</a>"),
+        "{page}"
     );
-    assert!(form.contains("<legend>Core services</legend>"), "{form}");
+    assert!(
+        page.contains("<a class=\"site__subscribe\" href=\"/subscribe\">Get updates</a>"),
+        "{page}"
+    );
+    let chooser = get(&app, "/subscribe").await.body;
+    assert!(
+        chooser.contains("Leave all unchecked for everything"),
+        "{chooser}"
+    );
+    assert!(
+        chooser.contains("<legend>Core services</legend>"),
+        "{chooser}"
+    );
     for (id, name) in [
         ("api", "Public API"),
         ("db", "Database"),
         ("web", "Website"),
     ] {
         assert!(
-            form.contains(&format!(
+            chooser.contains(&format!(
                 "name=\"components\" value=\"{id}\" id=\"choice-{id}\""
             )),
-            "{id}: {form}"
+            "{id}: {chooser}"
         );
-        assert!(form.contains(&format!("<label for=\"choice-{id}\">{name}</label>")));
+        assert!(chooser.contains(&format!("<label for=\"choice-{id}\">{name}</label>")));
     }
-    assert!(form.contains("<button class=\"primary\" type=\"submit\">Subscribe</button>"));
-    assert!(!page.contains("<script"), "works without JavaScript");
 }
 
 #[tokio::test]

@@ -4,8 +4,9 @@
 
 use maud::{Markup, html};
 
+use super::components::{self, Place};
 use super::uptime::{self, DayIncidents};
-use super::{chart, layout, status};
+use super::{chart, layout};
 use crate::config::Component;
 use crate::read::view::View;
 use crate::read::{time, words};
@@ -35,7 +36,7 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
     let content = html! {
         p.crumbs { a href="/" { "← Current status" } }
         h1 { (c.name) }
-        ul.components { (status::component(v, c, None)) }
+        ul.components { (components::component(v, c, Place::Own)) }
         section aria-labelledby="uptime-title" {
             h2 #uptime-title { "Uptime" }
             @if let Some(s) = summary {

@@ -25,8 +25,13 @@ pub fn page(site: &Site, title: &str, refresh: Option<u64>, content: Markup) -> 
             }
             body {
                 a.skip href="#main" { "Skip to content" }
+                // "Get updates" at the top of every page: on a long page the
+                // form at the bottom is far away (and `/` reloads itself).
                 header.site {
-                    div.wrap { a.site__title href="/" { (site.title) } }
+                    div.wrap.site__bar {
+                        a.site__title href="/" { (site.title) }
+                        a.site__subscribe href="/subscribe" { "Get updates" }
+                    }
                 }
                 main #main .wrap { (content) }
                 footer.site {

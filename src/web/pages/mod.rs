@@ -2,10 +2,12 @@
 
 pub mod chart;
 pub mod component;
+pub mod components;
 mod grouped;
 pub mod history;
 pub mod incident;
 pub mod layout;
 pub mod status;
+pub mod strip;
 pub mod timeline;
 pub mod uptime;

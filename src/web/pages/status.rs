@@ -5,59 +5,49 @@
 
 use maud::{Markup, html};
 
+use super::components::{self, icon};
 use super::incident::{affected, answers, impact, maintenance_badge, window};
 use super::layout;
-use super::uptime::{self, DayIncidents};
-use crate::config::Component;
 use crate::engine::overall;
-use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
+use crate::incidents::{GroupRef, Incident, Maintenance, MaintenanceStatus, Member};
 use crate::markup as text;
 use crate::model::ComponentStatus;
 use crate::read::time;
-use crate::read::view::{ComponentView, Decider, View};
+use crate::read::view::View;
 use crate::read::words;
-use crate::uptime::report::BAR_DAYS;
 use crate::web::subscribe::form;
+
+/// Re-exported for the subscribe form, which groups its checkboxes the same way.
+pub(crate) use super::components::groups;
 
 pub fn render(v: &View) -> Markup {
     let site = &v.config.site;
-    let days = uptime::incidents_by_day(&v.book, v.now, site.timezone, BAR_DAYS);
     let content = html! {
         h1.visually-hidden { (site.title) }
         (banner(v))
         (incidents(v))
         (maintenances(v))
-        section aria-labelledby="components-title" {
-            h2 #components-title { "Components" }
-            @for (group, members) in groups(&v.config.components) {
-                @if let Some(name) = group {
-                    h3.group { (name) }
-                }
-                ul.components {
-                    @for c in members {
-                        (component(v, c, Some(&days)))
-                    }
-                }
-            }
-        }
+        (components::section(v))
         p.history-link { a href="/history" { "Past incidents and maintenance" } }
         (subscribe(v))
     };
     layout::page(site, &site.title, Some(site.refresh.as_secs()), content)
 }
 
-/// The subscribe form. The page reloads itself, which would wipe a half-typed
-/// form, so it also links to the same form on a page that does not.
+/// The subscribe form for everything. Choosing components (a checkbox each,
+/// 1,000 on a large installation) happens on `/subscribe`, which also does not
+/// reload itself and so never wipes a half-typed form.
 fn subscribe(v: &View) -> Markup {
     html! {
         section.subscribe-section #subscribe aria-labelledby="subscribe-title" {
             h2 #subscribe-title { "Get updates by email" }
             p.hint {
                 "We email you when an incident starts, changes or ends, and before planned maintenance. "
-                "This page reloads every " (v.config.site.refresh.as_secs()) " seconds; "
-                a href="/subscribe" { "subscribe on a page that doesn't" } "."
+                "This form follows every component; "
+                a href="/subscribe" { "choose components" } " on a page that doesn't reload itself "
+                "(this one does every " (v.config.site.refresh.as_secs()) " seconds)."
             }
-            (form::render(&v.config.components, &form::Entered::default()))
+            (form::render(&[], &form::Entered::default()))
         }
     }
 }
@@ -71,24 +61,14 @@ fn banner(v: &View) -> Markup {
         ComponentStatus::MajorOutage => "Major outage",
         ComponentStatus::UnderMaintenance => "Under maintenance",
     };
-    let affected: Vec<&str> = v
-        .config
-        .components
-        .iter()
-        .filter(|c| {
-            v.components
-                .get(&c.id)
-                .is_some_and(|s| s.status != ComponentStatus::Operational)
-        })
-        .map(|c| c.name.as_str())
-        .collect();
+    let affected = not_operational(v);
     html! {
         section.banner.{"banner--" (worst.as_str())} role="status" {
             span.icon aria-hidden="true" { (icon(worst)) }
             div {
                 p.banner__text { (text) }
                 @if !affected.is_empty() {
-                    p.banner__affected { "Affected: " (list(&affected)) }
+                    p.banner__affected { "Affected: " (words::members(&affected)) }
                 }
                 p.banner__updated {
                     "Updated " time datetime=(time::iso(v.now)) { (time::precise(v.now, v.config.site.timezone)) }
@@ -191,279 +171,33 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
     }
 }
 
-/// A component's status, why and since when. On the status page (`days`
-/// given) its name links to its own page and its 90-day bar follows; on its
-/// own page, whose title names it, the heading says "Now".
-pub(crate) fn component(v: &View, c: &Component, days: Option<&DayIncidents<'_>>) -> Markup {
-    let tz = v.config.site.timezone;
-    let state = v.components.get(&c.id);
-    let status = state.map_or(ComponentStatus::Operational, |s| s.status);
-    html! {
-        li.component.{"component--" (status.as_str())} #{"component-" (c.id)} {
-            div.component__head {
-                @if days.is_some() {
-                    h4.component__name { a href={"/components/" (c.id)} { (c.name) } }
-                } @else {
-                    h2.component__name { "Now" }
-                }
-                span.status.{"status--" (status.as_str())} {
-                    span.status__icon aria-hidden="true" { (icon(status)) }
-                    " " (status.label())
-                }
-            }
-            @if let Some(d) = &c.description { p.component__desc { (d) } }
-            @if let Some(s) = state.filter(|s| s.status != ComponentStatus::Operational) {
-                (reason(v, &c.id, s))
-                p.component__since {
-                    (status.label()) " since "
-                    time datetime=(time::iso(s.since)) { (time::short(s.since, v.now, tz)) }
-                    " (" (time::lasted(s.since, v.now)) ")"
-                }
-            }
-            p.component__checked {
-                @match state.and_then(|s| s.last_checked) {
-                    Some(at) => { "Last checked " time datetime=(time::iso(at)) { (time::precise(at, tz)) } }
-                    None => { "Not checked yet" }
-                }
-            }
-            @if let Some(days) = days {
-                (uptime::component_bar(v, c, days))
-            }
-        }
+/// The components not operational now, in the order of the file, as an
+/// automatic incident names them: a group that is out as a whole is named as
+/// the group ("All of Europe West (50 components)").
+fn not_operational(v: &View) -> Vec<Member> {
+    let mut sizes: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for g in v
+        .config
+        .components
+        .iter()
+        .filter_map(|c| c.group.as_deref())
+    {
+        *sizes.entry(g).or_default() += 1;
     }
-}
-
-/// Why a component is not operational: the checks' evidence or the
-/// maintenance's name; for an engineer's status, the incident that set it.
-fn reason(v: &View, id: &crate::model::ComponentId, s: &ComponentView) -> Markup {
-    let incident = v
-        .book
-        .overrides
-        .get(id)
-        .and_then(|o| o.incident.as_ref())
-        .and_then(|i| v.book.incidents.get(i));
-    html! {
-        @match (s.decided_by, &s.reason, incident) {
-            (Decider::Engineer, _, Some(i)) => p.component__reason {
-                strong { "Why: " } "see " a href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
-            },
-            (Decider::Engineer, _, None) => p.component__reason { "Set by our engineers" },
-            (_, Some(reason), _) => p.component__reason { strong { "Why: " } (words::why(reason)) },
-            (_, None, _) => {},
-        }
-    }
-}
-
-/// "A", "A and B", "A, B and C", "A, B, C and 4 more".
-fn list(names: &[&str]) -> String {
-    const SHOWN: usize = 3;
-    match names {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        _ if names.len() <= SHOWN => {
-            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
-            format!("{} and {last}", rest.join(", "))
-        }
-        _ => format!(
-            "{} and {} more",
-            names[..SHOWN].join(", "),
-            names.len() - SHOWN
-        ),
-    }
-}
-
-/// Components by group, groups in order of first appearance; ungrouped ones
-/// form their own unnamed group where they first appear.
-pub(crate) fn groups(components: &[Component]) -> Vec<(Option<&str>, Vec<&Component>)> {
-    let mut out: Vec<(Option<&str>, Vec<&Component>)> = Vec::new();
-    for c in components {
-        let g = c.group.as_deref();
-        match out.iter_mut().find(|(name, _)| *name == g) {
-            Some((_, members)) => members.push(c),
-            None => out.push((g, vec![c])),
-        }
-    }
-    out
-}
-
-/// A shape per status, so status is never told by colour alone.
-fn icon(status: ComponentStatus) -> &'static str {
-    match status {
-        ComponentStatus::Operational => "✓",
-        ComponentStatus::DegradedPerformance => "▲",
-        ComponentStatus::PartialOutage => "◆",
-        ComponentStatus::MajorOutage => "✕",
-        ComponentStatus::UnderMaintenance => "⚙",
-    }
+    (v.config.components.iter())
+        .filter(|c| {
+            (v.components.get(&c.id)).is_some_and(|s| s.status != ComponentStatus::Operational)
+        })
+        .map(|c| Member {
+            name: c.name.clone(),
+            group: c.group.as_deref().map(|g| GroupRef {
+                name: g.to_owned(),
+                size: sizes.get(g).copied().unwrap_or(1),
+            }),
+        })
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{list, render};
-    use crate::incidents::{Incident, IncidentId, IncidentStatus, MaintenanceStatus, Override};
-    use crate::model::{ComponentStatus, Finding, Reason};
-    use crate::read::view::{Decider, View, Why};
-    use crate::web::render::fixtures::*;
-
-    fn page(v: &View) -> String {
-        render(v).into_string()
-    }
-
-    fn with_incident(i: Incident) -> String {
-        page(&view(config(), book(vec![i], vec![]), at(14, 5)))
-    }
-
-    #[test]
-    fn an_open_incident_answers_why_when_and_meanwhile_above_the_components() {
-        let mut i = incident("inc1", "Payments failing", at(14, 0));
-        i.cause = Some("A database node ran out of disk.".into());
-        i.workaround = Some("Retry in a few minutes.".into());
-        i.expected_resolution_at = Some(at(14, 30));
-        let out = with_incident(i);
-        let pos = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} missing: {out}"));
-        assert!(pos("Payments failing") < pos("Components"));
-        assert!(out.contains("href=\"/incidents/inc1\""));
-        assert!(out.contains("Critical impact"));
-        assert!(pos("Why:") < pos("A database node ran out of disk."));
-        assert!(pos("Expected back:") < pos("by "));
-        assert!(
-            out.contains("15:30 CET</time>, in about 25 minutes"),
-            "{out}"
-        );
-        assert!(pos("Meanwhile:") < pos("Retry in a few minutes."));
-        assert!(out.contains("Public API: <span class=\"status--major_outage\">Major outage"));
-        assert!(out.contains("Latest update: Investigating"));
-        assert!(out.contains("We are looking into it."));
-        assert!(out.contains("href=\"/history\""));
-    }
-
-    #[test]
-    fn without_a_cause_or_estimate_the_page_says_so() {
-        let out = with_incident(incident("inc1", "Payments failing", at(14, 0)));
-        assert!(out.contains("Under investigation"), "{out}");
-        assert!(out.contains("No estimate yet"), "{out}");
-        assert!(!out.contains("Meanwhile"), "no workaround, no row: {out}");
-    }
-
-    #[test]
-    fn a_missed_estimate_is_admitted_and_still_shown() {
-        let mut i = incident("inc1", "Payments failing", at(13, 0));
-        i.expected_resolution_at = Some(at(14, 0));
-        let out = with_incident(i);
-        assert!(
-            out.contains("The estimate of <time datetime=\"2026-11-22T14:00:00Z\">15:00 CET</time> has passed; we'll post a new one."),
-            "{out}"
-        );
-        assert!(!out.contains("in about"), "{out}");
-    }
-
-    #[test]
-    fn a_recovered_automatic_incident_says_it_is_working_again() {
-        let mut i = incident("inc1", "Public API: major outage", at(13, 0));
-        i.source = crate::incidents::Author::Automatic;
-        i.updates[0].body = "Detected automatically. API health: HTTP 503.".into();
-        i.recovered_at = Some(at(13, 50));
-        let out = with_incident(i);
-        assert!(
-            out.contains(
-                "Working again since <time datetime=\"2026-11-22T13:50:00Z\">14:50 CET</time>"
-            ),
-            "{out}"
-        );
-        assert!(!out.contains("HTTP 503"), "{out}");
-        assert!(!out.contains("No estimate yet"), "{out}");
-    }
-
-    #[test]
-    fn open_incidents_are_listed_newest_first_and_resolved_ones_not_at_all() {
-        let older = incident("a", "Older trouble", at(12, 0));
-        let newer = incident("b", "Newer trouble", at(13, 0));
-        let mut done = resolve(incident("c", "Fixed trouble", at(11, 0)), at(11, 30));
-        done.status = IncidentStatus::Postmortem;
-        let out = page(&view(
-            config(),
-            book(vec![older, newer, done], vec![]),
-            at(14, 0),
-        ));
-        let pos = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} missing: {out}"));
-        assert!(pos("Newer trouble") < pos("Older trouble"));
-        assert!(!out.contains("Fixed trouble"), "{out}");
-    }
-
-    #[test]
-    fn maintenance_in_progress_comes_before_upcoming_and_past_is_gone() {
-        let soon = maintenance("soon", MaintenanceStatus::Scheduled, at(20, 0), at(22, 0));
-        let now = maintenance("now", MaintenanceStatus::InProgress, at(13, 0), at(15, 0));
-        let done = maintenance("done", MaintenanceStatus::Completed, at(1, 0), at(2, 0));
-        let late = maintenance("late", MaintenanceStatus::Scheduled, at(9, 0), at(10, 0));
-        let out = page(&view(
-            config(),
-            book(vec![], vec![soon, now, done, late]),
-            at(14, 0),
-        ));
-        let pos = |s: &str| out.find(s).unwrap_or_else(|| panic!("{s} missing: {out}"));
-        assert!(pos("Maintenance now") < pos("Maintenance soon"));
-        assert!(pos("In progress") < pos("Maintenance soon"));
-        assert!(out.contains("Scheduled, starts in about 6 hours"), "{out}");
-        assert!(
-            out.contains(
-                "Sun 22 Nov 21:00</time>–<time datetime=\"2026-11-22T22:00:00Z\">23:00 CET"
-            ),
-            "{out}"
-        );
-        assert!(out.contains("href=\"/incidents/soon\""));
-        assert!(out.contains("Upgrading the database."));
-        assert!(out.contains("<li>Database</li>"), "{out}");
-        assert!(!out.contains("Maintenance done") && !out.contains("Maintenance late"));
-    }
-
-    #[test]
-    fn a_component_tells_who_decided_its_status() {
-        let mut v = view(
-            config(),
-            book(vec![incident("inc1", "API down", at(9, 0))], vec![]),
-            at(10, 0),
-        );
-        let mut api = component(ComponentStatus::MajorOutage);
-        api.decided_by = Decider::Engineer;
-        api.reason = Some(Why::Checks(vec![Finding {
-            check: "API health".into(),
-            reason: Some(Reason::other("HTTP 503")),
-        }]));
-        let mut db = component(ComponentStatus::UnderMaintenance);
-        db.decided_by = Decider::Maintenance;
-        db.reason = Some(Why::Maintenance("Disk swap".into()));
-        v.components = std::sync::Arc::new([(id("api"), api), (id("db"), db)].into());
-        let mut b = (*v.book).clone();
-        b.overrides.insert(
-            id("api"),
-            Override {
-                status: ComponentStatus::MajorOutage,
-                at: at(9, 0),
-                incident: Some(IncidentId::fixture("inc1")),
-            },
-        );
-        v.book = std::sync::Arc::new(b);
-        let out = page(&v);
-        assert!(
-            out.contains("Why: </strong>Scheduled maintenance: Disk swap"),
-            "{out}"
-        );
-        assert!(
-            !out.contains("HTTP 503"),
-            "an engineer's status shows no checks reason: {out}"
-        );
-        assert!(
-            out.contains("see <a href=\"/incidents/inc1\">API down</a>"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn affected_components_are_listed_in_words() {
-        assert_eq!(list(&["A"]), "A");
-        assert_eq!(list(&["A", "B"]), "A and B");
-        assert_eq!(list(&["A", "B", "C"]), "A, B and C");
-        assert_eq!(list(&["A", "B", "C", "D", "E"]), "A, B, C and 2 more");
-    }
-}
+#[path = "status_tests.rs"]
+mod tests;

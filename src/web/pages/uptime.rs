@@ -1,7 +1,9 @@
-//! The 90-day uptime bar: one cell per local day, coloured by its uptime and
-//! carrying its own text (date, uptime, incidents that day), so the colour is
-//! never the only way to read it. Narrow screens show the last 60 or 30 days
-//! (a stylesheet rule), never a horizontal scroll.
+//! The 90-day uptime bar of a component's page: one cell per local day,
+//! coloured by its uptime and carrying its own text (date, uptime, incidents
+//! that day), so the colour is never the only way to read it, and the same
+//! days as a list in words. Narrow screens show the last 60 or 30 days (a
+//! stylesheet rule), never a horizontal scroll. `/` shows the compact form of
+//! the bar (`strip`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,7 +15,6 @@ use maud::{Markup, html};
 use crate::config::Component;
 use crate::incidents::Book;
 use crate::model::ComponentId;
-use crate::read::view::View;
 use crate::read::words;
 use crate::uptime::report::Summary;
 use crate::uptime::{Totals, calendar, uptime};
@@ -95,6 +96,22 @@ fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<Cow<'_,
     }
 }
 
+/// A day's colour class: how the bar on `/` and the cells here colour it.
+pub(super) fn day_class(totals: Option<&Totals>) -> &'static str {
+    let u = totals.and_then(uptime);
+    let maintenance = totals.is_some_and(|t| t[4] > 0);
+    let degraded = totals.is_some_and(|t| t[1] > 0);
+    match u {
+        None if maintenance => "maint",
+        None => "none",
+        Some(u) if u + 1e-9 >= 0.9995 && degraded => "degraded",
+        Some(u) if u + 1e-9 >= 0.9995 => "ok",
+        Some(u) if u + 1e-9 >= 0.99 => "minor",
+        Some(u) if u + 1e-9 >= 0.95 => "partial",
+        Some(_) => "major",
+    }
+}
+
 /// A day's colour class and its words.
 fn day_text(
     date: NaiveDate,
@@ -104,16 +121,6 @@ fn day_text(
 ) -> (&'static str, String) {
     let u = totals.and_then(uptime);
     let maintenance = totals.is_some_and(|t| t[4] > 0);
-    let degraded = totals.is_some_and(|t| t[1] > 0);
-    let class = match u {
-        None if maintenance => "maint",
-        None => "none",
-        Some(u) if u + 1e-9 >= 0.9995 && degraded => "degraded",
-        Some(u) if u + 1e-9 >= 0.9995 => "ok",
-        Some(u) if u + 1e-9 >= 0.99 => "minor",
-        Some(u) if u + 1e-9 >= 0.95 => "partial",
-        Some(_) => "major",
-    };
     let mut text = format!("{}: ", date.format(format));
     match u {
         Some(u) => text.push_str(&format!("{} uptime", percent(u))),
@@ -128,7 +135,7 @@ fn day_text(
         Some([one]) => text.push_str(&format!("; incident: {one}")),
         Some(many) => text.push_str(&format!("; {} incidents: {}", many.len(), many.join("; "))),
     }
-    (class, text)
+    (day_class(totals), text)
 }
 
 /// Every day of the bar as a table row, newest first, behind a disclosure.
@@ -155,13 +162,5 @@ pub fn figures(s: &Summary) -> Markup {
             div { dt { "30 days" } dd { (show(s.last_30d)) } }
             div { dt { "90 days" } dd { (show(s.last_90d)) } }
         }
-    }
-}
-
-/// The bar for a component of the view (an empty one before any history).
-pub fn component_bar(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
-    match v.uptime.components.get(&c.id) {
-        Some(s) => bar(c, s, incidents),
-        None => html! {},
     }
 }

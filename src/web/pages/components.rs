@@ -1,0 +1,192 @@
+//! The components on `/` and on a component's page: each with its status,
+//! why and since when. On `/`, components sharing a `group` fold into one
+//! native `<details>` row showing the group's worst status, open only when
+//! something in it is not operational, so a page of 1,000 components shows
+//! 20 rows until something breaks (and then the group where it broke).
+
+use maud::{Markup, html};
+
+use super::strip;
+use crate::config::Component;
+use crate::engine::overall;
+use crate::model::{ComponentId, ComponentStatus};
+use crate::read::time;
+use crate::read::view::{ComponentView, Decider, View};
+use crate::read::words;
+
+/// Where a component row is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// On `/`: the name links to the component's page; the bar follows.
+    Index,
+    /// On the component's own page, whose title names it: the heading says "Now".
+    Own,
+}
+
+/// The components section of `/`: groups folded, ungrouped ones as rows.
+pub fn section(v: &View) -> Markup {
+    html! {
+        section aria-labelledby="components-title" {
+            h2 #components-title { "Components" }
+            @for (group, members) in groups(&v.config.components) {
+                @match group {
+                    Some(name) => (group_row(v, name, &members)),
+                    None => ul.components {
+                        @for c in members { (component(v, c, Place::Index)) }
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// One group: a `<details>` whose summary names it, counts its components
+/// and shows the worst of their statuses (words and icon, not colour alone).
+fn group_row(v: &View, name: &str, members: &[&Component]) -> Markup {
+    let statuses: Vec<ComponentStatus> = members.iter().map(|c| status_of(v, &c.id)).collect();
+    let worst = overall(statuses.iter().copied());
+    let affected = statuses
+        .iter()
+        .filter(|s| **s != ComponentStatus::Operational)
+        .count();
+    let count = match members.len() {
+        1 => "1 component".to_owned(),
+        n => format!("{n} components"),
+    };
+    html! {
+        details.group open[affected > 0] {
+            summary.group__summary {
+                h3.group__name { (name) }
+                span.group__count {
+                    (count)
+                    @if affected > 0 { ", " (affected) " affected" }
+                }
+                (status_badge(worst))
+            }
+            ul.components {
+                @for c in members { (component(v, c, Place::Index)) }
+            }
+        }
+    }
+}
+
+fn status_of(v: &View, id: &ComponentId) -> ComponentStatus {
+    v.components
+        .get(id)
+        .map_or(ComponentStatus::Operational, |s| s.status)
+}
+
+/// The status in words; the stylesheet puts its icon before it (so status
+/// is never told by colour alone, for no bytes per row).
+fn status_badge(status: ComponentStatus) -> Markup {
+    html! {
+        span class={"status status--" (status.as_str())} { (status.label()) }
+    }
+}
+
+/// A component's status, why and since when; on `/` its name links to its
+/// own page and its 90-day bar follows. Markup is terse (classes only where
+/// the stylesheet needs them): `/` holds 1,000 of these on a large site.
+/// When it was last checked is said on its own page and, on `/`, only while
+/// it is not operational (one line of 1,000 otherwise).
+pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
+    let tz = v.config.site.timezone;
+    let state = v.components.get(&c.id);
+    let status = state.map_or(ComponentStatus::Operational, |s| s.status);
+    let class = match status {
+        ComponentStatus::Operational => "component".to_owned(),
+        other => format!("component component--{}", other.as_str()),
+    };
+    html! {
+        li class=(class) id={"component-" (c.id)} {
+            div {
+                @match place {
+                    Place::Index => h4 { a href={"/components/" (c.id)} { (c.name) } },
+                    Place::Own => h2 { "Now" },
+                }
+                (status_badge(status))
+            }
+            @if let Some(d) = &c.description { p.component__desc { (d) } }
+            @if let Some(s) = state.filter(|s| s.status != ComponentStatus::Operational) {
+                (reason(v, &c.id, s))
+                p.component__since {
+                    (status.label()) " since "
+                    time datetime=(time::iso(s.since)) { (time::short(s.since, v.now, tz)) }
+                    " (" (time::lasted(s.since, v.now)) ")"
+                }
+            }
+            @if place == Place::Own || status != ComponentStatus::Operational {
+                (checked(v, state))
+            }
+            @if place == Place::Index {
+                @if let Some(s) = v.uptime.components.get(&c.id) {
+                    (strip::strip(c, s))
+                }
+            }
+        }
+    }
+}
+
+/// When the checks last reported on it.
+fn checked(v: &View, state: Option<&ComponentView>) -> Markup {
+    let tz = v.config.site.timezone;
+    html! {
+        p.component__checked {
+            @match state.and_then(|s| s.last_checked) {
+                Some(at) => { "Last checked " time datetime=(time::iso(at)) { (time::precise(at, tz)) } }
+                None => { "Not checked yet" }
+            }
+        }
+    }
+}
+
+/// Why a component is not operational: the checks' evidence or the
+/// maintenance's name; for an engineer's status, the incident that set it.
+fn reason(v: &View, id: &ComponentId, s: &ComponentView) -> Markup {
+    let incident = v
+        .book
+        .overrides
+        .get(id)
+        .and_then(|o| o.incident.as_ref())
+        .and_then(|i| v.book.incidents.get(i));
+    html! {
+        @match (s.decided_by, &s.reason, incident) {
+            (Decider::Engineer, _, Some(i)) => p.component__reason {
+                strong { "Why: " } "see " a href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
+            },
+            (Decider::Engineer, _, None) => p.component__reason { "Set by our engineers" },
+            (_, Some(reason), _) => p.component__reason { strong { "Why: " } (words::why(reason)) },
+            (_, None, _) => {},
+        }
+    }
+}
+
+/// Components by group, groups in order of first appearance; ungrouped ones
+/// form their own unnamed group where they first appear.
+pub(crate) fn groups(components: &[Component]) -> Vec<(Option<&str>, Vec<&Component>)> {
+    let mut out: Vec<(Option<&str>, Vec<&Component>)> = Vec::new();
+    for c in components {
+        let g = c.group.as_deref();
+        match out.iter_mut().find(|(name, _)| *name == g) {
+            Some((_, members)) => members.push(c),
+            None => out.push((g, vec![c])),
+        }
+    }
+    out
+}
+
+/// A shape per status, so status is never told by colour alone (the same
+/// shapes as `.status--*::before` in the stylesheet).
+pub(crate) fn icon(status: ComponentStatus) -> &'static str {
+    match status {
+        ComponentStatus::Operational => "✓",
+        ComponentStatus::DegradedPerformance => "▲",
+        ComponentStatus::PartialOutage => "◆",
+        ComponentStatus::MajorOutage => "✕",
+        ComponentStatus::UnderMaintenance => "⚙",
+    }
+}
+
+#[cfg(test)]
+#[path = "components_tests.rs"]
+mod tests;

@@ -1,0 +1,204 @@
+//! The 90-day bar as `/` shows it: one element per component, however many
+//! days. Its background is the days as a run-length CSS gradient, with a
+//! stop only where the colour changes from one day to the next, so a
+//! component green all along costs a class and no gradient, and the bytes
+//! follow the changes rather than the days. The element is a link to the
+//! component's page, where every day is a cell with its text and a list in
+//! words; its accessible name sums the days up ("99.95% uptime over 90
+//! days, 2 days with downtime"). The stylesheet draws the gaps between days
+//! and, on narrow screens, shows only the last 60 or 30 of them (with a
+//! caption that says so) by widening the background, never by scrolling.
+
+use maud::{Markup, html};
+
+use super::uptime::{day_class, percent};
+use crate::config::Component;
+use crate::uptime::report::Summary;
+use crate::uptime::{Totals, uptime};
+
+/// The bar of one component on `/`.
+pub fn strip(c: &Component, s: &Summary) -> Markup {
+    let classes: Vec<&str> = s.days.iter().map(|(_, t)| day_class(t.as_ref())).collect();
+    let runs = runs(&classes);
+    let figure = s.last_90d.map_or_else(
+        || "no data over 90 days".to_owned(),
+        |u| format!("{} uptime over 90 days", percent(u)),
+    );
+    let label = format!("{}: {figure}{}", c.name, tally(s));
+    // One colour all along: a class; otherwise the gradient, inline.
+    let (class, style) = match runs.as_slice() {
+        [(only, _)] => (format!("strip d-{only}"), None),
+        _ => ("strip".to_owned(), Some(gradient(&runs, classes.len()))),
+    };
+    html! {
+        a class=(class) style=[style] href={"/components/" (c.id)} aria-label=(label) { (figure) }
+    }
+}
+
+/// Consecutive days of one colour: (colour, days).
+fn runs<'a>(classes: &[&'a str]) -> Vec<(&'a str, usize)> {
+    let mut out: Vec<(&str, usize)> = Vec::new();
+    for &class in classes {
+        match out.last_mut() {
+            Some((last, n)) if *last == class => *n += 1,
+            _ => out.push((class, 1)),
+        }
+    }
+    out
+}
+
+/// `--b:linear-gradient(90deg,var(--d-ok) 96.67%,var(--d-major) 0 97.78%,
+/// var(--d-ok) 0)`: each run ends where the next begins (a `0` start is
+/// raised to the previous stop, which makes a hard edge).
+fn gradient(runs: &[(&str, usize)], days: usize) -> String {
+    let mut out = String::from("--b:linear-gradient(90deg");
+    let mut end = 0;
+    for (i, (class, n)) in runs.iter().enumerate() {
+        end += n;
+        out.push_str(",var(--d-");
+        out.push_str(class);
+        out.push(')');
+        if i > 0 {
+            out.push_str(" 0");
+        }
+        if i + 1 < runs.len() {
+            out.push(' ');
+            out.push_str(&position(end, days));
+            out.push('%');
+        }
+    }
+    out.push(')');
+    out
+}
+
+/// `k` days of `days` as a percentage with at most two decimals: "97.78".
+fn position(k: usize, days: usize) -> String {
+    let p = format!("{:.2}", k as f64 * 100.0 / days.max(1) as f64);
+    p.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// ", 2 days with downtime, 1 with maintenance, 30 without data": what the
+/// colours say, in words, for the bar's accessible name.
+fn tally(s: &Summary) -> String {
+    let days = || s.days.iter().map(|(_, t)| t.as_ref());
+    let count = |f: &dyn Fn(Option<&Totals>) -> bool| days().filter(|t| f(*t)).count();
+    let down = count(&|t| t.and_then(uptime).is_some_and(|u| u < 1.0));
+    let maintained = |t: Option<&Totals>| t.is_some_and(|t| t[4] > 0);
+    let maintenance = count(&maintained);
+    let blank = count(&|t| t.and_then(uptime).is_none() && !maintained(t));
+    let mut out = match down {
+        0 => ", no downtime".to_owned(),
+        1 => ", 1 day with downtime".to_owned(),
+        n => format!(", {n} days with downtime"),
+    };
+    if maintenance > 0 {
+        out.push_str(&format!(", {maintenance} with maintenance"));
+    }
+    if blank > 0 {
+        out.push_str(&format!(", {blank} without data"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::web::render::fixtures::config;
+
+    /// 90 days: operational all day, except the days listed (day, totals).
+    fn summary(special: &[(usize, Totals)]) -> Summary {
+        let first = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let days = (0..90)
+            .map(|i| {
+                let totals = special
+                    .iter()
+                    .find(|(d, _)| *d == i)
+                    .map_or([86_400_000, 0, 0, 0, 0], |(_, t)| *t);
+                (first + chrono::Duration::days(i as i64), Some(totals))
+            })
+            .collect::<Vec<_>>();
+        let last_90d = crate::uptime::uptime_of(days.iter().filter_map(|(_, t)| t.as_ref()));
+        Summary {
+            days,
+            last_90d,
+            ..Summary::default()
+        }
+    }
+
+    fn html(s: &Summary) -> String {
+        strip(&config().components[0], s).into_string()
+    }
+
+    #[test]
+    fn a_component_green_all_along_costs_a_class_and_no_gradient() {
+        let out = html(&summary(&[]));
+        assert_eq!(
+            out,
+            "<a class=\"strip d-ok\" href=\"/components/api\" \
+             aria-label=\"Public API: 100% uptime over 90 days, no downtime\">\
+             100% uptime over 90 days</a>"
+        );
+    }
+
+    #[test]
+    fn stops_are_placed_only_where_the_colour_changes() {
+        let outage = [76_400_000, 0, 0, 10_000_000, 0];
+        let out = html(&summary(&[(87, outage), (88, outage)]));
+        assert!(
+            out.contains(
+                "style=\"--b:linear-gradient(90deg,var(--d-ok) 96.67%,\
+                 var(--d-major) 0 98.89%,var(--d-ok) 0)\""
+            ),
+            "{out}"
+        );
+        assert!(out.contains("2 days with downtime"), "{out}");
+        assert!(out.contains("99.74% uptime over 90 days"), "{out}");
+    }
+
+    #[test]
+    fn the_label_counts_days_with_maintenance_and_days_without_data() {
+        let mut s = summary(&[(0, [0, 0, 0, 0, 3_600_000])]);
+        s.days[1].1 = None;
+        s.days[2].1 = None;
+        let out = html(&s);
+        assert!(
+            out.contains("no downtime, 1 with maintenance, 2 without data"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "linear-gradient(90deg,var(--d-maint) 1.11%,var(--d-none) 0 3.33%,var(--d-ok) 0)"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_component_without_any_data_says_so() {
+        let mut s = summary(&[]);
+        s.days.iter_mut().for_each(|d| d.1 = None);
+        s.last_90d = None;
+        let out = html(&s);
+        assert!(out.contains("class=\"strip d-none\""), "{out}");
+        assert!(
+            out.contains(">no data over 90 days</a>") && out.contains("90 without data"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn cost_follows_change_a_day_that_flips_every_day_costs_a_stop_each() {
+        let outage = [76_400_000, 0, 0, 10_000_000, 0];
+        let flapping: Vec<(usize, Totals)> = (0..90).step_by(2).map(|d| (d, outage)).collect();
+        let calm = html(&summary(&[(45, outage)])).len();
+        let busy = html(&summary(&flapping)).len();
+        assert_eq!(
+            runs(&["ok", "ok", "major", "ok"]),
+            [("ok", 2), ("major", 1), ("ok", 1)]
+        );
+        assert!(calm < 300, "{calm}");
+        assert!(busy > 90 * 15, "{busy}");
+    }
+}
