@@ -28,7 +28,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
     let incidents = record_pages(&view, previous);
     let components = component_pages(&view, previous);
-    let badges = badges::render(&view);
+    let badges = badges::render(&view, previous.map(|p| (&p.view, &p.badges)));
     // Only incidents and maintenances show on these: unchanged records, same pages.
     let (history, feed_atom, feed_rss) = match previous {
         Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => {
