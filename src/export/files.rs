@@ -72,7 +72,7 @@ pub fn site_files(snapshot: &Snapshot) -> Vec<anyhow::Result<File<'_>>> {
     for (i, page) in snapshot.history.iter().enumerate().rev() {
         let path = match i {
             0 => "history/index.html".to_owned(),
-            i => format!("history/page/{}/index.html", i + 1),
+            n => format!("history/page/{n}/index.html"),
         };
         files.push(file(path, page, true));
     }

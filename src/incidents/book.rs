@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::input::{
     Edit, FieldErrors, NewIncident, NewMaintenance, NewMaintenanceUpdate, NewUpdate,
 };
+use super::records::Records;
 use super::{
     Author, ComponentChange, Incident, IncidentId, IncidentStatus, Maintenance, MaintenanceId,
     MaintenanceStatus, Override, Postmortem, Said, Update, UpdateId, UpdateText,
@@ -71,8 +72,10 @@ pub enum BookError {
 
 #[derive(Debug, Clone, Default)]
 pub struct Book {
-    pub incidents: BTreeMap<IncidentId, Incident>,
-    pub maintenances: BTreeMap<MaintenanceId, Maintenance>,
+    /// Each record behind its own `Arc`: copying the book for a change copies
+    /// pointers, and a change copies only the records it touches.
+    pub incidents: Records<IncidentId, Incident>,
+    pub maintenances: Records<MaintenanceId, Maintenance>,
     pub overrides: BTreeMap<ComponentId, Override>,
 }
 

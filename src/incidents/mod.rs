@@ -6,6 +6,7 @@ pub mod book;
 pub mod ids;
 pub mod input;
 pub mod name;
+pub mod records;
 pub mod said;
 mod split;
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::Pipeline;
 use super::desk::{Command, CommandError, Done};
+use crate::config::Config;
 use crate::incidents::book::{BookError, Event};
 use crate::incidents::input::{self, FieldErrors};
 use crate::incidents::{Book, IncidentId, MaintenanceId, auto};
@@ -162,6 +163,9 @@ impl Pipeline {
             Command::Subscription(c) => Err(CommandError::NotFound(format!(
                 "{c:?} is not an engineer's command"
             ))),
+            Command::SetGroup { group, status } => {
+                set_group(book, &config, group, status.as_deref(), &problems, now)
+            }
             Command::SetComponent { id, status } => {
                 let component = ComponentId::parse(&id)
                     .ok()
@@ -194,6 +198,37 @@ fn merge<T>(validated: Result<T, FieldErrors>, problems: &FieldErrors) -> Result
             Err(CommandError::Invalid(all))
         }
     }
+}
+
+/// Every component of `group` to `status`: one change, one commit.
+fn set_group(
+    book: &mut Book,
+    config: &Config,
+    group: String,
+    status: Option<&str>,
+    problems: &FieldErrors,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Applied, CommandError> {
+    let members: Vec<&ComponentId> = (config.components.iter())
+        .filter(|c| c.group.as_deref() == Some(group.as_str()))
+        .map(|c| &c.id)
+        .collect();
+    let mut unknown = problems.clone();
+    if members.is_empty() {
+        unknown.add("group", format!("no group named \"{group}\""));
+    }
+    let status = merge(input::component_status(status), &unknown)?;
+    let events = (members.iter())
+        .flat_map(|id| book.set_component(id, status, now))
+        .collect();
+    Ok(Applied {
+        events,
+        done: Done::Group {
+            group,
+            status,
+            count: members.len(),
+        },
+    })
 }
 
 fn incident(book: &Book, id: &IncidentId) -> Result<Done, CommandError> {

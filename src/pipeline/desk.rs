@@ -39,6 +39,12 @@ pub enum Command {
         id: String,
         status: Option<String>,
     },
+    /// Set every component of a component group to one status (the admin
+    /// UI's whole-group choice), in one change.
+    SetGroup {
+        group: String,
+        status: Option<String>,
+    },
     /// A visitor's (or the expiry sweep's) subscription write.
     Subscription(SubscriptionCommand),
 }
@@ -85,6 +91,12 @@ pub enum Done {
     Component {
         id: String,
         status: ComponentStatus,
+    },
+    /// Every component of `group` set to `status`.
+    Group {
+        group: String,
+        status: ComponentStatus,
+        count: usize,
     },
     Subscribed(Subscribed),
     /// The subscriber a token names, after the change (None: no such token).

@@ -218,3 +218,47 @@ async fn a_subscription_takes_the_same_path_and_queues_its_confirmation() {
     assert!(matches!(refused, Err(CommandError::Storage)), "{refused:?}");
     assert_eq!(memory.outbox_counts().unwrap().queued, 1);
 }
+
+#[tokio::test]
+async fn a_write_copies_only_the_record_it_changes_and_shares_the_rest_with_the_page() {
+    let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
+    let mut p = pipeline(&memory, &shown);
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let done = p
+            .execute(
+                Command::OpenIncident(incident_input()),
+                FieldErrors::default(),
+            )
+            .await;
+        let Ok(Done::Incident(i)) = done else {
+            panic!("{done:?}")
+        };
+        ids.push(i.id);
+    }
+    // What the published page holds.
+    let before = p.book.clone();
+    let update = crate::incidents::input::UpdateInput {
+        status: Some("identified".into()),
+        body: Some("Found it.".into()),
+        ..Default::default()
+    };
+    let command = Command::UpdateIncident {
+        id: ids[1].clone(),
+        input: update,
+    };
+    let done = p.execute(command, FieldErrors::default()).await;
+    assert!(matches!(done, Ok(Done::Incident(_))), "{done:?}");
+    assert!(
+        !Arc::ptr_eq(&before, &p.book),
+        "the page's book is left alone"
+    );
+    assert!(before.incidents.same(&p.book.incidents, &ids[0]));
+    assert!(before.incidents.same(&p.book.incidents, &ids[2]));
+    assert!(!before.incidents.same(&p.book.incidents, &ids[1]));
+    assert_eq!(
+        before.incidents.get(&ids[1]).map(|i| i.updates.len()),
+        Some(1),
+        "the page still shows the incident as it was"
+    );
+}

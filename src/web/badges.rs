@@ -54,16 +54,33 @@ pub async fn component_badge(
 }
 
 /// The overall badge (key [`OVERALL`]) and one per component (key: its id).
-pub fn render(v: &View) -> HashMap<String, Rendered> {
+pub type Badges = HashMap<String, Rendered>;
+
+/// Every badge, reusing those of `previous` whose status did not change.
+pub fn render(v: &View, previous: Option<(&View, &Badges)>) -> Badges {
     let worst = overall(v.components.values().map(|c| c.status));
     let mut badges = HashMap::with_capacity(v.config.components.len() + 1);
-    badges.insert(OVERALL.to_owned(), rendered("status", worst));
-    for c in &v.config.components {
-        let status = v
-            .components
+    // A badge shows a status under a name from the config (the caller only
+    // passes a previous render of the same config): same status, same badge.
+    let kept = |key: &str, status: ComponentStatus, was: Option<ComponentStatus>| {
+        let (_, old) = previous?;
+        (was == Some(status))
+            .then(|| old.get(key).cloned())
+            .flatten()
+    };
+    let was_worst = previous.map(|(p, _)| overall(p.components.values().map(|c| c.status)));
+    let badge = kept(OVERALL, worst, was_worst).unwrap_or_else(|| rendered("status", worst));
+    badges.insert(OVERALL.to_owned(), badge);
+    let status_in = |view: &View, c: &crate::config::Component| {
+        view.components
             .get(&c.id)
-            .map_or(ComponentStatus::Operational, |s| s.status);
-        badges.insert(c.id.as_str().to_owned(), rendered(&c.name, status));
+            .map_or(ComponentStatus::Operational, |s| s.status)
+    };
+    for c in &v.config.components {
+        let status = status_in(v, c);
+        let was = previous.map(|(p, _)| status_in(p, c));
+        let badge = kept(c.id.as_str(), status, was).unwrap_or_else(|| rendered(&c.name, status));
+        badges.insert(c.id.as_str().to_owned(), badge);
     }
     badges
 }

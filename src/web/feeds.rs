@@ -12,6 +12,7 @@ use reqwest::Url;
 use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
+use crate::incidents::{Incident, Maintenance};
 use crate::read::view::View;
 use crate::read::words;
 
@@ -40,7 +41,6 @@ pub async fn rss_feed(req: HttpRequest, shared: web::Data<Shared>) -> HttpRespon
 /// One incident or maintenance, as both formats show it.
 #[derive(Debug)]
 struct Item<'a> {
-    id: &'a str,
     /// "Elevated API errors — Resolved".
     title: String,
     /// The latest update's text, plain.
@@ -49,33 +49,54 @@ struct Item<'a> {
     updated: DateTime<Utc>,
 }
 
+/// A record the feeds may show.
+enum Record<'a> {
+    Incident(&'a Incident),
+    Maintenance(&'a Maintenance),
+}
+
 /// Every incident and maintenance, newest change first, at most [`MAX_ENTRIES`].
+/// The newest are chosen before any is put into words, so years of history
+/// cost one comparison per record, not a title and a text each.
 fn items(v: &View) -> Vec<Item<'_>> {
+    let incidents =
+        (v.book.incidents.values()).map(|i| (i.updated_at, i.id.as_str(), Record::Incident(i)));
+    let maintenances = (v.book.maintenances.values())
+        .map(|m| (m.updated_at, m.id.as_str(), Record::Maintenance(m)));
+    let mut newest: Vec<_> = incidents.chain(maintenances).collect();
+    // Ties broken by id so the same state always gives the same bytes (ETag).
+    let order = |a: &(DateTime<Utc>, &str, Record), b: &(DateTime<Utc>, &str, Record)| {
+        b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1))
+    };
+    if newest.len() > MAX_ENTRIES {
+        newest.select_nth_unstable_by(MAX_ENTRIES - 1, order);
+        newest.truncate(MAX_ENTRIES);
+    }
+    newest.sort_by(order);
+    newest.into_iter().map(|(_, _, r)| item(v, r)).collect()
+}
+
+fn item<'a>(v: &View, record: Record<'a>) -> Item<'a> {
     let base = &v.config.site.public_url;
     let tz = v.config.site.timezone;
-    let incidents = v.book.incidents.values().map(|i| Item {
-        id: i.id.as_str(),
-        title: format!("{} — {}", words::incident_name(&i.name), i.status.label()),
-        text: i
-            .latest()
-            .map_or(Cow::Borrowed(""), |u| words::update(&u.body, tz)),
-        link: link(base, &["incidents", i.id.as_str()]),
-        updated: i.updated_at,
-    });
-    let maintenances = v.book.maintenances.values().map(|m| Item {
-        id: m.id.as_str(),
-        title: format!("{} — {}", m.name, m.status.label()),
-        text: m.latest().map_or(Cow::Borrowed(m.body.as_str()), |u| {
-            words::update(&u.body, tz)
-        }),
-        link: link(base, &["incidents", m.id.as_str()]),
-        updated: m.updated_at,
-    });
-    let mut all: Vec<Item> = incidents.chain(maintenances).collect();
-    // Ties broken by id so the same state always gives the same bytes (ETag).
-    all.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.id.cmp(b.id)));
-    all.truncate(MAX_ENTRIES);
-    all
+    match record {
+        Record::Incident(i) => Item {
+            title: format!("{} — {}", words::incident_name(&i.name), i.status.label()),
+            text: i
+                .latest()
+                .map_or(Cow::Borrowed(""), |u| words::update(&u.body, tz)),
+            link: link(base, &["incidents", i.id.as_str()]),
+            updated: i.updated_at,
+        },
+        Record::Maintenance(m) => Item {
+            title: format!("{} — {}", m.name, m.status.label()),
+            text: m.latest().map_or(Cow::Borrowed(m.body.as_str()), |u| {
+                words::update(&u.body, tz)
+            }),
+            link: link(base, &["incidents", m.id.as_str()]),
+            updated: m.updated_at,
+        },
+    }
 }
 
 /// `segments` appended to the public URL's path (which may be a prefix).

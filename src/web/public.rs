@@ -53,8 +53,13 @@ pub async fn history(
     query: web::Query<HistoryQuery>,
 ) -> HttpResponse {
     let snapshot = shared.snapshots.current();
-    let page = query.page.unwrap_or(1);
-    match page.checked_sub(1).and_then(|i| snapshot.history.get(i)) {
+    // Index 0 is the newest page (plain `/history`); page N is index N.
+    let index = match query.page {
+        None => Some(0),
+        Some(0) => None,
+        Some(n) => Some(n),
+    };
+    match index.and_then(|i| snapshot.history.get(i)) {
         Some(p) => p.respond(&req, PAGE_CACHE),
         None => not_found().await,
     }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::pages::history;
 use super::snapshot::{Rendered, Snapshot};
 use super::{badges, feeds, pages};
 use crate::incidents::{Book, MaintenanceStatus, RecordId};
@@ -27,13 +28,17 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
     let incidents = record_pages(&view, previous);
     let components = component_pages(&view, previous);
-    let badges = badges::render(&view);
+    let badges = badges::render(&view, previous.map(|p| (&p.view, &p.badges)));
     // Only incidents and maintenances show on these: unchanged records, same pages.
     let (history, feed_atom, feed_rss) = match previous {
         Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => {
             (p.history.clone(), p.feed_atom.clone(), p.feed_rss.clone())
         }
-        _ => (history_pages(&view), feeds::atom(&view), feeds::rss(&view)),
+        _ => (
+            history_pages(&view, previous),
+            feeds::atom(&view),
+            feeds::rss(&view),
+        ),
     };
     let api = super::api_v2::render(&view);
     Snapshot {
@@ -131,8 +136,33 @@ fn touched<'a>(v: &'a View, p: &'a Snapshot) -> std::collections::HashSet<&'a Co
     out
 }
 
-fn history_pages(v: &View) -> Vec<Arc<Rendered>> {
-    pages::history::render(v).into_iter().map(html).collect()
+/// `/history` (index 0: the newest page) and `/history?page=N` (index N).
+/// Pages are cut from the oldest record, so a change moves records on the
+/// pages from its own onwards only (usually the newest); every other page,
+/// showing the same versions of the same records as before, is kept.
+fn history_pages(v: &View, previous: Option<&Snapshot>) -> Vec<Arc<Rendered>> {
+    let items = history::past(v);
+    let pages = history::pages(&items);
+    let before_items = previous.map(|p| history::past(&p.view));
+    let before = before_items.as_deref().map(history::pages);
+    let count = pages.len();
+    let mut numbered: Vec<Arc<Rendered>> = Vec::with_capacity(count);
+    for (i, items) in pages.iter().enumerate() {
+        let newest = i + 1 == count;
+        let kept = previous.zip(before.as_ref()).and_then(|(p, before)| {
+            let was = before.get(i)?;
+            let same = (i + 1 == before.len()) == newest
+                && was.len() == items.len()
+                && was
+                    .iter()
+                    .zip(items.iter())
+                    .all(|(a, b)| a.version() == b.version());
+            same.then(|| p.history.get(i + 1).cloned()).flatten()
+        });
+        numbered.push(kept.unwrap_or_else(|| html(history::page(v, items, i + 1, newest))));
+    }
+    let newest = numbered.last().cloned();
+    newest.into_iter().chain(numbered).collect()
 }
 
 fn html(page: maud::Markup) -> Arc<Rendered> {
@@ -329,7 +359,8 @@ mod tests {
         let snap = render(view(config, book, at(10, 5)), None);
         assert!(body(&snap.incidents["inc1"]).contains("API down"));
         assert!(body(&snap.incidents["mnt1"]).contains("Maintenance mnt1"));
-        assert_eq!(snap.history.len(), 1);
+        assert_eq!(snap.history.len(), 2, "/history, and page 1");
+        assert!(Arc::ptr_eq(&snap.history[0], &snap.history[1]));
         assert!(body(&snap.history[0]).contains("No past incidents"));
         assert!(body(&snap.index).contains("API down"));
     }
@@ -384,6 +415,59 @@ mod tests {
         // figures and charts move on).
         let late = render(view(config, empty(), t(60)), Some(&three));
         assert!(!same(&three, &late, "db"));
+    }
+
+    /// 100 resolved incidents, a day apart: five history pages.
+    fn long_history() -> Vec<crate::incidents::Incident> {
+        (0..100)
+            .map(|n| {
+                let start = at(0, 0) - chrono::Duration::days(n);
+                resolve(
+                    incident(&format!("i{n:03}"), &format!("Outage {n}"), start),
+                    start + chrono::Duration::hours(1),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_write_renders_again_only_the_history_pages_it_changes() {
+        let config = config();
+        let history = long_history();
+        let open = incident("open", "Ongoing", at(9, 0));
+        let first = book([history.clone(), vec![open.clone()]].concat(), vec![]);
+        let one = render(view(config.clone(), first, at(10, 0)), None);
+        assert_eq!(one.history.len(), 6, "/history and pages 1 to 5");
+        assert!(
+            Arc::ptr_eq(&one.history[0], &one.history[5]),
+            "/history is the newest page"
+        );
+
+        // An update to an open incident changes no history page.
+        let mut updated = open.clone();
+        updated.updated_at = at(10, 1);
+        let second = book([history.clone(), vec![updated.clone()]].concat(), vec![]);
+        let two = render(view(config.clone(), second, at(10, 2)), Some(&one));
+        for n in 0..6 {
+            assert!(
+                Arc::ptr_eq(&one.history[n], &two.history[n]),
+                "page {n} kept"
+            );
+        }
+
+        // Resolving it renders the newest page again, and only that one.
+        let resolved = resolve(updated, at(10, 3));
+        let third = book([history, vec![resolved]].concat(), vec![]);
+        let three = render(view(config, third, at(10, 4)), Some(&two));
+        for n in 1..5 {
+            assert!(
+                Arc::ptr_eq(&two.history[n], &three.history[n]),
+                "page {n} kept"
+            );
+        }
+        assert!(!Arc::ptr_eq(&two.history[5], &three.history[5]));
+        assert!(body(&three.history[0]).contains("Ongoing"));
+        assert!(Arc::ptr_eq(&three.history[0], &three.history[5]));
     }
 
     #[test]

@@ -117,7 +117,8 @@ pub struct Snapshot {
     /// `/components/{id}` by component id, and when each was rendered.
     pub components:
         std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, Arc<Rendered>)>,
-    /// `/history?page=N`, page 1 first.
+    /// `/history` at index 0 (the newest page), `/history?page=N` at index N
+    /// (pages counted from the oldest; see `pages::history`).
     pub history: Vec<Arc<Rendered>>,
     /// `/feed.atom` and `/feed.rss`.
     pub feed_atom: Rendered,

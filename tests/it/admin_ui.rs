@@ -3,6 +3,7 @@
 //! page shows afterwards.
 
 mod browser;
+mod groups;
 mod incidents;
 mod status;
 

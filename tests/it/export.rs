@@ -18,8 +18,9 @@ id = "api"
 name = "Public API"
 "#;
 
-/// Resolved incidents: one more than a history page holds, so there is a page 2.
-const RESOLVED: usize = 21;
+/// Resolved incidents: two history pages' worth (the newest page takes up to
+/// 39), so `/history` links to an older page 1.
+const RESOLVED: usize = 40;
 
 /// Serves `config`, posts incidents through the admin API (all but the last
 /// resolved), stops with SIGTERM.
@@ -144,11 +145,13 @@ async fn export_writes_a_static_site_whose_links_all_resolve() {
         "{stdout}"
     );
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert!(index.contains("Exported outage 21"), "{index}");
+    let open = format!("Exported outage {RESOLVED}");
+    assert!(index.contains(&open), "{index}");
+    assert!(out.join("history/page/1/index.html").is_file());
     assert!(out.join("history/page/2/index.html").is_file());
     let summary = std::fs::read(out.join("api/v2/summary.json")).unwrap();
     let summary: serde_json::Value = serde_json::from_slice(&summary).unwrap();
-    assert_eq!(summary["incidents"][0]["name"], "Exported outage 21");
+    assert_eq!(summary["incidents"][0]["name"], open.as_str());
     let pages: Vec<_> = walk(&out)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
@@ -170,7 +173,7 @@ async fn export_writes_a_static_site_whose_links_all_resolve() {
     assert!(
         std::fs::read_to_string(out.join("history/index.html"))
             .unwrap()
-            .contains("href=\"/history/page/2/\"")
+            .contains("href=\"/history/page/1/\"")
     );
 }
 

@@ -36,7 +36,7 @@ pub(super) fn is_due(i: &Incident, now: DateTime<Utc>) -> bool {
 /// incident's state now.
 pub fn release(book: &mut Book, now: DateTime<Utc>) -> Vec<Event> {
     let mut events = Vec::new();
-    for i in book.incidents.values_mut().filter(|i| is_due(i, now)) {
+    for i in book.incidents.matching_mut(|i| is_due(i, now)) {
         if let Some(h) = i.held.take() {
             events.push(Event::IncidentAnnounced {
                 id: i.id.clone(),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::super::book::{Book, Event, update};
-use super::super::{Author, MaintenanceStatus, Said};
+use super::super::{Author, Maintenance, MaintenanceStatus, Said};
 use crate::model::ComponentId;
 
 /// Whether a scheduled maintenance starts within `before` and its subscribers
@@ -27,10 +27,10 @@ pub fn reminders_due(book: &Book, now: DateTime<Utc>, before: Duration) -> bool 
 pub fn remind(book: &mut Book, now: DateTime<Utc>, before: Duration) -> Vec<Event> {
     let before = chrono::Duration::from_std(before).unwrap_or_default();
     let mut events = Vec::new();
-    for m in book.maintenances.values_mut() {
-        if m.status != MaintenanceStatus::Scheduled || m.reminded || now >= m.scheduled_for {
-            continue;
-        }
+    let upcoming = |m: &Maintenance| {
+        m.status == MaintenanceStatus::Scheduled && !m.reminded && now < m.scheduled_for
+    };
+    for m in book.maintenances.matching_mut(upcoming) {
         if m.scheduled_for - now <= before {
             m.reminded = true;
             if m.scheduled_for - m.created_at > before {
@@ -43,7 +43,12 @@ pub fn remind(book: &mut Book, now: DateTime<Utc>, before: Duration) -> Vec<Even
 
 pub(super) fn advance_maintenances(book: &mut Book, now: DateTime<Utc>) -> Vec<Event> {
     let mut events = Vec::new();
-    for m in book.maintenances.values_mut() {
+    let moving = |m: &Maintenance| match m.status {
+        MaintenanceStatus::Scheduled => now >= m.scheduled_for,
+        MaintenanceStatus::InProgress | MaintenanceStatus::Verifying => now >= m.scheduled_until,
+        MaintenanceStatus::Completed => false,
+    };
+    for m in book.maintenances.matching_mut(moving) {
         let (next, said) = match m.status {
             MaintenanceStatus::Scheduled
             | MaintenanceStatus::InProgress

@@ -113,9 +113,13 @@ pub fn open_if_failing(
 }
 
 fn open_automatic<'a>(book: &'a mut Book, id: &ComponentId) -> Option<&'a mut Incident> {
-    book.incidents.values_mut().find(|i| {
-        i.source == Author::Automatic && i.status.is_open() && i.components.contains_key(id)
-    })
+    // Found on the shared records; only the one found is copied.
+    let found = (book.incidents.values())
+        .find(|i| {
+            i.source == Author::Automatic && i.status.is_open() && i.components.contains_key(id)
+        })
+        .map(|i| i.id.clone())?;
+    book.incidents.get_mut(&found)
 }
 
 /// The open automatic incident a new failure belongs to: the one that changed
@@ -129,11 +133,13 @@ fn correlated<'a>(
     if window.is_zero() {
         return None;
     }
-    book.incidents
-        .values_mut()
+    // Chosen on the shared records; only the one joined is copied.
+    let id = (book.incidents.values())
         .filter(|i| i.source == Author::Automatic && i.status.is_open() && !i.taken_over)
         .filter(|i| now - i.updated_at <= window)
         .max_by_key(|i| i.updated_at)
+        .map(|i| i.id.clone())?;
+    book.incidents.get_mut(&id)
 }
 
 fn open(

@@ -76,11 +76,13 @@ pub fn tick(
         .collect();
     events.extend(open_if_failing(book, &ended, observe, now, rules));
     let quiet = chrono::Duration::from_std(rules.quiet_period).unwrap_or_default();
-    for incident in book.incidents.values_mut() {
-        let due = incident.recovered_at.is_some_and(|at| now - at >= quiet);
-        if due && incident.status.is_open() && incident.source == Author::Automatic {
-            events.extend(settle(incident, now));
-        }
+    let due = |i: &Incident| {
+        i.recovered_at.is_some_and(|at| now - at >= quiet)
+            && i.status.is_open()
+            && i.source == Author::Automatic
+    };
+    for incident in book.incidents.matching_mut(due) {
+        events.extend(settle(incident, now));
     }
     events.extend(held::release(book, now));
     events

@@ -357,3 +357,21 @@ fn a_split_must_leave_something_and_move_only_what_the_incident_has() {
     ));
     assert_eq!(only(&book).components.len(), 2, "nothing changed");
 }
+
+#[test]
+fn a_status_change_copies_only_the_incident_it_changes() {
+    let mut book = Book::default();
+    for n in 0..100 {
+        fail(&mut book, "late", n * 1000, &RULES);
+        recover(&mut book, "late", n * 1000 + 1);
+        tick(&mut book, t(n * 1000 + 400), &RULES, &none);
+    }
+    fail(&mut book, "api", 200_000, &RULES);
+    let shared = book.clone();
+    fail(&mut book, "pay", 200_010, &RULES);
+    tick(&mut book, t(200_020), &RULES, &none);
+    let copied = (book.incidents.iter())
+        .filter(|(id, _)| !book.incidents.same(&shared.incidents, *id))
+        .count();
+    assert_eq!(copied, 1, "only the incident Payments joined");
+}

@@ -5,25 +5,19 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use maud::{Markup, html};
 
-use super::guard::{Engineer, Posted};
-use super::inputs;
-use super::layout::{failure, frame, html, message, see_other};
+use super::guard::Engineer;
+use super::layout::{frame, html, message};
 use super::state::Session;
-use super::submit::submit;
-use super::widgets;
-use crate::incidents::input::ComponentStatusInput;
 use crate::incidents::{Incident, MaintenanceStatus};
-use crate::model::ComponentStatus;
-use crate::pipeline::desk::Command;
 use crate::read::time;
-use crate::read::view::{Decider, View, Why};
+use crate::read::view::View;
 use crate::read::words;
 use crate::web::subscribe::export;
 
 /// How many resolved incidents the dashboard lists (for postmortems).
 const RECENTLY_RESOLVED: usize = 5;
 
-pub const COMPONENT_STATUSES: [ComponentStatus; 5] = ComponentStatus::ALL;
+pub use super::components::COMPONENT_STATUSES;
 
 pub async fn show(engineer: Engineer) -> HttpResponse {
     let snapshot = engineer.shared.snapshots.current();
@@ -79,20 +73,6 @@ fn unreadable<T>(what: &str, e: anyhow::Error) -> Option<T> {
     None
 }
 
-pub async fn set_component(posted: Posted, id: web::Path<String>) -> HttpResponse {
-    let id = id.into_inner();
-    let engineer = &posted.engineer;
-    let (input, problems) = inputs::read::<ComponentStatusInput>(&posted.form);
-    let command = Command::SetComponent {
-        id: id.clone(),
-        status: input.status,
-    };
-    match submit(&engineer.shared, command, problems).await {
-        Ok(_) => see_other(&format!("/admin#{}", component_anchor(&id))),
-        Err(e) => failure(&e, Some(&engineer.session)),
-    }
-}
-
 fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, delivery: Markup) -> Markup {
     let content = html! {
         h1 { "Dashboard" }
@@ -101,7 +81,7 @@ fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, delivery: 
             a.button href="/admin/maintenances/new" { "Schedule maintenance" }
         }
         (open_incidents(v))
-        (components(v, session))
+        (super::components::section(v, session))
         (maintenances(v))
         (recently_resolved(v))
         (subscriber_counts(subscribers))
@@ -166,73 +146,6 @@ fn incident_table(v: &View, incidents: &[&Incident]) -> Markup {
     }
 }
 
-fn components(v: &View, session: &Session) -> Markup {
-    html! {
-        section aria-labelledby="components-title" {
-            h2 #components-title { "Components" }
-            p.hint {
-                "A status you set stays until you change it (or the incident that set it is resolved). "
-                strong { "Operational" } " hands the component back to its checks."
-            }
-            table.list {
-                thead { tr { th { "Component" } th { "Status" } th { "Decided by" } th { "Set status" } } }
-                tbody {
-                    @for c in &v.config.components {
-                        @if let Some(state) = v.components.get(&c.id) {
-                            tr id=(component_anchor(c.id.as_str())) {
-                                td { (c.name) }
-                                td { span.status.{"status--" (state.status.as_str())} { (state.status.label()) } }
-                                td { (decided_by(v, c.id.as_str(), state.decided_by, state.reason.as_ref())) }
-                                td { (status_form(c.id.as_str(), &c.name, state.status, session)) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&Why>) -> Markup {
-    let incident = v
-        .book
-        .overrides
-        .iter()
-        .find(|(c, _)| c.as_str() == id)
-        .and_then(|(_, o)| o.incident.as_ref())
-        .and_then(|i| v.book.incidents.get(i));
-    html! {
-        @match decider {
-            Decider::Checks => { "Checks" }
-            Decider::Maintenance => { "Maintenance" }
-            Decider::Engineer => {
-                "Engineer"
-                @if let Some(i) = incident {
-                    " in " a href={"/admin/incidents/" (i.id)} { (words::incident_name(&i.name)) }
-                }
-            }
-        }
-        @if let Some(r) = reason { br; span.reason { (words::why(r)) } }
-    }
-}
-
-fn status_form(id: &str, name: &str, current: ComponentStatus, session: &Session) -> Markup {
-    let field = format!("status-{id}");
-    html! {
-        form.inline method="post" action={"/admin/components/" (id)} {
-            (widgets::csrf(session))
-            label.visually-hidden for=(field) { "Status of " (name) }
-            select id=(field) name="status" {
-                @for s in COMPONENT_STATUSES {
-                    option value=(s.as_str()) selected[s == current] { (s.label()) }
-                }
-            }
-            " "
-            button type="submit" { "Set" }
-        }
-    }
-}
-
 fn maintenances(v: &View) -> Markup {
     let tz = v.config.site.timezone;
     let mut coming: Vec<_> = v
@@ -283,8 +196,4 @@ fn subscriber_counts(counts: Option<(u64, u64)>) -> Markup {
             }
         }
     }
-}
-
-fn component_anchor(id: &str) -> String {
-    format!("component-{id}")
 }

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono_tz::Tz;
 
+use super::groups;
 use super::guard::{Engineer, Posted};
 use super::incident_page::page;
 use super::inputs::{self, WAS};
@@ -55,7 +56,9 @@ pub async fn update(posted: Posted, id: web::Path<String>) -> HttpResponse {
         let unknown = CommandError::no_such("incident", &id);
         return failure(&unknown, Some(&engineer.session));
     };
-    let (input, problems) = inputs::update(&form, v.config.site.timezone);
+    let (expanded, mut problems) = groups::expand_statuses(&form, &v.config);
+    let (input, found) = inputs::update(&expanded, v.config.site.timezone);
+    groups::merge(&mut problems, found);
     let command = Command::UpdateIncident {
         id: id.clone(),
         input,

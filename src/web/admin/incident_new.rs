@@ -6,9 +6,11 @@ use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
 use super::dashboard::COMPONENT_STATUSES;
+use super::groups;
 use super::guard::{Engineer, Posted};
 use super::inputs;
 use super::layout::{failure, frame, html, see_other};
+use super::pickers;
 use super::state::Session;
 use super::submit::submit;
 use super::widgets::{self, Form};
@@ -36,7 +38,9 @@ pub async fn create(posted: Posted) -> HttpResponse {
     let Posted { engineer, form } = posted;
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
-    let (input, problems) = inputs::incident(&form, v.config.site.timezone);
+    let (expanded, mut problems) = groups::expand_statuses(&form, &v.config);
+    let (input, found) = inputs::incident(&expanded, v.config.site.timezone);
+    groups::merge(&mut problems, found);
     let invalid = |errors: &FieldErrors| {
         let f = Form::new(&form, errors);
         html(
@@ -74,9 +78,10 @@ fn page(v: &View, session: &Session, form: Form<'_>) -> Markup {
     frame("Open an incident", Some(session), content)
 }
 
-/// One select per component, named `components.<id>`; the blank choice leaves
-/// the component alone. `operational` is offered only where a component can
-/// recover (updates).
+/// One select per component, named `components.<id>`, grouped by component
+/// group with a whole-group select; the blank choice leaves the component
+/// alone. `operational` is offered only where a component can recover
+/// (updates).
 pub fn component_selects(v: &View, form: Form<'_>, blank: &str, operational: bool) -> Markup {
     let mut options = vec![("", blank)];
     options.extend(
@@ -85,15 +90,7 @@ pub fn component_selects(v: &View, form: Form<'_>, blank: &str, operational: boo
             .filter(|s| operational || **s != ComponentStatus::Operational)
             .map(|s| (s.as_str(), s.label())),
     );
-    html! {
-        fieldset.components-field id=(widgets::id("components")) {
-            legend { "Components" }
-            (form.error("components"))
-            @for c in &v.config.components {
-                (form.select(&format!("components.{}", c.id), &c.name, &options))
-            }
-        }
-    }
+    pickers::statuses(v, form, &options)
 }
 
 /// Statuses an engineer may post (a postmortem has its own form).

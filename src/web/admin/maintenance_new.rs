@@ -6,10 +6,12 @@ use actix_web::http::StatusCode;
 use chrono::{DurationRound, TimeDelta};
 use maud::{Markup, html};
 
+use super::groups;
 use super::guard::{Engineer, Posted};
 use super::inputs;
 use super::layout::{failure, frame, html, see_other};
 use super::local_time::to_local;
+use super::pickers;
 use super::state::Session;
 use super::submit::submit;
 use super::widgets::{self, Form};
@@ -39,7 +41,9 @@ pub async fn create(posted: Posted) -> HttpResponse {
     let Posted { engineer, form } = posted;
     let snapshot = engineer.shared.snapshots.current();
     let v = &snapshot.view;
-    let (input, problems) = inputs::maintenance(&form, v.config.site.timezone);
+    let (expanded, mut problems) = groups::expand_members(&form, &v.config);
+    let (input, found) = inputs::maintenance(&expanded, v.config.site.timezone);
+    groups::merge(&mut problems, found);
     let invalid = |errors: &FieldErrors| {
         let f = Form::new(&form, errors);
         html(
@@ -72,20 +76,7 @@ fn page(v: &View, session: &Session, form: Form<'_>) -> Markup {
             (form.area("body", "Message", 3, Some("What customers will notice. Optional.")))
             (form.datetime("scheduled_for", "From", tz))
             (form.datetime("scheduled_until", "Until", tz))
-            fieldset.components-field.field--error[form.errors.get("components").is_some()] id=(widgets::id("components")) {
-                legend { "Components under maintenance" }
-                (form.error("components"))
-                @for c in &v.config.components {
-                    div.field.field--check {
-                        label {
-                            input type="checkbox" name="components" value=(c.id)
-                                checked[form.fields.has("components", c.id.as_str())];
-                            " " (c.name)
-                        }
-                        (form.error(&format!("components.{}", c.id)))
-                    }
-                }
-            }
+            (pickers::members(v, form))
             (form.checkbox("notify", "Email subscribers"))
             button.primary type="submit" { "Schedule maintenance" }
         }

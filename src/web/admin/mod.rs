@@ -3,7 +3,10 @@
 //! admin token; every form carries its session's CSRF token. Pages read the
 //! in-memory snapshot; every change goes through the desk, like the JSON API's.
 
+mod components;
+mod compress;
 mod dashboard;
+mod groups;
 mod guard;
 mod incident;
 mod incident_new;
@@ -15,10 +18,12 @@ mod local_time;
 mod login;
 mod maintenance;
 mod maintenance_new;
+mod pickers;
 mod state;
 mod submit;
 mod widgets;
 
+use actix_web::dev::Service;
 use actix_web::web;
 
 /// Largest form body: a 20,000-character text, percent-encoded, with room.
@@ -29,12 +34,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/admin")
             .app_data(web::PayloadConfig::new(FORM_LIMIT))
+            .wrap_fn(|req, srv| {
+                let coding = compress::coding(&req);
+                let answer = srv.call(req);
+                async move { Ok(compress::compress(answer.await?, coding).await) }
+            })
             .route("", web::get().to(dashboard::show))
             .route("/", web::get().to(dashboard::show))
             .route("/login", web::get().to(login::show))
             .route("/login", web::post().to(login::submit))
             .route("/logout", web::post().to(login::logout))
-            .route("/components/{id}", web::post().to(dashboard::set_component))
+            .route(
+                "/components/{id}",
+                web::post().to(components::set_component),
+            )
+            .route("/groups", web::post().to(components::set_group))
             .route(
                 "/subscribers.csv",
                 web::get().to(dashboard::subscribers_csv),

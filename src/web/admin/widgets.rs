@@ -182,6 +182,9 @@ fn label_of(field: &str) -> String {
     if let Some(component) = field.strip_prefix("components.") {
         return format!("Component {component}");
     }
+    if let Some(group) = field.strip_prefix("groups.") {
+        return format!("Group {group}");
+    }
     match field {
         "name" => "Name",
         "status" => "Status",
@@ -193,6 +196,7 @@ fn label_of(field: &str) -> String {
         "scheduled_for" => "From",
         "scheduled_until" => "Until",
         "components" => "Components",
+        "group" => "Group",
         other => other,
     }
     .to_owned()

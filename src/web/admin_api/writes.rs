@@ -169,7 +169,8 @@ fn done_json(done: &Done, tz: chrono_tz::Tz) -> Value {
         Done::Maintenance(m) => json!(shapes::maintenance(m, tz)),
         Done::Component { id, status } => shapes::component(id, *status),
         // Visitors' writes never come through the admin API.
-        Done::Subscribed(_)
+        Done::Group { .. }
+        | Done::Subscribed(_)
         | Done::Subscriber(_)
         | Done::Removed(_)
         | Done::Answered(_)

@@ -126,11 +126,27 @@ fn the_overall_badge_shows_the_worst_component_and_each_component_its_own() {
     let mut components = (*v.components).clone();
     components.insert(id("db"), component(PartialOutage));
     v.components = std::sync::Arc::new(components);
-    let badges = render(&v);
+    let badges = render(&v, None);
     assert_eq!(badges.len(), 3);
     let text = |key: &str| parse(std::str::from_utf8(&badges[key].body).unwrap()).aria;
     assert_eq!(text(OVERALL), "status: partial outage");
     assert_eq!(text("db"), "Database: partial outage");
     assert_eq!(text("api"), "Public API: operational");
     assert_eq!(badges["db"].content_type, "image/svg+xml");
+}
+
+#[test]
+fn only_badges_whose_status_changed_are_drawn_again() {
+    let before = view(config(), book(vec![], vec![]), at(10, 0));
+    let first = render(&before, None);
+    let mut after = before.clone();
+    let mut components = (*after.components).clone();
+    components.insert(id("db"), component(MajorOutage));
+    after.components = std::sync::Arc::new(components);
+    let second = render(&after, Some((&before, &first)));
+    let same = |key: &str| first[key].body.as_ptr() == second[key].body.as_ptr();
+    assert!(same("api"), "unchanged: the same bytes, not drawn again");
+    assert!(!same("db") && !same(OVERALL));
+    let text = std::str::from_utf8(&second["db"].body).unwrap();
+    assert_eq!(parse(text).aria, "Database: major outage");
 }

@@ -1,6 +1,6 @@
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 
-use super::{Coding, brotli, choose, gzip};
+use super::{Coding, brotli, choose, gzip, window};
 
 const BOTH: &[Coding] = &[Coding::Brotli, Coding::Gzip];
 
@@ -113,4 +113,14 @@ fn both_codings_decode_to_the_body_and_skip_small_ones() {
         .expect("valid gzip");
     assert_eq!(decoded, body.as_bytes());
     assert!(brotli(b"tiny").is_none() && gzip(b"tiny").is_none());
+}
+
+#[test]
+fn brotlis_window_is_the_smallest_that_covers_the_body() {
+    assert_eq!(window(0), 10);
+    assert_eq!(window(1024), 10);
+    assert_eq!(window(1025), 11);
+    assert_eq!(window(300_000), 19);
+    assert_eq!(window(1 << 22), 22);
+    assert_eq!(window(50 << 20), 22);
 }

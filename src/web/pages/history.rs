@@ -1,7 +1,14 @@
-//! `GET /history?page=N`: past incidents and completed maintenance, newest
-//! first, grouped by month in the site's zone, a fixed number to a page.
+//! `GET /history` and `GET /history?page=N`: past incidents and completed
+//! maintenance, newest first, grouped by month in the site's zone.
 //! Rendered without reference to `now`, so the pages can be kept until a record
-//! changes.
+//! on them changes.
+//!
+//! Pages are cut from the oldest record: page 1 holds the oldest
+//! [`PER_PAGE`], page 2 the next, and the newest page (also served at
+//! `/history`) the rest, [`PER_PAGE`] to twice that less one. A newly resolved
+//! incident therefore lands on the newest page and moves no other record to
+//! another page: a page's address and its contents stay put, and a change
+//! renders again only the pages whose records changed (see `web::render`).
 
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
@@ -12,11 +19,11 @@ use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
 use crate::read::view::View;
 use crate::read::{time, words};
 
-/// Records per page.
+/// Records per page (the newest page holds up to twice as many, less one).
 pub const PER_PAGE: usize = 20;
 
 /// One past record.
-enum Item<'a> {
+pub enum Item<'a> {
     Incident(&'a Incident),
     Maintenance(&'a Maintenance),
 }
@@ -29,26 +36,27 @@ impl Item<'_> {
             Item::Maintenance(m) => m.scheduled_for,
         }
     }
+
+    fn id(&self) -> &str {
+        match self {
+            Item::Incident(i) => i.id.as_str(),
+            Item::Maintenance(m) => m.id.as_str(),
+        }
+    }
+
+    /// Every change to a record moves its `updated_at`: with its id, what
+    /// tells whether a page shows the record as it is now.
+    pub fn version(&self) -> (&str, DateTime<Utc>) {
+        match self {
+            Item::Incident(i) => (i.id.as_str(), i.updated_at),
+            Item::Maintenance(m) => (m.id.as_str(), m.updated_at),
+        }
+    }
 }
 
-/// Every history page, page 1 (newest) first; always at least one.
-pub fn render(v: &View) -> Vec<Markup> {
-    let items = past(v);
-    let pages: Vec<&[Item]> = if items.is_empty() {
-        vec![&[]]
-    } else {
-        items.chunks(PER_PAGE).collect()
-    };
-    let count = pages.len();
-    pages
-        .into_iter()
-        .enumerate()
-        .map(|(n, items)| page(v, items, n + 1, count))
-        .collect()
-}
-
-/// Resolved incidents and completed maintenance, newest first.
-fn past(v: &View) -> Vec<Item<'_>> {
+/// Resolved incidents and completed maintenance, oldest first (ties by id,
+/// so the same records always cut into the same pages).
+pub fn past(v: &View) -> Vec<Item<'_>> {
     let incidents = v.book.incidents.values().filter(|i| !i.status.is_open());
     let maintenances = v
         .book
@@ -59,37 +67,68 @@ fn past(v: &View) -> Vec<Item<'_>> {
         .map(Item::Incident)
         .chain(maintenances.map(Item::Maintenance))
         .collect();
-    items.sort_by_key(|item| std::cmp::Reverse(item.at()));
+    items.sort_by(|a, b| (a.at(), a.id()).cmp(&(b.at(), b.id())));
     items
 }
 
-fn page(v: &View, items: &[Item], n: usize, count: usize) -> Markup {
+/// `items` (oldest first) cut into pages, page 1 first: [`PER_PAGE`] each,
+/// the last (newest) taking the rest; always at least one page.
+pub fn pages<'a, 'b>(items: &'a [Item<'b>]) -> Vec<&'a [Item<'b>]> {
+    let count = (items.len() / PER_PAGE).max(1);
+    (0..count)
+        .map(|n| {
+            let end = if n + 1 == count {
+                items.len()
+            } else {
+                (n + 1) * PER_PAGE
+            };
+            &items[n * PER_PAGE..end]
+        })
+        .collect()
+}
+
+/// Every history page, page 1 (oldest) first.
+pub fn render(v: &View) -> Vec<Markup> {
+    let items = past(v);
+    let pages = pages(&items);
+    let count = pages.len();
+    pages
+        .into_iter()
+        .enumerate()
+        .map(|(n, items)| page(v, items, n + 1, n + 1 == count))
+        .collect()
+}
+
+/// Page `n` with its `items` (oldest first); the newest page is also `/history`.
+pub fn page(v: &View, items: &[Item], n: usize, newest: bool) -> Markup {
     let site = &v.config.site;
+    let newest_first: Vec<&Item> = items.iter().rev().collect();
     let content = html! {
         h1 { "Incident history" }
         @if items.is_empty() {
             p.empty { "No past incidents." }
         }
-        @for (month, members) in months(v, items) {
+        @for (month, members) in months(v, &newest_first) {
             section.month aria-labelledby={"month-" (n) "-" (month_id(&month))} {
                 h2 #{"month-" (n) "-" (month_id(&month))} { (month) }
                 ul.history { @for item in members { (entry(v, item)) } }
             }
         }
-        (pager(n, count))
+        (pager(n, newest))
         p.history-link { a href="/" { "← Current status" } }
     };
-    let title = match n {
-        1 => format!("Incident history · {}", site.title),
-        n => format!("Incident history, page {n} · {}", site.title),
+    let title = if newest {
+        format!("Incident history · {}", site.title)
+    } else {
+        format!("Incident history, page {n} · {}", site.title)
     };
     layout::page(site, &title, None, content)
 }
 
 /// Consecutive items by month ("November 2026") in the site's zone.
-fn months<'a, 'b>(v: &View, items: &'a [Item<'b>]) -> Vec<(String, Vec<&'a Item<'b>>)> {
+fn months<'a, 'b>(v: &View, items: &[&'a Item<'b>]) -> Vec<(String, Vec<&'a Item<'b>>)> {
     let mut out: Vec<(String, Vec<&Item>)> = Vec::new();
-    for item in items {
+    for &item in items {
         let month = time::month(item.at(), v.config.site.timezone);
         match out.last_mut() {
             Some((m, members)) if *m == month => members.push(item),
@@ -130,19 +169,16 @@ fn entry(v: &View, item: &Item) -> Markup {
     }
 }
 
-/// "Newer" and "Older" links; page 1 is plain `/history`.
-fn pager(n: usize, count: usize) -> Markup {
-    let newer = match n {
-        1 => None,
-        2 => Some("/history".to_owned()),
-        n => Some(format!("/history?page={}", n - 1)),
-    };
-    let older = (n < count).then(|| format!("/history?page={}", n + 1));
+/// "Newer" and "Older" links by page number, which stays a page's own: the
+/// newest page has no "Newer", page 1 no "Older".
+fn pager(n: usize, newest: bool) -> Markup {
+    let newer = (!newest).then(|| format!("/history?page={}", n + 1));
+    let older = (n > 1).then(|| format!("/history?page={}", n - 1));
     html! {
-        @if count > 1 {
+        @if newer.is_some() || older.is_some() {
             nav.pager aria-label="History pages" {
                 @if let Some(href) = newer { a rel="prev" href=(href) { "← Newer" } }
-                span { "Page " (n) " of " (count) }
+                @if !newest { span { "Page " (n) } }
                 @if let Some(href) = older { a rel="next" href=(href) { "Older →" } }
             }
         }
@@ -218,9 +254,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn twenty_one_past_incidents_make_two_pages() {
-        let incidents = (0..21)
+    fn resolved(n: i64) -> Vec<crate::incidents::Incident> {
+        (0..n)
             .map(|n| {
                 let start = at(0, 0) - Duration::days(n);
                 resolve(
@@ -228,16 +263,45 @@ mod tests {
                     start + Duration::hours(1),
                 )
             })
-            .collect();
-        let out = pages(&view(config(), book(incidents, vec![]), at(12, 0)));
+            .collect()
+    }
+
+    #[test]
+    fn the_newest_page_takes_up_to_twice_a_page_less_one() {
+        let out = pages(&view(config(), book(resolved(39), vec![]), at(12, 0)));
+        assert_eq!(out.len(), 1);
+        assert!(out[0].contains("Outage 0.") && out[0].contains("Outage 38."));
+        assert!(!out[0].contains("Older") && !out[0].contains("Newer"));
+    }
+
+    #[test]
+    fn pages_are_cut_from_the_oldest_and_numbered_from_it() {
+        let out = pages(&view(config(), book(resolved(45), vec![]), at(12, 0)));
         assert_eq!(out.len(), 2);
-        assert!(out[0].contains("Outage 0.") && out[0].contains("Outage 19."));
-        assert!(!out[0].contains("Outage 20."));
+        // Page 1: the 20 oldest (Outage 44. to 25.), newest of them first.
+        assert!(out[0].contains("Outage 44.") && out[0].contains("Outage 25."));
+        assert!(!out[0].contains("Outage 24."));
+        assert!(out[0].find("Outage 25.") < out[0].find("Outage 44."));
+        assert!(out[0].contains("Incident history, page 1 ·"), "{}", out[0]);
         assert!(out[0].contains("href=\"/history?page=2\""), "{}", out[0]);
-        assert!(out[0].contains("Older"));
-        assert!(!out[0].contains("Newer"));
-        assert!(out[1].contains("Outage 20."));
-        assert!(out[1].contains("href=\"/history\""));
-        assert!(out[1].contains("Newer") && !out[1].contains("Older"));
+        assert!(out[0].contains("Newer") && !out[0].contains("Older"));
+        // Page 2, the newest (also /history): the other 25.
+        assert!(out[1].contains("Outage 0.") && out[1].contains("Outage 24."));
+        assert!(out[1].contains("href=\"/history?page=1\""), "{}", out[1]);
+        assert!(out[1].contains("Older") && !out[1].contains("Newer"));
+        assert!(out[1].contains("<title>Incident history ·"), "{}", out[1]);
+    }
+
+    #[test]
+    fn a_newly_resolved_incident_leaves_older_pages_as_they_were() {
+        let mut incidents = resolved(59);
+        let before = pages(&view(config(), book(incidents.clone(), vec![]), at(12, 0)));
+        let start = at(1, 0);
+        incidents.push(resolve(incident("new", "Fresh outage.", start), at(2, 0)));
+        let after = pages(&view(config(), book(incidents, vec![]), at(12, 0)));
+        assert_eq!(after.len(), 3, "60 records: three pages of 20");
+        assert_eq!(before[0], after[0], "page 1 is unchanged");
+        assert!(after[2].contains("Fresh outage."));
+        assert!(!after[1].contains("Fresh outage."));
     }
 }
