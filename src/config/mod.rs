@@ -61,6 +61,9 @@ pub struct Server {
     pub retention: Duration,
     /// Most probes in flight at once.
     pub max_concurrent_checks: usize,
+    /// Bytes of storage pages kept in memory (sled's page cache, whose own
+    /// default of 1 GB would let RSS grow with the data directory).
+    pub cache_size: u64,
 }
 
 #[derive(Clone)]

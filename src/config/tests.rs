@@ -388,3 +388,23 @@ fn a_schedule_must_fire_after_the_moment_the_file_is_validated_at() {
     let all: Vec<String> = all.iter().map(ToString::to_string).collect();
     assert_problem(&all, &["checks[0].schedule", "never fires after now"]);
 }
+
+#[test]
+fn the_storage_cache_size_is_a_size_within_bounds() {
+    let size = |s: &str| Config::parse(&format!("[server]\ncache_size = \"{s}\"\n"));
+    assert_eq!(Config::parse("").unwrap().server.cache_size, 16_000_000);
+    assert_eq!(size("64MiB").unwrap().server.cache_size, 64 << 20);
+    assert_eq!(size("2 GB").unwrap().server.cache_size, 2_000_000_000);
+    for (bad, why) in [
+        ("lots", "is not a size"),
+        ("512KB", "between 1MB and 16GB"),
+        ("1TB", "between 1MB and 16GB"),
+    ] {
+        let all = problems(&format!("[server]\ncache_size = \"{bad}\"\n"));
+        assert_problem(&all, &["server.cache_size", why]);
+    }
+    assert_problem(
+        &problems("[server]\ncache_size = 16\n"),
+        &["server.cache_size"],
+    );
+}

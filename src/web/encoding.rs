@@ -51,6 +51,14 @@ pub fn gzip(body: &[u8]) -> Option<Bytes> {
     (gz.len() < body.len()).then(|| Bytes::from(gz))
 }
 
+/// A gzip body inflated again (for a client that accepts no coding).
+pub fn gunzip(gz: &[u8]) -> std::io::Result<Bytes> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(gz.len() * 6);
+    flate2::read::GzDecoder::new(gz).read_to_end(&mut out)?;
+    Ok(Bytes::from(out))
+}
+
 /// `body` in brotli, when it is long enough and brotli makes it shorter.
 pub fn brotli(body: &[u8]) -> Option<Bytes> {
     if body.len() < MIN_LEN {

@@ -128,7 +128,7 @@ fn the_overall_badge_shows_the_worst_component_and_each_component_its_own() {
     v.components = std::sync::Arc::new(components);
     let badges = render(&v);
     assert_eq!(badges.len(), 3);
-    let text = |key: &str| parse(std::str::from_utf8(&badges[key].body).unwrap()).aria;
+    let text = |key: &str| parse(std::str::from_utf8(&badges[key].body().unwrap()).unwrap()).aria;
     assert_eq!(text(OVERALL), "status: partial outage");
     assert_eq!(text("db"), "Database: partial outage");
     assert_eq!(text("api"), "Public API: operational");
