@@ -99,8 +99,8 @@ impl ComponentPages {
         }
     }
 
-    /// Pages cached now (for tests and the memory benchmark's reasoning).
-    pub fn len(&self) -> usize {
+    /// How many pages are cached now.
+    pub fn cached(&self) -> usize {
         self.lock().len()
     }
 

@@ -248,9 +248,24 @@ mod tests {
     }
 
     #[test]
+    fn a_compressed_body_is_held_without_its_identity_copy_and_inflated_on_demand() {
+        let page = page();
+        let body = page.body().expect("our own gzip");
+        assert_eq!(body.len(), 3600);
+        assert!(page.identity.is_none());
+        assert!(page.held() * 10 < body.len(), "held {} bytes", page.held());
+        let res = ask(&page, &[(header::ACCEPT_ENCODING, "identity")]);
+        let sent = actix_web::rt::System::new()
+            .block_on(actix_web::body::to_bytes(res.into_body()))
+            .expect("a body");
+        assert_eq!(sent, body);
+    }
+
+    #[test]
     fn small_bodies_are_not_compressed() {
         let tiny = Rendered::new("tiny", "text/plain");
         assert!(tiny.gzip.is_none() && tiny.brotli.is_none());
+        assert_eq!(tiny.body().expect("kept as it is"), "tiny");
         let res = ask(&tiny, &[(header::ACCEPT_ENCODING, "br, gzip")]);
         assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
         assert!(res.headers().get(header::VARY).is_none());

@@ -13,7 +13,11 @@ fn text(page: &crate::web::snapshot::Rendered) -> String {
 fn a_page_is_rendered_when_asked_for_and_reused_while_it_shows_the_same() {
     let config = config();
     let pages = ComponentPages::for_config(&config);
-    assert_eq!(pages.len(), 0, "nothing is rendered before it is asked for");
+    assert_eq!(
+        pages.cached(),
+        0,
+        "nothing is rendered before it is asked for"
+    );
     let t = |secs: i64| at(10, 0) + chrono::Duration::seconds(secs);
     let empty = || book(vec![], vec![]);
     let one = pages
@@ -23,7 +27,7 @@ fn a_page_is_rendered_when_asked_for_and_reused_while_it_shows_the_same() {
         .page(&view(config.clone(), empty(), t(10)), "api")
         .unwrap();
     assert!(Arc::ptr_eq(&one, &two));
-    assert_eq!(pages.len(), 1);
+    assert_eq!(pages.cached(), 1);
     assert!(
         pages
             .page(&view(config.clone(), empty(), t(10)), "nope")
@@ -69,7 +73,7 @@ fn the_cache_holds_a_bounded_number_of_pages_unless_a_live_export_writes_them_al
     for c in &config.components {
         assert!(pages.page(&v, c.id.as_str()).is_some());
     }
-    assert_eq!(pages.len(), CACHED);
+    assert_eq!(pages.cached(), CACHED);
     let exported = format!(
         "[export]\ndir = \"{}\"\n{many}",
         std::env::temp_dir().join("candor-export-test").display()
@@ -80,5 +84,5 @@ fn the_cache_holds_a_bounded_number_of_pages_unless_a_live_export_writes_them_al
     for c in &config.components {
         assert!(pages.page(&v, c.id.as_str()).is_some());
     }
-    assert_eq!(pages.len(), config.components.len());
+    assert_eq!(pages.cached(), config.components.len());
 }
