@@ -8,17 +8,18 @@
 # than 30 minutes): equal medians mean memory is flat, not growing.
 #   benches/memory.sh [DURATION_SECONDS=3600]
 # CANDOR_BIN=path measures a binary built elsewhere; samples are kept in
-# $KEEP (default /tmp/candor-memory.tsv).
+# $KEEP (default /tmp/candor-memory.tsv); PORT (default 18092) and the next
+# two are used, so two runs can go side by side.
 source "$(dirname "$0")/common.sh"
-DURATION=${1:-3600}; PERIOD=30; KEEP=${KEEP:-/tmp/candor-memory.tsv}
+DURATION=${1:-3600}; PERIOD=30; KEEP=${KEEP:-/tmp/candor-memory.tsv}; P=${PORT:-18092}
 need nginx curl python3
 build_candor
-start_nginx 'location / { return 200 "ok"; }' 18092
+start_nginx 'location / { return 200 "ok"; }' "$P"
 
 declare -A PID
 for size in 10 1000; do
-  port=$(( size == 10 ? 18093 : 18094 ))
-  write_config "$WORK/$size.toml" "$port" "$WORK/data-$size" "$size" "$size" "$PERIOD" 18092
+  port=$(( size == 10 ? P + 1 : P + 2 ))
+  write_config "$WORK/$size.toml" "$port" "$WORK/data-$size" "$size" "$size" "$PERIOD" "$P"
   "$CANDOR" serve --config "$WORK/$size.toml" >"$WORK/candor-$size.log" 2>&1 &
   PID[$size]=$!; PIDS+=($!)
   wait_port "$port"
@@ -37,7 +38,7 @@ START=$(date +%s)
 while :; do
   now=$(( $(date +%s) - START ))
   [ "$now" -ge "$DURATION" ] && break
-  visit 18093 10; visit 18094 1000
+  visit $(( P + 1 )) 10; visit $(( P + 2 )) 1000
   printf '%d\t%s\t%s\n' "$now" "$(rss "${PID[10]}")" "$(rss "${PID[1000]}")" >>"$KEEP"
   sleep $(( 10 - ( $(date +%s) - START ) % 10 ))
 done
