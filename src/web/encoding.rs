@@ -17,8 +17,13 @@ const GZIP_LEVEL: u32 = 9;
 /// as small as quality 9 at a fifth of its time, ~0.5 ms; 11 saves another
 /// 15 % for 100 times the time.
 const BROTLI_QUALITY: i32 = 5;
-/// Brotli's default window (4 MiB); the bodies are far smaller.
-const BROTLI_WINDOW: i32 = 22;
+/// Brotli's default window (4 MiB): the largest used. A body gets the
+/// smallest window that holds it whole (the same output), because the encoder
+/// allocates a ring buffer of the window's size: 4 MiB for every 60 KB page
+/// made the allocator hold megabytes per render.
+const BROTLI_MAX_WINDOW: u32 = 22;
+/// Brotli's smallest window (1 KiB).
+const BROTLI_MIN_WINDOW: u32 = 10;
 
 /// A representation a body may be sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +71,7 @@ pub fn brotli(body: &[u8]) -> Option<Bytes> {
     }
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
-        lgwin: BROTLI_WINDOW,
+        lgwin: window_bits(body.len()),
         size_hint: body.len(),
         ..Default::default()
     };
@@ -74,6 +79,13 @@ pub fn brotli(body: &[u8]) -> Option<Bytes> {
     // Reading a slice into a Vec cannot fail; `ok()?` only avoids a panic path.
     brotli::BrotliCompress(&mut &body[..], &mut out, &params).ok()?;
     (out.len() < body.len()).then(|| Bytes::from(out))
+}
+
+/// log2 of the smallest brotli window that holds `len` bytes, within
+/// brotli's bounds.
+fn window_bits(len: usize) -> i32 {
+    let bits = usize::BITS - len.saturating_sub(1).leading_zeros();
+    bits.clamp(BROTLI_MIN_WINDOW, BROTLI_MAX_WINDOW) as i32
 }
 
 /// The coding to send: among `offered` (a body's copies, in order of
