@@ -16,6 +16,26 @@ use candor::{Application, Config, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (mimalloc.h), which
+/// libmimalloc-sys does not name.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// mimalloc 3's default for it, in milliseconds.
+const MI_DEFAULT_PURGE_DELAY: std::ffi::c_long = 1000;
+
+/// Freed pages go back to the OS at once rather than after a delay that idle
+/// threads never reach (see Cargo.toml). Left alone when the option does not
+/// read as mimalloc 3's default: set by `MIMALLOC_PURGE_DELAY`, or another
+/// mimalloc whose options are numbered differently.
+fn purge_freed_memory_at_once() {
+    // SAFETY: plain integer options, read and set before any other thread
+    // exists (mimalloc's option calls are not thread-safe).
+    unsafe {
+        if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == MI_DEFAULT_PURGE_DELAY {
+            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        }
+    }
+}
+
 /// Candor: a self-hosted status page and outage notifier.
 #[derive(Parser)]
 #[command(version, about)]
@@ -50,6 +70,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    purge_freed_memory_at_once();
     let cli = Cli::parse();
     // The one clock: the config is validated, and the app runs, on it.
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
