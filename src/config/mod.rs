@@ -52,6 +52,12 @@ pub struct Site {
     pub refresh: Duration,
 }
 
+/// Bytes of storage pages kept in memory unless `[server] cache_size` says
+/// otherwise. sled's own default is 1 GB, which it fills as the data grows.
+/// Reads are few (at start, and history for the pages), writes are batched
+/// at checkpoints: 16 MB holds the hot pages with room to spare.
+pub const DEFAULT_CACHE_SIZE: u64 = 16_000_000;
+
 #[derive(Debug, Clone)]
 pub struct Server {
     /// `host:port`; port 0 picks a free port (tests).

@@ -227,11 +227,8 @@ pub fn open(dir: &Path) -> Result<Store, StoreError> {
     open_with_cache(dir, DEFAULT_CACHE_SIZE)
 }
 
-/// Bytes of storage pages kept in memory unless `[server] cache_size` says
-/// otherwise. sled's own default is 1 GB, which it fills as the data grows.
-/// Reads are few (at start, and history for the pages), writes are batched
-/// at checkpoints: 16 MB holds the hot pages with room to spare.
-pub const DEFAULT_CACHE_SIZE: u64 = 16_000_000;
+/// `[server] cache_size`'s default, for stores opened without a config.
+pub use crate::config::DEFAULT_CACHE_SIZE;
 
 /// [`open`] with a page cache of `cache_size` bytes.
 pub fn open_with_cache(dir: &Path, cache_size: u64) -> Result<Store, StoreError> {
