@@ -9,7 +9,8 @@
 #   benches/memory.sh [DURATION_SECONDS=3600]
 # CANDOR_BIN=path measures a binary built elsewhere; samples are kept in
 # $KEEP (default /tmp/candor-memory.tsv); PORT (default 18092) and the next
-# two are used, so two runs can go side by side.
+# two are used, so two runs can go side by side; CACHE_SIZE sets
+# `[server] cache_size` (otherwise its default, 8MB).
 source "$(dirname "$0")/common.sh"
 DURATION=${1:-3600}; PERIOD=30; KEEP=${KEEP:-/tmp/candor-memory.tsv}; P=${PORT:-18092}
 need nginx curl python3
@@ -20,6 +21,9 @@ declare -A PID
 for size in 10 1000; do
   port=$(( size == 10 ? P + 1 : P + 2 ))
   write_config "$WORK/$size.toml" "$port" "$WORK/data-$size" "$size" "$size" "$PERIOD" "$P"
+  if [ -n "${CACHE_SIZE:-}" ]; then
+    sed -i "s/^max_concurrent_checks = .*/&\ncache_size = \"$CACHE_SIZE\"/" "$WORK/$size.toml"
+  fi
   "$CANDOR" serve --config "$WORK/$size.toml" >"$WORK/candor-$size.log" 2>&1 &
   PID[$size]=$!; PIDS+=($!)
   wait_port "$port"

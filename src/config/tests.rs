@@ -392,7 +392,7 @@ fn a_schedule_must_fire_after_the_moment_the_file_is_validated_at() {
 #[test]
 fn the_storage_cache_size_is_a_size_within_bounds() {
     let size = |s: &str| Config::parse(&format!("[server]\ncache_size = \"{s}\"\n"));
-    assert_eq!(Config::parse("").unwrap().server.cache_size, 16_000_000);
+    assert_eq!(Config::parse("").unwrap().server.cache_size, 8_000_000);
     assert_eq!(size("64MiB").unwrap().server.cache_size, 64 << 20);
     assert_eq!(size("2 GB").unwrap().server.cache_size, 2_000_000_000);
     for (bad, why) in [

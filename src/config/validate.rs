@@ -210,7 +210,7 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
     }
 }
 
-/// `[server] cache_size`: 16 MB by default. Below 1 MB sled would re-read
+/// `[server] cache_size`: 8 MB by default. Below 1 MB sled would re-read
 /// pages it has just written; above 16 GB is surely a typo.
 fn cache_size(p: &mut Problems, raw: Option<&str>) -> u64 {
     const DEFAULT: u64 = super::DEFAULT_CACHE_SIZE;
