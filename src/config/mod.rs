@@ -56,9 +56,8 @@ pub struct Site {
 /// otherwise. sled's own default is 1 GB, which it fills as the data grows.
 /// Reads are few (at start, and history for the pages), writes are batched
 /// at checkpoints (about 1 MB of hourly blocks at 1,000 checks): 8 MB holds
-/// the hot pages with room to spare. At 1,000 components the RSS's last
-/// 10 minutes had a median of 54 MB with 8 MB, 59 MB with 16 MB
-/// (benches/memory.sh).
+/// the hot pages with room to spare (benches/memory.sh measured no
+/// difference from 16 MB at 1,000 checks).
 pub const DEFAULT_CACHE_SIZE: u64 = 8_000_000;
 
 #[derive(Debug, Clone)]
