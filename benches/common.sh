@@ -16,9 +16,27 @@ need() {
   fi
 }
 
+# CANDOR_BIN=path runs a binary built elsewhere (a base commit, for a "before").
 build_candor() {
+  if [ -n "${CANDOR_BIN:-}" ]; then CANDOR=$CANDOR_BIN; return; fi
   (cd "$ROOT" && cargo build --release --quiet --bin candor)
-  CANDOR="$ROOT/target/release/candor"
+  CANDOR="${CARGO_TARGET_DIR:-$ROOT/target}/release/candor"
+}
+
+# write_config FILE PORT DATA COMPONENTS CHECKS PERIOD TARGET_PORT: COMPONENTS in
+# groups of 50, CHECKS spread over them, each an HTTP GET every PERIOD seconds
+# of its own path on the local target.
+write_config() {
+  local file=$1 port=$2 data=$3 comps=$4 checks=$5 period=$6 target=$7
+  {
+    printf '[site]\ntitle = "Bench"\n[server]\nlisten = "127.0.0.1:%d"\ndata_dir = "%s"\nmax_concurrent_checks = 256\n' "$port" "$data"
+    for c in $(seq 1 "$comps"); do
+      printf '[[components]]\nid = "c%d"\nname = "Service %d"\ngroup = "Region %d"\n' "$c" "$c" $(( (c - 1) / 50 + 1 ))
+    done
+    for i in $(seq 1 "$checks"); do
+      printf '[[checks]]\ncomponent = "c%d"\nname = "check %d"\nurl = "http://127.0.0.1:%d/%d"\nevery = "%ds"\ntimeout = "5s"\n' $(( (i - 1) % comps + 1 )) "$i" "$target" "$i" "$period"
+    done
+  } >"$file"
 }
 
 # start_nginx CONF_BODY PORT: runs nginx in the foreground with the given server block.

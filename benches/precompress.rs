@@ -92,11 +92,12 @@ fn brotli(body: &[u8], quality: i32) -> Vec<u8> {
 
 /// The bodies rendered afresh on every render (closed incident pages, the
 /// history and the feeds are reused while no record changed).
-fn fresh_bodies(s: &Snapshot) -> Vec<&[u8]> {
-    let mut all = vec![&s.index.body[..]];
-    all.extend(s.api.values().map(|r| &r.body[..]));
-    all.extend(s.badges.values().map(|r| &r.body[..]));
-    all.into_iter().filter(|b| b.len() >= MIN_LEN).collect()
+fn fresh_bodies(s: &Snapshot) -> anyhow::Result<Vec<Bytes>> {
+    let mut all = vec![s.index.body()?];
+    for r in s.api.values().chain(s.badges.values()) {
+        all.push(r.body()?);
+    }
+    Ok(all.into_iter().filter(|b| b.len() >= MIN_LEN).collect())
 }
 
 fn main() -> anyhow::Result<()> {
@@ -106,8 +107,8 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(41);
     let config = config()?;
     let snapshot = render(view(&config), None);
-    let index = &snapshot.index.body;
-    let bodies = fresh_bodies(&snapshot);
+    let index = &snapshot.index.body()?;
+    let bodies = fresh_bodies(&snapshot)?;
     let total: usize = bodies.iter().map(|b| b.len()).sum();
     let size = |c: Option<Bytes>| c.map_or(0, |b| b.len());
     let (gz, br) = (size(encoding::gzip(index)), size(encoding::brotli(index)));

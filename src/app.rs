@@ -85,7 +85,8 @@ impl Application {
                 "no CANDOR_ADMIN_TOKEN set: the admin API and /admin refuse everyone; set it to a long random secret to enable them"
             );
         }
-        let store = crate::store::open(&config.server.data_dir)?;
+        let store =
+            crate::store::open_with_cache(&config.server.data_dir, config.server.cache_size)?;
         let now = clock.now();
         let Restored {
             engine,

@@ -21,7 +21,7 @@ pub struct Metrics {
     check_runs: Family<OutcomeLabel, Counter>,
     /// Runs not started because the previous run of the same check was still going.
     pub checks_skipped: Counter,
-    /// How late a probe started compared to its scheduled instant (jitter included).
+    /// How late a probe started compared to its scheduled instant (its offset included).
     pub start_lag: Histogram,
     pub check_duration: Histogram,
     pub page_renders: Counter,

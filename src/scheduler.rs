@@ -18,7 +18,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::checks::CheckSpec;
 use crate::checks::probe::Prober;
-use crate::checks::schedule::jitter;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::model::CheckResult;
@@ -26,7 +25,7 @@ use crate::model::CheckResult;
 /// The longest the loop sleeps, so its heartbeat stays fresh for `/healthz`.
 const TICK: Duration = Duration::from_secs(1);
 
-/// Heap entry: when it is due (jitter included), the schedule's own instant, and
+/// Heap entry: when it is due (offset included), the schedule's own instant, and
 /// which check.
 type Due = Reverse<(DateTime<Utc>, DateTime<Utc>, usize)>;
 
@@ -134,19 +133,20 @@ impl Drop for BusyGuard {
 /// Due times of every check, earliest first. Pure over the `now` it is given.
 struct Queue {
     specs: Arc<[CheckSpec]>,
-    jitters: Vec<Duration>,
+    /// Each check's stable offset within its interval (`Cadence::offset`).
+    offsets: Vec<Duration>,
     heap: BinaryHeap<Due>,
 }
 
 impl Queue {
     fn new(specs: Arc<[CheckSpec]>, now: DateTime<Utc>) -> Self {
-        let jitters = specs
+        let offsets = specs
             .iter()
-            .map(|s| jitter(s.id.as_str(), s.cadence.period(now)))
+            .map(|s| s.cadence.offset(s.id.as_str(), now))
             .collect();
         let mut queue = Self {
             specs,
-            jitters,
+            offsets,
             heap: BinaryHeap::new(),
         };
         queue.reschedule(now);
@@ -194,11 +194,13 @@ impl Queue {
             .is_some_and(|expected| base > expected)
     }
 
-    /// Schedules every check from `now`, dropping what was queued.
+    /// Schedules every check from `now`, dropping what was queued: each at
+    /// its first run after `now` on its own instants (schedule plus offset).
     fn reschedule(&mut self, now: DateTime<Utc>) {
         self.heap.clear();
         for i in 0..self.specs.len() {
-            if let Some(entry) = self.next_entry(i, now, now) {
+            let offset = chrono::Duration::from_std(self.offsets[i]).unwrap_or_default();
+            if let Some(entry) = self.next_entry(i, now - offset, now) {
                 self.heap.push(entry);
             }
         }
@@ -208,12 +210,12 @@ impl Queue {
     /// machine), missed runs are skipped rather than fired all at once.
     fn next_entry(&self, i: usize, base: DateTime<Utc>, now: DateTime<Utc>) -> Option<Due> {
         let cadence = &self.specs[i].cadence;
-        let jitter = chrono::Duration::from_std(self.jitters[i]).unwrap_or_default();
+        let offset = chrono::Duration::from_std(self.offsets[i]).unwrap_or_default();
         let mut next = cadence.next_after(base)?;
-        if next + jitter < now - chrono::Duration::seconds(1) {
-            next = cadence.next_after(now - jitter)?;
+        if next + offset < now - chrono::Duration::seconds(1) {
+            next = cadence.next_after(now - offset)?;
         }
-        Some(Reverse((next + jitter, next, i)))
+        Some(Reverse((next + offset, next, i)))
     }
 }
 

@@ -1,5 +1,15 @@
 //! When checks run: cron expressions read in a time zone, or fixed intervals anchored
-//! to the Unix epoch, plus a stable per-check jitter so checks due together spread out.
+//! to the Unix epoch, plus a stable per-check offset so checks due together spread
+//! out over their interval.
+//!
+//! Spreading: 1,000 checks every 30 s all aligned to :00 and :30 would hit their
+//! targets (and Candor) with 1,000 requests at once and nothing in between. Each
+//! check is instead shifted by a fixed offset within its interval, a hash of its
+//! id: the same on every start and whatever the order of the file, so each check
+//! still runs exactly every interval, on the same instants, and never drifts.
+//! A fixed interval spreads over its whole length; a crontab expression (no
+//! seconds field) names a minute, so it spreads within that minute; an
+//! expression that names its second keeps it.
 //!
 //! Daylight saving: a cron schedule fires at every instant whose wall-clock time in its
 //! zone matches. When clocks fall back, a repeated wall time fires in both passes (an
@@ -21,8 +31,8 @@ use crate::model::fnv1a;
 const MIN_EVERY: Duration = Duration::from_millis(100);
 /// Longest fixed interval: a status page checked less than weekly says nothing.
 const MAX_EVERY: Duration = Duration::from_secs(7 * 86_400);
-/// Cap on jitter, so a check on a slow schedule still runs close to its time.
-const MAX_JITTER: Duration = Duration::from_secs(10);
+/// How far a schedule without a seconds field spreads: the minute it names.
+const MINUTE: Duration = Duration::from_secs(60);
 /// Crontab's day numbers 0..=6 (7 is Sunday again), as names the cron crate reads.
 const DAY_NAMES: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 /// The fields of a 6/7-field expression, to say which one an error is about.
@@ -53,6 +63,8 @@ pub struct CronSchedule {
     /// restricted day-of-month and day-of-week match when either does.
     schedules: Vec<cron::Schedule>,
     tz: Tz,
+    /// Written with a seconds field (6 or 7 fields): that second is kept.
+    explicit_second: bool,
 }
 
 impl Cadence {
@@ -81,7 +93,11 @@ impl Cadence {
                 ));
             }
         };
-        Ok(Cadence::Cron(CronSchedule { schedules, tz }))
+        Ok(Cadence::Cron(CronSchedule {
+            schedules,
+            tz,
+            explicit_second: matches!(fields.len(), 6 | 7),
+        }))
     }
 
     /// Fixed interval; must be at least 100 ms and at most 7 days, the range in which
@@ -97,7 +113,7 @@ impl Cadence {
         }
     }
 
-    /// The first scheduled instant strictly after `after` (jitter not included), so a
+    /// The first scheduled instant strictly after `after` (offset not included), so a
     /// scheduler can sleep until it. None only if the schedule never fires again (e.g. a
     /// past year).
     pub fn next_after(&self, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
@@ -111,7 +127,20 @@ impl Cadence {
         }
     }
 
-    /// The typical spacing between runs near `around`, which sizes jitter and staleness
+    /// Where in its interval the check with id `key` runs, after each scheduled
+    /// instant: a stable hash of the id within the interval (an `Every`), within
+    /// the minute for a cron expression without seconds (never past its next
+    /// firing), zero for one that names its second.
+    pub fn offset(&self, key: &str, around: DateTime<Utc>) -> Duration {
+        let bound = match self {
+            Cadence::Every(interval) => *interval,
+            Cadence::Cron(c) if c.explicit_second => Duration::ZERO,
+            Cadence::Cron(_) => self.period(around).min(MINUTE),
+        };
+        offset_within(key, bound)
+    }
+
+    /// The typical spacing between runs near `around`, which sizes offsets and staleness
     /// (for an `Every`, the interval; for cron, the gap between the next two firings
     /// after `around`, or 1 day if there are none).
     pub fn period(&self, around: DateTime<Utc>) -> Duration {
@@ -127,11 +156,9 @@ impl Cadence {
     }
 }
 
-/// A deterministic offset in [0, min(period / 10, 10 s)) derived from `key` (the check id), so checks
-/// due at the same instant are spread out, and a given check always gets the same offset across
-/// restarts. Returns ZERO when the bound is zero.
-pub fn jitter(key: &str, period: Duration) -> Duration {
-    let bound = (period / 10).min(MAX_JITTER);
+/// A deterministic offset in [0, `bound`) derived from `key` (the check id): the
+/// same across restarts, builds and platforms. ZERO when the bound is zero.
+pub fn offset_within(key: &str, bound: Duration) -> Duration {
     match u64::try_from(bound.as_nanos()) {
         Ok(0) | Err(_) => Duration::ZERO,
         Ok(bound) => Duration::from_nanos(stable_hash(key) % bound),
@@ -576,36 +603,102 @@ mod tests {
         assert_eq!(every.period(at("2026-03-02T12:00:00Z")).as_secs(), 45);
     }
 
+    /// The instants the scheduler runs `key` on, as it does: each scheduled
+    /// instant plus its offset, the first `n` after `from`.
+    fn runs(cadence: &Cadence, key: &str, from: DateTime<Utc>, n: usize) -> Vec<DateTime<Utc>> {
+        let offset = TimeDelta::from_std(cadence.offset(key, from)).unwrap();
+        let first = cadence.next_after(from - offset);
+        std::iter::successors(first, |t| cadence.next_after(*t))
+            .take(n)
+            .map(|t| t + offset)
+            .collect()
+    }
+
     #[test]
-    fn jitter_is_stable_bounded_and_spread() {
-        let (fast, slow) = (Duration::from_secs(30), Duration::from_secs(3600));
-        // Pinned (checked against a separate FNV-1a + fmix64 implementation): a change of
-        // hash would reshuffle every check's slot.
-        assert_eq!(jitter("api", fast), Duration::from_nanos(110_066_387));
-        assert_eq!(jitter("api", slow), Duration::from_nanos(3_110_066_387));
-        let spread = |period: Duration| -> Vec<Duration> {
-            (0..1000)
-                .map(|i| jitter(&format!("check-{i}"), period))
-                .collect()
-        };
-        let offsets = spread(fast);
-        assert!(offsets.iter().all(|j| *j < Duration::from_secs(3)));
-        let upper = offsets
-            .iter()
-            .filter(|j| **j >= Duration::from_millis(1500))
-            .count();
-        assert!(
-            (400..600).contains(&upper),
-            "{upper} of 1000 in the upper half"
+    fn offset_is_stable_and_within_the_interval() {
+        let every = |s: u64| Cadence::every(Duration::from_secs(s)).unwrap();
+        let now = at("2026-03-02T12:00:00Z");
+        // Pinned (checked against a separate FNV-1a + fmix64 implementation): a
+        // change of hash would move every check to another instant.
+        assert_eq!(
+            every(30).offset("api", now),
+            Duration::from_nanos(3_110_066_387)
         );
+        assert_eq!(
+            every(60).offset("api", now),
+            Duration::from_nanos(33_110_066_387)
+        );
+        // Only the id counts: not the time asked, nor any other check.
+        assert_eq!(
+            every(30).offset("api", now + TimeDelta::hours(5)),
+            every(30).offset("api", now)
+        );
+        let offsets: Vec<Duration> = (0..1000)
+            .map(|i| every(30).offset(&format!("check-{i}"), now))
+            .collect();
+        assert!(offsets.iter().all(|o| *o < Duration::from_secs(30)));
+        // Even over the interval: per 1-second slot, 1,000 checks average 33.3.
+        let mut per_second = [0_u32; 30];
+        for o in &offsets {
+            per_second[o.as_secs() as usize] += 1;
+        }
+        let (min, max) = (
+            per_second.iter().min().unwrap(),
+            per_second.iter().max().unwrap(),
+        );
+        assert!(*min >= 18 && *max <= 50, "per second: {per_second:?}");
         let mut distinct = offsets;
         distinct.sort();
         distinct.dedup();
         assert!(distinct.len() > 990, "{} distinct", distinct.len());
-        let offsets = spread(slow);
-        assert!(offsets.iter().all(|j| *j < MAX_JITTER));
-        assert!(offsets.iter().any(|j| *j > Duration::from_secs(9)));
-        assert_eq!(jitter("api", Duration::ZERO), Duration::ZERO);
-        assert_eq!(jitter("api", Duration::from_nanos(9)), Duration::ZERO);
+        assert_eq!(offset_within("api", Duration::ZERO), Duration::ZERO);
+        assert_eq!(
+            offset_within("api", Duration::from_nanos(1)),
+            Duration::ZERO
+        );
+    }
+
+    #[test]
+    fn a_check_runs_exactly_every_interval_and_never_drifts() {
+        let cadence = Cadence::every(Duration::from_secs(30)).unwrap();
+        let from = at("2026-03-02T12:00:07Z");
+        let offset = TimeDelta::from_std(cadence.offset("api", from)).unwrap();
+        let all = runs(&cadence, "api", from, 10_000);
+        assert!(
+            all.windows(2)
+                .all(|w| w[1] - w[0] == TimeDelta::seconds(30))
+        );
+        // Every run sits on the epoch's 30 s grid plus the offset, days later too.
+        let grid =
+            |t: &DateTime<Utc>| (*t - offset).timestamp_nanos_opt().unwrap() % 30_000_000_000;
+        assert!(all.iter().all(|t| grid(t) == 0));
+        // Started again later, it runs on the same instants.
+        let later = runs(&cadence, "api", all[5000] - TimeDelta::seconds(1), 3);
+        assert_eq!(later, all[5000..5003]);
+    }
+
+    #[test]
+    fn cron_with_an_explicit_second_keeps_it_and_crontab_spreads_within_its_minute() {
+        let from = at("2026-03-02T12:03:20Z");
+        for expr in ["15 */5 * * * *", "0 0 9 * * * *"] {
+            let cadence = Cadence::cron(expr, UTC).unwrap();
+            for key in ["api", "db", "check-7"] {
+                assert_eq!(cadence.offset(key, from), Duration::ZERO, "{expr}");
+                assert_eq!(runs(&cadence, key, from, 3), runs(&cadence, "x", from, 3));
+            }
+        }
+        let five = Cadence::cron("*/5 * * * *", UTC).unwrap();
+        let offsets: Vec<Duration> = (0..100)
+            .map(|i| five.offset(&format!("c{i}"), from))
+            .collect();
+        assert!(offsets.iter().all(|o| *o < Duration::from_secs(60)));
+        assert!(offsets.iter().any(|o| *o >= Duration::from_secs(30)));
+        let got = runs(&five, "api", from, 3);
+        assert!(got.windows(2).all(|w| w[1] - w[0] == TimeDelta::minutes(5)));
+        assert_eq!(
+            got[0].format("%H:%M").to_string(),
+            "12:05",
+            "within the minute it names"
+        );
     }
 }

@@ -19,6 +19,7 @@ pub struct RawServer {
     pub data_dir: Option<String>,
     pub retention: Option<String>,
     pub max_concurrent_checks: Option<i64>,
+    pub cache_size: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

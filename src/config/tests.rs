@@ -402,3 +402,23 @@ fn incident_timings_out_of_range_name_their_key() {
     let off = Config::parse("[incidents]\ncorrelate_within = \"0s\"\nsettle = \"0s\"\n").unwrap();
     assert!(off.incidents.correlate_within.is_zero() && off.incidents.settle.is_zero());
 }
+
+#[test]
+fn the_storage_cache_size_is_a_size_within_bounds() {
+    let size = |s: &str| Config::parse(&format!("[server]\ncache_size = \"{s}\"\n"));
+    assert_eq!(Config::parse("").unwrap().server.cache_size, 8_000_000);
+    assert_eq!(size("64MiB").unwrap().server.cache_size, 64 << 20);
+    assert_eq!(size("2 GB").unwrap().server.cache_size, 2_000_000_000);
+    for (bad, why) in [
+        ("lots", "is not a size"),
+        ("512KB", "between 1MB and 16GB"),
+        ("1TB", "between 1MB and 16GB"),
+    ] {
+        let all = problems(&format!("[server]\ncache_size = \"{bad}\"\n"));
+        assert_problem(&all, &["server.cache_size", why]);
+    }
+    assert_problem(
+        &problems("[server]\ncache_size = 16\n"),
+        &["server.cache_size"],
+    );
+}

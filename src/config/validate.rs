@@ -197,10 +197,38 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
         100,
     );
     Server {
+        cache_size: cache_size(p, raw.cache_size.as_deref()),
         listen,
         data_dir: PathBuf::from(data_dir),
         retention: retention.unwrap_or(Duration::from_secs(7 * 86_400)),
         max_concurrent_checks: max as usize,
+    }
+}
+
+/// `[server] cache_size`: 8 MB by default. Below 1 MB sled would re-read
+/// pages it has just written; above 16 GB is surely a typo.
+fn cache_size(p: &mut Problems, raw: Option<&str>) -> u64 {
+    const DEFAULT: u64 = super::DEFAULT_CACHE_SIZE;
+    const RANGE: std::ops::RangeInclusive<u64> = 1_000_000..=16_000_000_000;
+    let Some(text) = raw else {
+        return DEFAULT;
+    };
+    match text.trim().parse::<bytesize::ByteSize>() {
+        Ok(size) if RANGE.contains(&size.as_u64()) => size.as_u64(),
+        Ok(_) => {
+            p.add(
+                "server.cache_size",
+                format!("\"{text}\" must be between 1MB and 16GB"),
+            );
+            DEFAULT
+        }
+        Err(_) => {
+            p.add(
+                "server.cache_size",
+                format!("\"{text}\" is not a size (like \"16MB\" or \"64MiB\")"),
+            );
+            DEFAULT
+        }
     }
 }
 

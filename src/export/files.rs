@@ -1,6 +1,7 @@
 //! The snapshot as a list of files at static-host paths, with the links a
 //! static host cannot answer rewritten.
 
+use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Config;
@@ -13,19 +14,22 @@ use crate::web::snapshot::{Rendered, Snapshot};
 pub struct File<'a> {
     /// Relative to the export directory, never leaving it.
     pub path: PathBuf,
-    pub source: &'a Rendered,
+    /// Borrowed from the snapshot, or owned: component pages are rendered
+    /// on demand (`web::component_pages`).
+    pub source: Cow<'a, Rendered>,
     /// HTML, whose server-only links are rewritten for a static host.
     pub page: bool,
 }
 
 impl File<'_> {
     /// What the file holds; pages get [`for_static_host`] links.
-    pub fn bytes(&self, subscribe: &str) -> Vec<u8> {
+    pub fn bytes(&self, subscribe: &str) -> std::io::Result<Vec<u8>> {
+        let body = self.source.body()?;
         if !self.page {
-            return self.source.body.to_vec();
+            return Ok(body.to_vec());
         }
-        let text = String::from_utf8_lossy(&self.source.body);
-        for_static_host(&text, subscribe).into_bytes()
+        let text = String::from_utf8_lossy(&body);
+        Ok(for_static_host(&text, subscribe).into_bytes())
     }
 
     /// Changes whenever the bytes do: the source's strong ETag (the link
@@ -49,39 +53,58 @@ pub fn subscribe_url(config: &Config) -> String {
 /// A path that would leave the directory is an error for that file alone.
 pub fn site_files(snapshot: &Snapshot) -> Vec<anyhow::Result<File<'_>>> {
     let mut files: Vec<_> = assets::all()
-        .map(|(name, asset)| file(format!("static/{name}"), asset, false))
+        .map(|(name, asset)| file(format!("static/{name}"), Cow::Borrowed(asset), false))
         .collect();
     for (path, body) in &snapshot.api {
-        files.push(file(format!("api/v2/{path}"), body, false));
+        files.push(file(format!("api/v2/{path}"), Cow::Borrowed(body), false));
     }
-    files.push(file("feed.atom".into(), &snapshot.feed_atom, false));
-    files.push(file("feed.rss".into(), &snapshot.feed_rss, false));
+    files.push(file(
+        "feed.atom".into(),
+        Cow::Borrowed(&snapshot.feed_atom),
+        false,
+    ));
+    files.push(file(
+        "feed.rss".into(),
+        Cow::Borrowed(&snapshot.feed_rss),
+        false,
+    ));
     for (key, badge) in &snapshot.badges {
         let path = match key.as_str() {
             "" => "badge.svg".to_owned(),
             id => format!("badge/{id}.svg"),
         };
-        files.push(file(path, badge, false));
+        files.push(file(path, Cow::Borrowed(badge), false));
     }
     for (id, page) in &snapshot.incidents {
-        files.push(file(format!("incidents/{id}/index.html"), page, true));
+        files.push(file(
+            format!("incidents/{id}/index.html"),
+            Cow::Borrowed(&**page),
+            true,
+        ));
     }
-    for (id, (_, page)) in &snapshot.components {
-        files.push(file(format!("components/{id}/index.html"), page, true));
+    for c in &snapshot.view.config.components {
+        if let Some(page) = snapshot.components.page(&snapshot.view, c.id.as_str()) {
+            let path = format!("components/{}/index.html", c.id);
+            files.push(file(path, Cow::Owned(Rendered::clone(&page)), true));
+        }
     }
     for (i, page) in snapshot.history.iter().enumerate().rev() {
         let path = match i {
             0 => "history/index.html".to_owned(),
             n => format!("history/page/{n}/index.html"),
         };
-        files.push(file(path, page, true));
+        files.push(file(path, Cow::Borrowed(&**page), true));
     }
-    files.push(file("index.html".into(), &snapshot.index, true));
+    files.push(file(
+        "index.html".into(),
+        Cow::Borrowed(&snapshot.index),
+        true,
+    ));
     files
 }
 
 /// Ids come from storage: one that would leave the export directory is refused.
-fn file(path: String, source: &Rendered, page: bool) -> anyhow::Result<File<'_>> {
+fn file<'a>(path: String, source: Cow<'a, Rendered>, page: bool) -> anyhow::Result<File<'a>> {
     let path = PathBuf::from(path);
     anyhow::ensure!(
         stays_inside(&path),
@@ -153,18 +176,32 @@ mod tests {
     #[test]
     fn paths_that_leave_the_directory_are_refused() {
         let body = Rendered::new("x", "text/plain");
-        assert!(file("incidents/../../etc/index.html".into(), &body, false).is_err());
-        assert!(file("/etc/passwd".into(), &body, false).is_err());
-        assert!(file("incidents/abc/index.html".into(), &body, false).is_ok());
+        assert!(
+            file(
+                "incidents/../../etc/index.html".into(),
+                Cow::Borrowed(&body),
+                false
+            )
+            .is_err()
+        );
+        assert!(file("/etc/passwd".into(), Cow::Borrowed(&body), false).is_err());
+        assert!(
+            file(
+                "incidents/abc/index.html".into(),
+                Cow::Borrowed(&body),
+                false
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn pages_get_static_links_and_other_files_their_bytes() {
         let html = Rendered::new(r#"<a href="/history?page=2">"#, "text/html");
-        let page = file("index.html".into(), &html, true).unwrap();
-        assert_eq!(page.bytes(LIVE), br#"<a href="/history/page/2/">"#);
+        let page = file("index.html".into(), Cow::Borrowed(&html), true).unwrap();
+        assert_eq!(page.bytes(LIVE).unwrap(), br#"<a href="/history/page/2/">"#);
         assert_eq!(page.version(), html.etag);
-        let json = file("api/v2/x.json".into(), &html, false).unwrap();
-        assert_eq!(json.bytes(LIVE), html.body);
+        let json = file("api/v2/x.json".into(), Cow::Borrowed(&html), false).unwrap();
+        assert_eq!(json.bytes(LIVE).unwrap(), html.body().unwrap());
     }
 }

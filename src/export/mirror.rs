@@ -102,7 +102,16 @@ impl Mirror {
             return;
         }
         self.known.remove(&file.path);
-        let bytes = file.bytes(&self.subscribe);
+        let bytes = match file.bytes(&self.subscribe) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                out.failures.push(anyhow::Error::new(e).context(format!(
+                    "could not read the rendered {}",
+                    file.path.display()
+                )));
+                return;
+            }
+        };
         let same = on_disk
             .as_ref()
             .is_some_and(|m| m.len() == bytes.len() as u64)

@@ -44,13 +44,14 @@ pub fn snapshot(config: Config, now: DateTime<Utc>) -> anyhow::Result<Snapshot> 
          relative to the working directory)",
         dir.display()
     );
-    let store = crate::store::open(&dir).with_context(|| {
-        format!(
-            "cannot open the data directory {}: if a running Candor uses it, stop it or \
+    let store =
+        crate::store::open_with_cache(&dir, config.server.cache_size).with_context(|| {
+            format!(
+                "cannot open the data directory {}: if a running Candor uses it, stop it or \
              export from a copy of the directory",
-            dir.display()
-        )
-    })?;
+                dir.display()
+            )
+        })?;
     let config = Arc::new(config);
     let restored = crate::pipeline::restore::restore(&config, &*store, now)
         .with_context(|| format!("while reading the state in {}", dir.display()))?;

@@ -224,7 +224,17 @@ pub type Store = Arc<dyn Storage>;
 
 /// Opens (creating if needed) the on-disk database in `dir`, migrating it.
 pub fn open(dir: &Path) -> Result<Store, StoreError> {
-    Ok(Arc::new(sled_store::SledStore::open(dir)?))
+    open_with_cache(dir, DEFAULT_CACHE_SIZE)
+}
+
+/// `[server] cache_size`'s default, for stores opened without a config.
+pub use crate::config::DEFAULT_CACHE_SIZE;
+
+/// [`open`] with a page cache of `cache_size` bytes.
+pub fn open_with_cache(dir: &Path, cache_size: u64) -> Result<Store, StoreError> {
+    Ok(Arc::new(sled_store::SledStore::open_with_cache(
+        dir, cache_size,
+    )?))
 }
 
 /// Storage in memory only, for tests.

@@ -17,10 +17,13 @@ const GZIP_LEVEL: u32 = 9;
 /// as small as quality 9 at a fifth of its time, ~0.5 ms; 11 saves another
 /// 15 % for 100 times the time.
 const BROTLI_QUALITY: i32 = 5;
-/// Brotli's default window (4 MiB), the most a body needs.
-const BROTLI_WINDOW: i32 = 22;
+/// Brotli's default window (4 MiB): the largest used. A body gets the
+/// smallest window that holds it whole (the same output), because the encoder
+/// allocates a ring buffer of the window's size: 4 MiB for every 60 KB page
+/// made the allocator hold megabytes per render.
+const BROTLI_MAX_WINDOW: u32 = 22;
 /// Brotli's smallest window (1 KiB).
-const BROTLI_MIN_WINDOW: i32 = 10;
+const BROTLI_MIN_WINDOW: u32 = 10;
 
 /// A representation a body may be sent in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +56,14 @@ pub fn gzip(body: &[u8]) -> Option<Bytes> {
     (gz.len() < body.len()).then(|| Bytes::from(gz))
 }
 
+/// A gzip body inflated again (for a client that accepts no coding).
+pub fn gunzip(gz: &[u8]) -> std::io::Result<Bytes> {
+    use std::io::Read;
+    let mut out = Vec::with_capacity(gz.len() * 6);
+    flate2::read::GzDecoder::new(gz).read_to_end(&mut out)?;
+    Ok(Bytes::from(out))
+}
+
 /// `body` in brotli, when it is long enough and brotli makes it shorter.
 pub fn brotli(body: &[u8]) -> Option<Bytes> {
     if body.len() < MIN_LEN {
@@ -60,7 +71,7 @@ pub fn brotli(body: &[u8]) -> Option<Bytes> {
     }
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
-        lgwin: window(body.len()),
+        lgwin: window_bits(body.len()),
         size_hint: body.len(),
         ..Default::default()
     };
@@ -70,12 +81,11 @@ pub fn brotli(body: &[u8]) -> Option<Bytes> {
     (out.len() < body.len()).then(|| Bytes::from(out))
 }
 
-/// The smallest window that covers the whole body: the encoder allocates and
-/// zeroes a ring buffer of twice the window for every body, 8 MiB at the
-/// default, which cost more than compressing a badge or a JSON answer.
-fn window(len: usize) -> i32 {
+/// log2 of the smallest brotli window that holds `len` bytes, within
+/// brotli's bounds.
+fn window_bits(len: usize) -> i32 {
     let bits = usize::BITS - len.saturating_sub(1).leading_zeros();
-    i32::try_from(bits).map_or(BROTLI_WINDOW, |b| b.clamp(BROTLI_MIN_WINDOW, BROTLI_WINDOW))
+    bits.clamp(BROTLI_MIN_WINDOW, BROTLI_MAX_WINDOW) as i32
 }
 
 /// The coding to send: among `offered` (a body's copies, in order of

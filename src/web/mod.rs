@@ -7,6 +7,7 @@ pub(crate) mod api_v2;
 pub mod assets;
 pub mod auth;
 mod badges;
+pub mod component_pages;
 pub mod encoding;
 mod feeds;
 mod form_data;
@@ -79,10 +80,15 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
     Ok(server)
 }
 
-/// One worker per core: public GETs are memory copies, so more would only contend.
+/// One worker per core, at most [`MAX_WORKERS`]: public GETs are memory
+/// copies, so more would only contend, and each worker is a thread with its
+/// own runtime, buffers and allocator cache held for the life of the process.
 fn workers() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
+    std::thread::available_parallelism().map_or(2, |n| n.get().min(MAX_WORKERS))
 }
+
+/// Four workers answer tens of thousands of cached GETs a second.
+const MAX_WORKERS: usize = 4;
 
 async fn metrics(shared: web::Data<Shared>) -> HttpResponse {
     HttpResponse::Ok()

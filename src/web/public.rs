@@ -36,8 +36,9 @@ pub async fn component(
     shared: web::Data<Shared>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    match shared.snapshots.current().components.get(id.as_str()) {
-        Some((_, page)) => page.respond(&req, PAGE_CACHE),
+    let snapshot = shared.snapshots.current();
+    match snapshot.components.page(&snapshot.view, id.as_str()) {
+        Some(page) => page.respond(&req, PAGE_CACHE),
         None => not_found().await,
     }
 }

@@ -10,15 +10,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+use super::component_pages::ComponentPages;
 use super::pages::history;
 use super::snapshot::{Rendered, Snapshot};
 use super::{badges, feeds, pages};
 use crate::incidents::{Book, MaintenanceStatus, RecordId};
-use crate::model::ComponentId;
 use crate::read::view::View;
-use crate::uptime::report::BAR_DAYS;
 
-const HTML: &str = "text/html; charset=utf-8";
+pub(super) const HTML: &str = "text/html; charset=utf-8";
 
 /// Renders every public page. `previous` lets unchanged pages be reused.
 pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
@@ -27,7 +26,12 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
     let incidents = record_pages(&view, previous);
-    let components = component_pages(&view, previous);
+    // Shared with the previous snapshot: its cached pages stay valid for as
+    // long as they show what this view shows.
+    let components = match previous {
+        Some(p) => p.components.clone(),
+        None => Arc::new(ComponentPages::for_config(&view.config)),
+    };
     let badges = badges::render(&view, previous.map(|p| (&p.view, &p.badges)));
     // Only incidents and maintenances show on these: unchanged records, same pages.
     let (history, feed_atom, feed_rss) = match previous {
@@ -85,55 +89,6 @@ fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<RecordId, Arc<
         pages.insert(key, page);
     }
     pages
-}
-
-/// How long a component's page may show an older response-time chart and
-/// figures: with thousands of checks, charting each at every render (every
-/// few seconds under load) would dominate rendering.
-const COMPONENT_PAGE_AGE: chrono::Duration = chrono::Duration::seconds(60);
-
-/// `/components/{id}` for every component: rendered again when its status
-/// changed, or when its page is older than [`COMPONENT_PAGE_AGE`].
-fn component_pages(
-    v: &View,
-    previous: Option<&Snapshot>,
-) -> HashMap<String, (DateTime<Utc>, Arc<Rendered>)> {
-    let days = pages::uptime::incidents_by_day(&v.book, v.now, v.config.site.timezone, BAR_DAYS);
-    let touched = previous.map(|p| touched(v, p)).unwrap_or_default();
-    let mut out = HashMap::with_capacity(v.config.components.len());
-    for c in &v.config.components {
-        let key = c.id.as_str();
-        let kept = previous.filter(|_| !touched.contains(&c.id)).and_then(|p| {
-            let (at, page) = p.components.get(key)?;
-            // What the page's head shows; `last_checked` moves with every
-            // result and must not defeat the reuse.
-            let shown = |view: &View| {
-                view.components
-                    .get(&c.id)
-                    .map(|s| (s.status, s.reason.clone(), s.since))
-            };
-            let unchanged = shown(&p.view) == shown(v);
-            (unchanged && v.now - *at < COMPONENT_PAGE_AGE).then(|| (*at, page.clone()))
-        });
-        let page = kept.unwrap_or_else(|| (v.now, html(pages::component::render(v, c, &days))));
-        out.insert(key.to_owned(), page);
-    }
-    out
-}
-
-/// Components whose incidents changed since `p` (opened, updated, resolved):
-/// only their pages show something new. Records are only added, and every
-/// change moves `updated_at`.
-fn touched<'a>(v: &'a View, p: &'a Snapshot) -> std::collections::HashSet<&'a ComponentId> {
-    let mut out = std::collections::HashSet::new();
-    for (id, i) in &v.book.incidents {
-        let before = p.view.book.incidents.get(id);
-        if before.map(|o| o.updated_at) != Some(i.updated_at) {
-            out.extend(i.components.keys());
-            out.extend(before.into_iter().flat_map(|o| o.components.keys()));
-        }
-    }
-    out
 }
 
 /// `/history` (index 0: the newest page) and `/history?page=N` (index N).
@@ -341,7 +296,7 @@ mod tests {
     use crate::incidents::MaintenanceStatus;
 
     fn body(r: &crate::web::snapshot::Rendered) -> String {
-        String::from_utf8_lossy(&r.body).into_owned()
+        String::from_utf8_lossy(&r.body().expect("our own gzip")).into_owned()
     }
 
     #[test]
@@ -387,34 +342,6 @@ mod tests {
         assert!(!Arc::ptr_eq(&two.incidents["new"], &three.incidents["new"]));
         assert!(!Arc::ptr_eq(&two.history[0], &three.history[0]));
         assert!(body(&three.history[0]).contains("New outage"));
-    }
-
-    #[test]
-    fn an_incident_renders_again_only_the_pages_of_its_components() {
-        let config = config();
-        let t = |secs: i64| at(10, 0) + chrono::Duration::seconds(secs);
-        let empty = || book(vec![], vec![]);
-        let one = render(view(config.clone(), empty(), t(0)), None);
-        let two = render(view(config.clone(), empty(), t(10)), Some(&one));
-        let same = |a: &super::Snapshot, b: &super::Snapshot, id: &str| {
-            Arc::ptr_eq(&a.components[id].1, &b.components[id].1)
-        };
-        assert!(same(&one, &two, "api") && same(&one, &two, "db"));
-        let open = incident("inc1", "API down", t(10));
-        let three = render(
-            view(config.clone(), book(vec![open], vec![]), t(20)),
-            Some(&two),
-        );
-        assert!(
-            !same(&two, &three, "api"),
-            "the API's page names the incident"
-        );
-        assert!(same(&two, &three, "db"));
-        assert!(body(&three.components["api"].1).contains("API down"));
-        // A minute after it was rendered, a page is rendered again (its
-        // figures and charts move on).
-        let late = render(view(config, empty(), t(60)), Some(&three));
-        assert!(!same(&three, &late, "db"));
     }
 
     /// 100 resolved incidents, a day apart: five history pages.

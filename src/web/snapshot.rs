@@ -14,9 +14,16 @@ pub use crate::model::fnv1a;
 
 /// One pre-rendered response body, with compressed copies when they are worth
 /// sending.
+///
+/// When there is a gzip copy the body itself is not kept: the copies are 4–8
+/// times smaller, nearly every client takes one of them, and the rare one that
+/// takes neither (or the static export) gets the gzip copy inflated, which is
+/// cheap. Holding every page in three encodings made memory follow the size
+/// of the installation.
 #[derive(Debug, Clone)]
 pub struct Rendered {
-    pub body: Bytes,
+    /// The body as rendered, when there is no gzip copy to inflate it from.
+    identity: Option<Bytes>,
     /// Strong validator: a hash of the body, quoted.
     pub etag: String,
     pub content_type: &'static str,
@@ -42,13 +49,31 @@ impl Rendered {
             body: bytes,
             etag: format!("\"{hash:016x}-{suffix}\""),
         };
+        let gzip = encoding::gzip(&body).map(|b| copy(b, "gz"));
         Self {
             etag: format!("\"{hash:016x}\""),
-            gzip: encoding::gzip(&body).map(|b| copy(b, "gz")),
             brotli: encoding::brotli(&body).map(|b| copy(b, "br")),
-            body,
+            identity: gzip.is_none().then_some(body),
+            gzip,
             content_type,
         }
+    }
+
+    /// The body as rendered: kept, or inflated from the gzip copy. Fails only
+    /// if that copy (made in this process) were corrupt.
+    pub fn body(&self) -> std::io::Result<Bytes> {
+        match (&self.identity, &self.gzip) {
+            (Some(body), _) => Ok(body.clone()),
+            (None, Some(gz)) => encoding::gunzip(&gz.body),
+            (None, None) => Ok(Bytes::new()),
+        }
+    }
+
+    /// Bytes held in memory for this body, all copies together.
+    pub fn held(&self) -> usize {
+        let copies = [&self.gzip, &self.brotli];
+        let copies = copies.iter().filter_map(|c| c.as_ref());
+        self.identity.as_ref().map_or(0, Bytes::len) + copies.map(|c| c.body.len()).sum::<usize>()
     }
 
     /// 200 with the body, or 304 when the client already has this version.
@@ -62,8 +87,8 @@ impl Rendered {
         ];
         let coding = encoding::choose(req.headers(), offered.into_iter().flatten());
         let (body, etag) = match self.copy(coding) {
-            Some(copy) => (&copy.body, &copy.etag),
-            None => (&self.body, &self.etag),
+            Some(copy) => (Ok(copy.body.clone()), &copy.etag),
+            None => (self.body(), &self.etag),
         };
         let fresh = if_none_match(req.headers(), etag);
         let mut res = if fresh {
@@ -81,10 +106,17 @@ impl Rendered {
         if fresh {
             return res.finish();
         }
+        let body = match body {
+            Ok(body) => body,
+            Err(e) => {
+                tracing::error!(error = %e, "a pre-rendered body could not be inflated");
+                return HttpResponse::InternalServerError().finish();
+            }
+        };
         if coding != Coding::Identity {
             res.insert_header((header::CONTENT_ENCODING, coding.token()));
         }
-        res.content_type(self.content_type).body(body.clone())
+        res.content_type(self.content_type).body(body)
     }
 
     fn copy(&self, coding: Coding) -> Option<&Encoded> {
@@ -114,9 +146,9 @@ pub struct Snapshot {
     pub index: Rendered,
     /// `/incidents/{id}` by incident and maintenance id.
     pub incidents: std::collections::HashMap<crate::incidents::RecordId, Arc<Rendered>>,
-    /// `/components/{id}` by component id, and when each was rendered.
-    pub components:
-        std::collections::HashMap<String, (chrono::DateTime<chrono::Utc>, Arc<Rendered>)>,
+    /// `/components/{id}`, rendered on demand from `view` (see
+    /// [`super::component_pages`]).
+    pub components: Arc<super::component_pages::ComponentPages>,
     /// `/history` at index 0 (the newest page), `/history?page=N` at index N
     /// (pages counted from the oldest; see `pages::history`).
     pub history: Vec<Arc<Rendered>>,
@@ -204,12 +236,12 @@ mod tests {
         flate2::read::GzDecoder::new(&gz.body[..])
             .read_to_end(&mut gunzipped)
             .expect("valid gzip");
-        assert_eq!(gunzipped, page.body);
+        assert_eq!(gunzipped, page.body().unwrap());
         let mut unbrotlied = Vec::new();
         brotli::Decompressor::new(&br.body[..], 4096)
             .read_to_end(&mut unbrotlied)
             .expect("valid brotli");
-        assert_eq!(unbrotlied, page.body);
+        assert_eq!(unbrotlied, page.body().unwrap());
         assert!(gz.etag.starts_with('"') && gz.etag.ends_with("-gz\""));
         assert!(br.etag.starts_with('"') && br.etag.ends_with("-br\""));
         assert_eq!(gz.etag.replace("-gz", "-br"), br.etag);
@@ -217,9 +249,24 @@ mod tests {
     }
 
     #[test]
+    fn a_compressed_body_is_held_without_its_identity_copy_and_inflated_on_demand() {
+        let page = page();
+        let body = page.body().expect("our own gzip");
+        assert_eq!(body.len(), 3600);
+        assert!(page.identity.is_none());
+        assert!(page.held() * 10 < body.len(), "held {} bytes", page.held());
+        let res = ask(&page, &[(header::ACCEPT_ENCODING, "identity")]);
+        let sent = actix_web::rt::System::new()
+            .block_on(actix_web::body::to_bytes(res.into_body()))
+            .expect("a body");
+        assert_eq!(sent, body);
+    }
+
+    #[test]
     fn small_bodies_are_not_compressed() {
         let tiny = Rendered::new("tiny", "text/plain");
         assert!(tiny.gzip.is_none() && tiny.brotli.is_none());
+        assert_eq!(tiny.body().expect("kept as it is"), "tiny");
         let res = ask(&tiny, &[(header::ACCEPT_ENCODING, "br, gzip")]);
         assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
         assert!(res.headers().get(header::VARY).is_none());

@@ -69,6 +69,11 @@ pub struct SledStore {
 impl SledStore {
     /// Opens (creating if needed) the database in `dir` and runs migrations.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with_cache(dir, super::DEFAULT_CACHE_SIZE)
+    }
+
+    /// Opens the store with sled's page cache bounded to `cache_size` bytes.
+    pub fn open_with_cache(dir: &Path, cache_size: u64) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
             path: dir.to_owned(),
             source,
@@ -79,6 +84,7 @@ impl SledStore {
         };
         let db = sled::Config::new()
             .path(dir.join("db"))
+            .cache_capacity(cache_size)
             .flush_every_ms(Some(500))
             .open()
             .map_err(open)?;

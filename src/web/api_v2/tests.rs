@@ -308,6 +308,7 @@ fn bodies_are_json_and_do_not_change_while_nothing_happens() {
     let (a, b) = (render(&one), render(&later));
     assert_eq!(a["summary.json"].content_type, "application/json");
     assert_eq!(a["summary.json"].etag, b["summary.json"].etag);
-    let parsed: Value = serde_json::from_slice(&a["incidents/unresolved.json"].body).unwrap();
+    let parsed: Value =
+        serde_json::from_slice(&a["incidents/unresolved.json"].body().unwrap()).unwrap();
     assert_eq!(ids(&parsed["incidents"]), ["inc-open"]);
 }
