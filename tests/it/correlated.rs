@@ -5,12 +5,13 @@
 //! engineer's takeover keeps the incident theirs.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use candor::clock::ManualClock;
 use serde_json::{Value, json};
 
 use crate::helpers::{TOKEN, TestApp, admin_request, spawn_app_full};
+use crate::incidents::wait_for_incidents;
 use crate::smtp::{Mail, Smtp};
 use crate::target::{Mode, Target};
 
@@ -38,23 +39,6 @@ async fn spawn(body: &str) -> (TestApp, Arc<ManualClock>) {
         spawn_app_full(body, Some(TOKEN), clock.clone()).await,
         clock,
     )
-}
-
-/// Polls the admin API until `pred` holds for the incident list.
-async fn incidents_when(app: &TestApp, what: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let (_, body) = admin_request(&app.base, "GET", "/incidents", json!({})).await;
-        let list = body["incidents"].as_array().cloned().unwrap_or_default();
-        if pred(&list) {
-            return list;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}: {list:#?}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 fn members(incident: &Value) -> usize {
@@ -92,7 +76,7 @@ async fn three_components_behind_one_failing_target_are_one_incident_and_one_ema
     app.confirmed_subscriber("payweb@example.com", &["pay", "web"])
         .await;
 
-    let list = incidents_when(&app, "one incident for all three", |l| {
+    let list = wait_for_incidents(&app, "one incident for all three", |l| {
         l.len() == 1 && members(&l[0]) == 3
     })
     .await;
@@ -101,7 +85,7 @@ async fn three_components_behind_one_failing_target_are_one_incident_and_one_ema
         assert!(name.contains(part), "{name}");
     }
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let list = incidents_when(&app, "the same", |_| true).await;
+    let list = wait_for_incidents(&app, "the same", |_| true).await;
     assert_eq!(list.len(), 1, "still one incident");
     assert!(
         notices(&smtp, "all@example.com").is_empty(),
@@ -133,7 +117,7 @@ async fn a_group_failing_together_is_named_as_the_group() {
         .collect();
     parts.push(("us1", "US Service", Some("US East"), up.url("/")));
     let (app, _clock) = spawn(&config(&parts, "")).await;
-    let list = incidents_when(&app, "the group's incident", |l| {
+    let list = wait_for_incidents(&app, "the group's incident", |l| {
         l.len() == 1 && members(&l[0]) == 4
     })
     .await;
@@ -160,13 +144,13 @@ async fn a_component_recovering_early_leaves_and_a_later_failure_within_the_wind
         ("late", "Reports", None, late.url("/")),
     ];
     let (app, clock) = spawn(&config(&parts, "")).await;
-    incidents_when(&app, "one incident for two", |l| {
+    wait_for_incidents(&app, "one incident for two", |l| {
         l.len() == 1 && members(&l[0]) == 2
     })
     .await;
 
     pay.set(Mode::Answer(200, "ok")).await;
-    let list = incidents_when(&app, "Payments leaving", |l| {
+    let list = wait_for_incidents(&app, "Payments leaving", |l| {
         l[0]["components"]["pay"] == "operational"
     })
     .await;
@@ -182,7 +166,7 @@ async fn a_component_recovering_early_leaves_and_a_later_failure_within_the_wind
 
     clock.advance(chrono::Duration::seconds(90));
     web.set(Mode::Answer(503, "down")).await;
-    let list = incidents_when(&app, "Website joining", |l| {
+    let list = wait_for_incidents(&app, "Website joining", |l| {
         l.len() == 1 && l[0]["components"]["web"] == "major_outage"
     })
     .await;
@@ -190,7 +174,7 @@ async fn a_component_recovering_early_leaves_and_a_later_failure_within_the_wind
 
     clock.advance(chrono::Duration::minutes(3));
     late.set(Mode::Answer(503, "down")).await;
-    incidents_when(&app, "a new incident past the window", |l| l.len() == 2).await;
+    wait_for_incidents(&app, "a new incident past the window", |l| l.len() == 2).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,7 +186,7 @@ async fn after_an_engineer_takes_over_a_new_failure_opens_its_own_incident_and_t
         ("pay", "Payments", None, pay.url("/")),
     ];
     let (app, clock) = spawn(&config(&parts, "")).await;
-    let list = incidents_when(&app, "an automatic incident", |l| l.len() == 1).await;
+    let list = wait_for_incidents(&app, "an automatic incident", |l| l.len() == 1).await;
     let id = list[0]["id"].as_str().unwrap_or_default().to_owned();
     let (status, _) = admin_request(
         &app.base,
@@ -213,7 +197,7 @@ async fn after_an_engineer_takes_over_a_new_failure_opens_its_own_incident_and_t
     .await;
     assert_eq!(status, 201);
     pay.set(Mode::Answer(503, "down")).await;
-    let list = incidents_when(&app, "a second incident", |l| l.len() == 2).await;
+    let list = wait_for_incidents(&app, "a second incident", |l| l.len() == 2).await;
     let theirs = list
         .iter()
         .find(|i| i["id"] == id.as_str())
@@ -225,7 +209,7 @@ async fn after_an_engineer_takes_over_a_new_failure_opens_its_own_incident_and_t
     pay.set(Mode::Answer(200, "ok")).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     clock.advance(chrono::Duration::minutes(6));
-    let list = incidents_when(&app, "the automatic one resolved", |l| {
+    let list = wait_for_incidents(&app, "the automatic one resolved", |l| {
         l.iter()
             .any(|i| i["id"] != id.as_str() && i["status"] == "resolved")
     })
@@ -249,7 +233,7 @@ async fn an_engineer_splits_a_component_off_through_the_api() {
         ("pay", "Payments", None, down.url("/")),
     ];
     let (app, _clock) = spawn(&config(&parts, "")).await;
-    let list = incidents_when(&app, "one incident for two", |l| {
+    let list = wait_for_incidents(&app, "one incident for two", |l| {
         l.len() == 1 && members(&l[0]) == 2
     })
     .await;
@@ -296,7 +280,7 @@ async fn an_engineer_splits_a_component_off_through_the_api() {
     assert_eq!(status, 201, "{new}");
     assert_eq!(new["name"], "Card payments failing");
     assert_eq!(new["components"], json!({"pay": "major_outage"}));
-    let list = incidents_when(&app, "two incidents", |l| l.len() == 2).await;
+    let list = wait_for_incidents(&app, "two incidents", |l| l.len() == 2).await;
     let old = list
         .iter()
         .find(|i| i["id"] == id.as_str())

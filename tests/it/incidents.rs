@@ -39,7 +39,7 @@ fn in_minutes(m: i64) -> String {
 }
 
 /// Polls the admin API until `pred` holds for the incident list.
-async fn wait_for_incidents(
+pub async fn wait_for_incidents(
     app: &TestApp,
     what: &str,
     pred: impl Fn(&[Value]) -> bool,
