@@ -241,12 +241,17 @@ fn join(incident: &mut Incident, c: &Observed, now: DateTime<Utc>, rules: &Rules
         worse,
         Author::Automatic,
     );
+    vec![note(incident, u)]
+}
+
+/// Adds an automatic note to the incident's timeline; the event naming it.
+fn note(incident: &mut Incident, u: super::Update<IncidentStatus>) -> Event {
     let event = Event::IncidentUpdated {
         id: incident.id.clone(),
         update: u.id.clone(),
     };
     incident.updates.push(u);
-    vec![event]
+    event
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::super::book::{Book, Event, update};
 use super::super::{Author, ComponentChange, Incident, IncidentStatus, MaintenanceStatus, Said};
-use super::{Observed, Rules, advance_maintenances, held, open_automatic, open_if_failing};
+use super::{Observed, Rules, advance_maintenances, held, note, open_automatic, open_if_failing};
 use crate::model::{ComponentId, ComponentStatus};
 
 /// A component's checks pass again. The last failing one in its incident
@@ -46,12 +46,7 @@ pub(super) fn recovered(book: &mut Book, c: &Observed, now: DateTime<Utc>) -> Ve
         false,
         Author::Automatic,
     );
-    let event = Event::IncidentUpdated {
-        id: incident.id.clone(),
-        update: u.id.clone(),
-    };
-    incident.updates.push(u);
-    vec![event]
+    vec![note(incident, u)]
 }
 
 /// Time-driven transitions: maintenance windows, held emails whose settle time
@@ -118,12 +113,7 @@ fn settle(incident: &mut Incident, now: DateTime<Utc>) -> Vec<Event> {
             false,
             Author::Automatic,
         );
-        let event = Event::IncidentUpdated {
-            id,
-            update: u.id.clone(),
-        };
-        incident.updates.push(u);
-        return vec![event];
+        return vec![note(incident, u)];
     }
     // Only what this update changes: components that left earlier already
     // said so in their own note.
