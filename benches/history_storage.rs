@@ -86,10 +86,10 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         now,
     };
     Ok(Pipeline {
-        publish: Arc::new(Publisher {
-            snapshots: Arc::new(Snapshots::new(candor::web::render::render(first, None))),
-            rendered: Arc::default(),
-        }),
+        publish: Arc::new(Publisher::new(
+            Arc::new(Snapshots::new(candor::web::render::render(first, None))),
+            Arc::default(),
+        )?),
         config,
         engine,
         book,
@@ -103,6 +103,7 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         ledger,
         latency: Default::default(),
         last_checkpoint: now,
+        reports: Default::default(),
     })
 }
 

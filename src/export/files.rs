@@ -75,7 +75,7 @@ pub fn site_files(snapshot: &Snapshot) -> Vec<anyhow::Result<File<'_>>> {
         };
         files.push(file(path, Cow::Borrowed(badge), false));
     }
-    for (id, page) in &snapshot.incidents {
+    for (id, page) in snapshot.incidents.iter() {
         files.push(file(
             format!("incidents/{id}/index.html"),
             Cow::Borrowed(&**page),

@@ -289,11 +289,21 @@ pub fn effective_status(
     from_checks: ComponentStatus,
     book: &Book,
 ) -> ComponentStatus {
-    if book
-        .maintenances
-        .values()
-        .any(|m| m.status.is_active() && m.covers(component))
-    {
+    let active: Vec<&Maintenance> = (book.maintenances.values())
+        .filter(|m| m.status.is_active())
+        .collect();
+    effective_status_among(component, from_checks, &active, book)
+}
+
+/// [`effective_status`] with the maintenances in progress found beforehand,
+/// for a caller asking about every component (not the whole history each).
+pub fn effective_status_among(
+    component: &ComponentId,
+    from_checks: ComponentStatus,
+    active: &[&Maintenance],
+    book: &Book,
+) -> ComponentStatus {
+    if active.iter().any(|m| m.covers(component)) {
         return ComponentStatus::UnderMaintenance;
     }
     match book.overrides.get(component) {

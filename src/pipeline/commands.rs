@@ -23,52 +23,78 @@ struct Applied {
 }
 
 impl Pipeline {
+    /// One command, as [`Self::execute_all`] does it.
+    #[cfg(test)]
     pub(super) async fn execute(
         &mut self,
         command: Command,
         problems: FieldErrors,
     ) -> Result<Done, CommandError> {
+        let mut answers = self.execute_all(vec![(command, problems)]).await;
+        answers.pop().unwrap_or(Err(CommandError::Storage))
+    }
+
+    /// Applies and commits each command in turn, then flushes once for all
+    /// of them (group commit): several writers at once share one flush. If
+    /// the flush fails, none is acknowledged and the book is put back as it
+    /// was before the first.
+    pub(super) async fn execute_all(
+        &mut self,
+        batch: Vec<(Command, FieldErrors)>,
+    ) -> Vec<Result<Done, CommandError>> {
+        let before = self.book.clone();
+        let mut answers = Vec::with_capacity(batch.len());
+        for (command, problems) in batch {
+            answers.push(self.stage(command, problems));
+        }
+        if !answers.iter().any(Result::is_ok) {
+            return answers;
+        }
+        if let Err(e) = self.store.flush().await {
+            tracing::error!(error = %e, "could not store a change; it was not applied");
+            self.book = before;
+            self.store.set_failed(true);
+            let failed = |a: Result<Done, CommandError>| a.and(Err(CommandError::Storage));
+            return answers.into_iter().map(failed).collect();
+        }
+        self.store.set_failed(false);
+        let queued = |a: &Result<Done, CommandError>| {
+            matches!(
+                a,
+                Ok(Done::Subscribed(
+                    Subscribed::ConfirmationQueued | Subscribed::ManageLinkQueued
+                ))
+            )
+        };
+        if answers.iter().any(queued) {
+            self.outbox_wake.notify_one();
+        }
+        answers
+    }
+
+    /// Applies one command and commits it, unflushed. On failure nothing of
+    /// it stays: the book is as before.
+    fn stage(&mut self, command: Command, problems: FieldErrors) -> Result<Done, CommandError> {
         if let Command::Subscription(command) = command {
             let done = super::subscriptions::apply(&*self.store, command, self.clock.now());
-            let stored = match done {
-                Ok(done) => self.store.flush().await.map(|()| done),
-                Err(e) => Err(e),
-            };
-            self.store.set_failed(stored.is_err());
-            let done = stored.inspect_err(|e| {
+            return Ok(done.inspect_err(|e| {
+                self.store.set_failed(true);
                 tracing::error!(error = %e, "could not store a visitor's change; it was not applied");
-            })?;
-            if let Done::Subscribed(Subscribed::ConfirmationQueued | Subscribed::ManageLinkQueued) =
-                done
-            {
-                self.outbox_wake.notify_one();
-            }
-            return Ok(done);
+            })?);
         }
         let before = self.book.clone();
-        let applied = match self.apply(command, problems) {
-            Ok(applied) => applied,
-            Err(e) => {
-                self.book = before;
-                return Err(e);
-            }
-        };
-        let stored = match self.persist(&applied.events, &[]) {
-            Ok(()) => self.store.flush().await,
-            Err(e) => Err(e),
-        };
-        match stored {
-            Ok(()) => {
-                self.store.set_failed(false);
-                Ok(applied.done)
-            }
-            Err(e) => {
+        let applied = self.apply(command, problems).and_then(|applied| {
+            self.persist(&applied.events, &[]).map_err(|e| {
                 tracing::error!(error = %e, "could not store an engineer's change; it was not applied");
-                self.book = before;
                 self.store.set_failed(true);
-                Err(CommandError::Storage)
-            }
+                CommandError::Storage
+            })?;
+            Ok(applied.done)
+        });
+        if applied.is_err() {
+            self.book = before;
         }
+        applied
     }
 
     fn apply(&mut self, command: Command, problems: FieldErrors) -> Result<Applied, CommandError> {

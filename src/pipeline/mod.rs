@@ -29,7 +29,7 @@ use crate::read::view::{self, View};
 use crate::read::words;
 use crate::store::Store;
 use crate::uptime::latency::Latency;
-use crate::uptime::{Ledger, Report};
+use crate::uptime::{Ledger, Report, Reports};
 use desk::Submission;
 
 /// Where the state is shown: the web adapter renders its snapshot from each
@@ -43,6 +43,9 @@ pub trait Publish: Send + Sync {
 const ROUTINE_RENDER: Duration = Duration::from_secs(3);
 /// Re-render now and then anyway, so relative times ("for 12 minutes") stay true.
 const IDLE_RENDER: Duration = Duration::from_secs(30);
+/// The most commands that share one render (so check results and the clock
+/// are not kept waiting by a flood of writes).
+const BATCH: usize = 32;
 /// How often time-driven transitions (maintenance windows, quiet periods) are checked.
 const TICK: Duration = Duration::from_secs(1);
 /// How often raw results, check states and uptime rollups are written (also at
@@ -72,6 +75,8 @@ pub struct Pipeline {
     pub ledger: Ledger,
     /// Response times of the last 24 hours, per check.
     pub latency: Latency,
+    /// The uptime report the last render showed, reused while nothing changed.
+    pub reports: Reports,
     /// When results and rollups were last written.
     pub last_checkpoint: chrono::DateTime<chrono::Utc>,
 }
@@ -92,16 +97,34 @@ impl Pipeline {
             let urgent = tokio::select! {
                 biased;
                 () = cancel.cancelled() => break,
-                Some((command, problems, reply)) = commands.recv() => {
-                    let shown = command.changes_page();
-                    let answer = self.execute(command, problems).await;
-                    if answer.is_ok() && shown {
+                Some(first) = commands.recv() => {
+                    // Commands that arrived meanwhile share one flush and one
+                    // render: with several engineers (or scripts) writing at
+                    // once, each write waits for one of each, not for one per
+                    // write queued ahead of it.
+                    let mut batch = vec![first];
+                    while batch.len() < BATCH {
+                        let Ok(next) = commands.try_recv() else { break };
+                        batch.push(next);
+                    }
+                    let (work, replies): (Vec<_>, Vec<_>) = batch
+                        .into_iter()
+                        .map(|(command, problems, reply)| {
+                            let shown = command.changes_page();
+                            ((command, problems), (reply, shown))
+                        })
+                        .unzip();
+                    let answers = self.execute_all(work).await;
+                    let shown = (answers.iter().zip(&replies)).any(|(a, (_, shown))| a.is_ok() && *shown);
+                    if shown {
                         // Render before replying: an engineer redirected to a
                         // page must see the change they just made.
                         self.render();
                         last_render = Instant::now();
                     }
-                    let _ = reply.send(answer);
+                    for ((reply, _), answer) in replies.into_iter().zip(answers) {
+                        let _ = reply.send(answer);
+                    }
                     false
                 }
                 received = results.recv() => match received {
@@ -244,15 +267,15 @@ impl Pipeline {
     pub fn view(&mut self) -> View {
         let now = self.clock.now();
         let components = view::components(&self.config, &self.engine, &self.book);
-        self.ledger
-            .statuses(components.iter().map(|(id, v)| (id, v.status)), now);
+        let changed = (self.ledger).statuses(components.iter().map(|(id, v)| (id, v.status)), now);
         self.ledger.advance_all(now);
-        let uptime = Report::build(&self.ledger, &self.latency, components.keys(), now);
+        let (ledger, latency) = (&self.ledger, &self.latency);
+        let uptime = (self.reports).get(ledger, latency, components.keys(), &changed, now);
         View {
             config: self.config.clone(),
             components: Arc::new(components),
             book: self.book.clone(),
-            uptime: Arc::new(uptime),
+            uptime,
             now,
         }
     }

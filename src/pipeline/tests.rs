@@ -81,6 +81,7 @@ fn pipeline_with(
         ledger: restored.ledger,
         latency: restored.latency,
         last_checkpoint: now,
+        reports: Default::default(),
     }
 }
 

@@ -12,6 +12,7 @@
 //! Part of the core: no storage, web framework or HTML here. Adapters (web,
 //! notify, export) read it; nothing here reads them.
 
+mod catalog;
 pub mod shapes;
 pub mod time;
 pub mod view;

@@ -3,15 +3,13 @@
 //! `statuspage-v2.md` lists them. The webhook payloads reuse them, so a
 //! receiver reads the same incident and component objects as the API serves.
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
 use crate::config::Component;
 use crate::engine::overall;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus, RecordId, Update};
-use crate::model::{ComponentId, ComponentStatus};
+use crate::model::ComponentStatus;
 use crate::read::view::View;
 use crate::read::words;
 
@@ -81,67 +79,9 @@ pub fn group_id(name: &str) -> String {
     format!("group-{}", slug.join("-"))
 }
 
-/// Every component object, groups included, in position order: built once per
-/// render and shared by the endpoints and the incidents' `components`.
-pub struct Catalog {
-    pub list: Vec<Value>,
-    index: HashMap<ComponentId, usize>,
-}
+pub use super::catalog::Catalog;
 
-impl Catalog {
-    /// Config order; a group comes where its first member is, followed by all
-    /// its members. Positions are 1-based over that list.
-    pub fn new(v: &View) -> Self {
-        let mut cat = Catalog {
-            list: Vec::new(),
-            index: HashMap::new(),
-        };
-        let mut groups_done = HashSet::new();
-        for c in &v.config.components {
-            let Some(gid) = c.group.as_deref().map(group_id) else {
-                cat.push_member(v, c, None);
-                continue;
-            };
-            if !groups_done.insert(gid.clone()) {
-                continue;
-            }
-            let members: Vec<&Component> = (v.config.components.iter())
-                .filter(|m| m.group.as_deref().map(group_id).as_ref() == Some(&gid))
-                .collect();
-            let name = c.group.as_deref().unwrap_or_default();
-            cat.list
-                .push(group(v, name, &gid, &members, cat.list.len() + 1));
-            for m in members {
-                cat.push_member(v, m, Some(&gid));
-            }
-        }
-        cat
-    }
-
-    fn push_member(&mut self, v: &View, c: &Component, group: Option<&str>) {
-        self.index.insert(c.id.clone(), self.list.len());
-        self.list.push(component(v, c, group, self.list.len() + 1));
-    }
-
-    /// One component's object (not a group's); None for an unknown id.
-    pub fn one(&self, id: &ComponentId) -> Option<Value> {
-        self.index.get(id).map(|i| self.list[*i].clone())
-    }
-
-    /// The objects of these components, in position order (unknown ids skipped).
-    pub fn objects<'a>(&self, ids: impl IntoIterator<Item = &'a ComponentId>) -> Value {
-        let mut at: Vec<usize> = ids
-            .into_iter()
-            .filter_map(|id| self.index.get(id))
-            .copied()
-            .collect();
-        at.sort_unstable();
-        at.dedup();
-        Value::Array(at.into_iter().map(|i| self.list[i].clone()).collect())
-    }
-}
-
-fn component(v: &View, c: &Component, group: Option<&str>, position: usize) -> Value {
+pub(super) fn component(v: &View, c: &Component, group: Option<&str>, position: usize) -> Value {
     let seen = v.components.get(&c.id);
     let status = seen.map_or(ComponentStatus::Operational, |s| s.status);
     let since = seen.map_or(DateTime::UNIX_EPOCH, |s| s.since);
@@ -163,7 +103,13 @@ fn component(v: &View, c: &Component, group: Option<&str>, position: usize) -> V
 }
 
 /// A group shows the worst status of its members.
-fn group(v: &View, name: &str, id: &str, members: &[&Component], position: usize) -> Value {
+pub(super) fn group(
+    v: &View,
+    name: &str,
+    id: &str,
+    members: &[&Component],
+    position: usize,
+) -> Value {
     let seen = || members.iter().filter_map(|m| v.components.get(&m.id));
     let status = overall(seen().map(|s| s.status));
     let since = seen()

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::incidents::{Book, effective_status};
+use crate::incidents::{Book, Maintenance, effective_status_among};
 use crate::model::{ComponentId, ComponentStatus, Finding};
 
 /// Who decided a component's current status.
@@ -59,13 +59,18 @@ pub fn components(
     engine: &Engine,
     book: &Book,
 ) -> BTreeMap<ComponentId, ComponentView> {
+    // Found once, not once per component: years of completed maintenance
+    // would otherwise be read a thousand times per render.
+    let active: Vec<&Maintenance> = (book.maintenances.values())
+        .filter(|m| m.status.is_active())
+        .collect();
     config
         .components
         .iter()
         .map(|c| {
             let checks = engine.components.get(&c.id);
             let checks_status = checks.map_or(ComponentStatus::Operational, |s| s.status);
-            let status = effective_status(&c.id, checks_status, book);
+            let status = effective_status_among(&c.id, checks_status, &active, book);
             let decided_by = match (status == checks_status, status) {
                 (_, ComponentStatus::UnderMaintenance) if checks_status != status => {
                     Decider::Maintenance
@@ -80,7 +85,7 @@ pub fn components(
                         .map(|s| Why::Checks(s.findings.clone())),
                     checks.map(|s| s.since),
                 ),
-                Decider::Maintenance => maintenance_reason(book, &c.id),
+                Decider::Maintenance => maintenance_reason(&active, &c.id),
                 Decider::Engineer => (None, book.overrides.get(&c.id).map(|o| o.at)),
             };
             let view = ComponentView {
@@ -96,10 +101,12 @@ pub fn components(
         .collect()
 }
 
-fn maintenance_reason(book: &Book, id: &ComponentId) -> (Option<Why>, Option<DateTime<Utc>>) {
-    book.maintenances
-        .values()
-        .find(|m| m.status.is_active() && m.covers(id))
+fn maintenance_reason(
+    active: &[&Maintenance],
+    id: &ComponentId,
+) -> (Option<Why>, Option<DateTime<Utc>>) {
+    (active.iter())
+        .find(|m| m.covers(id))
         .map_or((None, None), |m| {
             (
                 Some(Why::Maintenance(m.name.clone())),

@@ -113,19 +113,23 @@ impl Ledger {
     }
 
     /// The statuses customers see now; a change starts a new span at `now`.
+    /// Returns the components whose status changed.
     pub fn statuses<'a>(
         &mut self,
         statuses: impl IntoIterator<Item = (&'a ComponentId, ComponentStatus)>,
         now: DateTime<Utc>,
-    ) {
+    ) -> Vec<ComponentId> {
+        let mut changed = Vec::new();
         for (id, status) in statuses {
             if self.tracks.get(id).is_some_and(|t| t.status != status) {
                 self.advance(id, now);
                 if let Some(t) = self.tracks.get_mut(id) {
                     t.status = status;
                 }
+                changed.push(id.clone());
             }
         }
+        changed
     }
 
     /// Accounts every component up to `now`.

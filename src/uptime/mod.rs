@@ -18,7 +18,7 @@ use crate::model::ComponentStatus;
 
 pub use ledger::Ledger;
 pub use record::Day;
-pub use report::Report;
+pub use report::{Report, Reports};
 
 /// How long day rollups are kept (the issue asks for at least 400 days).
 pub const KEEP_DAYS: u32 = 400;

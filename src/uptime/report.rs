@@ -3,6 +3,7 @@
 //! 30 d / 90 d figures, plus the response-time buckets.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -27,7 +28,9 @@ pub struct Summary {
 
 #[derive(Debug, Clone, Default)]
 pub struct Report {
-    pub components: BTreeMap<ComponentId, Summary>,
+    /// Shared between reports: one built for a status change copies the
+    /// others' summaries by pointer.
+    pub components: BTreeMap<ComponentId, Arc<Summary>>,
     pub latency: Latency,
 }
 
@@ -42,12 +45,59 @@ impl Report {
         let today = calendar::day_no(calendar::local_date(now, tz));
         let components = ids
             .into_iter()
-            .map(|id| (id.clone(), summary(ledger, id, today, now)))
+            .map(|id| (id.clone(), Arc::new(summary(ledger, id, today, now))))
             .collect();
         Self {
             components,
             latency: latency.clone(),
         }
+    }
+}
+
+/// How long a report is reused while no component changes status: its
+/// figures move only with time, by a few seconds' worth.
+const REUSE: Duration = Duration::seconds(5);
+
+/// The last report built, reused between renders: a render for an
+/// engineer's write costs the components whose status it changed, not the
+/// whole installation's 90 days (7 ms at 1,000 components).
+#[derive(Debug, Default)]
+pub struct Reports {
+    last: Option<(Arc<Report>, DateTime<Utc>, DayNo)>,
+}
+
+impl Reports {
+    /// The report as of `now`: the last one if it is recent and nothing
+    /// changed status, that one with the `changed` components' summaries
+    /// made again, or a new one.
+    pub fn get<'a>(
+        &mut self,
+        ledger: &Ledger,
+        latency: &Latency,
+        ids: impl IntoIterator<Item = &'a ComponentId>,
+        changed: &[ComponentId],
+        now: DateTime<Utc>,
+    ) -> Arc<Report> {
+        let today = calendar::day_no(calendar::local_date(now, ledger.timezone()));
+        if let Some((report, built, day)) = &mut self.last {
+            let recent = *day == today && *built <= now && now - *built < REUSE;
+            if recent && changed.is_empty() {
+                return report.clone();
+            }
+            if recent {
+                let mut next = Report::clone(report);
+                for id in changed {
+                    let summary = Arc::new(summary(ledger, id, today, now));
+                    next.components.insert(id.clone(), summary);
+                }
+                next.latency = latency.clone();
+                *report = Arc::new(next);
+                return report.clone();
+            }
+        }
+        let report = Arc::new(Report::build(ledger, latency, ids, now));
+        self.last = Some((report.clone(), now, today));
+        report
     }
 }
 

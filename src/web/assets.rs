@@ -34,7 +34,7 @@ const ASSETS: &[Asset] = &[
 static RENDERED: LazyLock<Vec<(&'static str, Rendered)>> = LazyLock::new(|| {
     ASSETS
         .iter()
-        .map(|a| (a.name, Rendered::new(a.bytes, a.content_type)))
+        .map(|a| (a.name, Rendered::compressed(a.bytes, a.content_type)))
         .collect()
 });
 

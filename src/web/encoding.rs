@@ -44,9 +44,14 @@ impl Coding {
     }
 }
 
+/// Whether `body` is long enough for a coding to be worth trying.
+pub fn worth_compressing(body: &[u8]) -> bool {
+    body.len() >= MIN_LEN
+}
+
 /// `body` gzipped, when it is long enough and gzip makes it shorter.
 pub fn gzip(body: &[u8]) -> Option<Bytes> {
-    if body.len() < MIN_LEN {
+    if !worth_compressing(body) {
         return None;
     }
     let mut encoder = GzEncoder::new(Vec::new(), Compression::new(GZIP_LEVEL));
@@ -66,7 +71,7 @@ pub fn gunzip(gz: &[u8]) -> std::io::Result<Bytes> {
 
 /// `body` in brotli, when it is long enough and brotli makes it shorter.
 pub fn brotli(body: &[u8]) -> Option<Bytes> {
-    if body.len() < MIN_LEN {
+    if !worth_compressing(body) {
         return None;
     }
     let params = brotli::enc::BrotliEncoderParams {

@@ -45,7 +45,7 @@ mod tests {
     use crate::read::view::View;
     use crate::store::Store;
     use crate::web::Shared;
-    use crate::web::snapshot::{Rendered, Snapshot, Snapshots};
+    use crate::web::snapshot::Snapshots;
 
     fn shared(store: Store, heartbeat: i64) -> Shared {
         let view = View {
@@ -55,17 +55,7 @@ mod tests {
             uptime: Arc::default(),
             now: chrono::Utc::now(),
         };
-        let snapshot = Snapshot {
-            view,
-            index: Rendered::new("", "text/html"),
-            incidents: Default::default(),
-            components: Default::default(),
-            history: Vec::new(),
-            feed_atom: Rendered::new("", "application/atom+xml"),
-            feed_rss: Rendered::new("", "application/rss+xml"),
-            badges: Default::default(),
-            api: Default::default(),
-        };
+        let snapshot = crate::web::render::render(view, None);
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),
             limits: Arc::default(),

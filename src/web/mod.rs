@@ -14,7 +14,9 @@ mod form_data;
 mod health;
 pub mod pages;
 mod public;
+pub mod record_pages;
 pub mod render;
+pub mod rendered;
 pub mod snapshot;
 mod subscribe;
 

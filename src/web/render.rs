@@ -5,16 +5,13 @@
 //! pages (and the history, while no record changed) are taken from the previous
 //! snapshot.
 
-use std::collections::HashMap;
 use std::sync::Arc;
-
-use chrono::{DateTime, Utc};
 
 use super::component_pages::ComponentPages;
 use super::pages::history;
+use super::record_pages::{Changed, RecordPages};
 use super::snapshot::{Rendered, Snapshot};
 use super::{badges, feeds, pages};
-use crate::incidents::{Book, MaintenanceStatus, RecordId};
 use crate::read::view::View;
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
@@ -25,7 +22,13 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     // invalidates everything.
     let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
     let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
-    let incidents = record_pages(&view, previous);
+    // Which records changed since the previous render: pages of the others,
+    // the history and the feeds are kept when they show none of them.
+    let changed = previous.map(|p| (p, Changed::between(&view, &p.view)));
+    let incidents = RecordPages::render(
+        &view,
+        (changed.as_ref()).map(|(p, c)| (&p.incidents, &p.view, c)),
+    );
     // Shared with the previous snapshot: its cached pages stay valid for as
     // long as they show what this view shows.
     let components = match previous {
@@ -33,18 +36,16 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         None => Arc::new(ComponentPages::for_config(&view.config)),
     };
     let badges = badges::render(&view, previous.map(|p| (&p.view, &p.badges)));
-    // Only incidents and maintenances show on these: unchanged records, same pages.
-    let (history, feed_atom, feed_rss) = match previous {
-        Some(p) if fingerprint(&p.view.book) == fingerprint(&view.book) => {
-            (p.history.clone(), p.feed_atom.clone(), p.feed_rss.clone())
-        }
-        _ => (
-            history_pages(&view, previous),
-            feeds::atom(&view),
-            feeds::rss(&view),
-        ),
+    let history = match &changed {
+        Some((p, c)) if !c.touch_closed(&view, &p.view) => p.history.clone(),
+        _ => history_pages(&view, previous),
     };
-    let api = super::api_v2::render(&view);
+    // The feeds list open incidents too.
+    let (feed_atom, feed_rss) = match &changed {
+        Some((p, c)) if c.is_empty() => (p.feed_atom.clone(), p.feed_rss.clone()),
+        _ => (feeds::atom(&view), feeds::rss(&view)),
+    };
+    let (api, catalog) = super::api_v2::render(&view, previous.map(|p| &*p.catalog));
     Snapshot {
         view,
         index,
@@ -55,40 +56,8 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         feed_rss,
         badges,
         api,
+        catalog,
     }
-}
-
-/// `/incidents/{id}` for every incident and maintenance. A closed record whose
-/// `updated_at` is what it was keeps its page; open ones show relative times
-/// and are always rendered afresh.
-fn record_pages(v: &View, previous: Option<&Snapshot>) -> HashMap<RecordId, Arc<Rendered>> {
-    let old = |id: &RecordId| previous.and_then(|p| p.incidents.get(id).map(|r| (p, r)));
-    let mut pages = HashMap::with_capacity(v.book.incidents.len() + v.book.maintenances.len());
-    for (id, i) in &v.book.incidents {
-        let key = RecordId::from(id);
-        let kept = old(&key).filter(|(p, _)| {
-            !i.status.is_open()
-                && p.view.book.incidents.get(id).map(|o| o.updated_at) == Some(i.updated_at)
-        });
-        let page = match kept {
-            Some((_, r)) => r.clone(),
-            None => html(pages::incident::incident_page(v, i)),
-        };
-        pages.insert(key, page);
-    }
-    for (id, m) in &v.book.maintenances {
-        let key = RecordId::from(id);
-        let kept = old(&key).filter(|(p, _)| {
-            m.status == MaintenanceStatus::Completed
-                && p.view.book.maintenances.get(id).map(|o| o.updated_at) == Some(m.updated_at)
-        });
-        let page = match kept {
-            Some((_, r)) => r.clone(),
-            None => html(pages::incident::maintenance_page(v, m)),
-        };
-        pages.insert(key, page);
-    }
-    pages
 }
 
 /// `/history` (index 0: the newest page) and `/history?page=N` (index N).
@@ -120,20 +89,8 @@ fn history_pages(v: &View, previous: Option<&Snapshot>) -> Vec<Arc<Rendered>> {
     newest.into_iter().chain(numbered).collect()
 }
 
-fn html(page: maud::Markup) -> Arc<Rendered> {
+pub(super) fn html(page: maud::Markup) -> Arc<Rendered> {
     Arc::new(Rendered::new(page.into_string(), HTML))
-}
-
-/// Cheap evidence that no incident or maintenance changed: records are only
-/// added, and every change moves `updated_at` forward.
-fn fingerprint(book: &Book) -> (usize, usize, Option<DateTime<Utc>>) {
-    let latest = book
-        .incidents
-        .values()
-        .map(|i| i.updated_at)
-        .chain(book.maintenances.values().map(|m| m.updated_at))
-        .max();
-    (book.incidents.len(), book.maintenances.len(), latest)
 }
 
 /// Hand-built views for the pages' unit tests.
@@ -326,17 +283,21 @@ mod tests {
         let closed = resolve(incident("old", "Old outage", at(8, 0)), at(9, 0));
         let open = incident("new", "New outage", at(10, 0));
         let done = maintenance("mnt", MaintenanceStatus::Completed, at(1, 0), at(2, 0));
-        let first = book(vec![closed.clone(), open.clone()], vec![done.clone()]);
+        let first = book(vec![closed, open.clone()], vec![done]);
         let one = render(view(config.clone(), first.clone(), at(10, 5)), None);
 
-        let two = render(view(config.clone(), first, at(10, 6)), Some(&one));
+        let two = render(view(config.clone(), first.clone(), at(10, 6)), Some(&one));
         assert!(Arc::ptr_eq(&one.incidents["old"], &two.incidents["old"]));
         assert!(Arc::ptr_eq(&one.incidents["mnt"], &two.incidents["mnt"]));
         assert!(!Arc::ptr_eq(&one.incidents["new"], &two.incidents["new"]));
         assert!(Arc::ptr_eq(&one.history[0], &two.history[0]));
 
-        let resolved = resolve(open, at(10, 7));
-        let third = book(vec![closed, resolved], vec![done]);
+        // The pipeline changes a copy of the book: untouched records are
+        // shared, so they are known unchanged without reading them.
+        let mut third = first;
+        third
+            .incidents
+            .insert(open.id.clone(), resolve(open, at(10, 7)));
         let three = render(view(config.clone(), third, at(10, 8)), Some(&two));
         assert!(Arc::ptr_eq(&two.incidents["old"], &three.incidents["old"]));
         assert!(!Arc::ptr_eq(&two.incidents["new"], &three.incidents["new"]));

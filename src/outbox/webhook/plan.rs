@@ -66,7 +66,7 @@ pub fn jobs(
     if webhooks.is_empty() {
         return Vec::new();
     }
-    let cat = Catalog::new(v);
+    let cat = Catalog::new(v, None);
     let mut out = Vec::new();
     for subject in subjects(events) {
         if let Some((about, affected, body)) = describe(v, &cat, subject, now) {

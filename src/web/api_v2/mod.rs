@@ -8,10 +8,13 @@ mod conform;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::Shared;
@@ -28,34 +31,78 @@ const ALL: usize = usize::MAX;
 
 const JSON: &str = "application/json";
 
-/// Every endpoint's body, by its path under `/api/v2/`.
-pub fn render(v: &View) -> HashMap<&'static str, Rendered> {
-    bodies(v)
+/// Every endpoint's body, by its path under `/api/v2/`, and the catalog of
+/// component objects they were made from: the next render's `previous`,
+/// whose objects it reuses for components whose state did not change.
+pub fn render(
+    v: &View,
+    previous: Option<&Catalog>,
+) -> (HashMap<&'static str, Rendered>, Arc<Catalog>) {
+    let lists = Lists::new(v, previous);
+    let bodies = texts(&lists)
         .into_iter()
-        .map(|(path, body)| (path, Rendered::new(body.to_string(), JSON)))
-        .collect()
+        .map(|(path, text)| (path, Rendered::new(text, JSON)))
+        .collect();
+    (bodies, Arc::new(lists.catalog))
 }
 
-/// Every endpoint's JSON, by path.
+/// Every endpoint's JSON, by path, parsed again (what clients read).
+#[cfg(test)]
 pub fn bodies(v: &View) -> Vec<(&'static str, Value)> {
-    let lists = Lists::new(v);
+    let parse = |text: &str| serde_json::from_str(text).expect("our own JSON");
+    let texts = texts(&Lists::new(v, None));
+    texts.into_iter().map(|(p, t)| (p, parse(&t))).collect()
+}
+
+/// One member of a body: built for this body, or JSON text made once and
+/// spliced into several (the component objects, the largest part).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Member<'a> {
+    Value(Value),
+    Text(&'a RawValue),
+}
+
+/// A body's text, its members in key order as serde_json writes a `Value`.
+fn text(members: Vec<(&str, Member<'_>)>) -> String {
+    let object: BTreeMap<&str, Member<'_>> = members.into_iter().collect();
+    // Values and JSON text always serialize; `{}` stands in if one ever did not.
+    serde_json::to_string(&object).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// Every endpoint's JSON text, by path.
+fn texts(lists: &Lists<'_>) -> Vec<(&'static str, String)> {
+    use Member::Value as V;
+    let v = lists.view;
     let (page, status) = (shapes::page(v), shapes::status(v));
-    let components = Value::from(lists.catalog.list.clone());
+    let components = lists.catalog.array();
     let open = |i: &Incident| i.status.is_open();
     let upcoming = |m: &Maintenance| m.status == MaintenanceStatus::Scheduled;
     let active = |m: &Maintenance| m.status.is_active();
     let pending = |m: &Maintenance| m.status != MaintenanceStatus::Completed;
     let inc = |keep, n| lists.incidents(keep, n);
     let mnt = |keep, n| lists.maintenances(keep, n);
-    let body = |key: &str, value: Value| json!({"page": page, key: value});
-    let mut summary = json!({"status": status, "components": components,
-        "incidents": inc(open, ALL), "scheduled_maintenances": mnt(pending, ALL)});
-    summary["page"] = page.clone();
+    let body = |key: &str, value: Value| text(vec![("page", V(page.clone())), (key, V(value))]);
     let mnts = "scheduled_maintenances";
     vec![
-        ("summary.json", summary),
-        ("status.json", body("status", status.clone())),
-        ("components.json", body("components", components)),
+        (
+            "summary.json",
+            text(vec![
+                ("page", V(page.clone())),
+                ("status", V(status.clone())),
+                ("components", Member::Text(&components)),
+                ("incidents", V(inc(open, ALL))),
+                (mnts, V(mnt(pending, ALL))),
+            ]),
+        ),
+        ("status.json", body("status", status)),
+        (
+            "components.json",
+            text(vec![
+                ("page", V(page.clone())),
+                ("components", Member::Text(&components)),
+            ]),
+        ),
         ("incidents.json", body("incidents", inc(|_| true, RECENT))),
         (
             "incidents/unresolved.json",
@@ -85,10 +132,10 @@ struct Lists<'a> {
 }
 
 impl<'a> Lists<'a> {
-    fn new(view: &'a View) -> Self {
+    fn new(view: &'a View, previous: Option<&Catalog>) -> Self {
         Self {
             view,
-            catalog: Catalog::new(view),
+            catalog: Catalog::new(view, previous),
             incidents: newest_incidents(view),
             maintenances: newest_maintenances(view),
         }

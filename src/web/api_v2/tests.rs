@@ -305,10 +305,33 @@ fn only_the_fifty_most_recent_incidents_are_listed() {
 fn bodies_are_json_and_do_not_change_while_nothing_happens() {
     let (one, mut later) = (sample(), sample());
     later.now = at(10, 45);
-    let (a, b) = (render(&one), render(&later));
+    let (a, catalog) = render(&one, None);
+    let (b, _) = render(&later, Some(&catalog));
     assert_eq!(a["summary.json"].content_type, "application/json");
     assert_eq!(a["summary.json"].etag, b["summary.json"].etag);
     let parsed: Value =
         serde_json::from_slice(&a["incidents/unresolved.json"].body().unwrap()).unwrap();
     assert_eq!(ids(&parsed["incidents"]), ["inc-open"]);
+}
+
+#[test]
+fn a_render_reuses_the_objects_of_unchanged_components_and_says_the_same_as_a_fresh_one() {
+    let one = sample();
+    let (_, catalog) = render(&one, None);
+    let mut later = sample();
+    let mut components = (*later.components).clone();
+    let db = components.get_mut(&id("db")).expect("db is in the sample");
+    db.status = ComponentStatus::MajorOutage;
+    db.since = at(10, 40);
+    later.components = std::sync::Arc::new(components);
+    let (reused, _) = render(&later, Some(&catalog));
+    let (fresh, _) = render(&later, None);
+    for (path, body) in &fresh {
+        assert_eq!(reused[path].etag, body.etag, "{path}");
+    }
+    let summary: Value = serde_json::from_slice(&reused["summary.json"].body().unwrap()).unwrap();
+    let db = (summary["components"].as_array().unwrap().iter())
+        .find(|c| c["id"] == "db")
+        .expect("db listed");
+    assert_eq!(db["status"], "major_outage");
 }
