@@ -17,6 +17,7 @@ mod public;
 pub mod render;
 pub mod snapshot;
 mod subscribe;
+pub mod xml_chars;
 
 use std::net::TcpListener;
 use std::sync::Arc;

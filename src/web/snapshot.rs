@@ -5,9 +5,11 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use arc_swap::ArcSwap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::encoding::{self, Coding};
+use super::xml_chars;
 
 /// Re-exported for the static assets' ETags.
 pub use crate::model::fnv1a;
@@ -42,8 +44,18 @@ pub struct Encoded {
 }
 
 impl Rendered {
+    /// HTML and XML bodies are cleaned of the characters XML forbids first
+    /// (see [`xml_chars`]): every public page, feed and badge passes here.
     pub fn new(body: impl Into<Bytes>, content_type: &'static str) -> Self {
         let body = body.into();
+        let cleaned = match xml_chars::is_markup(content_type) {
+            true => match xml_chars::clean(&body) {
+                Cow::Owned(bytes) => Some(Bytes::from(bytes)),
+                Cow::Borrowed(_) => None,
+            },
+            false => None,
+        };
+        let body = cleaned.unwrap_or(body);
         let hash = fnv1a(&body);
         let copy = |bytes: Bytes, suffix: &str| Encoded {
             body: bytes,

@@ -17,6 +17,7 @@ mod export;
 mod feeds;
 mod helpers;
 mod history;
+mod hostile_input;
 mod ids;
 mod incidents;
 mod receiver;

@@ -14,6 +14,7 @@ use crate::read::words;
 use crate::subscribers::PENDING_FOR;
 use crate::subscribers::{Answer, Subscriber};
 use crate::web::pages::layout;
+use crate::web::xml_chars;
 
 /// A personal page: HTML, not stored anywhere, not framable, no Referer (the
 /// URL holds the token), not indexed.
@@ -24,7 +25,9 @@ pub fn personal(status: StatusCode, site: &Site, title: &str, content: Markup) -
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"))
         .insert_header(("X-Robots-Tag", "noindex"))
-        .body(layout::page(site, title, None, content).into_string())
+        .body(xml_chars::clean_string(
+            layout::page(site, title, None, content).into_string(),
+        ))
 }
 
 /// `GET /subscribe`, and the form again (422) with what was wrong.
