@@ -11,6 +11,7 @@ pub mod component_pages;
 pub mod encoding;
 mod feeds;
 mod form_data;
+mod headers;
 mod health;
 pub mod pages;
 mod public;
@@ -55,6 +56,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
     let shared = web::Data::new(shared);
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(headers::security())
             .app_data(shared.clone())
             .route("/", web::get().to(public::index))
             .route("/incidents/{id}", web::get().to(public::incident))

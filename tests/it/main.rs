@@ -21,6 +21,7 @@ mod hostile_input;
 mod ids;
 mod incidents;
 mod receiver;
+mod security_headers;
 mod smtp;
 mod status_page;
 mod subscriptions;
