@@ -7,8 +7,10 @@ pub(crate) mod api_v2;
 pub mod assets;
 pub mod auth;
 mod badges;
+pub mod client;
 pub mod component_pages;
 pub mod encoding;
+pub mod failures;
 mod feeds;
 mod form_data;
 mod headers;
@@ -46,6 +48,8 @@ pub struct Shared {
     pub admin_token: Option<String>,
     /// How often one network may post the subscribe form.
     pub limits: Arc<subscribe::Limits>,
+    /// Wrong admin tokens per client address, login form and API together.
+    pub failures: Arc<failures::Budget>,
     /// The application's one clock: what handlers stamp and compare with is
     /// the time the pipeline and the scheduler see.
     pub clock: Arc<dyn Clock>,

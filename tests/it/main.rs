@@ -10,6 +10,7 @@ mod brotli_bodies;
 mod browser;
 mod chromium;
 mod cli;
+mod client_limits;
 mod clock;
 mod correlated;
 mod email;

@@ -63,19 +63,20 @@ pub fn check_inbox(site: &Site, email: &str) -> HttpResponse {
 }
 
 /// 429: the address had its confirmation emails for today.
-pub fn capped(site: &Site) -> HttpResponse {
+pub fn capped(site: &Site, wait: Duration) -> HttpResponse {
     let content = html! {
         h1 { "Too many emails to this address today" }
         p.lead { "We've sent this address several emails today already; try again tomorrow." }
         p { "Look for our earlier messages (and in your spam folder): their links still work." }
         (back())
     };
-    personal(
+    let res = personal(
         StatusCode::TOO_MANY_REQUESTS,
         site,
         "Try again tomorrow",
         content,
-    )
+    );
+    retry_after(res, wait)
 }
 
 /// 429 with Retry-After: this network posted the form too often.
@@ -87,15 +88,21 @@ pub fn too_many(site: &Site, wait: Duration) -> HttpResponse {
         p.lead { "Too many requests from your network; try again in " (minutes) " " (unit) "." }
         (back())
     };
-    let mut res = personal(
+    let res = personal(
         StatusCode::TOO_MANY_REQUESTS,
         site,
         "Too many requests",
         content,
     );
-    if let Ok(value) = header::HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-        res.headers_mut().insert(header::RETRY_AFTER, value);
-    }
+    retry_after(res, wait)
+}
+
+/// Every 429 says when to come back, in whole seconds (at least one).
+fn retry_after(mut res: HttpResponse, wait: Duration) -> HttpResponse {
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(wait.as_secs().max(1)),
+    );
     res
 }
 

@@ -1,7 +1,6 @@
 //! `GET /subscribe` (the form on a page of its own, which unlike the status
 //! page never reloads while someone types) and `POST /subscribe`.
 
-use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
 use actix_web::http::StatusCode;
@@ -11,8 +10,8 @@ use super::form::Entered;
 use super::{chosen, config, pages, write};
 use crate::pipeline::desk::{Done, SubscriptionCommand};
 use crate::subscribers::{Subscribed, normalise};
-use crate::web::Shared;
 use crate::web::form_data::FormData;
+use crate::web::{Shared, client};
 
 /// The longest address SMTP can carry (RFC 5321's 256-octet path, less `<>`).
 const MAX_EMAIL: usize = 254;
@@ -31,7 +30,7 @@ pub async fn show(shared: web::Data<Shared>) -> HttpResponse {
 pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Bytes) -> HttpResponse {
     let config = config(&shared);
     let site = &config.site;
-    if let Err(wait) = shared.limits.admit(client(&req)) {
+    if let Err(wait) = shared.limits.admit(client::of(&req, &shared)) {
         return pages::too_many(site, wait);
     }
     let Some(form) = FormData::parse(&body) else {
@@ -58,7 +57,10 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
         components,
     };
     match write(&shared, "subscribe", command).await {
-        Ok(Done::Subscribed(Subscribed::Capped)) => pages::capped(site),
+        Ok(Done::Subscribed(Subscribed::Capped { retry_at })) => {
+            let wait = (retry_at - shared.clock.now()).to_std().unwrap_or_default();
+            pages::capped(site, wait)
+        }
         Ok(_) => pages::check_inbox(site, &email),
         Err(_) => pages::unavailable(site),
     }
@@ -82,13 +84,6 @@ fn address(given: &str) -> Result<String, String> {
             e.to_string().to_lowercase()
         )),
     }
-}
-
-/// Who is posting, for the rate limit: the TCP peer (see `limits`). Without
-/// one (a test harness) everyone shares the unspecified address's allowance.
-fn client(req: &HttpRequest) -> IpAddr {
-    req.peer_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip())
 }
 
 #[cfg(test)]
