@@ -86,3 +86,39 @@ async fn the_admin_form_refuses_a_control_character_at_the_field() {
     assert!(!page.body.contains('\u{1b}'), "echoed raw: {}", page.body);
     assert!(page.body.contains("aria-invalid=\"true\""), "{}", page.body);
 }
+
+/// Posts the subscribe form with one address.
+async fn subscribe(app: &crate::helpers::TestApp, email: &str) -> (u16, String) {
+    let body = serde_urlencoded::to_string([("email", email)]).unwrap_or_default();
+    let res = (app.client.post(format!("{}/subscribe", app.base)))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("the app answers");
+    (res.status().as_u16(), res.text().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn an_address_lettre_cannot_mail_is_refused_at_the_field_which_takes_the_focus() {
+    let app = spawn_app_full(API_AND_DB, Some(TOKEN), Arc::new(SystemClock)).await;
+    for bad in ["a@[127.0.0.1]", "\"quoted spaces\"@b.com"] {
+        let (status, page) = subscribe(&app, bad).await;
+        assert_eq!(status, 422, "{bad}: {page}");
+        assert!(page.contains("cannot be mailed"), "{page}");
+        let input = page
+            .split("<input id=\"subscribe-email\"")
+            .nth(1)
+            .and_then(|rest| rest.split('>').next())
+            .unwrap_or_else(|| panic!("no email input: {page}"));
+        for attribute in [
+            "aria-invalid=\"true\"",
+            "autofocus",
+            "aria-describedby=\"subscribe-email-error subscribe-email-hint\"",
+        ] {
+            assert!(input.contains(attribute), "{attribute} missing: {input}");
+        }
+        assert!(page.contains("id=\"subscribe-email-error\""), "{page}");
+    }
+    assert!(app.store.all_subscribers().unwrap_or_default().is_empty());
+}

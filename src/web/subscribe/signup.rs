@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use lettre::Message;
+use lettre::message::Mailbox;
 
 use super::form::Entered;
 use super::{chosen, config, pages, write};
@@ -39,11 +41,11 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     let mut entered = Entered {
         email: form.value("email").trim().to_owned(),
         components: form.all("components").map(str::to_owned).collect(),
-        problems: Vec::new(),
+        ..Entered::default()
     };
-    let email = address(&entered.email).map_err(|p| entered.problems.push(p));
-    let components =
-        chosen(&config.components, &entered.components).map_err(|p| entered.problems.push(p));
+    let email = address(&entered.email).map_err(|p| entered.email_problem = Some(p));
+    let components = chosen(&config.components, &entered.components)
+        .map_err(|p| entered.components_problem = Some(p));
     let (Ok(email), Ok(components)) = (email, components) else {
         return pages::signup(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -66,7 +68,11 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     }
 }
 
-/// The address as stored (domain lowercased), if lettre can send to it.
+/// The address as stored (domain lowercased), if lettre can send to it: it
+/// must parse as an address *and* make a message, the way every email to it
+/// will be made. lettre parses `a@[127.0.0.1]` and `"quoted spaces"@b.com`
+/// as addresses but cannot put them in a message's envelope, so they used to
+/// be accepted here and fail at the first email.
 fn address(given: &str) -> Result<String, String> {
     if given.is_empty() {
         return Err("Enter your email address.".into());
@@ -77,13 +83,32 @@ fn address(given: &str) -> Result<String, String> {
             "That email address is too long (at most {MAX_EMAIL} characters)."
         ));
     }
-    match lettre::Address::from_str(&email) {
-        Ok(_) => Ok(email),
-        Err(e) => Err(format!(
-            "\"{given}\" is not an email address we can send to ({}); it should look like name@example.com.",
-            e.to_string().to_lowercase()
+    let refused = |why: String| {
+        format!(
+            "\"{given}\" is not an email address we can send to ({why}); it should look like name@example.com."
+        )
+    };
+    let parsed =
+        lettre::Address::from_str(&email).map_err(|e| refused(e.to_string().to_lowercase()))?;
+    match mailable(parsed) {
+        true => Ok(email),
+        false => Err(refused(
+            "addresses in quotes or with an [IP address] as the domain cannot be mailed".into(),
         )),
     }
+}
+
+/// Whether lettre can build a message to `to` (the sender does not matter).
+fn mailable(to: lettre::Address) -> bool {
+    let from = lettre::Address::new("status", "example.com");
+    let Ok(from) = from else {
+        return false;
+    };
+    Message::builder()
+        .from(Mailbox::new(None, from))
+        .to(Mailbox::new(None, to))
+        .body(String::new())
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -105,6 +130,10 @@ mod tests {
             "a b@example.com",
         ] {
             assert!(address(bad).is_err(), "{bad:?} accepted");
+        }
+        for unmailable in ["a@[127.0.0.1]", "\"quoted spaces\"@b.com"] {
+            let e = address(unmailable).unwrap_err();
+            assert!(e.contains("cannot be mailed"), "{unmailable}: {e}");
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert!(address(&long).unwrap_err().contains("too long"));
