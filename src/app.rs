@@ -24,7 +24,7 @@ use crate::notify::webhook::send::Sender;
 use crate::notify::worker::{Composer, Worker};
 use crate::pipeline::Pipeline;
 use crate::pipeline::desk::{Desk, Submission};
-use crate::pipeline::restore::{Restored, restore};
+use crate::pipeline::restore::{Restored, record_first_seen, restore};
 use crate::web::auth;
 
 use crate::scheduler::Scheduler;
@@ -103,7 +103,11 @@ impl Application {
             view: first,
             ledger,
             latency,
+            unrecorded,
         } = restore(&config, &*store, now)?;
+        record_first_seen(&store, &engine, &unrecorded)
+            .await
+            .context("while storing when new components were first seen")?;
         let book = first.book.clone();
         let announced = (first.components.iter())
             .map(|(id, c)| (id.clone(), c.status))
