@@ -21,6 +21,7 @@ mod history;
 mod hostile_input;
 mod ids;
 mod incidents;
+mod phone;
 mod receiver;
 mod security_headers;
 mod smtp;
