@@ -16,6 +16,7 @@ mod correlated;
 mod email;
 mod export;
 mod feeds;
+mod fuzz;
 mod helpers;
 mod history;
 mod hostile_input;
