@@ -24,7 +24,8 @@ use crate::notify::webhook::send::Sender;
 use crate::notify::worker::{Composer, Worker};
 use crate::pipeline::Pipeline;
 use crate::pipeline::desk::{Desk, Submission};
-use crate::pipeline::restore::{Restored, restore};
+use crate::pipeline::restore::{Restored, record_first_seen, restore};
+use crate::web::auth;
 
 use crate::scheduler::Scheduler;
 use crate::store::Store;
@@ -79,12 +80,21 @@ impl Application {
         {
             config.site.public_url = url;
         }
-        let config = Arc::new(config);
-        if config.admin_token.is_none() {
+        if config.admin_token.as_deref().is_some_and(auth::too_short) {
+            // Refused rather than warned about: a short secret falls to
+            // guessing from many addresses, whatever the per-address budget.
+            // The public page still starts; only the admin side stays shut.
+            tracing::error!(
+                "CANDOR_ADMIN_TOKEN is shorter than {} characters, so it is not used: the admin API and /admin refuse everyone until it is set to a longer random secret (openssl rand -hex 32)",
+                auth::MIN_TOKEN_CHARS
+            );
+            config.admin_token = None;
+        } else if config.admin_token.is_none() {
             tracing::warn!(
                 "no CANDOR_ADMIN_TOKEN set: the admin API and /admin refuse everyone; set it to a long random secret to enable them"
             );
         }
+        let config = Arc::new(config);
         let store =
             crate::store::open_with_cache(&config.server.data_dir, config.server.cache_size)?;
         let now = clock.now();
@@ -93,7 +103,11 @@ impl Application {
             view: first,
             ledger,
             latency,
+            unrecorded,
         } = restore(&config, &*store, now)?;
+        record_first_seen(&store, &engine, &unrecorded)
+            .await
+            .context("while storing when new components were first seen")?;
         let book = first.book.clone();
         let announced = (first.components.iter())
             .map(|(id, c)| (id.clone(), c.status))
@@ -111,6 +125,7 @@ impl Application {
         let housekeeping = desk.clone();
         let shared = Shared {
             limits: Arc::default(),
+            failures: Arc::default(),
             snapshots: snapshots.clone(),
             store: store.clone(),
             metrics: metrics.clone(),

@@ -89,6 +89,11 @@ pub struct ComponentState {
     #[serde(default, alias = "reason", deserialize_with = "findings::stored")]
     pub findings: Vec<Finding>,
     pub last_checked: Option<DateTime<Utc>>,
+    /// When Candor first ran with this component: written once and kept
+    /// across restarts (the Statuspage API's `created_at`). Older builds did
+    /// not store it; `restore` then takes `since`, the earliest time known.
+    #[serde(default)]
+    pub first_seen: Option<DateTime<Utc>>,
 }
 
 /// Something that happened which others (store, page, notifications) care about.
@@ -241,6 +246,7 @@ impl ComponentState {
             since: now,
             findings: Vec::new(),
             last_checked: None,
+            first_seen: Some(now),
         }
     }
 }

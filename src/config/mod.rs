@@ -72,6 +72,11 @@ pub struct Server {
     /// Bytes of storage pages kept in memory (sled's page cache, whose own
     /// default of 1 GB would let RSS grow with the data directory).
     pub cache_size: u64,
+    /// `trusted_proxies`: reverse proxies in front of Candor. Only a request
+    /// whose TCP peer is in one of these ranges has its `X-Forwarded-For`
+    /// read (anyone else could write any address there); empty: the peer is
+    /// the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 #[derive(Clone)]

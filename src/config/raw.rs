@@ -20,6 +20,7 @@ pub struct RawServer {
     pub retention: Option<String>,
     pub max_concurrent_checks: Option<i64>,
     pub cache_size: Option<String>,
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

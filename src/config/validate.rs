@@ -19,6 +19,7 @@ use crate::model::{CheckId, ComponentId};
 mod check;
 mod export;
 mod incidents;
+mod proxies;
 mod section;
 mod webhook;
 
@@ -198,6 +199,7 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
     );
     Server {
         cache_size: cache_size(p, raw.cache_size.as_deref()),
+        trusted_proxies: proxies::trusted_proxies(p, raw.trusted_proxies),
         listen,
         data_dir: PathBuf::from(data_dir),
         retention: retention.unwrap_or(Duration::from_secs(7 * 86_400)),

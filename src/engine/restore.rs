@@ -6,19 +6,26 @@ use crate::model::{CheckId, ComponentId, ComponentStatus, Outcome};
 impl Engine {
     /// Restores persisted state, keeping only entries the current config still knows,
     /// then settles each component against the config it now runs with (see
-    /// `settle`).
+    /// `settle`). Returns the components whose first-seen time is not stored
+    /// yet (new ones, or stored by an older build): the caller stores them
+    /// once, so the time holds across restarts.
     pub fn restore(
         &mut self,
         checks: impl IntoIterator<Item = (CheckId, CheckState)>,
         components: impl IntoIterator<Item = (ComponentId, ComponentState)>,
-    ) {
+    ) -> Vec<ComponentId> {
         for (id, state) in checks {
             if self.meta.contains_key(&id) {
                 self.checks.insert(id, state);
             }
         }
-        for (id, state) in components {
+        let mut unrecorded: Vec<ComponentId> = self.components.keys().cloned().collect();
+        for (id, mut state) in components {
             if let Some(slot) = self.components.get_mut(&id) {
+                if state.first_seen.is_some() {
+                    unrecorded.retain(|u| u != &id);
+                }
+                state.first_seen = state.first_seen.or(Some(state.since));
                 *slot = state;
             }
         }
@@ -26,6 +33,7 @@ impl Engine {
         for id in &ids {
             self.settle(id);
         }
+        unrecorded
     }
 
     /// Makes a restored component agree with its checks. With saved check state,
@@ -55,7 +63,9 @@ impl Engine {
             }
             current.findings = findings;
         } else if members.is_empty() && current.status != ComponentStatus::Operational {
+            let first_seen = current.first_seen;
             *current = ComponentState::operational(started);
+            current.first_seen = first_seen;
         }
         let seed = match current.status {
             ComponentStatus::MajorOutage | ComponentStatus::PartialOutage => Outcome::Down,

@@ -255,6 +255,7 @@ fn stored(status: ComponentStatus) -> ComponentState {
             reason: Some(Reason::other("stored reason")),
         }],
         last_checked: Some(t(-10)),
+        first_seen: Some(t(-1000)),
     }
 }
 
@@ -316,6 +317,29 @@ fn restore_judges_components_from_saved_check_health_and_seeds_new_checks() {
 }
 
 #[test]
+fn first_seen_is_kept_from_storage_taken_from_since_for_older_records_and_new_ones_are_named() {
+    let a = ComponentId::parse("a").unwrap();
+    let b = ComponentId::parse("b").unwrap();
+    let c = ComponentId::parse("c").unwrap();
+    let mut e = Engine::new(&[a.clone(), b.clone(), c.clone()], &[], t(0));
+    let older_build = ComponentState {
+        first_seen: None,
+        ..stored(ComponentStatus::Operational)
+    };
+    let unrecorded = e.restore(
+        [],
+        [
+            (a.clone(), stored(ComponentStatus::Operational)),
+            (b.clone(), older_build),
+        ],
+    );
+    assert_eq!(e.components[&a].first_seen, Some(t(-1000)), "as stored");
+    assert_eq!(e.components[&b].first_seen, Some(t(-100)), "its since");
+    assert_eq!(e.components[&c].first_seen, Some(t(0)), "new: now");
+    assert_eq!(unrecorded, [b, c], "to be stored once");
+}
+
+#[test]
 fn restore_resets_a_component_left_without_checks() {
     let api = spec("api", "API health");
     let docs = ComponentId::parse("docs").unwrap();
@@ -331,7 +355,14 @@ fn restore_resets_a_component_left_without_checks() {
             (api.component.clone(), stored(ComponentStatus::MajorOutage)),
         ],
     );
-    assert_eq!(e.components[&docs], ComponentState::operational(t(0)));
+    let reset = ComponentState {
+        first_seen: Some(t(-1000)),
+        ..ComponentState::operational(t(0))
+    };
+    assert_eq!(
+        e.components[&docs], reset,
+        "reset, but first seen as stored"
+    );
     assert_eq!(
         e.components[&api.component].status,
         ComponentStatus::MajorOutage,

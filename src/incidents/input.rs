@@ -221,6 +221,16 @@ impl MaintenanceInput {
     }
 }
 
+/// A postmortem's text: any length (the book refuses an empty one), but no
+/// control characters.
+pub fn postmortem(body: Option<String>) -> Result<Option<String>, FieldErrors> {
+    let mut e = FieldErrors::default();
+    if let Some(body) = &body {
+        values::characters(&mut e, "body", body);
+    }
+    if e.is_empty() { Ok(body) } else { Err(e) }
+}
+
 impl MaintenanceUpdateInput {
     pub fn validate(self) -> Result<NewMaintenanceUpdate, FieldErrors> {
         let mut e = FieldErrors::default();

@@ -106,7 +106,8 @@ impl Worker {
             Sent::Retry(e) => {
                 envelope.attempts += 1;
                 envelope.next_at = self.clock.now() + backoff(envelope.attempts);
-                tracing::warn!(to = letter.to(), attempt = envelope.attempts, error = %e, "email not delivered; will retry");
+                let letter = self.label(letter);
+                tracing::warn!(%letter, attempt = envelope.attempts, error = %e, "email not delivered; will retry");
                 envelope.last_error = Some(e);
                 self.store.replace_job(key, &envelope, &[])?;
             }
@@ -187,11 +188,16 @@ impl Worker {
             }
             sent += ok as u64;
             self.metrics.emails_sent.inc_by(ok as u64);
-            for (_, r) in &results {
+            for (recipient, r) in &results {
                 if let Sent::Failed(e) = r {
                     failed += 1;
                     self.metrics.emails_failed.inc();
-                    tracing::warn!(error = %e, "email refused permanently");
+                    let letter = Letter::Notice {
+                        notice: notice.clone(),
+                        recipient: recipient.clone(),
+                    };
+                    let letter = self.label(&letter);
+                    tracing::warn!(%letter, error = %e, "email refused permanently");
                 }
             }
             cursor = Some(last);
@@ -264,11 +270,27 @@ impl Worker {
     }
 
     fn fail(&self, key: JobId, mut envelope: Envelope, error: String) -> Result<(), StoreError> {
-        tracing::warn!(error = %error, "email given up");
+        match &envelope.job {
+            Job::Send(letter) => {
+                let letter = self.label(letter);
+                tracing::warn!(%letter, error = %error, "email given up");
+            }
+            _ => tracing::warn!(error = %error, "email given up"),
+        }
         envelope.last_error = Some(error);
         self.store.fail_job(key, &envelope)?;
         self.metrics.emails_failed.inc();
         Ok(())
+    }
+
+    /// A letter as the log names it: kind, notice and subscriber id, never
+    /// the address (an operator finds the subscriber by its id).
+    fn label(&self, letter: &Letter) -> String {
+        let id = match self.store.subscriber_by_email(letter.to()) {
+            Ok(found) => found.map(|s| s.id),
+            Err(_) => None,
+        };
+        label::describe(letter, id.as_deref())
     }
 
     fn too_old(&self, envelope: &Envelope) -> bool {
@@ -345,5 +367,6 @@ pub fn next_due(store: &Store) -> Option<DateTime<Utc>> {
     jobs.into_iter().map(|(_, e)| e.next_at).min()
 }
 
+mod label;
 #[cfg(test)]
 mod tests;

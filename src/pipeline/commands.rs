@@ -143,7 +143,7 @@ impl Pipeline {
                 })
             }
             Command::WritePostmortem { id, body } => {
-                merge(Ok(()), &problems)?;
+                let body = merge(crate::incidents::input::postmortem(body), &problems)?;
                 let events = book
                     .write_postmortem(&id, body.unwrap_or_default(), now)
                     .map_err(from_book)?;

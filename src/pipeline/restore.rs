@@ -28,7 +28,7 @@ pub fn restore(
     let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
     let mut engine = Engine::new(&ids, &config.checks, now);
     let (checks, components) = store.load_state()?;
-    engine.restore(checks, components);
+    let unrecorded = engine.restore(checks, components);
     let book = Arc::new(store.load_book()?);
     let components = Arc::new(view::components(config, &engine, &book));
     let (ledger, latency) = history(config, store, &components, now)?;
@@ -45,6 +45,7 @@ pub fn restore(
         view,
         ledger,
         latency,
+        unrecorded,
     })
 }
 
@@ -54,6 +55,30 @@ pub struct Restored {
     pub view: View,
     pub ledger: crate::uptime::Ledger,
     pub latency: crate::uptime::latency::Latency,
+    /// Components whose first-seen time is not stored yet: `serve` stores
+    /// them before it starts ([`record_first_seen`]).
+    pub unrecorded: Vec<ComponentId>,
+}
+
+/// Stores the state of `ids` (with their first-seen times) once, so the
+/// time a component was first seen is the same after every restart.
+pub async fn record_first_seen(
+    store: &crate::store::Store,
+    engine: &Engine,
+    ids: &[ComponentId],
+) -> Result<(), StoreError> {
+    let components = (ids.iter())
+        .filter_map(|id| engine.components.get(id).map(|s| (id, s)))
+        .collect::<Vec<_>>();
+    if components.is_empty() {
+        return Ok(());
+    }
+    let commit = crate::store::Commit {
+        components,
+        ..Default::default()
+    };
+    store.commit(&commit)?;
+    store.flush().await
 }
 
 /// Storage that holds what a restore reads.

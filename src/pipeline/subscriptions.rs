@@ -72,7 +72,10 @@ fn subscribe(
     s.confirmations_sent
         .retain(|t| now - *t < Duration::days(1));
     if s.confirmations_sent.len() >= CONFIRMATIONS_PER_DAY {
-        return Ok(Subscribed::Capped);
+        let oldest = s.confirmations_sent.iter().min().copied().unwrap_or(now);
+        return Ok(Subscribed::Capped {
+            retry_at: oldest + Duration::days(1),
+        });
     }
     s.confirmations_sent.push(now);
     let (email, token) = (s.email.clone(), s.token.clone());
@@ -214,7 +217,9 @@ mod tests {
         }
         assert_eq!(
             subscribe_at(&*store, "a@example.com", at(0)),
-            Subscribed::Capped
+            Subscribed::Capped {
+                retry_at: at(0) + Duration::days(1)
+            }
         );
         assert_eq!(store.outbox_counts().unwrap().queued, 3);
         let token = store

@@ -21,6 +21,12 @@ pub fn time(t: DateTime<Utc>) -> Value {
     Value::String(t.to_rfc3339_opts(SecondsFormat::Millis, true))
 }
 
+/// `"2026-11-22"`: the day `first` falls on in the site's zone.
+fn start_date(v: &View, first: DateTime<Utc>) -> Value {
+    let day = first.with_timezone(&v.config.site.timezone).date_naive();
+    Value::String(day.format("%Y-%m-%d").to_string())
+}
+
 fn opt_time(t: Option<DateTime<Utc>>) -> Value {
     t.map_or(Value::Null, time)
 }
@@ -81,20 +87,24 @@ pub fn group_id(name: &str) -> String {
 
 pub use super::catalog::Catalog;
 
+/// Statuspage's dates of a component: `created_at` when it was first seen
+/// (stored once), `updated_at` its last status change, `start_date` the
+/// first day of its history, in the site's zone.
 pub(super) fn component(v: &View, c: &Component, group: Option<&str>, position: usize) -> Value {
     let seen = v.components.get(&c.id);
     let status = seen.map_or(ComponentStatus::Operational, |s| s.status);
     let since = seen.map_or(DateTime::UNIX_EPOCH, |s| s.since);
+    let first = seen.map_or(DateTime::UNIX_EPOCH, |s| s.first_seen);
     json!({
         "id": c.id.as_str(),
         "name": c.name,
         "status": status.as_str(),
-        "created_at": time(since),
+        "created_at": time(first),
         "updated_at": time(since),
         "position": position,
         "description": c.description,
         "showcase": false,
-        "start_date": null,
+        "start_date": start_date(v, first),
         "group_id": group,
         "page_id": PAGE_ID,
         "group": false,
@@ -116,17 +126,19 @@ pub(super) fn group(
         .map(|s| s.since)
         .max()
         .unwrap_or(DateTime::UNIX_EPOCH);
+    // A group began with its first member.
+    let first = (seen().map(|s| s.first_seen).min()).unwrap_or(DateTime::UNIX_EPOCH);
     let ids: Vec<&str> = members.iter().map(|m| m.id.as_str()).collect();
     json!({
         "id": id,
         "name": name,
         "status": status.as_str(),
-        "created_at": time(since),
+        "created_at": time(first),
         "updated_at": time(since),
         "position": position,
         "description": null,
         "showcase": false,
-        "start_date": null,
+        "start_date": start_date(v, first),
         "group_id": null,
         "page_id": PAGE_ID,
         "group": true,

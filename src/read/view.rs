@@ -29,6 +29,8 @@ pub struct ComponentView {
     pub reason: Option<Why>,
     pub since: DateTime<Utc>,
     pub last_checked: Option<DateTime<Utc>>,
+    /// When Candor first ran with this component (stored once).
+    pub first_seen: DateTime<Utc>,
     /// What the checks alone say.
     pub checks_status: ComponentStatus,
 }
@@ -94,6 +96,7 @@ pub fn components(
                 reason: reason.filter(|_| status != ComponentStatus::Operational),
                 since: since.unwrap_or(DateTime::UNIX_EPOCH),
                 last_checked: checks.and_then(|s| s.last_checked),
+                first_seen: (checks.and_then(|s| s.first_seen)).unwrap_or(DateTime::UNIX_EPOCH),
                 checks_status,
             };
             (c.id.clone(), view)

@@ -80,8 +80,9 @@ pub enum Subscribed {
     ConfirmationQueued,
     /// Already confirmed: a "manage your subscription" email is queued.
     ManageLinkQueued,
-    /// Too many emails to this address today; nothing queued.
-    Capped,
+    /// Too many emails to this address today; nothing queued. Another may
+    /// be sent from `retry_at` on (when the oldest of today's leaves the day).
+    Capped { retry_at: DateTime<Utc> },
 }
 
 /// A subscriber's answer to the resolution email's question.

@@ -9,10 +9,22 @@ use subtle::ConstantTimeEq;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Granted,
-    /// No or wrong token: 401.
-    Denied,
+    /// No or wrong token: 401. `tried`: a token was given (a guess, which
+    /// counts against the client's failure budget).
+    Denied {
+        tried: bool,
+    },
     /// No token configured: nobody may (403), and the message says how to set one.
     Disabled,
+}
+
+/// The shortest admin token Candor accepts: 16 characters of hex are 64 bits,
+/// out of reach of guessing at ten tries per address per ten minutes.
+pub const MIN_TOKEN_CHARS: usize = 16;
+
+/// Whether a configured token is too short to be used (see [`MIN_TOKEN_CHARS`]).
+pub fn too_short(token: &str) -> bool {
+    token.chars().count() < MIN_TOKEN_CHARS
 }
 
 /// Compares a candidate with the configured token without leaking, through
@@ -34,7 +46,8 @@ pub fn bearer(req: &HttpRequest, configured: Option<&str>) -> Access {
         .map(str::trim);
     match given {
         Some(token) if token_matches(configured, token) => Access::Granted,
-        _ => Access::Denied,
+        Some(_) => Access::Denied { tried: true },
+        None => Access::Denied { tried: false },
     }
 }
 

@@ -20,6 +20,8 @@ use crate::config::{Component, Config};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::{View, Why};
 use crate::uptime::report::BAR_DAYS;
+use crate::uptime::uptime;
+use pages::uptime::percent;
 
 /// How long a page may show older response-time charts and figures: they
 /// move with every result, and rendering again at every read would cost a
@@ -29,14 +31,20 @@ pub const PAGE_AGE: chrono::Duration = chrono::Duration::seconds(60);
 /// bounds the cache to well under a MB whatever the installation's size.
 pub const CACHED: usize = 64;
 
-/// What a page shows that is not age-bounded: its component's status line and
-/// its incidents. A cached page is served only while these are unchanged.
+/// What a page shows that is not age-bounded: its component's status line,
+/// its incidents and its uptime figures. A cached page is served only while
+/// these are unchanged.
 #[derive(Debug, Clone, PartialEq)]
 struct Shown {
     status: Option<(ComponentStatus, Option<Why>, DateTime<Utc>)>,
     /// How many incidents name the component, and the latest `updated_at`
     /// among them: records are only added and every change moves it.
     incidents: (usize, Option<DateTime<Utc>>),
+    /// The uptime figures as the page words them (24 h, 7, 30 and 90 days,
+    /// today). A page rendered the moment an outage began counted none of
+    /// it, and kept reading 100% for up to [`PAGE_AGE`] while `/` already
+    /// showed the outage; now the page follows as soon as a figure moves.
+    figures: [Option<String>; 5],
 }
 
 impl Shown {
@@ -53,8 +61,20 @@ impl Shown {
         let incidents = mine.fold((0, None), |(n, latest), i| {
             (n + 1, latest.max(Some(i.updated_at)))
         });
-        Self { status, incidents }
+        Self {
+            status,
+            incidents,
+            figures: figures(v, id),
+        }
     }
+}
+
+fn figures(v: &View, id: &ComponentId) -> [Option<String>; 5] {
+    let Some(s) = v.uptime.components.get(id) else {
+        return Default::default();
+    };
+    let today = s.days.last().and_then(|(_, t)| t.as_ref()).and_then(uptime);
+    [s.last_24h, s.last_7d, s.last_30d, s.last_90d, today].map(|u| u.map(percent))
 }
 
 #[derive(Debug)]

@@ -7,10 +7,13 @@ pub(crate) mod api_v2;
 pub mod assets;
 pub mod auth;
 mod badges;
+pub mod client;
 pub mod component_pages;
 pub mod encoding;
+pub mod failures;
 mod feeds;
 mod form_data;
+mod headers;
 mod health;
 pub mod pages;
 mod public;
@@ -19,6 +22,7 @@ pub mod render;
 pub mod rendered;
 pub mod snapshot;
 mod subscribe;
+pub mod xml_chars;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -46,6 +50,8 @@ pub struct Shared {
     pub admin_token: Option<String>,
     /// How often one network may post the subscribe form.
     pub limits: Arc<subscribe::Limits>,
+    /// Wrong admin tokens per client address, login form and API together.
+    pub failures: Arc<failures::Budget>,
     /// The application's one clock: what handlers stamp and compare with is
     /// the time the pipeline and the scheduler see.
     pub clock: Arc<dyn Clock>,
@@ -56,6 +62,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
     let shared = web::Data::new(shared);
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(headers::security())
             .app_data(shared.clone())
             .route("/", web::get().to(public::index))
             .route("/incidents/{id}", web::get().to(public::incident))

@@ -159,6 +159,7 @@ name = "Database"
             reason: None,
             since: at(0, 0),
             last_checked: Some(at(0, 0)),
+            first_seen: at(0, 0) - chrono::Duration::days(30),
             checks_status: status,
         }
     }

@@ -10,6 +10,7 @@
 //! snapshot is compressed, so a burst of writes costs one compression, not
 //! one per write.
 
+use std::borrow::Cow;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use actix_web::http::header::{self, HeaderMap};
@@ -17,6 +18,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::encoding::{self, Coding};
+use super::xml_chars;
 use crate::model::fnv1a;
 
 /// One pre-rendered response body, with compressed copies when they are worth
@@ -68,9 +70,18 @@ impl Clone for Rendered {
 }
 
 impl Rendered {
-    /// A body whose copies are made later, when first needed.
+    /// A body whose copies are made later, when first needed. HTML and XML
+    /// bodies are cleaned of the characters XML forbids first (see
+    /// [`xml_chars`]): every public page, feed and badge passes here.
     pub fn new(body: impl Into<Bytes>, content_type: &'static str) -> Self {
         let body = body.into();
+        let body = match xml_chars::is_markup(content_type) {
+            true => match xml_chars::clean(&body) {
+                Cow::Owned(bytes) => Bytes::from(bytes),
+                Cow::Borrowed(_) => body,
+            },
+            false => body,
+        };
         let hash = fnv1a(&body);
         Self {
             etag: format!("\"{hash:016x}\""),

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use candor::clock::ManualClock;
+use candor::clock::{Clock, ManualClock};
 use serde_json::{Value, json};
 
-use crate::helpers::{TOKEN, TestApp, spawn_app_full};
+use crate::helpers::{TOKEN, TestApp, spawn_app_full, spawn_app_in};
 
 const COMPONENTS: &str = r#"
 [[components]]
@@ -148,4 +148,75 @@ async fn a_v2_body_the_client_has_is_not_sent_again_and_unknown_paths_are_404_js
         let body: Value = res.json().await.unwrap();
         assert_eq!(body, json!({"error": "not found"}), "{path}");
     }
+}
+
+/// `components.json`'s object for `id`, once its status reads `status`.
+async fn component_when(app: &TestApp, id: &str, status: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let body = get_json(app, "components.json").await;
+        let found = (body["components"].as_array().cloned().unwrap_or_default())
+            .into_iter()
+            .find(|c| c["id"] == id);
+        if let Some(c) = found.filter(|c| c["status"] == status) {
+            return c;
+        }
+        assert!(Instant::now() < deadline, "{id} never {status}: {body}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_components_created_at_is_when_first_seen_across_changes_and_restarts() {
+    let clock = Arc::new(ManualClock::default());
+    let first_seen = clock.now();
+    let app = spawn_app_full(COMPONENTS, Some(TOKEN), clock.clone()).await;
+    let before = component_when(&app, "db", "operational").await;
+    let created = before["created_at"].clone();
+    let at = |v: &Value| {
+        chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_default()).expect("RFC 3339")
+    };
+    // The manual clock runs on from its start.
+    let off = at(&created).signed_duration_since(first_seen);
+    assert!(
+        off >= chrono::Duration::zero() && off < chrono::Duration::seconds(5),
+        "{off}"
+    );
+    let day = at(&created).format("%Y-%m-%d").to_string();
+    assert_eq!(before["start_date"], json!(day));
+
+    clock.advance(chrono::Duration::hours(30));
+    let patch = json!({"status": "major_outage"});
+    let (status, _) =
+        crate::helpers::admin_request(&app.base, "PATCH", "/components/db", patch).await;
+    assert_eq!(status, 200);
+    let changed = component_when(&app, "db", "major_outage").await;
+    assert_eq!(changed["created_at"], created, "a change does not move it");
+    let updated = at(&changed["updated_at"]).signed_duration_since(clock.now());
+    assert!(
+        updated.num_seconds().abs() < 5,
+        "updated_at is the change: {changed}"
+    );
+    assert_eq!(changed["start_date"], before["start_date"]);
+
+    // Restart on a copy of the data, a day later.
+    app.stop.cancel();
+    let _ = (&mut { app.task }).await;
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(&app.data_dir)
+        .arg(dir.path().join("data"))
+        .status()
+        .expect("cp runs");
+    assert!(copied.success());
+    clock.advance(chrono::Duration::days(1));
+    let again = spawn_app_in(dir, COMPONENTS, Some(TOKEN), clock.clone()).await;
+    let after = component_when(&again, "db", "major_outage").await;
+    assert_eq!(
+        after["created_at"], created,
+        "stored once, kept across a restart"
+    );
+    let api = component_when(&again, "api", "operational").await;
+    assert_eq!(api["created_at"], created, "never changed, still stored");
 }

@@ -365,6 +365,11 @@ async fn the_fourth_subscribe_to_one_address_in_a_day_is_429() {
     }
     let fourth = subscribe(&app, "ann@example.com", &[]).await;
     assert_eq!(fourth.status, 429);
+    let retry: u64 = fourth.header("retry-after").parse().expect("Retry-After");
+    assert!(
+        (86_000..=86_400).contains(&retry),
+        "a day after the first: {retry}"
+    );
     assert!(
         fourth.body.contains("try again tomorrow"),
         "{}",

@@ -121,8 +121,36 @@ pub(super) fn text(
         e.add(field, "must not be empty");
     } else if value.chars().count() > max {
         e.add(field, format!("is too long: at most {max} characters"));
+    } else {
+        characters(e, field, &value);
     }
     value
+}
+
+/// Refuses control characters (other than tab and line breaks) and Unicode
+/// noncharacters: nobody types them, terminals and feed readers choke on
+/// them (XML 1.0 forbids most), and the message says which and where.
+pub(super) fn characters(e: &mut FieldErrors, field: &str, value: &str) {
+    let bad = value.chars().enumerate().find(|(_, c)| forbidden(*c));
+    if let Some((at, c)) = bad {
+        let kind = match c.is_control() {
+            true => "a control character",
+            false => "a Unicode noncharacter",
+        };
+        let code = u32::from(c);
+        e.add(
+            field,
+            format!(
+                "contains U+{code:04X}, {kind}, at character {}: remove it",
+                at + 1
+            ),
+        );
+    }
+}
+
+fn forbidden(c: char) -> bool {
+    let noncharacter = ('\u{FDD0}'..='\u{FDEF}').contains(&c) || u32::from(c) & 0xFFFE == 0xFFFE;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || noncharacter
 }
 
 pub(super) fn optional_text(

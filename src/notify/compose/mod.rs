@@ -51,7 +51,8 @@ impl Letterhead {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ComposeError {
-    #[error("\"{address}\" is not an email address we can send to")]
+    // The address stays out of the message: it ends up in logs.
+    #[error("the recipient's address cannot be mailed ({source})")]
     Recipient {
         address: String,
         #[source]
@@ -59,7 +60,7 @@ pub enum ComposeError {
     },
     #[error("\"{0}\" cannot be the base of links (it needs to be an http(s) URL)")]
     PublicUrl(Url),
-    #[error("could not build the message")]
+    #[error("could not build the message ({0})")]
     Build(#[from] lettre::error::Error),
 }
 

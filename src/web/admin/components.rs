@@ -136,9 +136,22 @@ fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&Why>) -> Mar
         .find(|(c, _)| c.as_str() == id)
         .and_then(|(_, o)| o.incident.as_ref())
         .and_then(|i| v.book.incidents.get(i));
+    // The checks decide, and an open incident (the automatic one, usually)
+    // names the component: linked as an engineer's incident is, so the row
+    // leads to where the outage is being handled.
+    let covering = (decider == Decider::Checks)
+        .then(|| v.book.open_incidents())
+        .and_then(|open| {
+            (open.into_iter()).find(|i| i.components.keys().any(|c| c.as_str() == id))
+        });
     html! {
         @match decider {
-            Decider::Checks => { "Checks" }
+            Decider::Checks => {
+                "Checks"
+                @if let Some(i) = covering {
+                    " in " a href={"/admin/incidents/" (i.id)} { (words::incident_name(&i.name)) }
+                }
+            }
             Decider::Maintenance => { "Maintenance" }
             Decider::Engineer => {
                 "Engineer"
@@ -154,7 +167,7 @@ fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&Why>) -> Mar
 fn status_form(id: &str, name: &str, current: ComponentStatus, session: &Session) -> Markup {
     let field = format!("status-{id}");
     html! {
-        form.inline method="post" action={"/admin/components/" (id)} {
+        form.inline.set-status method="post" action={"/admin/components/" (id)} {
             (widgets::csrf(session))
             label.visually-hidden for=(field) { "Status of " (name) }
             select id=(field) name="status" {

@@ -8,7 +8,7 @@ use maud::{DOCTYPE, Markup, html};
 use super::state::Session;
 use super::widgets;
 use crate::pipeline::desk::CommandError;
-use crate::web::assets;
+use crate::web::{assets, xml_chars};
 
 /// No scripts at all; styles and forms only from this origin; never in a frame.
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
@@ -61,7 +61,7 @@ pub fn html(status: StatusCode, markup: Markup) -> HttpResponse {
         .insert_header((header::X_FRAME_OPTIONS, "DENY"))
         .insert_header((header::REFERRER_POLICY, "same-origin"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(markup.into_string())
+        .body(xml_chars::clean_string(markup.into_string()))
 }
 
 /// 303 See Other: after a POST, the browser GETs `location`.

@@ -10,9 +10,9 @@ use maud::{Markup, html};
 use super::guard::{COOKIE, Posted, Reject, safe_next};
 use super::layout::{frame, html, see_other};
 use super::state::{self, SESSION_LIFE};
-use crate::web::Shared;
 use crate::web::auth::token_matches;
 use crate::web::form_data::FormData;
+use crate::web::{Shared, client};
 
 /// Every wrong token costs the guesser this long, on top of the per-address limit.
 const FAILURE_DELAY: Duration = Duration::from_millis(250);
@@ -36,9 +36,8 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     let Some(token) = shared.admin_token.as_deref() else {
         return disabled(StatusCode::FORBIDDEN);
     };
-    let state = state::of(&shared);
-    let ip = req.peer_addr().map(|a| a.ip());
-    if let Some(wait) = ip.and_then(|ip| state.throttled(ip)) {
+    let ip = client::of(&req, &shared);
+    if let Some(wait) = shared.failures.throttled(ip) {
         return throttled(wait);
     }
     let Some(form) = FormData::parse(&body) else {
@@ -46,17 +45,13 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     };
     let next = form.get("next").and_then(safe_next).unwrap_or("/admin");
     if !token_matches(token, form.value("token").trim()) {
-        if let Some(ip) = ip {
-            state.login_failed(ip);
-        }
+        shared.failures.failed(ip);
         tokio::time::sleep(FAILURE_DELAY).await;
         let error = "That is not the admin token. Check CANDOR_ADMIN_TOKEN on the server.";
         return html(StatusCode::UNAUTHORIZED, page(next, Some(error)));
     }
-    if let Some(ip) = ip {
-        state.login_succeeded(ip);
-    }
-    let session = state.open_session();
+    shared.failures.succeeded(ip);
+    let session = state::of(&shared).open_session();
     let https = shared
         .snapshots
         .current()
@@ -118,7 +113,7 @@ fn page(next: &str, error: Option<&str>) -> Markup {
 fn disabled(status: StatusCode) -> HttpResponse {
     let content = html! {
         h1 { "Admin is disabled" }
-        p.lead { "No admin token is configured, so nobody can sign in and the admin API refuses every request." }
+        p.lead { "No admin token of at least 16 characters is configured, so nobody can sign in and the admin API refuses every request." }
         p {
             "To enable it, set " code { "CANDOR_ADMIN_TOKEN" }
             " to a long random secret in Candor's environment (for example the output of "

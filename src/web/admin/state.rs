@@ -1,9 +1,8 @@
-//! What the admin UI remembers, in memory only: signed-in sessions (each with its
-//! CSRF token) and recent failed logins per address. A restart signs everyone
-//! out, which is the safe direction.
+//! What the admin UI remembers, in memory only: signed-in sessions, each with
+//! its CSRF token (wrong tokens are counted in `web::failures`, shared with
+//! the API). A restart signs everyone out, which is the safe direction.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
@@ -14,12 +13,6 @@ use crate::web::Shared;
 
 /// How long a sign-in lasts: one long outage shift.
 pub const SESSION_LIFE: Duration = Duration::from_secs(12 * 3600);
-/// Failed logins are counted per address over this window...
-const FAILURE_WINDOW: Duration = Duration::from_secs(10 * 60);
-/// ...and after this many, that address must wait for the window to pass.
-const MAX_FAILURES: u32 = 10;
-/// Bounds the memory an attacker spraying addresses can take.
-const MAX_TRACKED: usize = 10_000;
 
 /// One signed-in browser.
 #[derive(Debug, Clone)]
@@ -38,16 +31,10 @@ impl Session {
     }
 }
 
-struct Failures {
-    count: u32,
-    since: Instant,
-}
-
 /// The admin UI's memory for one running app.
 #[derive(Default)]
 pub struct AdminState {
     sessions: Mutex<HashMap<String, Session>>,
-    failures: Mutex<HashMap<IpAddr, Failures>>,
 }
 
 impl AdminState {
@@ -79,37 +66,6 @@ impl AdminState {
 
     pub fn close_session(&self, id: &str) {
         lock(&self.sessions).remove(id);
-    }
-
-    /// How long `ip` must wait before trying again, if it failed too often.
-    pub fn throttled(&self, ip: IpAddr) -> Option<Duration> {
-        let failures = lock(&self.failures);
-        let f = failures.get(&ip)?;
-        let elapsed = f.since.elapsed();
-        (f.count >= MAX_FAILURES && elapsed < FAILURE_WINDOW).then(|| FAILURE_WINDOW - elapsed)
-    }
-
-    pub fn login_failed(&self, ip: IpAddr) {
-        let now = Instant::now();
-        let mut failures = lock(&self.failures);
-        if failures.len() >= MAX_TRACKED {
-            failures.retain(|_, f| now - f.since < FAILURE_WINDOW);
-        }
-        let f = failures.entry(ip).or_insert(Failures {
-            count: 0,
-            since: now,
-        });
-        if now - f.since >= FAILURE_WINDOW {
-            *f = Failures {
-                count: 0,
-                since: now,
-            };
-        }
-        f.count += 1;
-    }
-
-    pub fn login_succeeded(&self, ip: IpAddr) {
-        lock(&self.failures).remove(&ip);
     }
 }
 
@@ -171,21 +127,5 @@ mod tests {
         assert!(!s.csrf_matches(""));
         assert!(!s.csrf_matches(&s.csrf[..63]));
         assert!(!s.csrf_matches(&s.id));
-    }
-
-    #[test]
-    fn an_address_is_throttled_after_repeated_failures_until_it_succeeds() {
-        let state = AdminState::default();
-        let ip: IpAddr = "192.0.2.1".parse().unwrap();
-        let other: IpAddr = "192.0.2.2".parse().unwrap();
-        for _ in 0..MAX_FAILURES - 1 {
-            state.login_failed(ip);
-        }
-        assert!(state.throttled(ip).is_none());
-        state.login_failed(ip);
-        assert!(state.throttled(ip).is_some());
-        assert!(state.throttled(other).is_none());
-        state.login_succeeded(ip);
-        assert!(state.throttled(ip).is_none());
     }
 }

@@ -86,3 +86,35 @@ fn the_cache_holds_a_bounded_number_of_pages_unless_a_live_export_writes_them_al
     }
     assert_eq!(pages.cached(), config.components.len());
 }
+
+#[test]
+fn a_page_rendered_as_an_outage_began_follows_its_figures_at_once() {
+    use crate::uptime::report::{Report, Summary};
+    let config = config();
+    let pages = ComponentPages::for_config(&config);
+    let t = |secs: i64| at(10, 0) + chrono::Duration::seconds(secs);
+    let with = |now, last_24h: f64| {
+        let mut v = view(config.clone(), book(vec![], vec![]), now);
+        let mut down = component(ComponentStatus::MajorOutage);
+        down.since = t(0);
+        Arc::make_mut(&mut v.components).insert(id("api"), down);
+        let summary = Summary {
+            last_24h: Some(last_24h),
+            last_7d: Some(last_24h),
+            ..Summary::default()
+        };
+        v.uptime = Arc::new(Report {
+            components: [(id("api"), std::sync::Arc::new(summary))].into(),
+            ..Report::default()
+        });
+        v
+    };
+    let first = pages.page(&with(t(0), 1.0), "api").expect("a page");
+    assert!(text(&first).contains("100%"));
+    // Ten seconds into the outage, well within the page's age.
+    let later = pages.page(&with(t(10), 0.9998), "api").expect("a page");
+    assert!(!Arc::ptr_eq(&first, &later), "rendered again");
+    assert!(text(&later).contains("99.98%"), "{}", text(&later));
+    let same = pages.page(&with(t(12), 0.99981), "api").expect("a page");
+    assert!(Arc::ptr_eq(&later, &same), "same words: reused");
+}

@@ -120,6 +120,31 @@ fn engineers_markup_stays_text_in_both_feeds() {
     );
 }
 
+/// Every character XML 1.0 forbids that the probe found breaking the feeds.
+const FORBIDDEN: &str = "\u{0}\u{1}\u{8}\u{b}\u{c}\u{1b}\u{fffe}\u{ffff}";
+
+#[test]
+fn a_stored_record_with_control_characters_leaves_both_feeds_well_formed() {
+    let mut i = incident("x", &format!("Checkout{FORBIDDEN} down"), at(10, 0));
+    i.updates[0].body = format!("We are{FORBIDDEN} on it").into();
+    let v = view(config(), book(vec![i], vec![]), at(10, 1));
+    for feed in [atom(&v), rss(&v)] {
+        let body = feed.body().expect("our own gzip");
+        let text = std::str::from_utf8(&body).expect("UTF-8");
+        let doc = roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{e}:\n{text}"));
+        let titles: Vec<&str> = (doc.descendants())
+            .filter(|n| n.has_tag_name("title"))
+            .filter_map(|n| n.text())
+            .collect();
+        let replaced = "\u{fffd}".repeat(8);
+        assert!(
+            titles.contains(&format!("Checkout{replaced} down — Investigating").as_str()),
+            "{titles:?}"
+        );
+        assert!(text.contains(&format!("We are{replaced} on it")), "{text}");
+    }
+}
+
 #[test]
 fn feeds_hold_at_most_fifty_entries_the_newest() {
     let incidents = (0..60)

@@ -11,11 +11,19 @@ use maud::{Markup, html};
 
 use crate::uptime::latency::Bucket;
 
+/// The drawing's size in SVG units; the page scales it to its width, so a
+/// phone shows it at about half size. The stylesheet then doubles the
+/// labels' font (from 12 to 24 units, ~11 px at 390 px wide), and the
+/// margins leave room for labels of that size: `LEFT` for "1000 ms", and the
+/// band under `BOTTOM` for the time axis.
 const WIDTH: f64 = 720.0;
-const LEFT: f64 = 56.0;
+const HEIGHT: f64 = 196.0;
+const LEFT: f64 = 104.0;
 const RIGHT: f64 = 712.0;
-const TOP: f64 = 12.0;
+const TOP: f64 = 14.0;
 const BOTTOM: f64 = 150.0;
+/// The time axis' baseline.
+const AXIS: f64 = 188.0;
 
 /// What the caption says: the mean response, the slowest, the failures.
 struct Facts {
@@ -93,11 +101,11 @@ pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup 
     html! {
         figure.chart {
             // Labelled by its title; the visible caption says what it shows.
-            svg viewBox={"0 0 " (WIDTH) " 180"} role="img" aria-labelledby=(title) {
+            svg viewBox={"0 0 " (WIDTH) " " (HEIGHT)} role="img" aria-labelledby=(title) {
                 title #(title) { "Response time of " (name) ", last 24 hours" }
                 @for (ms, y) in [(0, BOTTOM), (top_ms / 2, (TOP + BOTTOM) / 2.0), (top_ms, TOP)] {
                     line.chart__grid x1=(LEFT) x2=(RIGHT) y1=(y) y2=(y) {}
-                    text.chart__label x=(LEFT - 6.0) y=(y + 4.0) text-anchor="end" { (ms) " ms" }
+                    text.chart__label x=(LEFT - 8.0) y=(y) dominant-baseline="middle" text-anchor="end" { (ms) " ms" }
                 }
                 path.chart__line d=(path(series, top_ms)) {}
                 @for (i, b) in series.iter().enumerate() {
@@ -105,9 +113,9 @@ pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup 
                         rect.chart__down x=(format!("{:.1}", LEFT + step * i as f64 - 2.0)) y=(BOTTOM + 2.0) width="4" height="6" {}
                     }
                 }
-                text.chart__label x=(LEFT) y="172" { "24 h ago" }
-                text.chart__label x=((LEFT + RIGHT) / 2.0) y="172" text-anchor="middle" { "12 h ago" }
-                text.chart__label x=(RIGHT) y="172" text-anchor="end" { "now" }
+                text.chart__label x=(LEFT) y=(AXIS) { "24 h ago" }
+                text.chart__label x=((LEFT + RIGHT) / 2.0) y=(AXIS) text-anchor="middle" { "12 h ago" }
+                text.chart__label x=(RIGHT) y=(AXIS) text-anchor="end" { "now" }
             }
             figcaption { (name) ": " (caption) }
         }

@@ -74,6 +74,9 @@ pub fn timeline<S: Copy>(
 
 fn entry<S>(v: &View, u: &Update<S>, label: &str, reader: Reader) -> Markup {
     let automatic = u.author == Author::Automatic;
+    // An update may name a component it left as it was ("partial outage →
+    // partial outage"): that is no change to show.
+    let changes: Vec<&ComponentChange> = u.changes.iter().filter(|c| c.old != c.new).collect();
     html! {
         li.update {
             p.update__head {
@@ -84,8 +87,8 @@ fn entry<S>(v: &View, u: &Update<S>, label: &str, reader: Reader) -> Markup {
                 }
             }
             div.text { (text::render(&words::update(&u.body, v.config.site.timezone))) }
-            @if !u.changes.is_empty() {
-                ul.changes { @for c in &u.changes { li { (reader.change(v, c)) } } }
+            @if !changes.is_empty() {
+                ul.changes { @for c in changes { li { (reader.change(v, c)) } } }
             }
             @if reader == Reader::Public && automatic {
                 p.update__author { "Posted automatically" }
@@ -173,6 +176,35 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("update__author"), "{out}");
+    }
+
+    #[test]
+    fn a_component_left_as_it_was_is_not_shown_as_a_change() {
+        let mut u = update(IncidentStatus::Identified, "Still on it.", at(9, 0));
+        let change = |old, new| ComponentChange {
+            component: id("api"),
+            old,
+            new,
+        };
+        u.changes = vec![change(
+            ComponentStatus::PartialOutage,
+            ComponentStatus::PartialOutage,
+        )];
+        for reader in [Reader::Public, Reader::Engineer] {
+            let out = timeline(&v(), &[u.clone()], IncidentStatus::label, reader).into_string();
+            assert!(!out.contains("class=\"changes\""), "{out}");
+        }
+        u.changes.push(ComponentChange {
+            component: id("db"),
+            ..change(ComponentStatus::PartialOutage, ComponentStatus::Operational)
+        });
+        let out = timeline(&v(), &[u], IncidentStatus::label, Reader::Public).into_string();
+        assert!(
+            out.contains(
+                "<ul class=\"changes\"><li>Database: partial outage → operational</li></ul>"
+            ),
+            "{out}"
+        );
     }
 
     #[test]

@@ -85,14 +85,15 @@ fn range(s: &Summary) -> String {
     )
 }
 
-/// One day: a coloured cell whose text (hidden until hovered, always read by
-/// screen readers) says the date, the uptime and the incidents. The same
-/// texts are a table on the component's page, for keyboards and touch.
+/// One day: a coloured cell whose text (hidden until hovered or focused,
+/// always read by screen readers) says the date, the uptime and the
+/// incidents. Each cell is a tab stop, so a keyboard reaches every day's
+/// text as a mouse does; the same texts are also a list below the bar.
 fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<Cow<'_, str>>>) -> Markup {
     let (class, text) = day_text(date, "%-d %b", totals, incidents);
     html! {
         // Terse markup: 90 of these per component.
-        li class=(class) { span { (text) } }
+        li class=(class) tabindex="0" { span { (text) } }
     }
 }
 

@@ -12,26 +12,66 @@ use crate::web::pages::status::groups;
 pub struct Entered {
     pub email: String,
     pub components: Vec<String>,
-    pub problems: Vec<String>,
+    /// What is wrong with the address, shown at its field.
+    pub email_problem: Option<String>,
+    /// What is wrong with the chosen components, shown at their list.
+    pub components_problem: Option<String>,
 }
 
-/// The subscribe form: an email address and, optionally, components.
+impl Entered {
+    fn problems(&self) -> Vec<(&'static str, &str)> {
+        let email = self.email_problem.as_deref().map(|p| (EMAIL, p));
+        let components = (self.components_problem.as_deref()).map(|p| (COMPONENTS, p));
+        email.into_iter().chain(components).collect()
+    }
+}
+
+const EMAIL: &str = "subscribe-email";
+const COMPONENTS: &str = "subscribe-components";
+
+/// The subscribe form: an email address and, optionally, components. A
+/// field with a problem is marked invalid, names its message as part of its
+/// description, and takes the focus (the first one, when both are wrong), as
+/// the admin forms do: a screen reader lands on the field with the reason,
+/// and a keyboard user can retype at once.
 pub fn render(components: &[Component], entered: &Entered) -> Markup {
+    let email_error = entered.email_problem.as_deref();
+    let described = match email_error {
+        Some(_) => "subscribe-email-error subscribe-email-hint",
+        None => "subscribe-email-hint",
+    };
     html! {
         form.subscribe method="post" action="/subscribe" {
-            (problems(&entered.problems))
-            p.field {
-                label for="subscribe-email" { "Email address" }
+            (summary(&entered.problems()))
+            p.field.field--error[email_error.is_some()] {
+                label for=(EMAIL) { "Email address" }
                 input #subscribe-email type="email" name="email" required
                     autocomplete="email" inputmode="email" maxlength="254"
                     value=(entered.email)
-                    aria-describedby="subscribe-email-hint";
+                    aria-invalid=[email_error.map(|_| "true")]
+                    autofocus[email_error.is_some()]
+                    aria-describedby=(described);
+                @if let Some(e) = email_error {
+                    span.field__error #subscribe-email-error { "✕ " (e) }
+                }
                 span.hint #subscribe-email-hint {
                     "We'll email you a link to confirm. We send nothing else until you do."
                 }
             }
-            (choices(components, &entered.components))
+            (choices_checked(components, &entered.components, entered))
             p { button.primary type="submit" { "Subscribe" } }
+        }
+    }
+}
+
+/// Above the form: each problem, linked to its field.
+fn summary(problems: &[(&str, &str)]) -> Markup {
+    html! {
+        @if !problems.is_empty() {
+            div.problems role="alert" {
+                p { strong { "Please fix this:" } }
+                ul { @for (field, p) in problems { li { a href={"#" (field)} { (p) } } } }
+            }
         }
     }
 }
@@ -39,18 +79,33 @@ pub fn render(components: &[Component], entered: &Entered) -> Markup {
 /// The component checkboxes, grouped as on the status page. None checked
 /// means every component, including ones added later.
 pub fn choices(components: &[Component], checked: &[String]) -> Markup {
+    choices_checked(components, checked, &Entered::default())
+}
+
+/// [`choices`], with the list's problem (if any) at the list: the fieldset
+/// is described by it, and its first box takes the focus when the address
+/// is fine.
+fn choices_checked(components: &[Component], checked: &[String], entered: &Entered) -> Markup {
+    let error = entered.components_problem.as_deref();
+    let focus = (error.is_some() && entered.email_problem.is_none())
+        .then(|| components.first().map(|c| c.id.as_str()))
+        .flatten();
     html! {
         @if !components.is_empty() {
-            fieldset.choices {
+            fieldset.choices #subscribe-components
+                aria-describedby=[error.map(|_| "subscribe-components-error")] {
                 legend { "Which components?" }
+                @if let Some(e) = error {
+                    p.field__error #subscribe-components-error { "✕ " (e) }
+                }
                 p.hint { "Leave all unchecked for everything, including components added later." }
                 @for (group, members) in groups(components) {
                     @match group {
                         Some(name) => fieldset.choices__group {
                             legend { (name) }
-                            (boxes(&members, checked))
+                            (boxes(&members, checked, focus))
                         },
-                        None => (boxes(&members, checked)),
+                        None => (boxes(&members, checked, focus)),
                     }
                 }
             }
@@ -58,13 +113,14 @@ pub fn choices(components: &[Component], checked: &[String]) -> Markup {
     }
 }
 
-fn boxes(members: &[&Component], checked: &[String]) -> Markup {
+fn boxes(members: &[&Component], checked: &[String], focus: Option<&str>) -> Markup {
     html! {
         ul.choices__list {
             @for c in members {
                 li {
                     input type="checkbox" name="components" value=(c.id)
                         id={"choice-" (c.id)}
+                        autofocus[focus == Some(c.id.as_str())]
                         checked[checked.iter().any(|id| id == c.id.as_str())];
                     " "
                     label for={"choice-" (c.id)} { (c.name) }

@@ -1,12 +1,11 @@
 //! How many subscribe forms one network may post per hour, counted in memory
 //! (per running app: a restart forgets, which is fine for a spam brake).
 //!
-//! The client is the TCP peer address, never `X-Forwarded-For` (a header
-//! anyone can set, so trusting it would let one client pose as many). Behind a
-//! reverse proxy every request comes from the proxy, so all visitors share one
-//! allowance; raise [`Limits::new`]'s `per_window` there. IPv6 clients are
-//! counted per /64, the block one household or server usually gets, so
-//! rotating through its addresses gains nothing.
+//! The client is the address `web::client` finds: the TCP peer, or behind a
+//! reverse proxy listed in `[server] trusted_proxies`, the address that proxy
+//! saw. Clients are counted per network, not per address: an IPv4 /24 and an
+//! IPv6 /64 are what one household, office or server usually has, so rotating
+//! through its addresses gains nothing.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -31,7 +30,7 @@ struct Seen {
     next_sweep: Instant,
 }
 
-/// An IPv4 address, or the first 64 bits of an IPv6 one.
+/// The first 24 bits of an IPv4 address, or the first 64 of an IPv6 one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Network {
     V4(u32),
@@ -41,7 +40,7 @@ enum Network {
 impl Network {
     fn of(ip: IpAddr) -> Self {
         match ip.to_canonical() {
-            IpAddr::V4(v4) => Self::V4(u32::from(v4)),
+            IpAddr::V4(v4) => Self::V4(u32::from(v4) >> 8),
             IpAddr::V6(v6) => Self::V6((u128::from(v6) >> 64) as u64),
         }
     }
@@ -124,12 +123,22 @@ mod tests {
             Err(Duration::from_secs(50))
         );
         assert_eq!(
-            limits.admit_at(ip("192.0.2.2"), t0 + Duration::from_secs(10)),
+            limits.admit_at(ip("192.0.3.1"), t0 + Duration::from_secs(10)),
             Ok(()),
-            "another address has its own allowance"
+            "another network has its own allowance"
         );
         assert_eq!(limits.admit_at(a, t0 + Duration::from_secs(60)), Ok(()));
         assert!(limits.admit_at(a, t0 + Duration::from_secs(60)).is_err());
+    }
+
+    #[test]
+    fn an_ipv4_client_is_counted_per_24_block() {
+        let limits = Limits::new(2, Duration::from_secs(60));
+        let t = Instant::now();
+        assert!(limits.admit_at(ip("127.0.0.1"), t).is_ok());
+        assert!(limits.admit_at(ip("127.0.0.2"), t).is_ok());
+        assert!(limits.admit_at(ip("127.0.0.200"), t).is_err());
+        assert!(limits.admit_at(ip("127.0.1.1"), t).is_ok());
     }
 
     #[test]
@@ -155,7 +164,7 @@ mod tests {
         let limits = Limits::new(5, Duration::from_secs(60));
         let t = Instant::now();
         for n in 0..100u8 {
-            assert!(limits.admit_at(ip(&format!("198.51.100.{n}")), t).is_ok());
+            assert!(limits.admit_at(ip(&format!("198.51.{n}.1")), t).is_ok());
         }
         assert_eq!(limits.tracked(), 100);
         let later = t + Duration::from_secs(121);

@@ -14,6 +14,7 @@ use crate::read::words;
 use crate::subscribers::PENDING_FOR;
 use crate::subscribers::{Answer, Subscriber};
 use crate::web::pages::layout;
+use crate::web::xml_chars;
 
 /// A personal page: HTML, not stored anywhere, not framable, no Referer (the
 /// URL holds the token), not indexed.
@@ -24,7 +25,9 @@ pub fn personal(status: StatusCode, site: &Site, title: &str, content: Markup) -
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"))
         .insert_header(("X-Robots-Tag", "noindex"))
-        .body(layout::page(site, title, None, content).into_string())
+        .body(xml_chars::clean_string(
+            layout::page(site, title, None, content).into_string(),
+        ))
 }
 
 /// `GET /subscribe`, and the form again (422) with what was wrong.
@@ -60,19 +63,20 @@ pub fn check_inbox(site: &Site, email: &str) -> HttpResponse {
 }
 
 /// 429: the address had its confirmation emails for today.
-pub fn capped(site: &Site) -> HttpResponse {
+pub fn capped(site: &Site, wait: Duration) -> HttpResponse {
     let content = html! {
         h1 { "Too many emails to this address today" }
         p.lead { "We've sent this address several emails today already; try again tomorrow." }
         p { "Look for our earlier messages (and in your spam folder): their links still work." }
         (back())
     };
-    personal(
+    let res = personal(
         StatusCode::TOO_MANY_REQUESTS,
         site,
         "Try again tomorrow",
         content,
-    )
+    );
+    retry_after(res, wait)
 }
 
 /// 429 with Retry-After: this network posted the form too often.
@@ -84,15 +88,21 @@ pub fn too_many(site: &Site, wait: Duration) -> HttpResponse {
         p.lead { "Too many requests from your network; try again in " (minutes) " " (unit) "." }
         (back())
     };
-    let mut res = personal(
+    let res = personal(
         StatusCode::TOO_MANY_REQUESTS,
         site,
         "Too many requests",
         content,
     );
-    if let Ok(value) = header::HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-        res.headers_mut().insert(header::RETRY_AFTER, value);
-    }
+    retry_after(res, wait)
+}
+
+/// Every 429 says when to come back, in whole seconds (at least one).
+fn retry_after(mut res: HttpResponse, wait: Duration) -> HttpResponse {
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from(wait.as_secs().max(1)),
+    );
     res
 }
 

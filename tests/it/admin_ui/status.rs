@@ -95,3 +95,41 @@ async fn a_maintenance_form_with_an_unreadable_time_comes_back_422_and_schedules
         "{dashboard}"
     );
 }
+
+#[tokio::test]
+async fn a_component_the_checks_took_down_links_its_automatic_incident_and_its_set_form_keeps_one_line()
+ {
+    use crate::target::{Mode, Target};
+    let target = Target::start(Mode::Answer(503, "down")).await;
+    let body = format!(
+        "{}\n[[checks]]\ncomponent = \"api\"\nname = \"health\"\nurl = \"{}\"\n\
+         every = \"200ms\"\nfailure_threshold = 1\n",
+        super::COMPONENTS,
+        target.url("/")
+    );
+    let app = crate::helpers::spawn_app_full(
+        &body,
+        Some(super::TOKEN),
+        std::sync::Arc::new(candor::clock::SystemClock),
+    )
+    .await;
+    app.wait_for_page("the outage", |p| p.contains("HTTP 503"))
+        .await;
+    let mut browser = super::browser::Browser::new(&app.base);
+    let fields = super::browser::Fields::default().set("token", super::TOKEN);
+    assert_eq!(browser.post("/admin/login", &fields).await.status, 303);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let row = loop {
+        let dashboard = browser.get("/admin").await.body;
+        let row = (dashboard.split("<tr id=\"component-api\">").nth(1))
+            .and_then(|r| r.split("</tr>").next())
+            .unwrap_or_default()
+            .to_owned();
+        if row.contains("Checks in <a href=\"/admin/incidents/") {
+            break row;
+        }
+        assert!(std::time::Instant::now() < deadline, "no link: {row}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(row.contains("class=\"inline set-status\""), "{row}");
+}

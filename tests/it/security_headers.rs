@@ -1,0 +1,103 @@
+//! Every public response carries the security headers, and the pages use
+//! nothing their Content-Security-Policy refuses.
+
+use std::sync::Arc;
+
+use candor::clock::SystemClock;
+use serde_json::json;
+
+use crate::helpers::{API_AND_DB, TOKEN, TestApp, admin_request, spawn_app_full};
+
+const PUBLIC_CSP: &str = "default-src 'none'; \
+     style-src 'self' 'unsafe-inline'; style-src-elem 'self'; style-src-attr 'unsafe-inline'; \
+     img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// An app with an incident, so its page and the feeds have an entry.
+async fn app_with_incident() -> (TestApp, String) {
+    let app = spawn_app_full(API_AND_DB, Some(TOKEN), Arc::new(SystemClock)).await;
+    let incident = json!({
+        "name": "Checkout down", "status": "investigating", "body": "Looking.",
+        "components": {"api": "major_outage"},
+    });
+    let (status, opened) = admin_request(&app.base, "POST", "/incidents", incident).await;
+    assert_eq!(status, 201, "{opened}");
+    let id = opened["id"].as_str().unwrap_or_default().to_owned();
+    (app, id)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_public_response_sends_csp_nosniff_frame_and_referrer_headers() {
+    let (app, id) = app_with_incident().await;
+    let incident = format!("/incidents/{id}");
+    let paths = [
+        "/",
+        incident.as_str(),
+        "/components/api",
+        "/history",
+        "/feed.atom",
+        "/feed.rss",
+        "/badge.svg",
+        "/badge/api.svg",
+        "/api/v2/summary.json",
+        "/api/v2/components.json",
+        "/static/style.css",
+        "/subscribe",
+        "/no-such-page",
+        "/incidents/nonexistent1",
+    ];
+    for path in paths {
+        let res = app.get(path).await;
+        let header = |name: &str| {
+            (res.headers().get(name))
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            header("content-security-policy").as_deref(),
+            Some(PUBLIC_CSP),
+            "{path}"
+        );
+        assert_eq!(
+            header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{path}");
+        assert!(header("referrer-policy").is_some(), "{path}");
+    }
+    // The admin pages keep their own, stricter policy (no inline styles).
+    let login = app.get("/admin/login").await;
+    let csp = login.headers().get("content-security-policy");
+    let csp = csp.and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(
+        csp.starts_with("default-src 'none'; style-src 'self';"),
+        "{csp}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_pages_use_no_script_no_style_element_and_inline_style_only_on_bars() {
+    let (app, id) = app_with_incident().await;
+    // A bar with more than one colour is the one inline style the policy allows.
+    app.wait_for_page("the outage", |p| p.contains("Major outage"))
+        .await;
+    for path in [
+        "/",
+        &format!("/incidents/{id}"),
+        "/components/api",
+        "/history",
+        "/subscribe",
+    ] {
+        let page = app.get(path).await.text().await.unwrap_or_default();
+        assert!(!page.contains("<script"), "{path}: {page}");
+        assert!(!page.contains("<style"), "{path}: {page}");
+        for (at, _) in page.match_indices(" style=") {
+            let tag_start = page[..at].rfind('<').unwrap_or(0);
+            let tag = &page[tag_start..at];
+            assert!(
+                tag.starts_with("<a class=\"strip"),
+                "{path}: inline style on {tag}"
+            );
+        }
+    }
+}
