@@ -34,9 +34,8 @@ impl Pipeline {
                 Ok(done) => self.store.flush().await.map(|()| done),
                 Err(e) => Err(e),
             };
-            self.store.set_failed(stored.is_err());
             let done = stored.inspect_err(|e| {
-                tracing::error!(error = %e, "could not store a visitor's change; it was not applied");
+                tracing::warn!(error = %e, "could not store a visitor's change; it was not applied");
             })?;
             if let Done::Subscribed(Subscribed::ConfirmationQueued | Subscribed::ManageLinkQueued) =
                 done
@@ -58,14 +57,10 @@ impl Pipeline {
             Err(e) => Err(e),
         };
         match stored {
-            Ok(()) => {
-                self.store.set_failed(false);
-                Ok(applied.done)
-            }
+            Ok(()) => Ok(applied.done),
             Err(e) => {
-                tracing::error!(error = %e, "could not store an engineer's change; it was not applied");
+                tracing::warn!(error = %e, "could not store an engineer's change; it was not applied");
                 self.book = before;
-                self.store.set_failed(true);
                 Err(CommandError::Storage)
             }
         }

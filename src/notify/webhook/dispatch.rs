@@ -23,6 +23,7 @@ use crate::config::urls::redact;
 use crate::metrics::Metrics;
 use crate::notify::worker::{backoff, update_gauges};
 use crate::outbox::{Envelope, Job};
+use crate::store::health::log_error;
 use crate::store::{JobId, Store, StoreError};
 
 /// How often the outbox is looked at when nothing wakes the dispatcher (a
@@ -88,7 +89,7 @@ impl Dispatcher {
         let due = match due {
             Ok(due) => due,
             Err(e) => {
-                tracing::error!(error = %e, "webhook outbox unreadable; retrying shortly");
+                log_error(&e, "webhook outbox unreadable; retrying shortly");
                 return;
             }
         };
@@ -171,7 +172,7 @@ impl Dispatcher {
             Err(e) => Err(e),
         };
         if let Err(e) = flushed {
-            tracing::error!(error = %e, "could not record a webhook delivery's outcome");
+            log_error(&e, "could not record a webhook delivery's outcome");
         }
         update_gauges(&self.store, &self.metrics);
     }
