@@ -156,7 +156,7 @@ impl Prober {
                     body: &got.body,
                     body_truncated: got.truncated,
                     elapsed: started.elapsed(),
-                    cert_days_left: got.cert_days_left,
+                    cert_secs_left: got.cert_secs_left,
                 };
                 judge_http(http, spec.degraded_over, &seen)
             }
@@ -215,7 +215,7 @@ struct Fetched {
     status: u16,
     body: Vec<u8>,
     truncated: bool,
-    cert_days_left: Option<i64>,
+    cert_secs_left: Option<i64>,
 }
 
 /// Which part of the exchange failed: a connection dropped while reading the body
@@ -237,17 +237,17 @@ async fn fetch(
         request = request.body(body.clone());
     }
     let mut response = request.send().await.map_err(FetchError::Send)?;
-    let cert_days_left = response
+    let cert_secs_left = response
         .extensions()
         .get::<TlsInfo>()
         .and_then(TlsInfo::peer_certificate)
-        .and_then(|der| cert_days_left(der, clock.now()));
+        .and_then(|der| cert_secs_left(der, clock.now()));
     let (body, truncated) = read_capped(&mut response).await.map_err(FetchError::Body)?;
     Ok(Fetched {
         status: response.status().as_u16(),
         body,
         truncated,
-        cert_days_left,
+        cert_secs_left,
     })
 }
 
@@ -266,13 +266,14 @@ async fn read_capped(response: &mut Response) -> Result<(Vec<u8>, bool), reqwest
     Ok((body, false))
 }
 
-/// Whole days from `now` to the certificate's notAfter, rounded down (negative once
-/// expired). `None` when the certificate cannot be parsed: expiry is then unknown,
-/// which is no reason to fail a check that otherwise passed.
-fn cert_days_left(der: &[u8], now: DateTime<Utc>) -> Option<i64> {
+/// Seconds from `now` to the certificate's notAfter (negative once expired);
+/// the judging rounds them to days. `None` when the certificate cannot be
+/// parsed: expiry is then unknown, which is no reason to fail a check that
+/// otherwise passed.
+fn cert_secs_left(der: &[u8], now: DateTime<Utc>) -> Option<i64> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     let not_after = cert.validity().not_after.timestamp();
-    Some((not_after - now.timestamp()).div_euclid(24 * 60 * 60))
+    Some(not_after - now.timestamp())
 }
 
 /// Up when a TCP connection is accepted within the timeout (it is closed at once).
