@@ -14,6 +14,7 @@ mod clock;
 mod correlated;
 mod email;
 mod export;
+mod faults;
 mod feeds;
 mod helpers;
 mod history;

@@ -19,7 +19,7 @@ use super::Delivery;
 use super::send::{Outcome, Sender};
 use crate::clock::Clock;
 use crate::config::Webhook;
-use crate::config::urls::redact;
+use crate::config::urls::for_logs;
 use crate::metrics::Metrics;
 use crate::notify::worker::{backoff, update_gauges};
 use crate::outbox::{Envelope, Job};
@@ -132,7 +132,8 @@ impl Dispatcher {
             mut envelope,
             delivery: d,
         } = job;
-        let url = redact(&d.url);
+        // Receivers' tokens ride in query strings: never in the log.
+        let url = for_logs(&d.url);
         let Some(hook) = self.webhooks.iter().find(|w| w.url.as_str() == d.url) else {
             tracing::warn!(%url, delivery = %d.id, about = %d.about, "webhook no longer in the config: delivery dropped");
             return self.settle(self.store.finish_job(key)).await;
