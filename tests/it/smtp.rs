@@ -40,6 +40,8 @@ struct Shared {
     tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
     /// Set by `stop`: every connection says goodbye.
     stopping: Arc<tokio::sync::Notify>,
+    /// How long each reply waits (a slow server, to catch work midway).
+    delay: Arc<Mutex<Duration>>,
 }
 
 #[derive(Clone)]
@@ -99,6 +101,11 @@ impl Smtp {
             .lock()
             .unwrap()
             .insert(address.to_owned());
+    }
+
+    /// Makes every reply wait `delay`.
+    pub fn slow_down(&self, delay: Duration) {
+        *self.shared.delay.lock().unwrap() = delay;
     }
 
     pub fn mails(&self) -> Vec<Mail> {
@@ -165,6 +172,7 @@ impl Handler for Recorder {
 
 async fn serve(stream: tokio::net::TcpStream, peer: IpAddr, shared: Shared) {
     let shared_stop = shared.stopping.clone();
+    let shared_delay = shared.delay.clone();
     let recorder = Recorder {
         shared,
         to: Vec::new(),
@@ -196,6 +204,10 @@ async fn serve(stream: tokio::net::TcpStream, peer: IpAddr, shared: Shared) {
         match read {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
+        }
+        let delay = *shared_delay.lock().unwrap();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
         }
         let response = session.process(&line);
         match response.action {
