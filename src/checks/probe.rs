@@ -42,6 +42,9 @@ const MAX_REASON_CHARS: usize = 120;
 struct ClientKey {
     max_redirects: usize,
     insecure: bool,
+    /// Keeps idle connections for the next run; the other client opens a
+    /// new connection for every request (see `Prober::fetch_retrying`).
+    pooled: bool,
 }
 
 impl ClientKey {
@@ -49,6 +52,14 @@ impl ClientKey {
         Self {
             max_redirects: http.max_redirects,
             insecure: http.insecure,
+            pooled: true,
+        }
+    }
+
+    fn unpooled(self) -> Self {
+        Self {
+            pooled: false,
+            ..self
         }
     }
 }
@@ -146,7 +157,8 @@ impl Prober {
                 return (Outcome::Down, Some(Reason::ClientSetup { detail }));
             }
         };
-        let timed = tokio::time::timeout(spec.timeout, fetch(&client, http, &*self.clock)).await;
+        let fetched = self.fetch_retrying(&client, http);
+        let timed = tokio::time::timeout(spec.timeout, fetched).await;
         match timed {
             Err(_) => (Outcome::Down, Some(timed_out(spec.timeout))),
             Ok(Err(e)) => (Outcome::Down, Some(describe_fetch_error(&e, http))),
@@ -163,10 +175,42 @@ impl Prober {
         }
     }
 
+    /// Fetches over the pooled client; when the connection closed (or was
+    /// reset) before an answer, tries once more with new connections only.
+    /// A server may close a kept-alive connection just as it is reused,
+    /// typically after a redirect, without `Connection: close`: curl and
+    /// browsers then simply connect again, and a probe that did not would
+    /// report an outage that is not (and a redirect loop as a closed
+    /// connection).
+    async fn fetch_retrying(
+        &self,
+        client: &Client,
+        http: &HttpTarget,
+    ) -> Result<Fetched, FetchError> {
+        let first = fetch(client, http, &*self.clock).await;
+        let Err(FetchError::Send(e)) = &first else {
+            return first;
+        };
+        let closed = matches!(
+            describe_error(e, http, Phase::Response),
+            Reason::ConnectionClosed { .. } | Reason::ConnectionReset { .. }
+        );
+        if !closed {
+            return first;
+        }
+        match self.client_with(ClientKey::of(http).unpooled()) {
+            Ok(fresh) => fetch(&fresh, http, &*self.clock).await,
+            Err(_) => first,
+        }
+    }
+
     /// The shared client for this target, built on first use when the check was not
     /// among those given to `new` (a check added since).
     fn client_for(&self, http: &HttpTarget) -> Result<Client, reqwest::Error> {
-        let key = ClientKey::of(http);
+        self.client_with(ClientKey::of(http))
+    }
+
+    fn client_with(&self, key: ClientKey) -> Result<Client, reqwest::Error> {
         // A panic elsewhere cannot leave the map half-updated; keep using it.
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(client) = clients.get(&key) {
@@ -195,6 +239,11 @@ fn build_client(key: ClientKey) -> Result<Client, reqwest::Error> {
         0 => Policy::none(),
         n => Policy::limited(n),
     };
+    let idle = if key.pooled {
+        POOL_MAX_IDLE_PER_HOST
+    } else {
+        0
+    };
     Client::builder()
         // A status checker must reach targets the way it is configured to, not
         // silently through an HTTP(S)_PROXY from its environment: a proxy's
@@ -206,7 +255,7 @@ fn build_client(key: ClientKey) -> Result<Client, reqwest::Error> {
         .tls_danger_accept_invalid_certs(key.insecure)
         .connect_timeout(CONNECT_TIMEOUT)
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-        .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST)
+        .pool_max_idle_per_host(idle)
         .build()
 }
 

@@ -655,3 +655,6 @@ fn cert_secs_left_counts_to_not_after() {
         None
     );
 }
+
+#[path = "probe_redirect_tests.rs"]
+mod redirect_close;
