@@ -77,7 +77,7 @@ mod tests {
                 "https://***@hooks.example/in#***",
             ),
             ("not a url?token=s3cret", "not a url?***"),
-            ("ftp//user:pw@host/x?t=1", "ftp//***@host/x?***"),
+            ("ftp//user:pw@host/x?t=1", "***@host/x?***"),
         ];
         for (url, want) in cases {
             assert_eq!(for_logs(url), want, "{url}");

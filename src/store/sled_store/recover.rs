@@ -71,13 +71,13 @@ impl SledStore {
     /// what was acknowledged was flushed, so it is there.
     pub(super) fn reopen(&self) -> Result<(), StoreError> {
         let mut open = self.open.write().unwrap_or_else(|p| p.into_inner());
-        if let Some(old) = open.take() {
-            if let Err(old) = drain(old) {
-                *open = Some(old);
-                return Err(StoreError::Backend(
-                    "storage is busy; reopening it later".into(),
-                ));
-            }
+        if let Some(old) = open.take()
+            && let Err(old) = drain(old)
+        {
+            *open = Some(old);
+            return Err(StoreError::Backend(
+                "storage is busy; reopening it later".into(),
+            ));
         }
         let deadline = Instant::now() + LOCK_WAIT;
         let trees = loop {
