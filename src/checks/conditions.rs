@@ -24,8 +24,9 @@ pub struct HttpSeen<'a> {
     /// The body was longer than `body` (reading stopped at the cap).
     pub body_truncated: bool,
     pub elapsed: Duration,
-    /// Whole days until the peer certificate's notAfter (https only).
-    pub cert_days_left: Option<i64>,
+    /// Seconds until the peer certificate's notAfter, negative once it has
+    /// passed (https only).
+    pub cert_secs_left: Option<i64>,
 }
 
 /// Decides the outcome of one HTTP probe and says why, as data (None when up).
@@ -102,12 +103,16 @@ fn json_problem(cond: &JsonCondition, resp: &HttpSeen<'_>) -> Option<Reason> {
 /// expired certificate already failed the handshake; with `insecure` it gets here
 /// and is reported, but still only degrades (the operator accepted any certificate).
 fn cert_problem(target: &HttpTarget, resp: &HttpSeen<'_>) -> Option<Reason> {
-    let days = resp.cert_days_left?;
-    let left_secs = i128::from(days) * i128::from(SECS_PER_DAY);
-    if left_secs >= i128::from(target.cert_expiry_warning.as_secs()) {
+    let left = resp.cert_secs_left?;
+    if i128::from(left) >= i128::from(target.cert_expiry_warning.as_secs()) {
         return None;
     }
-    Some(Reason::CertExpiry { days_left: days })
+    // Toward zero both ways: 3 days 1 hour left is "in 3 days", and 10 days
+    // 1 hour past is "10 days ago" (rounding down said 11).
+    Some(Reason::CertExpiry {
+        days_left: left / SECS_PER_DAY,
+        expired: left < 0,
+    })
 }
 
 fn slow_problem(degraded_over: Option<Duration>, resp: &HttpSeen<'_>) -> Option<Reason> {
@@ -157,13 +162,18 @@ mod tests {
         }
     }
 
+    /// `n` days in seconds (negative: ago).
+    fn days(n: i64) -> i64 {
+        n * SECS_PER_DAY
+    }
+
     fn seen() -> HttpSeen<'static> {
         HttpSeen {
             status: 200,
             body: b"",
             body_truncated: false,
             elapsed: Duration::from_millis(50),
-            cert_days_left: None,
+            cert_secs_left: None,
         }
     }
 
@@ -211,18 +221,23 @@ mod tests {
             Case { name: "JSON value differs", target: want_status_ok, seen: |s| s.body = br#"{"status":"degraded"}"#, degraded_over: None, want: (Down, "JSON /status was \"degraded\", expected \"ok\"") },
             Case { name: "JSON value is compact", target: want_status_ok, seen: |s| s.body = br#"{"status": {"a": [1, 2]}}"#, degraded_over: None, want: (Down, "JSON /status was {\"a\":[1,2]}, expected \"ok\"") },
             Case { name: "JSON long value shortened", target: want_status_ok, seen: |s| s.body = br#"{"status":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}"#, degraded_over: None, want: (Down, "JSON /status was \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…, expected \"ok\"") },
-            Case { name: "cert 3 days", target: none, seen: |s| s.cert_days_left = Some(3), degraded_over: None, want: (Degraded, "certificate expires in 3 days") },
-            Case { name: "cert 1 day", target: none, seen: |s| s.cert_days_left = Some(1), degraded_over: None, want: (Degraded, "certificate expires in 1 day") },
-            Case { name: "cert today", target: none, seen: |s| s.cert_days_left = Some(0), degraded_over: None, want: (Degraded, "certificate expires today") },
-            Case { name: "cert expired (insecure)", target: none, seen: |s| s.cert_days_left = Some(-2), degraded_over: None, want: (Degraded, "certificate expired 2 days ago") },
-            Case { name: "cert 13 days < 14", target: none, seen: |s| s.cert_days_left = Some(13), degraded_over: None, want: (Degraded, "certificate expires in 13 days") },
-            Case { name: "cert 14 days is fine", target: none, seen: |s| s.cert_days_left = Some(14), degraded_over: None, want: (Up, "") },
-            Case { name: "no warning configured", target: |t| t.cert_expiry_warning = Duration::ZERO, seen: |s| s.cert_days_left = Some(0), degraded_over: None, want: (Up, "") },
-            Case { name: "status beats cert", target: none, seen: |s| { s.status = 502; s.cert_days_left = Some(3) }, degraded_over: None, want: (Down, "HTTP 502 Bad Gateway") },
+            Case { name: "cert 3 days", target: none, seen: |s| s.cert_secs_left = Some(days(3)), degraded_over: None, want: (Degraded, "certificate expires in 3 days") },
+            Case { name: "cert 1 day", target: none, seen: |s| s.cert_secs_left = Some(days(1)), degraded_over: None, want: (Degraded, "certificate expires in 1 day") },
+            Case { name: "cert today", target: none, seen: |s| s.cert_secs_left = Some(days(0)), degraded_over: None, want: (Degraded, "certificate expires today") },
+            Case { name: "cert expired (insecure)", target: none, seen: |s| s.cert_secs_left = Some(days(-2)), degraded_over: None, want: (Degraded, "certificate expired 2 days ago") },
+            Case { name: "cert 3 days 1 hour", target: none, seen: |s| s.cert_secs_left = Some(days(3) + 3600), degraded_over: None, want: (Degraded, "certificate expires in 3 days") },
+            Case { name: "cert 1 hour left", target: none, seen: |s| s.cert_secs_left = Some(3600), degraded_over: None, want: (Degraded, "certificate expires today") },
+            Case { name: "cert expired 1 hour ago", target: none, seen: |s| s.cert_secs_left = Some(-3600), degraded_over: None, want: (Degraded, "certificate expired less than a day ago") },
+            Case { name: "cert expired 1 day 1 hour ago", target: none, seen: |s| s.cert_secs_left = Some(days(-1) - 3600), degraded_over: None, want: (Degraded, "certificate expired 1 day ago") },
+            Case { name: "cert expired 10 days 1 hour ago", target: none, seen: |s| s.cert_secs_left = Some(days(-10) - 3600), degraded_over: None, want: (Degraded, "certificate expired 10 days ago") },
+            Case { name: "cert 13 days < 14", target: none, seen: |s| s.cert_secs_left = Some(days(13)), degraded_over: None, want: (Degraded, "certificate expires in 13 days") },
+            Case { name: "cert 14 days is fine", target: none, seen: |s| s.cert_secs_left = Some(days(14)), degraded_over: None, want: (Up, "") },
+            Case { name: "no warning configured", target: |t| t.cert_expiry_warning = Duration::ZERO, seen: |s| s.cert_secs_left = Some(days(0)), degraded_over: None, want: (Up, "") },
+            Case { name: "status beats cert", target: none, seen: |s| { s.status = 502; s.cert_secs_left = Some(days(3)) }, degraded_over: None, want: (Down, "HTTP 502 Bad Gateway") },
             Case { name: "slow", target: none, seen: |s| s.elapsed = Duration::from_millis(1200), degraded_over: SLOW, want: (Degraded, "slow: answered in 1.2 s (over 800 ms)") },
             Case { name: "at the limit is not slow", target: none, seen: |s| s.elapsed = Duration::from_millis(800), degraded_over: SLOW, want: (Up, "") },
             Case { name: "no latency limit", target: none, seen: |s| s.elapsed = Duration::from_secs(60), degraded_over: None, want: (Up, "") },
-            Case { name: "cert beats slow", target: none, seen: |s| { s.elapsed = Duration::from_secs(2); s.cert_days_left = Some(3) }, degraded_over: SLOW, want: (Degraded, "certificate expires in 3 days") },
+            Case { name: "cert beats slow", target: none, seen: |s| { s.elapsed = Duration::from_secs(2); s.cert_secs_left = Some(days(3)) }, degraded_over: SLOW, want: (Degraded, "certificate expires in 3 days") },
             Case { name: "down beats slow", target: none, seen: |s| { s.status = 500; s.elapsed = Duration::from_secs(2) }, degraded_over: SLOW, want: (Down, "HTTP 500 Internal Server Error") },
         ]
     }

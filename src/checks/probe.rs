@@ -42,6 +42,9 @@ const MAX_REASON_CHARS: usize = 120;
 struct ClientKey {
     max_redirects: usize,
     insecure: bool,
+    /// Keeps idle connections for the next run; the other client opens a
+    /// new connection for every request (see `Prober::fetch_retrying`).
+    pooled: bool,
 }
 
 impl ClientKey {
@@ -49,6 +52,14 @@ impl ClientKey {
         Self {
             max_redirects: http.max_redirects,
             insecure: http.insecure,
+            pooled: true,
+        }
+    }
+
+    fn unpooled(self) -> Self {
+        Self {
+            pooled: false,
+            ..self
         }
     }
 }
@@ -146,7 +157,8 @@ impl Prober {
                 return (Outcome::Down, Some(Reason::ClientSetup { detail }));
             }
         };
-        let timed = tokio::time::timeout(spec.timeout, fetch(&client, http, &*self.clock)).await;
+        let fetched = self.fetch_retrying(&client, http);
+        let timed = tokio::time::timeout(spec.timeout, fetched).await;
         match timed {
             Err(_) => (Outcome::Down, Some(timed_out(spec.timeout))),
             Ok(Err(e)) => (Outcome::Down, Some(describe_fetch_error(&e, http))),
@@ -156,17 +168,49 @@ impl Prober {
                     body: &got.body,
                     body_truncated: got.truncated,
                     elapsed: started.elapsed(),
-                    cert_days_left: got.cert_days_left,
+                    cert_secs_left: got.cert_secs_left,
                 };
                 judge_http(http, spec.degraded_over, &seen)
             }
         }
     }
 
+    /// Fetches over the pooled client; when the connection closed (or was
+    /// reset) before an answer, tries once more with new connections only.
+    /// A server may close a kept-alive connection just as it is reused,
+    /// typically after a redirect, without `Connection: close`: curl and
+    /// browsers then simply connect again, and a probe that did not would
+    /// report an outage that is not (and a redirect loop as a closed
+    /// connection).
+    async fn fetch_retrying(
+        &self,
+        client: &Client,
+        http: &HttpTarget,
+    ) -> Result<Fetched, FetchError> {
+        let first = fetch(client, http, &*self.clock).await;
+        let Err(FetchError::Send(e)) = &first else {
+            return first;
+        };
+        let closed = matches!(
+            describe_error(e, http, Phase::Response),
+            Reason::ConnectionClosed { .. } | Reason::ConnectionReset { .. }
+        );
+        if !closed {
+            return first;
+        }
+        match self.client_with(ClientKey::of(http).unpooled()) {
+            Ok(fresh) => fetch(&fresh, http, &*self.clock).await,
+            Err(_) => first,
+        }
+    }
+
     /// The shared client for this target, built on first use when the check was not
     /// among those given to `new` (a check added since).
     fn client_for(&self, http: &HttpTarget) -> Result<Client, reqwest::Error> {
-        let key = ClientKey::of(http);
+        self.client_with(ClientKey::of(http))
+    }
+
+    fn client_with(&self, key: ClientKey) -> Result<Client, reqwest::Error> {
         // A panic elsewhere cannot leave the map half-updated; keep using it.
         let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(client) = clients.get(&key) {
@@ -195,6 +239,11 @@ fn build_client(key: ClientKey) -> Result<Client, reqwest::Error> {
         0 => Policy::none(),
         n => Policy::limited(n),
     };
+    let idle = if key.pooled {
+        POOL_MAX_IDLE_PER_HOST
+    } else {
+        0
+    };
     Client::builder()
         // A status checker must reach targets the way it is configured to, not
         // silently through an HTTP(S)_PROXY from its environment: a proxy's
@@ -206,7 +255,7 @@ fn build_client(key: ClientKey) -> Result<Client, reqwest::Error> {
         .tls_danger_accept_invalid_certs(key.insecure)
         .connect_timeout(CONNECT_TIMEOUT)
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)
-        .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST)
+        .pool_max_idle_per_host(idle)
         .build()
 }
 
@@ -215,7 +264,7 @@ struct Fetched {
     status: u16,
     body: Vec<u8>,
     truncated: bool,
-    cert_days_left: Option<i64>,
+    cert_secs_left: Option<i64>,
 }
 
 /// Which part of the exchange failed: a connection dropped while reading the body
@@ -237,17 +286,17 @@ async fn fetch(
         request = request.body(body.clone());
     }
     let mut response = request.send().await.map_err(FetchError::Send)?;
-    let cert_days_left = response
+    let cert_secs_left = response
         .extensions()
         .get::<TlsInfo>()
         .and_then(TlsInfo::peer_certificate)
-        .and_then(|der| cert_days_left(der, clock.now()));
+        .and_then(|der| cert_secs_left(der, clock.now()));
     let (body, truncated) = read_capped(&mut response).await.map_err(FetchError::Body)?;
     Ok(Fetched {
         status: response.status().as_u16(),
         body,
         truncated,
-        cert_days_left,
+        cert_secs_left,
     })
 }
 
@@ -266,13 +315,14 @@ async fn read_capped(response: &mut Response) -> Result<(Vec<u8>, bool), reqwest
     Ok((body, false))
 }
 
-/// Whole days from `now` to the certificate's notAfter, rounded down (negative once
-/// expired). `None` when the certificate cannot be parsed: expiry is then unknown,
-/// which is no reason to fail a check that otherwise passed.
-fn cert_days_left(der: &[u8], now: DateTime<Utc>) -> Option<i64> {
+/// Seconds from `now` to the certificate's notAfter (negative once expired);
+/// the judging rounds them to days. `None` when the certificate cannot be
+/// parsed: expiry is then unknown, which is no reason to fail a check that
+/// otherwise passed.
+fn cert_secs_left(der: &[u8], now: DateTime<Utc>) -> Option<i64> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
     let not_after = cert.validity().not_after.timestamp();
-    Some((not_after - now.timestamp()).div_euclid(24 * 60 * 60))
+    Some(not_after - now.timestamp())
 }
 
 /// Up when a TCP connection is accepted within the timeout (it is closed at once).

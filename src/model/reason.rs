@@ -48,9 +48,15 @@ pub enum Reason {
         found: String,
         expected: String,
     },
-    /// Whole days until the certificate's notAfter (negative once expired).
+    /// Whole days until the certificate's notAfter, rounded toward zero
+    /// (negative once expired by a day or more: -10 is 10 to 11 days ago).
+    /// `expired` tells the last day before notAfter from the first after
+    /// (both 0 days); builds before it stored negative days only, rounded
+    /// down, and read as expired.
     CertExpiry {
         days_left: i64,
+        #[serde(default)]
+        expired: bool,
     },
     /// Answered in `ms`, slower than `over_ms`.
     Slow {
@@ -198,6 +204,18 @@ mod tests {
         let old: Reason = serde_json::from_str(r#""connection_refused""#).unwrap();
         assert_eq!(old, Reason::other("connection_refused"));
         assert!(serde_json::from_str::<Reason>(r#"{"kind":"no_such_kind"}"#).is_err());
+    }
+
+    #[test]
+    fn a_cert_expiry_stored_without_expired_still_reads() {
+        let old: Reason = serde_json::from_str(r#"{"kind":"cert_expiry","days_left":-2}"#).unwrap();
+        assert_eq!(
+            old,
+            Reason::CertExpiry {
+                days_left: -2,
+                expired: false
+            }
+        );
     }
 
     #[test]

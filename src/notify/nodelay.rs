@@ -86,8 +86,12 @@ impl NoDelaySmtp {
     }
 
     /// Sends one message, reusing an idle connection when there is one. A
-    /// reused connection that turns out dead (the server closed it while idle)
-    /// is replaced once before the failure counts.
+    /// reused connection that turns out dead (the server closed it while idle,
+    /// or restarted) is replaced once before the failure counts: any failure
+    /// without an SMTP reply code, including the end of the stream where a
+    /// reply was due ("incomplete response", a response error to lettre).
+    /// Retrying at once can duplicate a message no more than the outbox's
+    /// own later retry would.
     pub async fn send(&self, message: Message) -> Result<(), SendError> {
         let envelope = message.envelope().clone();
         let bytes = message.formatted();
@@ -98,7 +102,7 @@ impl NoDelaySmtp {
             None => self.connect().await?,
         };
         let mut result = conn.send(&envelope, &bytes).await;
-        if was_reused && result.as_ref().is_err_and(|e| !e.is_response()) {
+        if was_reused && result.as_ref().is_err_and(|e| e.status().is_none()) {
             conn = self.connect().await?;
             result = conn.send(&envelope, &bytes).await;
         }

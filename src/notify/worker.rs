@@ -21,6 +21,7 @@ use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::outbox::notice::{Notice, Recipient};
 use crate::outbox::{Envelope, Job, Letter};
+use crate::store::health::log_error;
 use crate::store::{JobId, Store, StoreError};
 
 /// Subscribers read and sent per step of a broadcast.
@@ -54,7 +55,7 @@ impl Worker {
         tracing::info!("delivery worker started");
         loop {
             if let Err(e) = self.run_once(&cancel).await {
-                tracing::error!(error = %e, "outbox: storage error; retrying shortly");
+                log_error(&e, "outbox: storage error; retrying shortly");
             }
             tokio::select! {
                 () = cancel.cancelled() => break,
@@ -310,7 +311,7 @@ pub(crate) fn update_gauges(store: &Store, metrics: &Metrics) {
     let counts = match store.outbox_counts() {
         Ok(counts) => counts,
         Err(e) => {
-            tracing::error!(error = %e, "outbox unreadable: gauges not updated");
+            log_error(&e, "outbox unreadable: gauges not updated");
             return;
         }
     };

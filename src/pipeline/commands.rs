@@ -51,13 +51,11 @@ impl Pipeline {
             return answers;
         }
         if let Err(e) = self.store.flush().await {
-            tracing::error!(error = %e, "could not store a change; it was not applied");
+            tracing::warn!(error = %e, "could not store a change; it was not applied");
             self.book = before;
-            self.store.set_failed(true);
             let failed = |a: Result<Done, CommandError>| a.and(Err(CommandError::Storage));
             return answers.into_iter().map(failed).collect();
         }
-        self.store.set_failed(false);
         let queued = |a: &Result<Done, CommandError>| {
             matches!(
                 a,
@@ -78,15 +76,13 @@ impl Pipeline {
         if let Command::Subscription(command) = command {
             let done = super::subscriptions::apply(&*self.store, command, self.clock.now());
             return Ok(done.inspect_err(|e| {
-                self.store.set_failed(true);
-                tracing::error!(error = %e, "could not store a visitor's change; it was not applied");
+                tracing::warn!(error = %e, "could not store a visitor's change; it was not applied");
             })?);
         }
         let before = self.book.clone();
         let applied = self.apply(command, problems).and_then(|applied| {
             self.persist(&applied.events, &[]).map_err(|e| {
-                tracing::error!(error = %e, "could not store an engineer's change; it was not applied");
-                self.store.set_failed(true);
+                tracing::warn!(error = %e, "could not store an engineer's change; it was not applied");
                 CommandError::Storage
             })?;
             Ok(applied.done)

@@ -27,7 +27,7 @@ use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId, ComponentStatus};
 use crate::read::view::{self, View};
 use crate::read::words;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::uptime::latency::Latency;
 use crate::uptime::{Ledger, Report, Reports};
 use desk::Submission;
@@ -198,13 +198,19 @@ impl Pipeline {
             ok &= log_err(self.store.checkpoint());
             ok &= log_err(self.store.flush().await);
         }
-        self.store.set_failed(!ok);
+        if !ok {
+            tracing::debug!(check = %result.check, "a result's change was not stored");
+        }
         !changes.is_empty()
     }
 
     /// Time-driven transitions; true when the page must change (a transition, or
     /// an ETA just passed: the page then says the estimate was missed).
     async fn tick(&mut self) -> bool {
+        if !self.store.healthy() {
+            // The store logs its failure and its recovery itself.
+            let _ = self.store.recover().await;
+        }
         let now = self.clock.now();
         if now - self.last_checkpoint >= CHECKPOINT {
             self.checkpoint(now);
@@ -229,8 +235,7 @@ impl Pipeline {
         if events.is_empty() {
             return eta_passed;
         }
-        let ok = log_err(self.persist(&events, &[])) && log_err(self.store.flush().await);
-        self.store.set_failed(!ok);
+        let _stored = log_err(self.persist(&events, &[])) && log_err(self.store.flush().await);
         true
     }
 
@@ -327,9 +332,11 @@ fn member(config: &Config, id: &ComponentId) -> Member {
     }
 }
 
-fn log_err<E: std::fmt::Display>(r: Result<(), E>) -> bool {
+/// Logs a failed write unless it is the disk failing, which the store says
+/// itself (once, not at every retry).
+fn log_err(r: Result<(), StoreError>) -> bool {
     if let Err(e) = &r {
-        tracing::error!(error = %e, "could not write to storage");
+        crate::store::health::log_error(e, "could not write to storage");
     }
     r.is_ok()
 }

@@ -13,6 +13,7 @@
 //! Methods are synchronous and quick (sled keeps recent writes in memory);
 //! only [`Storage::flush`], which waits for the disk, is async.
 
+pub mod health;
 pub mod memory;
 pub mod sled_store;
 
@@ -213,10 +214,18 @@ pub type Flushing<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Se
 pub trait Storage: StateStore + RollupStore + OutboxStore + SubscriberStore {
     /// Waits until everything written so far is durable (before a 2xx).
     fn flush(&self) -> Flushing<'_>;
-    /// Marks storage as failing (a write failed) or healthy again.
-    fn set_failed(&self, failed: bool);
-    /// Healthy when the last writes succeeded and storage answers.
+    /// False from a failed write, read or flush until a write reaches the
+    /// disk again; what only touched memory never makes it true (/healthz).
     fn healthy(&self) -> bool;
+    /// While failing, tries a write that must reach the disk, bringing the
+    /// backend back if it needs that (sled must be reopened after an I/O
+    /// error). Nothing to do, and cheap, when healthy. Called every second
+    /// by the pipeline while storage is failing.
+    fn recover(&self) -> Flushing<'_>;
+    /// For fault tests: every write and flush fails as on a full disk while
+    /// `full` is set, through the same paths a real one takes.
+    #[doc(hidden)]
+    fn inject_disk_full(&self, full: bool);
 }
 
 /// A handle to storage; cheap to clone.

@@ -102,7 +102,13 @@ mod tests {
             ),
         ];
         for (beat, failed, code, body) in table {
-            store.set_failed(failed);
+            store.inject_disk_full(failed);
+            if failed {
+                let refused = store.commit(&crate::store::Commit::default());
+                assert!(refused.is_err());
+            } else {
+                store.recover().await.unwrap();
+            }
             let got = get(shared(store.clone(), beat)).await;
             assert_eq!(
                 got,

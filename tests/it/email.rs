@@ -244,7 +244,7 @@ async fn queued_notices_survive_kill_9_and_go_out_after_restart() {
 
 /// The first `http://...` link in a mail's text that contains `needle`
 /// (quoted-printable soft breaks joined).
-fn link(mail: &Mail, needle: &str) -> String {
+pub(crate) fn link(mail: &Mail, needle: &str) -> String {
     let text = mail.data.replace("=\r\n", "").replace("=3D", "=");
     text.split(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
         .find(|w| w.starts_with("http://") && w.contains(needle))

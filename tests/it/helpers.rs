@@ -160,6 +160,8 @@ pub async fn wait_for_page(
 pub struct Binary {
     pub child: Child,
     pub base: String,
+    /// Every line it logged on stdout so far.
+    log: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Binary {
@@ -171,7 +173,7 @@ impl Binary {
         let mut child = Command::new(env!("CARGO_BIN_EXE_candor"))
             .args(["serve", "--config"])
             .arg(config)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", candor::telemetry::DEFAULT_FILTER)
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -179,21 +181,34 @@ impl Binary {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
+        let log = Arc::new(std::sync::Mutex::new(Vec::new()));
         let port = loop {
             let line = lines
                 .next()
                 .expect("candor exited before listening")
                 .unwrap();
+            log.lock().unwrap().push(line.clone());
             if let Some(rest) = line.split("listening on http://127.0.0.1:").nth(1) {
                 break rest.split_whitespace().next().unwrap().to_owned();
             }
         };
         // Keep draining stdout so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                kept.lock().unwrap().push(line);
+            }
+        });
         Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            log,
         }
+    }
+
+    /// The lines logged so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
     }
 
     pub fn kill_9(&mut self) {

@@ -15,6 +15,7 @@ mod clock;
 mod correlated;
 mod email;
 mod export;
+mod faults;
 mod feeds;
 mod fuzz;
 mod helpers;

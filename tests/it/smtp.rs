@@ -36,6 +36,12 @@ impl Mail {
 struct Shared {
     mails: Arc<Mutex<Vec<Mail>>>,
     refuse: Arc<Mutex<HashSet<String>>>,
+    /// The listener's task, for `stop`.
+    tasks: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+    /// Set by `stop`: every connection says goodbye.
+    stopping: Arc<tokio::sync::Notify>,
+    /// How long each reply waits (a slow server, to catch work midway).
+    delay: Arc<Mutex<Duration>>,
 }
 
 #[derive(Clone)]
@@ -57,12 +63,31 @@ impl Smtp {
             shared: Shared::default(),
         };
         let shared = smtp.shared.clone();
-        tokio::spawn(async move {
+        let accepting = tokio::spawn(async move {
             while let Ok((stream, peer)) = listener.accept().await {
                 tokio::spawn(serve(stream, peer.ip(), shared.clone()));
             }
         });
+        smtp.shared
+            .tasks
+            .lock()
+            .unwrap()
+            .push(accepting.abort_handle());
         smtp
+    }
+
+    /// Stops the server as a restart does: it stops listening, and every open
+    /// connection is closed from its side (FIN). A client holding one in a
+    /// pool sees it only when it next sends, and then reads the end of the
+    /// stream where it waited for a reply ("incomplete response"); what it
+    /// sends is read and ignored, as a peer across a network would still be
+    /// there to take it when the client reads.
+    pub async fn stop(&self) {
+        for task in self.shared.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+        self.shared.stopping.notify_waiters();
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
     pub fn url(&self) -> String {
@@ -76,6 +101,11 @@ impl Smtp {
             .lock()
             .unwrap()
             .insert(address.to_owned());
+    }
+
+    /// Makes every reply wait `delay`.
+    pub fn slow_down(&self, delay: Duration) {
+        *self.shared.delay.lock().unwrap() = delay;
     }
 
     pub fn mails(&self) -> Vec<Mail> {
@@ -141,6 +171,8 @@ impl Handler for Recorder {
 }
 
 async fn serve(stream: tokio::net::TcpStream, peer: IpAddr, shared: Shared) {
+    let shared_stop = shared.stopping.clone();
+    let shared_delay = shared.delay.clone();
     let recorder = Recorder {
         shared,
         to: Vec::new(),
@@ -157,11 +189,25 @@ async fn serve(stream: tokio::net::TcpStream, peer: IpAddr, shared: Shared) {
         return;
     }
     let mut line = Vec::new();
+    let stopping = shared_stop.clone();
     loop {
         line.clear();
-        match reader.read_until(b'\n', &mut line).await {
+        let read = tokio::select! {
+            read = reader.read_until(b'\n', &mut line) => read,
+            () = stopping.notified() => {
+                let _ = write.shutdown().await;
+                let mut sink = Vec::new();
+                let _ = tokio::io::AsyncReadExt::read_to_end(&mut reader, &mut sink).await;
+                return;
+            }
+        };
+        match read {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
+        }
+        let delay = *shared_delay.lock().unwrap();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
         }
         let response = session.process(&line);
         match response.action {

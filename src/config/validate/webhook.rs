@@ -9,7 +9,7 @@ use reqwest::Url;
 use super::Problems;
 use crate::config::Webhook;
 use crate::config::raw::RawWebhook;
-use crate::config::urls::redact;
+use crate::config::urls::for_logs;
 use crate::model::ComponentId;
 
 pub(super) fn webhooks(
@@ -26,7 +26,7 @@ pub(super) fn webhooks(
             if let Some((_, first)) = seen.iter().find(|(s, _)| s == u) {
                 p.add(
                     format!("{place}.url"),
-                    format!("\"{}\" is the url of webhooks[{first}] already: deliveries are kept by url, so list it once", redact(u.as_str())),
+                    format!("\"{}\" is the url of webhooks[{first}] already: deliveries are kept by url, so list it once", for_logs(u.as_str())),
                 );
             }
             seen.push((u.clone(), i));
@@ -65,7 +65,7 @@ fn url(p: &mut Problems, place: &str, text: Option<&str>) -> Option<Url> {
                 place,
                 format!(
                     "\"{}\" is not an http:// or https:// URL with a host",
-                    redact(text)
+                    for_logs(text)
                 ),
             );
             None

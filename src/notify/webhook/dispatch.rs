@@ -19,10 +19,11 @@ use super::Delivery;
 use super::send::{Outcome, Sender};
 use crate::clock::Clock;
 use crate::config::Webhook;
-use crate::config::urls::redact;
+use crate::config::urls::for_logs;
 use crate::metrics::Metrics;
 use crate::notify::worker::{backoff, update_gauges};
 use crate::outbox::{Envelope, Job};
+use crate::store::health::log_error;
 use crate::store::{JobId, Store, StoreError};
 
 /// How often the outbox is looked at when nothing wakes the dispatcher (a
@@ -88,7 +89,7 @@ impl Dispatcher {
         let due = match due {
             Ok(due) => due,
             Err(e) => {
-                tracing::error!(error = %e, "webhook outbox unreadable; retrying shortly");
+                log_error(&e, "webhook outbox unreadable; retrying shortly");
                 return;
             }
         };
@@ -131,7 +132,8 @@ impl Dispatcher {
             mut envelope,
             delivery: d,
         } = job;
-        let url = redact(&d.url);
+        // Receivers' tokens ride in query strings: never in the log.
+        let url = for_logs(&d.url);
         let Some(hook) = self.webhooks.iter().find(|w| w.url.as_str() == d.url) else {
             tracing::warn!(%url, delivery = %d.id, about = %d.about, "webhook no longer in the config: delivery dropped");
             return self.settle(self.store.finish_job(key)).await;
@@ -171,7 +173,7 @@ impl Dispatcher {
             Err(e) => Err(e),
         };
         if let Err(e) = flushed {
-            tracing::error!(error = %e, "could not record a webhook delivery's outcome");
+            log_error(&e, "could not record a webhook delivery's outcome");
         }
         update_gauges(&self.store, &self.metrics);
     }

@@ -56,7 +56,7 @@ fn with_parameters(r: &Reason) -> String {
     use Reason as R;
     match r {
         R::HttpStatus { code } => http_status(*code),
-        R::CertExpiry { days_left } => cert_expiry(*days_left),
+        R::CertExpiry { days_left, expired } => cert_expiry(*days_left, *expired),
         R::Slow { ms, over_ms } => format!(
             "slow: answered in {} (over {})",
             duration_ms(*ms),
@@ -125,13 +125,14 @@ fn http_status(code: u16) -> String {
     }
 }
 
-fn cert_expiry(days: i64) -> String {
-    match days {
-        ..0 => format!(
+fn cert_expiry(days: i64, expired: bool) -> String {
+    match (days, expired) {
+        (..0, _) => format!(
             "certificate expired {} ago",
             days_words(days.unsigned_abs())
         ),
-        0 => "certificate expires today".to_owned(),
+        (0, true) => "certificate expired less than a day ago".to_owned(),
+        (0, false) => "certificate expires today".to_owned(),
         _ => format!("certificate expires in {}", days_words(days.unsigned_abs())),
     }
 }

@@ -9,6 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 
+use super::health::Health;
 use super::{
     Commit, Flushing, JobId, OutboxCounts, OutboxStore, RollupStore, StateStore, States, Storage,
     StoreError, StoredResult,
@@ -40,9 +41,9 @@ struct Records {
 pub struct MemoryStore {
     records: Mutex<Records>,
     ids: AtomicU64,
-    failed: AtomicBool,
     /// While set, every write fails (as a full disk would).
     refuse_writes: AtomicBool,
+    health: Health,
 }
 
 impl MemoryStore {
@@ -57,12 +58,18 @@ impl MemoryStore {
     }
 
     fn write(&self) -> Result<MutexGuard<'_, Records>, StoreError> {
-        if self.refuse_writes.load(Ordering::Relaxed) {
-            return Err(StoreError::Backend(
-                "no space left on device (simulated)".into(),
-            ));
-        }
+        self.refused()?;
+        self.health.written();
         Ok(self.read())
+    }
+
+    fn refused(&self) -> Result<(), StoreError> {
+        if self.refuse_writes.load(Ordering::Relaxed) {
+            let e = StoreError::Backend("no space left on device (simulated)".into());
+            self.health.failed(&e);
+            return Err(e);
+        }
+        Ok(())
     }
 
     fn next_id(&self) -> u64 {
@@ -246,15 +253,31 @@ impl OutboxStore for MemoryStore {
 }
 
 impl Storage for MemoryStore {
+    /// Fails while writes are refused, as a flush to a full disk does.
     fn flush(&self) -> Flushing<'_> {
-        Box::pin(async { Ok(()) })
-    }
-
-    fn set_failed(&self, failed: bool) {
-        self.failed.store(failed, Ordering::Relaxed);
+        Box::pin(async {
+            self.refused()?;
+            self.health.flushed();
+            Ok(())
+        })
     }
 
     fn healthy(&self) -> bool {
-        !self.failed.load(Ordering::Relaxed) && !self.refuse_writes.load(Ordering::Relaxed)
+        self.health.is_ok()
+    }
+
+    fn recover(&self) -> Flushing<'_> {
+        Box::pin(async {
+            if !self.health.is_ok() {
+                self.refused()?;
+                self.health.written();
+                self.health.flushed();
+            }
+            Ok(())
+        })
+    }
+
+    fn inject_disk_full(&self, full: bool) {
+        self.refuse_writes(full);
     }
 }

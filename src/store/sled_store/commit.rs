@@ -3,8 +3,8 @@
 use sled::Transactional;
 use sled::transaction::TransactionError;
 
-use super::SledStore;
 use super::erased::Json;
+use super::trees::Trees;
 use crate::store::{Commit, StoreError};
 
 /// Key and value bytes, encoded before the transaction (which may rerun).
@@ -68,7 +68,7 @@ impl Encoded {
 
 /// Writes every record of one change in a single transaction: a crash
 /// keeps all of it or none, notifications included.
-pub(super) fn write(s: &SledStore, c: &Commit<'_>) -> Result<(), StoreError> {
+pub(super) fn write(s: &Trees, c: &Commit<'_>) -> Result<(), StoreError> {
     let e = Encoded::of(c)?;
     let trees = (
         &s.incidents,

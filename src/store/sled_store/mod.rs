@@ -4,7 +4,9 @@
 //! sled calls are quick in-memory operations except `flush`, which is awaited
 //! with `flush_async` so it never blocks the executor. Raw results are packed
 //! per check and hour ([`blocks`]) and written at checkpoints ([`journal`]).
-//! Nothing of sled leaves this module: its errors become [`StoreError`]s.
+//! Nothing of sled leaves this module: its errors become [`StoreError`]s,
+//! each noted in the store's [`Health`]; after a disk failure the database is
+//! reopened in place ([`recover`]).
 
 mod blocks;
 mod commit;
@@ -12,25 +14,28 @@ mod journal;
 mod keys;
 mod migrate;
 mod outbox;
+mod recover;
 mod rollups;
 mod subscribers;
+mod trees;
 
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{DateTime, Utc};
 #[cfg(test)]
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::health::Health;
 use super::{StateStore, States, Storage, StoreError, StoredResult};
 use crate::engine::CheckState;
 #[cfg(test)]
 use crate::engine::ComponentState;
 use crate::incidents::{Book, Incident, Maintenance};
 use crate::model::{CheckId, CheckResult, ComponentId};
-use migrate::SCHEMA_KEY;
+use trees::Trees;
 
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
@@ -41,29 +46,21 @@ impl From<sled::Error> for StoreError {
 /// A handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct SledStore {
-    db: sled::Db,
-    /// Raw results, one entry per check and hour (see [`blocks`]).
-    blocks: sled::Tree,
-    /// Uptime per component and local day (see [`rollups`]).
-    rollups: sled::Tree,
+    /// The open database; `None` only while it is being reopened after a
+    /// failure (see [`recover`]).
+    open: Arc<RwLock<Option<Arc<Trees>>>>,
+    dir: PathBuf,
+    cache_size: u64,
     /// Results and check states not yet written.
     journal: Arc<Mutex<journal::Journal>>,
     /// Held through a whole checkpoint: `flush` is called from several tasks,
     /// and two overlapping checkpoints could write an older block last.
     checkpointing: Arc<Mutex<()>>,
-    /// The last checkpoint failed (cleared only by one that succeeds).
-    checkpoint_failed: Arc<AtomicBool>,
-    /// The last write of uptime rollups failed.
-    rollups_failed: Arc<AtomicBool>,
-    check_state: sled::Tree,
-    component_state: sled::Tree,
-    incidents: sled::Tree,
-    maintenances: sled::Tree,
-    overrides: sled::Tree,
-    outbox: sled::Tree,
-    outbox_failed: sled::Tree,
-    subscribers: subscribers::Trees,
-    failed: Arc<AtomicBool>,
+    /// Whether writes reach the disk; every backend error is noted here.
+    health: Arc<Health>,
+    /// Tests only: every write fails as on a full disk (see
+    /// [`Storage::inject_disk_full`]).
+    disk_full: Arc<AtomicBool>,
 }
 
 impl SledStore {
@@ -78,35 +75,44 @@ impl SledStore {
             path: dir.to_owned(),
             source,
         })?;
-        let open = |source: sled::Error| StoreError::Open {
-            path: dir.to_owned(),
-            detail: source.to_string(),
-        };
-        let db = sled::Config::new()
-            .path(dir.join("db"))
-            .cache_capacity(cache_size)
-            .flush_every_ms(Some(500))
-            .open()
-            .map_err(open)?;
-        migrate::run(&db, dir)?;
+        let trees = Trees::open(dir, cache_size)?;
         Ok(Self {
-            blocks: db.open_tree(migrate::BLOCKS).map_err(open)?,
-            rollups: db.open_tree("uptime_days").map_err(open)?,
+            open: Arc::new(RwLock::new(Some(Arc::new(trees)))),
+            dir: dir.to_owned(),
+            cache_size,
             journal: Arc::default(),
             checkpointing: Arc::default(),
-            checkpoint_failed: Arc::default(),
-            rollups_failed: Arc::default(),
-            check_state: db.open_tree("check_state").map_err(open)?,
-            component_state: db.open_tree("component_state").map_err(open)?,
-            incidents: db.open_tree("incidents").map_err(open)?,
-            maintenances: db.open_tree("maintenances").map_err(open)?,
-            overrides: db.open_tree("overrides").map_err(open)?,
-            outbox: db.open_tree("outbox").map_err(open)?,
-            outbox_failed: db.open_tree("outbox_failed").map_err(open)?,
-            subscribers: subscribers::Trees::open(&db).map_err(open)?,
-            failed: Arc::new(AtomicBool::new(false)),
-            db,
+            health: Arc::default(),
+            disk_full: Arc::default(),
         })
+    }
+
+    /// The open trees, for one operation.
+    fn trees(&self) -> Result<Arc<Trees>, StoreError> {
+        let open = self.open.read().unwrap_or_else(|p| p.into_inner());
+        open.clone().ok_or_else(|| {
+            StoreError::Backend("the database is being reopened after a failure".into())
+        })
+    }
+
+    /// Runs a read; a backend error is noted in the store's health.
+    fn read<R>(&self, f: impl FnOnce(&Trees) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        let got = self.trees().and_then(|t| f(&t));
+        if let Err(e) = &got {
+            self.health.failed(e);
+        }
+        got
+    }
+
+    /// Runs a write; its failure or success is noted in the store's health.
+    fn write<R>(&self, f: impl FnOnce(&Trees) -> Result<R, StoreError>) -> Result<R, StoreError> {
+        let done = self.injected().and_then(|()| self.read(f));
+        match &done {
+            Ok(_) => self.health.written(),
+            // `read` noted it already, unless the fault was injected.
+            Err(e) => self.health.failed(e),
+        }
+        done
     }
 
     fn write_journal(&self) -> Result<(), StoreError> {
@@ -133,9 +139,11 @@ impl SledStore {
             })
             .collect();
         let written = encoded.and_then(|states| {
-            apply(&self.blocks, blocks)?;
-            apply(&self.check_state, &states)?;
-            Ok(())
+            self.write(|t| {
+                apply(&t.blocks, blocks)?;
+                apply(&t.check_state, &states)?;
+                Ok(())
+            })
         });
         if written.is_err() {
             self.journal().restore(writes);
@@ -156,12 +164,7 @@ impl SledStore {
         id: &ComponentId,
         state: &ComponentState,
     ) -> Result<(), StoreError> {
-        put_json(&self.component_state, id.as_str(), state)
-    }
-
-    /// A unique, increasing id (outbox keys).
-    fn generate_id(&self) -> Result<u64, StoreError> {
-        Ok(self.db.generate_id()?)
+        self.write(|t| put_json(&t.component_state, id.as_str(), state))
     }
 }
 
@@ -171,12 +174,13 @@ impl StateStore for SledStore {
     fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
         let stored = |hour| {
             let key = blocks::key(hour, &result.check);
-            match self.blocks.get(key) {
+            match self.read(|t| Ok(t.blocks.get(key)?)) {
                 Ok(v) => v.map(|v| v.to_vec()),
                 // The hour then starts afresh in memory; its stored part is
-                // replaced at the next checkpoint. Said, not silent.
+                // replaced at the next checkpoint. The store's health says
+                // that the disk fails (once, not per result).
                 Err(e) => {
-                    tracing::error!(check = %result.check, error = %e, "cannot read this hour's stored results");
+                    tracing::debug!(check = %result.check, error = %e, "cannot read this hour's stored results");
                     None
                 }
             }
@@ -191,36 +195,37 @@ impl StateStore for SledStore {
             .checkpointing
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let written = self.write_journal();
-        self.checkpoint_failed
-            .store(written.is_err(), Ordering::Relaxed);
-        written
+        self.write_journal()
     }
     fn commit(&self, c: &super::Commit<'_>) -> Result<(), StoreError> {
-        commit::write(self, c)
+        self.write(|t| commit::write(t, c))
     }
 
     /// All persisted check and component states.
     fn load_state(&self) -> Result<States, StoreError> {
-        let checks = read_all(&self.check_state, |k| CheckId::parse(k).ok())?;
-        let components = read_all(&self.component_state, |k| ComponentId::parse(k).ok())?;
-        Ok((checks, components))
+        self.read(|t| {
+            let checks = read_all(&t.check_state, |k| CheckId::parse(k).ok())?;
+            let components = read_all(&t.component_state, |k| ComponentId::parse(k).ok())?;
+            Ok((checks, components))
+        })
     }
     /// Every incident, maintenance and override.
     fn load_book(&self) -> Result<Book, StoreError> {
         // Keyed by each record's own id, which is the key it is stored under;
         // an id that does not parse makes the record unreadable, not skipped.
         let any = |_: &str| Some(());
-        Ok(Book {
-            incidents: (read_all(&self.incidents, any)?.into_iter())
-                .map(|((), i): ((), Incident)| (i.id.clone(), i))
-                .collect(),
-            maintenances: (read_all(&self.maintenances, any)?.into_iter())
-                .map(|((), m): ((), Maintenance)| (m.id.clone(), m))
-                .collect(),
-            overrides: read_all(&self.overrides, |k| ComponentId::parse(k).ok())?
-                .into_iter()
-                .collect(),
+        self.read(|t| {
+            Ok(Book {
+                incidents: (read_all(&t.incidents, any)?.into_iter())
+                    .map(|((), i): ((), Incident)| (i.id.clone(), i))
+                    .collect(),
+                maintenances: (read_all(&t.maintenances, any)?.into_iter())
+                    .map(|((), m): ((), Maintenance)| (m.id.clone(), m))
+                    .collect(),
+                overrides: read_all(&t.overrides, |k| ComponentId::parse(k).ok())?
+                    .into_iter()
+                    .collect(),
+            })
         })
     }
     /// One check's results in `[from, to)`, oldest first, written or not.
@@ -239,7 +244,7 @@ impl StateStore for SledStore {
             let pending = self.journal().pending(check, hour).map(<[u8]>::to_vec);
             let bytes = match pending {
                 Some(bytes) => bytes,
-                None => match self.blocks.get(blocks::key(hour, check))? {
+                None => match self.read(|t| Ok(t.blocks.get(blocks::key(hour, check))?))? {
                     Some(v) => v.to_vec(),
                     None => continue,
                 },
@@ -258,21 +263,24 @@ impl StateStore for SledStore {
         let mut deleted = 0;
         loop {
             // Time-first keys: everything older is one range at the tree's start.
-            let mut batch = sled::Batch::default();
-            let mut n = 0;
-            for key in self
-                .blocks
-                .range(..cutoff.to_be_bytes().to_vec())
-                .keys()
-                .take(4096)
-            {
-                batch.remove(key?);
-                n += 1;
-            }
+            let n = self.write(|t| {
+                let mut batch = sled::Batch::default();
+                let mut n = 0;
+                for key in t
+                    .blocks
+                    .range(..cutoff.to_be_bytes().to_vec())
+                    .keys()
+                    .take(4096)
+                {
+                    batch.remove(key?);
+                    n += 1;
+                }
+                t.blocks.apply_batch(batch)?;
+                Ok(n)
+            })?;
             if n == 0 {
                 break;
             }
-            self.blocks.apply_batch(batch)?;
             deleted += n;
         }
         self.journal().forget_before(cutoff);
@@ -283,21 +291,31 @@ impl StateStore for SledStore {
 impl Storage for SledStore {
     fn flush(&self) -> super::Flushing<'_> {
         Box::pin(async move {
-            self.db.flush_async().await?;
-            Ok(())
+            let flushed = match self.injected().and_then(|()| self.trees()) {
+                Ok(t) => t.db.flush_async().await.map(drop).map_err(StoreError::from),
+                Err(e) => Err(e),
+            };
+            match &flushed {
+                Ok(()) => self.health.flushed(),
+                Err(e) => self.health.failed(e),
+            }
+            flushed
         })
     }
 
-    /// Marks storage as failing (a write failed) or healthy again.
-    fn set_failed(&self, failed: bool) {
-        self.failed.store(failed, Ordering::Relaxed);
-    }
-    /// Healthy when the last write succeeded and the database answers.
+    /// Healthy unless a backend error was seen since the last write that
+    /// reached the disk.
     fn healthy(&self) -> bool {
-        !self.failed.load(Ordering::Relaxed)
-            && !self.checkpoint_failed.load(Ordering::Relaxed)
-            && !self.rollups_failed.load(Ordering::Relaxed)
-            && self.db.get(SCHEMA_KEY).is_ok()
+        self.health.is_ok()
+    }
+
+    fn recover(&self) -> super::Flushing<'_> {
+        Box::pin(self.recover_now())
+    }
+
+    fn inject_disk_full(&self, full: bool) {
+        self.disk_full
+            .store(full, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

@@ -31,38 +31,46 @@ impl OutboxStore for SledStore {
             Some(id) => Bound::Excluded(id.to_be_bytes()),
             None => Bound::Unbounded,
         };
-        let mut out = Vec::new();
-        for item in self
-            .outbox
-            .range::<[u8; 8], _>((start, Bound::Unbounded))
-            .take(limit)
-        {
-            let (key, value) = item?;
-            out.push((job_id(&key)?, decode(&value)?));
-        }
-        Ok(out)
+        self.read(|t| {
+            let mut out = Vec::new();
+            for item in t
+                .outbox
+                .range::<[u8; 8], _>((start, Bound::Unbounded))
+                .take(limit)
+            {
+                let (key, value) = item?;
+                out.push((job_id(&key)?, decode(&value)?));
+            }
+            Ok(out)
+        })
     }
 
     fn enqueue(&self, jobs: &[Envelope]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for job in jobs {
-            batch.insert(&self.generate_id()?.to_be_bytes(), encode(job)?);
-        }
-        Ok(self.outbox.apply_batch(batch)?)
+        self.write(|t| {
+            let mut batch = sled::Batch::default();
+            for job in jobs {
+                batch.insert(&t.db.generate_id()?.to_be_bytes(), encode(job)?);
+            }
+            Ok(t.outbox.apply_batch(batch)?)
+        })
     }
 
     fn replace_job(&self, id: JobId, job: &Envelope, split: &[Envelope]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        batch.insert(&id.to_be_bytes(), encode(job)?);
-        for job in split {
-            batch.insert(&self.generate_id()?.to_be_bytes(), encode(job)?);
-        }
-        Ok(self.outbox.apply_batch(batch)?)
+        self.write(|t| {
+            let mut batch = sled::Batch::default();
+            batch.insert(&id.to_be_bytes(), encode(job)?);
+            for job in split {
+                batch.insert(&t.db.generate_id()?.to_be_bytes(), encode(job)?);
+            }
+            Ok(t.outbox.apply_batch(batch)?)
+        })
     }
 
     fn finish_job(&self, id: JobId) -> Result<(), StoreError> {
-        self.outbox.remove(id.to_be_bytes())?;
-        Ok(())
+        self.write(|t| {
+            t.outbox.remove(id.to_be_bytes())?;
+            Ok(())
+        })
     }
 
     fn fail_job(&self, id: JobId, job: &Envelope) -> Result<(), StoreError> {
@@ -70,37 +78,43 @@ impl OutboxStore for SledStore {
         use sled::transaction::{ConflictableTransactionError, TransactionError};
         let value = encode(job)?;
         let key = id.to_be_bytes();
-        (&self.outbox, &self.outbox_failed)
-            .transaction(|(outbox, failed)| {
-                failed.insert(&key, value.as_slice())?;
-                outbox.remove(&key)?;
-                Ok::<(), ConflictableTransactionError<()>>(())
-            })
-            .map_err(|e: TransactionError<()>| match e {
-                TransactionError::Storage(e) => StoreError::from(e),
-                TransactionError::Abort(()) => StoreError::corrupt("transaction", "aborted"),
-            })
+        self.write(|t| {
+            (&t.outbox, &t.outbox_failed)
+                .transaction(|(outbox, failed)| {
+                    failed.insert(&key, value.as_slice())?;
+                    outbox.remove(&key)?;
+                    Ok::<(), ConflictableTransactionError<()>>(())
+                })
+                .map_err(|e: TransactionError<()>| match e {
+                    TransactionError::Storage(e) => StoreError::from(e),
+                    TransactionError::Abort(()) => StoreError::corrupt("transaction", "aborted"),
+                })
+        })
     }
 
     fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
-        let mut counts = OutboxCounts::default();
-        for value in self.outbox.iter().values() {
-            counts.queued += 1;
-            // An unreadable job counts as queued; the worker reports it.
-            if decode(&value?).is_ok_and(|e| e.attempts > 0) {
-                counts.retrying += 1;
+        self.read(|t| {
+            let mut counts = OutboxCounts::default();
+            for value in t.outbox.iter().values() {
+                counts.queued += 1;
+                // An unreadable job counts as queued; the worker reports it.
+                if decode(&value?).is_ok_and(|e| e.attempts > 0) {
+                    counts.retrying += 1;
+                }
             }
-        }
-        counts.failed = self.outbox_failed.len() as u64;
-        Ok(counts)
+            counts.failed = t.outbox_failed.len() as u64;
+            Ok(counts)
+        })
     }
 
     fn failed_jobs(&self, limit: usize) -> Result<Vec<(JobId, Envelope)>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.outbox_failed.iter().take(limit) {
-            let (key, value) = item?;
-            out.push((job_id(&key)?, decode(&value)?));
-        }
-        Ok(out)
+        self.read(|t| {
+            let mut out = Vec::new();
+            for item in t.outbox_failed.iter().take(limit) {
+                let (key, value) = item?;
+                out.push((job_id(&key)?, decode(&value)?));
+            }
+            Ok(out)
+        })
     }
 }

@@ -3,9 +3,8 @@
 //! entries, rewritten at every checkpoint, sit together at the tree's right
 //! edge, and pruning takes a range at its left edge.
 
-use std::sync::atomic::Ordering;
-
 use super::SledStore;
+use super::trees::Trees;
 use crate::model::ComponentId;
 use crate::store::{RollupStore, StoreError};
 use crate::uptime::Day;
@@ -25,9 +24,7 @@ impl RollupStore for SledStore {
         for (day, component, value) in days {
             batch.insert(key(*day, component), value.as_slice());
         }
-        let saved = self.rollups.apply_batch(batch);
-        self.rollups_failed.store(saved.is_err(), Ordering::Relaxed);
-        Ok(saved?)
+        self.write(|t| Ok(t.rollups.apply_batch(batch)?))
     }
 
     /// Every stored day from `from` on; days from `hours_from` on keep their hours.
@@ -36,8 +33,32 @@ impl RollupStore for SledStore {
         from: DayNo,
         hours_from: DayNo,
     ) -> Result<Vec<(DayNo, ComponentId, Day)>, StoreError> {
+        self.read(|t| Self::days_from(t, from, hours_from))
+    }
+
+    /// Deletes rollups of days before `before`; returns how many.
+    fn prune_days(&self, before: DayNo) -> Result<usize, StoreError> {
+        self.write(|t| {
+            let mut batch = sled::Batch::default();
+            let mut n = 0;
+            for k in t.rollups.range(..before.to_be_bytes().to_vec()).keys() {
+                batch.remove(k?);
+                n += 1;
+            }
+            t.rollups.apply_batch(batch)?;
+            Ok(n)
+        })
+    }
+}
+
+impl SledStore {
+    fn days_from(
+        t: &Trees,
+        from: DayNo,
+        hours_from: DayNo,
+    ) -> Result<Vec<(DayNo, ComponentId, Day)>, StoreError> {
         let mut out = Vec::new();
-        for item in self.rollups.range(from.to_be_bytes().to_vec()..) {
+        for item in t.rollups.range(from.to_be_bytes().to_vec()..) {
             let (k, v) = item?;
             let parsed = k
                 .get(..4)
@@ -60,17 +81,5 @@ impl RollupStore for SledStore {
             }
         }
         Ok(out)
-    }
-
-    /// Deletes rollups of days before `before`; returns how many.
-    fn prune_days(&self, before: DayNo) -> Result<usize, StoreError> {
-        let mut batch = sled::Batch::default();
-        let mut n = 0;
-        for k in self.rollups.range(..before.to_be_bytes().to_vec()).keys() {
-            batch.remove(k?);
-            n += 1;
-        }
-        self.rollups.apply_batch(batch)?;
-        Ok(n)
     }
 }

@@ -41,23 +41,27 @@ impl SubscriberStore for SledStore {
     /// Unique and increasing (sled's id generator), so two subscribers can
     /// never share a record.
     fn new_subscriber_id(&self) -> Result<String, StoreError> {
-        Ok(format!("{:016x}", self.db.generate_id()?))
+        self.write(|t| Ok(format!("{:016x}", t.db.generate_id()?)))
     }
 
     fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>, StoreError> {
-        let t = &self.subscribers;
-        match t.emails.get(email.as_bytes())? {
-            Some(id) => t.by_id(&id),
-            None => Ok(None),
-        }
+        self.read(|t| {
+            let t = &t.subscribers;
+            match t.emails.get(email.as_bytes())? {
+                Some(id) => t.by_id(&id),
+                None => Ok(None),
+            }
+        })
     }
 
     fn subscriber_by_token(&self, token: &str) -> Result<Option<Subscriber>, StoreError> {
-        let t = &self.subscribers;
-        match t.tokens.get(token_key(token))? {
-            Some(id) => t.by_id(&id),
-            None => Ok(None),
-        }
+        self.read(|t| {
+            let t = &t.subscribers;
+            match t.tokens.get(token_key(token))? {
+                Some(id) => t.by_id(&id),
+                None => Ok(None),
+            }
+        })
     }
 
     fn save_subscriber(&self, s: &Subscriber, job: Option<&Envelope>) -> Result<(), StoreError> {
@@ -66,37 +70,41 @@ impl SubscriberStore for SledStore {
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| StoreError::corrupt("job", e))?;
-        let t = &self.subscribers;
-        (&t.records, &t.emails, &t.tokens, &self.outbox)
-            .transaction(|(records, emails, tokens, outbox)| {
-                records.insert(s.id.as_bytes(), record.as_slice())?;
-                emails.insert(s.email.as_bytes(), s.id.as_bytes())?;
-                tokens.insert(&token_key(&s.token)[..], s.id.as_bytes())?;
-                if let Some(job) = &job {
-                    outbox.insert(&outbox.generate_id()?.to_be_bytes(), job.as_slice())?;
-                }
-                Ok::<(), ConflictableTransactionError<()>>(())
-            })
-            .map_err(from_tx)
+        self.write(|trees| {
+            let t = &trees.subscribers;
+            (&t.records, &t.emails, &t.tokens, &trees.outbox)
+                .transaction(|(records, emails, tokens, outbox)| {
+                    records.insert(s.id.as_bytes(), record.as_slice())?;
+                    emails.insert(s.email.as_bytes(), s.id.as_bytes())?;
+                    tokens.insert(&token_key(&s.token)[..], s.id.as_bytes())?;
+                    if let Some(job) = &job {
+                        outbox.insert(&outbox.generate_id()?.to_be_bytes(), job.as_slice())?;
+                    }
+                    Ok::<(), ConflictableTransactionError<()>>(())
+                })
+                .map_err(from_tx)
+        })
     }
 
     fn remove_subscriber(&self, s: &Subscriber) -> Result<(), StoreError> {
-        let t = &self.subscribers;
-        (&t.records, &t.emails, &t.tokens)
-            .transaction(|(records, emails, tokens)| {
-                records.remove(s.id.as_bytes())?;
-                emails.remove(s.email.as_bytes())?;
-                tokens.remove(&token_key(&s.token)[..])?;
-                Ok::<(), ConflictableTransactionError<()>>(())
-            })
-            .map_err(from_tx)?;
-        for item in t.feedback.iter().keys() {
-            let key = item?;
-            if key.ends_with(s.id.as_bytes()) {
-                t.feedback.remove(key)?;
+        self.write(|t| {
+            let t = &t.subscribers;
+            (&t.records, &t.emails, &t.tokens)
+                .transaction(|(records, emails, tokens)| {
+                    records.remove(s.id.as_bytes())?;
+                    emails.remove(s.email.as_bytes())?;
+                    tokens.remove(&token_key(&s.token)[..])?;
+                    Ok::<(), ConflictableTransactionError<()>>(())
+                })
+                .map_err(from_tx)?;
+            for item in t.feedback.iter().keys() {
+                let key = item?;
+                if key.ends_with(s.id.as_bytes()) {
+                    t.feedback.remove(key)?;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     fn confirmed_after(
@@ -108,39 +116,44 @@ impl SubscriberStore for SledStore {
             Some(c) => std::ops::Bound::Excluded(c.as_bytes().to_vec()),
             None => std::ops::Bound::Unbounded,
         };
-        let mut out = Vec::with_capacity(limit);
-        for item in
-            (self.subscribers.records).range::<Vec<u8>, _>((start, std::ops::Bound::Unbounded))
-        {
-            let (_, v) = item?;
-            let s: Subscriber = decode(&v)?;
-            if s.is_confirmed() {
-                out.push(s);
-                if out.len() == limit {
-                    break;
+        self.read(|t| {
+            let mut out = Vec::with_capacity(limit);
+            let records = &t.subscribers.records;
+            for item in records.range::<Vec<u8>, _>((start, std::ops::Bound::Unbounded)) {
+                let (_, v) = item?;
+                let s: Subscriber = decode(&v)?;
+                if s.is_confirmed() {
+                    out.push(s);
+                    if out.len() == limit {
+                        break;
+                    }
                 }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     fn all_subscribers(&self) -> Result<Vec<Subscriber>, StoreError> {
-        (self.subscribers.records.iter())
-            .map(|item| item.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
-            .collect()
+        self.read(|t| {
+            (t.subscribers.records.iter())
+                .map(|item| item.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+                .collect()
+        })
     }
 
     fn subscriber_counts(&self) -> Result<(u64, u64), StoreError> {
-        let (mut confirmed, mut pending) = (0, 0);
-        for item in self.subscribers.records.iter() {
-            let (_, v) = item?;
-            if decode::<Subscriber>(&v)?.is_confirmed() {
-                confirmed += 1
-            } else {
-                pending += 1
+        self.read(|t| {
+            let (mut confirmed, mut pending) = (0, 0);
+            for item in t.subscribers.records.iter() {
+                let (_, v) = item?;
+                if decode::<Subscriber>(&v)?.is_confirmed() {
+                    confirmed += 1
+                } else {
+                    pending += 1
+                }
             }
-        }
-        Ok((confirmed, pending))
+            Ok((confirmed, pending))
+        })
     }
 
     fn save_answer(
@@ -152,17 +165,22 @@ impl SubscriberStore for SledStore {
     ) -> Result<(), StoreError> {
         let value =
             serde_json::to_vec(&(answer, at)).map_err(|e| StoreError::corrupt("feedback", e))?;
-        (self.subscribers.feedback).insert(feedback_key(incident.as_str(), subscriber), value)?;
-        Ok(())
+        self.write(|t| {
+            (t.subscribers.feedback).insert(feedback_key(incident.as_str(), subscriber), value)?;
+            Ok(())
+        })
     }
 
     fn feedback(&self, incident: &IncidentId) -> Result<FeedbackCounts, StoreError> {
-        let mut counts = FeedbackCounts::default();
-        for item in (self.subscribers.feedback).scan_prefix(feedback_key(incident.as_str(), "")) {
-            let (_, v) = item?;
-            counts.add(decode(&v)?);
-        }
-        Ok(counts)
+        self.read(|t| {
+            let mut counts = FeedbackCounts::default();
+            let prefix = feedback_key(incident.as_str(), "");
+            for item in t.subscribers.feedback.scan_prefix(prefix) {
+                let (_, v) = item?;
+                counts.add(decode(&v)?);
+            }
+            Ok(counts)
+        })
     }
 }
 

@@ -5,7 +5,9 @@ use chrono::TimeZone;
 use super::*;
 use crate::model::{Outcome, Reason};
 use crate::store::{SCHEMA_VERSION, prune_cutoff};
+use migrate::SCHEMA_KEY;
 
+mod faults;
 mod messages;
 
 /// A stored result's reason in words.
@@ -53,7 +55,7 @@ fn results_and_state_survive_a_reopen() {
         store.record(&r, &state).unwrap();
         store.save_component(&comp, &comp_state).unwrap();
         store.checkpoint().unwrap();
-        store.db.flush().unwrap();
+        store.trees().unwrap().db.flush().unwrap();
     }
     let store = reopen(dir.path()).unwrap();
     let got = store.results(&r.check, at(0), at(10)).unwrap();
@@ -142,7 +144,7 @@ fn a_restart_appends_to_the_hour_already_written() {
         };
         store.record(&down, &s).unwrap();
         store.checkpoint().unwrap();
-        store.db.flush().unwrap();
+        store.trees().unwrap().db.flush().unwrap();
     }
     let store = reopen(dir.path()).unwrap();
     store.record(&result_at("api", hour(0, 30)), &s).unwrap();
@@ -181,13 +183,22 @@ fn schema_1_results_are_packed_into_blocks_at_start() {
     assert_eq!(store.results(&b, hour(0, 0), hour(4, 0)).unwrap().len(), 1);
     assert!(
         !store
+            .trees()
+            .unwrap()
             .db
             .tree_names()
             .iter()
             .any(|n| n.as_ref() == b"results")
     );
     assert_eq!(
-        store.db.get(SCHEMA_KEY).unwrap().unwrap().as_ref(),
+        store
+            .trees()
+            .unwrap()
+            .db
+            .get(SCHEMA_KEY)
+            .unwrap()
+            .unwrap()
+            .as_ref(),
         &SCHEMA_VERSION.to_be_bytes()
     );
 }
@@ -197,8 +208,13 @@ fn a_database_from_a_newer_candor_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = SledStore::open(dir.path()).unwrap();
-        store.db.insert(SCHEMA_KEY, &99u32.to_be_bytes()).unwrap();
-        store.db.flush().unwrap();
+        store
+            .trees()
+            .unwrap()
+            .db
+            .insert(SCHEMA_KEY, &99u32.to_be_bytes())
+            .unwrap();
+        store.trees().unwrap().db.flush().unwrap();
     }
     let err = reopen(dir.path()).err().unwrap().to_string();
     assert!(err.contains("newer Candor (schema 99)"), "{err}");
@@ -254,21 +270,35 @@ fn records_stored_with_string_ids_read_back_and_write_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = SledStore::open(dir.path()).unwrap();
-        store.incidents.insert("k3v9q0x2m7ab", incident).unwrap();
         store
+            .trees()
+            .unwrap()
+            .incidents
+            .insert("k3v9q0x2m7ab", incident)
+            .unwrap();
+        store
+            .trees()
+            .unwrap()
             .maintenances
             .insert("a1b2c3d4e5f6", maintenance)
             .unwrap();
-        store.overrides.insert("api", pinned).unwrap();
+        store
+            .trees()
+            .unwrap()
+            .overrides
+            .insert("api", pinned)
+            .unwrap();
         let answer = r#"["working","2026-09-21T13:00:00Z"]"#;
         let key = "k3v9q0x2m7ab\x000000000000000001";
         store
+            .trees()
+            .unwrap()
             .db
             .open_tree("feedback")
             .unwrap()
             .insert(key, answer)
             .unwrap();
-        store.db.flush().unwrap();
+        store.trees().unwrap().db.flush().unwrap();
     }
     let store = reopen(dir.path()).unwrap();
     let book = store.load_book().unwrap();
@@ -292,12 +322,15 @@ fn records_stored_with_string_ids_read_back_and_write_the_same_bytes() {
     store.commit(&commit).unwrap();
     let stored = |t: &sled::Tree, k: &str| t.get(k).unwrap().unwrap().to_vec();
     assert_eq!(
-        stored(&store.incidents, "k3v9q0x2m7ab"),
+        stored(&store.trees().unwrap().incidents, "k3v9q0x2m7ab"),
         incident.as_bytes()
     );
     assert_eq!(
-        stored(&store.maintenances, "a1b2c3d4e5f6"),
+        stored(&store.trees().unwrap().maintenances, "a1b2c3d4e5f6"),
         maintenance.as_bytes()
     );
-    assert_eq!(stored(&store.overrides, "api"), pinned.as_bytes());
+    assert_eq!(
+        stored(&store.trees().unwrap().overrides, "api"),
+        pinned.as_bytes()
+    );
 }

@@ -76,7 +76,7 @@ fn messages_survive_a_reopen_as_data() {
         };
         store.commit(&commit).unwrap();
         store.checkpoint().unwrap();
-        store.db.flush().unwrap();
+        store.trees().unwrap().db.flush().unwrap();
     }
     let store = reopen(dir.path()).unwrap();
     assert_eq!(
