@@ -115,7 +115,7 @@ impl Pipeline {
                         })
                         .unzip();
                     let answers = self.execute_all(work).await;
-                    let shown = (answers.iter().zip(&replies)).any(|(a, (_, shown))| a.is_ok() && *shown);
+                                    let shown = (answers.iter().zip(&replies)).any(|(a, (_, shown))| a.is_ok() && *shown);
                     if shown {
                         // Render before replying: an engineer redirected to a
                         // page must see the change they just made.

@@ -79,7 +79,7 @@ impl Catalog {
     ) {
         let state = v.components.get(&c.id);
         let kept = previous.and_then(|p| {
-            let same = p.made_from.get(&c.id)? == &state.cloned();
+            let same = p.made_from.get(&c.id)?.as_ref() == state;
             // Same config, so the same position and group too.
             same.then(|| p.list.get(*p.index.get(&c.id)?).cloned())?
         });

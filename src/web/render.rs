@@ -21,7 +21,8 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     // Pages show component names and times in the site zone: a new config
     // invalidates everything.
     let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
-    let index = Rendered::new(pages::status::render(&view).into_string(), HTML);
+    let (index, group_rows) = pages::status::render_with(&view, previous.map(|p| &p.group_rows));
+    let index = Rendered::new(index.into_string(), HTML);
     // Which records changed since the previous render: pages of the others,
     // the history and the feeds are kept when they show none of them.
     let changed = previous.map(|p| (p, Changed::between(&view, &p.view)));
@@ -57,6 +58,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         badges,
         api,
         catalog,
+        group_rows,
     }
 }
 

@@ -19,7 +19,6 @@ use actix_web::{HttpRequest, HttpResponse};
 
 use super::encoding::{self, Coding};
 use super::xml_chars;
-use crate::model::fnv1a;
 
 /// One pre-rendered response body, with compressed copies when they are worth
 /// sending.
@@ -82,7 +81,7 @@ impl Rendered {
             },
             false => body,
         };
-        let hash = fnv1a(&body);
+        let hash = body_hash(&body);
         Self {
             etag: format!("\"{hash:016x}\""),
             content_type,
@@ -232,6 +231,13 @@ impl Rendered {
             Coding::Brotli => copies.brotli.as_ref(),
         }
     }
+}
+
+/// A body's hash, for its ETag: fixed seed, so the same body keeps its ETag
+/// across restarts (and caches their 304s).
+fn body_hash(body: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6361_6e64_6f72).hash_one(body)
 }
 
 /// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2:

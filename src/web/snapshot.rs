@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub api: std::collections::HashMap<&'static str, Rendered>,
     /// The component objects `api` was made from, reused by the next render.
     pub catalog: Arc<crate::read::shapes::Catalog>,
+    /// The group rows `index` was made of, reused by the next render.
+    pub group_rows: super::pages::group_rows::GroupRows,
 }
 
 /// The current snapshot, swapped atomically by the pipeline.

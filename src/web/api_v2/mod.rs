@@ -123,12 +123,10 @@ fn texts(lists: &Lists<'_>) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// The components and the records, newest first, that the bodies list.
+/// The view and the component objects the bodies list.
 struct Lists<'a> {
     view: &'a View,
     catalog: Catalog,
-    incidents: Vec<&'a Incident>,
-    maintenances: Vec<&'a Maintenance>,
 }
 
 impl<'a> Lists<'a> {
@@ -136,37 +134,42 @@ impl<'a> Lists<'a> {
         Self {
             view,
             catalog: Catalog::new(view, previous),
-            incidents: newest_incidents(view),
-            maintenances: newest_maintenances(view),
         }
     }
 
-    /// The first `n` incidents that `keep` accepts.
+    /// The newest `n` incidents that `keep` accepts, newest first by
+    /// `started_at` (id breaks ties, so bodies are stable).
     fn incidents(&self, keep: fn(&Incident) -> bool, n: usize) -> Value {
-        let list = self.incidents.iter().filter(|i| keep(i)).take(n);
-        list.map(|i| shapes::incident(self.view, &self.catalog, i))
+        let all = self.view.book.incidents.values().filter(|i| keep(i));
+        let order = |a: &Incident, b: &Incident| (a.started_at, &a.id).cmp(&(b.started_at, &b.id));
+        let list = newest(all.collect(), n, order);
+        list.into_iter()
+            .map(|i| shapes::incident(self.view, &self.catalog, i))
             .collect()
     }
 
-    /// The first `n` maintenances that `keep` accepts.
+    /// The newest `n` maintenances that `keep` accepts, by `scheduled_for`.
     fn maintenances(&self, keep: fn(&Maintenance) -> bool, n: usize) -> Value {
-        let list = self.maintenances.iter().filter(|m| keep(m)).take(n);
-        list.map(|m| shapes::maintenance(self.view, &self.catalog, m))
+        let all = self.view.book.maintenances.values().filter(|m| keep(m));
+        let order = |a: &Maintenance, b: &Maintenance| {
+            (a.scheduled_for, &a.id).cmp(&(b.scheduled_for, &b.id))
+        };
+        let list = newest(all.collect(), n, order);
+        list.into_iter()
+            .map(|m| shapes::maintenance(self.view, &self.catalog, m))
             .collect()
     }
 }
 
-/// Newest first by `started_at` (id breaks ties, so bodies are stable).
-fn newest_incidents(v: &View) -> Vec<&Incident> {
-    let mut list: Vec<&Incident> = v.book.incidents.values().collect();
-    list.sort_by(|a, b| (b.started_at, &b.id).cmp(&(a.started_at, &a.id)));
-    list
-}
-
-/// Newest first by `scheduled_for`.
-fn newest_maintenances(v: &View) -> Vec<&Maintenance> {
-    let mut list: Vec<&Maintenance> = v.book.maintenances.values().collect();
-    list.sort_by(|a, b| (b.scheduled_for, &b.id).cmp(&(a.scheduled_for, &a.id)));
+/// The `n` greatest of `list` by `order`, greatest first. The rest are only
+/// partitioned off, not sorted: years of history cost one pass per render.
+fn newest<T>(mut list: Vec<&T>, n: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<&T> {
+    let newest_first = |a: &&T, b: &&T| order(b, a);
+    if n < list.len() {
+        list.select_nth_unstable_by(n, newest_first);
+        list.truncate(n);
+    }
+    list.sort_unstable_by(newest_first);
     list
 }
 

@@ -6,6 +6,7 @@
 
 use maud::{Markup, html};
 
+use super::group_rows::GroupRows;
 use super::strip;
 use crate::config::Component;
 use crate::engine::overall;
@@ -24,13 +25,15 @@ pub enum Place {
 }
 
 /// The components section of `/`: groups folded, ungrouped ones as rows.
-pub fn section(v: &View) -> Markup {
+/// Group rows that show nothing new are taken from `previous`; `rows`
+/// receives this render's, for the next.
+pub fn section(v: &View, previous: Option<&GroupRows>, rows: &mut GroupRows) -> Markup {
     html! {
         section aria-labelledby="components-title" {
             h2 #components-title { "Components" }
             @for (group, members) in groups(&v.config.components) {
                 @match group {
-                    Some(name) => (group_row(v, name, &members)),
+                    Some(name) => (rows.row(previous, v, name, &members, || group_row(v, name, &members))),
                     None => ul.components {
                         @for c in members { (component(v, c, Place::Index)) }
                     },

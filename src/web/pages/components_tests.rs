@@ -25,7 +25,7 @@ fn grouped() -> Arc<Config> {
 }
 
 fn page(v: &View) -> String {
-    section(v).into_string()
+    section(v, None, &mut Default::default()).into_string()
 }
 
 /// The `<details>` of the group `name`, up to its end.

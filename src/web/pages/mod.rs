@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod component;
 pub mod components;
+pub mod group_rows;
 mod grouped;
 pub mod history;
 pub mod incident;

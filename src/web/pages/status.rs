@@ -19,19 +19,28 @@ use crate::web::subscribe::form;
 
 /// Re-exported for the subscribe form, which groups its checkboxes the same way.
 pub(crate) use super::components::groups;
+use super::group_rows::GroupRows;
 
 pub fn render(v: &View) -> Markup {
+    render_with(v, None).0
+}
+
+/// `/`, with the group rows of the previous render (same config) reused
+/// where nothing they show changed; also this render's rows, for the next.
+pub fn render_with(v: &View, previous: Option<&GroupRows>) -> (Markup, GroupRows) {
     let site = &v.config.site;
+    let mut rows = GroupRows::default();
     let content = html! {
         h1.visually-hidden { (site.title) }
         (banner(v))
         (incidents(v))
         (maintenances(v))
-        (components::section(v))
+        (components::section(v, previous, &mut rows))
         p.history-link { a href="/history" { "Past incidents and maintenance" } }
         (subscribe(v))
     };
-    layout::page(site, &site.title, Some(site.refresh.as_secs()), content)
+    let page = layout::page(site, &site.title, Some(site.refresh.as_secs()), content);
+    (page, rows)
 }
 
 /// The subscribe form for everything. Choosing components (a checkbox each,
