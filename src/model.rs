@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub mod reason;
-pub use reason::{Evidence, Finding, Reason};
+pub use reason::{CertProblem, Evidence, Finding, Reason};
 
 /// A component's status, as Statuspage names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]

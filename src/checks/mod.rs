@@ -4,6 +4,7 @@
 pub mod conditions;
 pub mod probe;
 pub mod schedule;
+mod tls_reason;
 
 use std::time::Duration;
 

@@ -13,10 +13,10 @@ use chrono::{DateTime, Utc};
 use reqwest::redirect::Policy;
 use reqwest::tls::TlsInfo;
 use reqwest::{Client, Response};
-use rustls::CertificateError;
 use tokio::net::TcpStream;
 
 use super::conditions::{HttpSeen, judge_http, shorten};
+use super::tls_reason::tls_reason;
 use super::{CheckSpec, HttpTarget, MAX_BODY_BYTES, Target};
 use crate::clock::Clock;
 use crate::model::reason::millis;
@@ -388,7 +388,10 @@ fn describe_error(err: &reqwest::Error, http: &HttpTarget, phase: Phase) -> Reas
         return Reason::UnresolvedHost { host };
     }
     if let Some(tls) = chain.iter().find_map(|e| e.downcast_ref::<rustls::Error>()) {
-        return tls_reason(tls, http);
+        let host = http.url.host_str().unwrap_or("?");
+        return tls_reason(tls, host).unwrap_or_else(|| Reason::TlsHandshake {
+            detail: tidy(&tls.to_string()),
+        });
     }
     if let Some(reason) = chain
         .iter()
@@ -460,34 +463,6 @@ fn io_reason(err: &io::Error, phase: Phase) -> Option<Reason> {
 fn closed_reason(phase: Phase) -> Reason {
     Reason::ConnectionClosed {
         reading_body: phase == Phase::Body,
-    }
-}
-
-fn tls_reason(err: &rustls::Error, http: &HttpTarget) -> Reason {
-    let rustls::Error::InvalidCertificate(cert) = err else {
-        return match err {
-            rustls::Error::AlertReceived(alert) => Reason::TlsAlert {
-                alert: format!("{alert:?}"),
-            },
-            other => Reason::TlsHandshake {
-                detail: tidy(&other.to_string()),
-            },
-        };
-    };
-    match cert {
-        CertificateError::Expired | CertificateError::ExpiredContext { .. } => Reason::CertExpired,
-        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-            Reason::CertNotValidYet
-        }
-        CertificateError::UnknownIssuer => Reason::CertUnknownIssuer,
-        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-            let host = http.url.host_str().unwrap_or("?").to_owned();
-            Reason::CertWrongName { host }
-        }
-        CertificateError::Revoked => Reason::CertRevoked,
-        other => Reason::CertNotTrusted {
-            detail: tidy(&other.to_string()),
-        },
     }
 }
 

@@ -596,7 +596,7 @@ async fn self_signed_certificate_is_down_when_verified() {
     let target = http_target(&format!("https://127.0.0.1:{}/", addr.port()));
     let (outcome, reason) = outcome_of(&spec(Target::Http(target))).await;
     assert_eq!(outcome, Outcome::Down, "{reason}");
-    let want = "TLS certificate not trusted (unknown issuer, or self-signed)";
+    let want = "TLS certificate not issued by a trusted authority (self-signed, or a private CA)";
     assert_eq!(reason, want);
 }
 

@@ -97,11 +97,30 @@ pub enum Reason {
     },
     CertExpired,
     CertNotValidYet,
+    /// No trusted authority issued it: self-signed, or from a private CA
+    /// (the verifier reports both alike).
     CertUnknownIssuer,
+    /// The certificate is not for `host` (the URL's); `names` are those it
+    /// is for, as far as they were known (none from builds before them).
     CertWrongName {
         host: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        names: Vec<String>,
     },
     CertRevoked,
+    /// A signature in the chain is not from the authority it names: a
+    /// self-signed certificate that bears a trusted authority's name, say.
+    CertBadSignature,
+    /// An authority's (CA) certificate served as the server's own.
+    CertCaAsServer,
+    /// The certificate is not meant for TLS servers (its extended key usage).
+    CertWrongPurpose,
+    /// Refused for a reason without a kind of its own above.
+    CertRejected {
+        problem: CertProblem,
+    },
+    /// Stored by builds before the kinds above: the TLS library's own name
+    /// for the problem ("BadSignature"). Read through [`Reason::upgraded`].
     CertNotTrusted {
         detail: String,
     },
@@ -119,9 +138,58 @@ pub enum Reason {
     },
 }
 
+/// Why a certificate was refused, for the rarer problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertProblem {
+    /// Not a well-formed certificate.
+    Malformed,
+    /// Signed with an algorithm the prober does not support.
+    UnsupportedAlgorithm,
+    /// Has a critical extension the prober does not understand.
+    UnknownCriticalExtension,
+    /// Its revocation status could not be told.
+    RevocationUnknown,
+    /// The chain has a server certificate where an authority should be.
+    ServerCertAsCa,
+    /// Names outside what its authority may certify.
+    NameNotPermitted,
+    /// Anything else; also what a later build's problem reads as here.
+    #[serde(other)]
+    Other,
+}
+
 impl Reason {
     pub fn other(text: impl Into<String>) -> Self {
         Self::Other { text: text.into() }
+    }
+
+    /// This reason in today's kinds: a certificate reason stored by an older
+    /// build as the TLS library's name for it becomes its own kind (those
+    /// names were all it held); every other reason is itself.
+    pub fn upgraded(&self) -> Self {
+        let Self::CertNotTrusted { detail } = self else {
+            return self.clone();
+        };
+        if detail.contains("CaUsedAsEndEntity") {
+            Self::CertCaAsServer
+        } else if detail.contains("EndEntityUsedAsCa") {
+            Self::CertRejected {
+                problem: CertProblem::ServerCertAsCa,
+            }
+        } else if detail.contains("BadSignature") {
+            Self::CertBadSignature
+        } else if detail.contains("Purpose") || detail.contains("Eku") {
+            Self::CertWrongPurpose
+        } else if detail.contains("BadEncoding") {
+            Self::CertRejected {
+                problem: CertProblem::Malformed,
+            }
+        } else {
+            Self::CertRejected {
+                problem: CertProblem::Other,
+            }
+        }
     }
 }
 
@@ -216,6 +284,48 @@ mod tests {
                 expired: false
             }
         );
+    }
+
+    #[test]
+    fn a_wrong_name_stored_without_names_still_reads() {
+        let old: Reason =
+            serde_json::from_str(r#"{"kind":"cert_wrong_name","host":"api.example"}"#).unwrap();
+        let host = "api.example".to_owned();
+        assert_eq!(
+            old,
+            Reason::CertWrongName {
+                host,
+                names: vec![]
+            }
+        );
+    }
+
+    #[test]
+    fn a_certificate_problem_from_a_later_build_reads_as_other() {
+        let json = r#"{"kind":"cert_rejected","problem":"quantum_weakness"}"#;
+        let later: Reason = serde_json::from_str(json).unwrap();
+        let problem = CertProblem::Other;
+        assert_eq!(later, Reason::CertRejected { problem });
+    }
+
+    #[test]
+    fn library_names_stored_by_older_builds_become_kinds() {
+        let old = |detail: &str| {
+            let json = format!(r#"{{"kind":"cert_not_trusted","detail":"{detail}"}}"#);
+            serde_json::from_str::<Reason>(&json).unwrap().upgraded()
+        };
+        assert_eq!(old("BadSignature"), Reason::CertBadSignature);
+        assert_eq!(
+            old("Other(OtherError(CaUsedAsEndEntity))"),
+            Reason::CertCaAsServer
+        );
+        assert_eq!(
+            old("Other(OtherError(UnsupportedCertVersion))"),
+            Reason::CertRejected {
+                problem: CertProblem::Other
+            }
+        );
+        assert_eq!(Reason::CertExpired.upgraded(), Reason::CertExpired);
     }
 
     #[test]

@@ -30,4 +30,5 @@ mod smtp;
 mod status_page;
 mod subscriptions;
 mod target;
+mod tls;
 mod webhooks;

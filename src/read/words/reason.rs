@@ -5,8 +5,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::model::Reason;
 use crate::model::reason::millis;
+use crate::model::{CertProblem, Reason};
 
 /// Reasons longer than this are cut: they end up in a status page and in logs.
 const MAX_REASON_CHARS: usize = 120;
@@ -46,8 +46,16 @@ fn fixed(r: &Reason) -> Option<&'static str> {
         R::NetworkUnreachable => "network unreachable",
         R::CertExpired => "TLS certificate has expired",
         R::CertNotValidYet => "TLS certificate is not valid yet",
-        R::CertUnknownIssuer => "TLS certificate not trusted (unknown issuer, or self-signed)",
+        R::CertUnknownIssuer => {
+            "TLS certificate not issued by a trusted authority (self-signed, or a private CA)"
+        }
         R::CertRevoked => "TLS certificate has been revoked",
+        R::CertBadSignature => {
+            "TLS certificate not trusted: its signature is not from the authority it names"
+        }
+        R::CertCaAsServer => "TLS certificate is a CA certificate, not a server certificate",
+        R::CertWrongPurpose => "TLS certificate is not meant for servers (its key usage)",
+        R::CertRejected { problem } => cert_problem(*problem),
         _ => return None,
     })
 }
@@ -70,8 +78,9 @@ fn with_parameters(r: &Reason) -> String {
         R::TooManyRedirects { max } => format!("too many redirects (more than {max})"),
         R::TlsAlert { alert } => format!("TLS handshake failed (server alert: {alert})"),
         R::TlsHandshake { detail } => format!("TLS handshake failed: {detail}"),
-        R::CertWrongName { host } => format!("TLS certificate not valid for {host}"),
-        R::CertNotTrusted { detail } => format!("TLS certificate not trusted ({detail})"),
+        R::CertWrongName { host, names } => cert_wrong_name(host, names),
+        // Older builds' library names, read as today's kinds.
+        R::CertNotTrusted { .. } => reason(&r.upgraded()),
         R::ClientSetup { detail } => format!("client setup: {detail}"),
         R::BodyReadFailed { detail } => format!("reading the body failed: {detail}"),
         content => body(content),
@@ -110,6 +119,42 @@ fn body(r: &Reason) -> String {
         // Not reached: `reason` words the others.
         other => fixed(other).unwrap_or_default().to_owned(),
     }
+}
+
+fn cert_problem(problem: CertProblem) -> &'static str {
+    use CertProblem as P;
+    match problem {
+        P::Malformed => "TLS certificate is malformed",
+        P::UnsupportedAlgorithm => "TLS certificate is signed with an unsupported algorithm",
+        P::UnknownCriticalExtension => "TLS certificate has a critical extension not understood",
+        P::RevocationUnknown => "TLS certificate's revocation status is unknown",
+        P::ServerCertAsCa => "TLS certificate chain has a server certificate as an authority",
+        P::NameNotPermitted => "TLS certificate names a host its authority may not certify",
+        P::Other => "TLS certificate not accepted",
+    }
+}
+
+/// Names the certificate shown are at most this many, then "and N more".
+const MAX_CERT_NAMES: usize = 3;
+
+/// "TLS certificate is for other.example, not api.example".
+fn cert_wrong_name(host: &str, names: &[String]) -> String {
+    if names.is_empty() {
+        return format!("TLS certificate is not for {host}");
+    }
+    let shown: Vec<String> = names
+        .iter()
+        .take(MAX_CERT_NAMES)
+        .map(|n| shorten(n, MAX_VALUE_CHARS))
+        .collect();
+    let more = match names.len().saturating_sub(MAX_CERT_NAMES) {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    format!(
+        "TLS certificate is for {}{more}, not {host}",
+        shown.join(", ")
+    )
 }
 
 /// "HTTP 503 Service Unavailable": the standard phrase, else just the number.

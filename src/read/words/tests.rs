@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 
 use super::*;
-use crate::model::ComponentStatus;
+use crate::model::{CertProblem, ComponentStatus};
 
 fn other(text: &str) -> Reason {
     Reason::other(text)
@@ -53,10 +53,21 @@ fn each_reason_kind_renders_to_its_english() {
         (R::TlsHandshake { detail: s("received corrupt message") }, "TLS handshake failed: received corrupt message"),
         (R::CertExpired, "TLS certificate has expired"),
         (R::CertNotValidYet, "TLS certificate is not valid yet"),
-        (R::CertUnknownIssuer, "TLS certificate not trusted (unknown issuer, or self-signed)"),
-        (R::CertWrongName { host: s("example.com") }, "TLS certificate not valid for example.com"),
+        (R::CertUnknownIssuer, "TLS certificate not issued by a trusted authority (self-signed, or a private CA)"),
+        (R::CertWrongName { host: s("api.example"), names: vec![s("other.example")] }, "TLS certificate is for other.example, not api.example"),
+        (R::CertWrongName { host: s("a.example"), names: vec![s("b.example"), s("*.c.example")] }, "TLS certificate is for b.example, *.c.example, not a.example"),
+        (R::CertWrongName { host: s("a.example"), names: ["b", "c", "d", "e", "f"].map(s).to_vec() }, "TLS certificate is for b, c, d and 2 more, not a.example"),
+        (R::CertWrongName { host: s("example.com"), names: vec![] }, "TLS certificate is not for example.com"),
         (R::CertRevoked, "TLS certificate has been revoked"),
-        (R::CertNotTrusted { detail: s("BadSignature") }, "TLS certificate not trusted (BadSignature)"),
+        (R::CertBadSignature, "TLS certificate not trusted: its signature is not from the authority it names"),
+        (R::CertCaAsServer, "TLS certificate is a CA certificate, not a server certificate"),
+        (R::CertWrongPurpose, "TLS certificate is not meant for servers (its key usage)"),
+        (R::CertRejected { problem: CertProblem::Malformed }, "TLS certificate is malformed"),
+        (R::CertRejected { problem: CertProblem::Other }, "TLS certificate not accepted"),
+        // Stored by older builds as the library's names.
+        (R::CertNotTrusted { detail: s("BadSignature") }, "TLS certificate not trusted: its signature is not from the authority it names"),
+        (R::CertNotTrusted { detail: s("Other(OtherError(CaUsedAsEndEntity))") }, "TLS certificate is a CA certificate, not a server certificate"),
+        (R::CertNotTrusted { detail: s("Other(OtherError(Whatever))") }, "TLS certificate not accepted"),
         (R::ClientSetup { detail: s("no roots") }, "client setup: no roots"),
         (R::BodyReadFailed { detail: s("error decoding") }, "reading the body failed: error decoding"),
         (other("HTTP 503"), "HTTP 503"),
