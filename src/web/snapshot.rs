@@ -68,6 +68,11 @@ impl Snapshot {
     }
 }
 
+/// How long the compressor waits for renders to pause before compressing
+/// the newest snapshot, and at most while they do not.
+const QUIET: std::time::Duration = std::time::Duration::from_millis(50);
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The pipeline's view of the page: each state it publishes is rendered into
 /// a new snapshot (reusing what did not change in the previous one), and the
 /// live export, if any, is woken. The snapshot's compressed copies are made
@@ -92,9 +97,15 @@ impl Publisher {
             .name("compress".into())
             .spawn(move || {
                 while let Ok(mut snapshot) = queue.recv() {
-                    // Only the newest matters: the others are already replaced.
-                    while let Ok(newer) = queue.try_recv() {
+                    // Only the newest matters, once writes pause: a snapshot
+                    // replaced within QUIET is not worth compressing (a request
+                    // meanwhile compresses what it needs itself).
+                    let deadline = std::time::Instant::now() + SETTLED;
+                    while let Ok(newer) = queue.recv_timeout(QUIET) {
                         snapshot = newer;
+                        if std::time::Instant::now() >= deadline {
+                            break;
+                        }
                     }
                     snapshot.compress();
                 }
