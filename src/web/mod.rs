@@ -15,6 +15,7 @@ mod feeds;
 mod form_data;
 mod headers;
 mod health;
+pub mod history_pages;
 pub mod pages;
 mod public;
 pub mod record_pages;

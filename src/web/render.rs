@@ -8,10 +8,9 @@
 use std::sync::Arc;
 
 use super::component_pages::ComponentPages;
-use super::pages::history;
 use super::record_pages::{Changed, RecordPages};
 use super::snapshot::{Rendered, Snapshot};
-use super::{badges, feeds, pages};
+use super::{badges, feeds, history_pages, pages};
 use crate::read::view::View;
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
@@ -37,9 +36,12 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         None => Arc::new(ComponentPages::for_config(&view.config)),
     };
     let badges = badges::render(&view, previous.map(|p| (&p.view, &p.badges)));
-    let history = match &changed {
-        Some((p, c)) if !c.touch_closed(&view, &p.view) => p.history.clone(),
-        _ => history_pages(&view, previous),
+    let (history, history_order) = match &changed {
+        Some((p, c)) if !c.touch_closed(&view, &p.view) => {
+            (p.history.clone(), p.history_order.clone())
+        }
+        Some((p, c)) => history_pages::render(&view, Some((&p.history, &p.history_order, c))),
+        None => history_pages::render(&view, None),
     };
     // The feeds list open incidents too.
     let (feed_atom, feed_rss) = match &changed {
@@ -59,36 +61,8 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         api,
         catalog,
         group_rows,
+        history_order,
     }
-}
-
-/// `/history` (index 0: the newest page) and `/history?page=N` (index N).
-/// Pages are cut from the oldest record, so a change moves records on the
-/// pages from its own onwards only (usually the newest); every other page,
-/// showing the same versions of the same records as before, is kept.
-fn history_pages(v: &View, previous: Option<&Snapshot>) -> Vec<Arc<Rendered>> {
-    let items = history::past(v);
-    let pages = history::pages(&items);
-    let before_items = previous.map(|p| history::past(&p.view));
-    let before = before_items.as_deref().map(history::pages);
-    let count = pages.len();
-    let mut numbered: Vec<Arc<Rendered>> = Vec::with_capacity(count);
-    for (i, items) in pages.iter().enumerate() {
-        let newest = i + 1 == count;
-        let kept = previous.zip(before.as_ref()).and_then(|(p, before)| {
-            let was = before.get(i)?;
-            let same = (i + 1 == before.len()) == newest
-                && was.len() == items.len()
-                && was
-                    .iter()
-                    .zip(items.iter())
-                    .all(|(a, b)| a.version() == b.version());
-            same.then(|| p.history.get(i + 1).cloned()).flatten()
-        });
-        numbered.push(kept.unwrap_or_else(|| html(history::page(v, items, i + 1, newest))));
-    }
-    let newest = numbered.last().cloned();
-    newest.into_iter().chain(numbered).collect()
 }
 
 pub(super) fn html(page: maud::Markup) -> Arc<Rendered> {

@@ -21,6 +21,8 @@ pub struct Snapshot {
     /// `/history` at index 0 (the newest page), `/history?page=N` at index N
     /// (pages counted from the oldest; see `pages::history`).
     pub history: Vec<Arc<Rendered>>,
+    /// The past records `history` lists, in order, for the next render.
+    pub history_order: super::history_pages::Order,
     /// `/feed.atom` and `/feed.rss`.
     pub feed_atom: Rendered,
     pub feed_rss: Rendered,

@@ -15,7 +15,7 @@ use maud::{Markup, html};
 
 use super::incident::{impact, maintenance_badge, window};
 use super::layout;
-use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
+use crate::incidents::{Incident, Maintenance};
 use crate::read::view::View;
 use crate::read::{time, words};
 
@@ -36,67 +36,6 @@ impl Item<'_> {
             Item::Maintenance(m) => m.scheduled_for,
         }
     }
-
-    fn id(&self) -> &str {
-        match self {
-            Item::Incident(i) => i.id.as_str(),
-            Item::Maintenance(m) => m.id.as_str(),
-        }
-    }
-
-    /// Every change to a record moves its `updated_at`: with its id, what
-    /// tells whether a page shows the record as it is now.
-    pub fn version(&self) -> (&str, DateTime<Utc>) {
-        match self {
-            Item::Incident(i) => (i.id.as_str(), i.updated_at),
-            Item::Maintenance(m) => (m.id.as_str(), m.updated_at),
-        }
-    }
-}
-
-/// Resolved incidents and completed maintenance, oldest first (ties by id,
-/// so the same records always cut into the same pages).
-pub fn past(v: &View) -> Vec<Item<'_>> {
-    let incidents = v.book.incidents.values().filter(|i| !i.status.is_open());
-    let maintenances = v
-        .book
-        .maintenances
-        .values()
-        .filter(|m| m.status == MaintenanceStatus::Completed);
-    let mut items: Vec<Item> = incidents
-        .map(Item::Incident)
-        .chain(maintenances.map(Item::Maintenance))
-        .collect();
-    items.sort_by(|a, b| (a.at(), a.id()).cmp(&(b.at(), b.id())));
-    items
-}
-
-/// `items` (oldest first) cut into pages, page 1 first: [`PER_PAGE`] each,
-/// the last (newest) taking the rest; always at least one page.
-pub fn pages<'a, 'b>(items: &'a [Item<'b>]) -> Vec<&'a [Item<'b>]> {
-    let count = (items.len() / PER_PAGE).max(1);
-    (0..count)
-        .map(|n| {
-            let end = if n + 1 == count {
-                items.len()
-            } else {
-                (n + 1) * PER_PAGE
-            };
-            &items[n * PER_PAGE..end]
-        })
-        .collect()
-}
-
-/// Every history page, page 1 (oldest) first.
-pub fn render(v: &View) -> Vec<Markup> {
-    let items = past(v);
-    let pages = pages(&items);
-    let count = pages.len();
-    pages
-        .into_iter()
-        .enumerate()
-        .map(|(n, items)| page(v, items, n + 1, n + 1 == count))
-        .collect()
 }
 
 /// Page `n` with its `items` (oldest first); the newest page is also `/history`.
@@ -189,12 +128,16 @@ fn pager(n: usize, newest: bool) -> Markup {
 mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
-    use super::render;
     use crate::incidents::MaintenanceStatus;
     use crate::web::render::fixtures::*;
 
+    /// Pages 1 (the oldest) to the newest, as rendered for the snapshot.
     fn pages(v: &crate::read::view::View) -> Vec<String> {
-        render(v).into_iter().map(|m| m.into_string()).collect()
+        let (pages, _) = crate::web::history_pages::render(v, None);
+        let text = |p: &std::sync::Arc<crate::web::snapshot::Rendered>| {
+            String::from_utf8_lossy(&p.body().expect("our own gzip")).into_owned()
+        };
+        pages[1..].iter().map(text).collect()
     }
 
     #[test]
