@@ -105,6 +105,12 @@ impl<K: Ord, V: Clone> Records<K, V> {
         self.0.values().map(|v| &**v)
     }
 
+    /// Every record, shared: to keep a version, or compare one with
+    /// [`Arc::ptr_eq`].
+    pub fn shared_values(&self) -> impl DoubleEndedIterator<Item = &Arc<V>> + ExactSizeIterator {
+        self.0.values()
+    }
+
     /// Every record, mutably. Each one a snapshot still shares is copied as
     /// it is reached, so a search that stops early (`find`) copies only what
     /// it passed; prefer `values().find` and then `get_mut` to copy one.

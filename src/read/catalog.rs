@@ -97,6 +97,12 @@ impl Catalog {
 
     /// The objects of these components, in position order (unknown ids skipped).
     pub fn objects<'a>(&self, ids: impl IntoIterator<Item = &'a ComponentId>) -> Value {
+        Value::Array(self.texts(ids).iter().map(|r| value(r)).collect())
+    }
+
+    /// The shared texts `objects` is made of: equal (pointer for pointer)
+    /// between two catalogs exactly when those objects did not change.
+    pub fn texts<'a>(&self, ids: impl IntoIterator<Item = &'a ComponentId>) -> Vec<Arc<RawValue>> {
         let mut at: Vec<usize> = ids
             .into_iter()
             .filter_map(|id| self.index.get(id))
@@ -104,25 +110,31 @@ impl Catalog {
             .collect();
         at.sort_unstable();
         at.dedup();
-        let objects = at.into_iter().filter_map(|i| self.list.get(i));
-        Value::Array(objects.map(|r| value(r)).collect())
+        at.into_iter()
+            .filter_map(|i| self.list.get(i).cloned())
+            .collect()
     }
 
     /// Every object, as one JSON array.
     pub fn array(&self) -> Box<RawValue> {
-        let len = self.list.iter().map(|r| r.get().len() + 1).sum::<usize>();
-        let mut text = String::with_capacity(len + 2);
-        text.push('[');
-        for (i, object) in self.list.iter().enumerate() {
-            if i > 0 {
-                text.push(',');
-            }
-            text.push_str(object.get());
-        }
-        text.push(']');
-        // Valid JSON by construction: objects serialized by serde_json, joined.
-        RawValue::from_string(text).unwrap_or_else(|_| RawValue::NULL.to_owned())
+        array_of(&self.list)
     }
+}
+
+/// JSON texts as one JSON array.
+pub fn array_of(objects: &[Arc<RawValue>]) -> Box<RawValue> {
+    let len = objects.iter().map(|o| o.get().len() + 1).sum::<usize>();
+    let mut text = String::with_capacity(len + 2);
+    text.push('[');
+    for (i, object) in objects.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(object.get());
+    }
+    text.push(']');
+    // Valid JSON by construction: objects serialized by serde_json, joined.
+    RawValue::from_string(text).unwrap_or_else(|_| RawValue::NULL.to_owned())
 }
 
 /// An object as JSON text. Serializing a `Value` cannot fail (its keys are

@@ -85,7 +85,7 @@ pub fn group_id(name: &str) -> String {
     format!("group-{}", slug.join("-"))
 }
 
-pub use super::catalog::Catalog;
+pub use super::catalog::{Catalog, array_of};
 
 /// Statuspage's dates of a component: `created_at` when it was first seen
 /// (stored once), `updated_at` its last status change, `start_date` the

@@ -48,7 +48,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         Some((p, c)) if c.is_empty() => (p.feed_atom.clone(), p.feed_rss.clone()),
         _ => (feeds::atom(&view), feeds::rss(&view)),
     };
-    let (api, catalog) = super::api_v2::render(&view, previous.map(|p| &*p.catalog));
+    let (api, api_made) = super::api_v2::render(&view, previous.map(|p| &*p.api_made));
     Snapshot {
         view,
         index,
@@ -59,7 +59,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         feed_rss,
         badges,
         api,
-        catalog,
+        api_made,
         group_rows,
         history_order,
     }

@@ -30,8 +30,8 @@ pub struct Snapshot {
     pub badges: std::collections::HashMap<String, Rendered>,
     /// `/api/v2/{path}` (Statuspage's public API) by path, like `summary.json`.
     pub api: std::collections::HashMap<&'static str, Rendered>,
-    /// The component objects `api` was made from, reused by the next render.
-    pub catalog: Arc<crate::read::shapes::Catalog>,
+    /// The objects `api` was made of, reused by the next render.
+    pub api_made: Arc<super::api_v2::Made>,
     /// The group rows `index` was made of, reused by the next render.
     pub group_rows: super::pages::group_rows::GroupRows,
 }

@@ -4,6 +4,7 @@
 
 #[cfg(test)]
 mod conform;
+mod objects;
 /// `pub(crate)`: the webhook payloads are built from the same objects.
 #[cfg(test)]
 mod tests;
@@ -21,8 +22,9 @@ use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
 use crate::incidents::{Incident, Maintenance, MaintenanceStatus};
-use crate::read::shapes::{self, Catalog};
+use crate::read::shapes::{self, Catalog, array_of};
 use crate::read::view::View;
+use objects::Objects;
 
 /// Statuspage lists this many of the most recent incidents and maintenances.
 const RECENT: usize = 50;
@@ -31,19 +33,27 @@ const ALL: usize = usize::MAX;
 
 const JSON: &str = "application/json";
 
-/// Every endpoint's body, by its path under `/api/v2/`, and the catalog of
-/// component objects they were made from: the next render's `previous`,
-/// whose objects it reuses for components whose state did not change.
-pub fn render(
-    v: &View,
-    previous: Option<&Catalog>,
-) -> (HashMap<&'static str, Rendered>, Arc<Catalog>) {
+/// The objects one render's bodies were made of: the next render's
+/// `previous`, whose objects it reuses where what they show is the same.
+#[derive(Debug)]
+pub struct Made {
+    catalog: Catalog,
+    objects: Objects,
+}
+
+/// Every endpoint's body, by its path under `/api/v2/`, and what they were
+/// made of (for the next render).
+pub fn render(v: &View, previous: Option<&Made>) -> (HashMap<&'static str, Rendered>, Arc<Made>) {
     let lists = Lists::new(v, previous);
     let bodies = texts(&lists)
         .into_iter()
         .map(|(path, text)| (path, Rendered::new(text, JSON)))
         .collect();
-    (bodies, Arc::new(lists.catalog))
+    let made = Made {
+        catalog: lists.catalog,
+        objects: lists.objects,
+    };
+    (bodies, Arc::new(made))
 }
 
 /// Every endpoint's JSON, by path, parsed again (what clients read).
@@ -82,7 +92,9 @@ fn texts(lists: &Lists<'_>) -> Vec<(&'static str, String)> {
     let pending = |m: &Maintenance| m.status != MaintenanceStatus::Completed;
     let inc = |keep, n| lists.incidents(keep, n);
     let mnt = |keep, n| lists.maintenances(keep, n);
-    let body = |key: &str, value: Value| text(vec![("page", V(page.clone())), (key, V(value))]);
+    let body = |key: &str, value: Member<'_>| text(vec![("page", V(page.clone())), (key, value)]);
+    let (open_incidents, pending) = (inc(open, ALL), mnt(pending, ALL));
+    let t = Member::Text;
     let mnts = "scheduled_maintenances";
     vec![
         (
@@ -91,11 +103,11 @@ fn texts(lists: &Lists<'_>) -> Vec<(&'static str, String)> {
                 ("page", V(page.clone())),
                 ("status", V(status.clone())),
                 ("components", Member::Text(&components)),
-                ("incidents", V(inc(open, ALL))),
-                (mnts, V(mnt(pending, ALL))),
+                ("incidents", t(&open_incidents)),
+                (mnts, t(&pending)),
             ]),
         ),
-        ("status.json", body("status", status)),
+        ("status.json", body("status", V(status))),
         (
             "components.json",
             text(vec![
@@ -103,61 +115,79 @@ fn texts(lists: &Lists<'_>) -> Vec<(&'static str, String)> {
                 ("components", Member::Text(&components)),
             ]),
         ),
-        ("incidents.json", body("incidents", inc(|_| true, RECENT))),
+        (
+            "incidents.json",
+            body("incidents", t(&inc(|_| true, RECENT))),
+        ),
         (
             "incidents/unresolved.json",
-            body("incidents", inc(open, ALL)),
+            body("incidents", t(&open_incidents)),
         ),
         (
             "scheduled-maintenances.json",
-            body(mnts, mnt(|_| true, RECENT)),
+            body(mnts, t(&mnt(|_| true, RECENT))),
         ),
         (
             "scheduled-maintenances/upcoming.json",
-            body(mnts, mnt(upcoming, ALL)),
+            body(mnts, t(&mnt(upcoming, ALL))),
         ),
         (
             "scheduled-maintenances/active.json",
-            body(mnts, mnt(active, ALL)),
+            body(mnts, t(&mnt(active, ALL))),
         ),
     ]
 }
 
-/// The view and the component objects the bodies list.
+/// The view and the objects the bodies list.
 struct Lists<'a> {
     view: &'a View,
     catalog: Catalog,
+    objects: Objects,
+    previous: Option<&'a Objects>,
 }
 
 impl<'a> Lists<'a> {
-    fn new(view: &'a View, previous: Option<&Catalog>) -> Self {
+    fn new(view: &'a View, previous: Option<&'a Made>) -> Self {
         Self {
             view,
-            catalog: Catalog::new(view, previous),
+            catalog: Catalog::new(view, previous.map(|p| &p.catalog)),
+            objects: Objects::default(),
+            previous: previous.map(|p| &p.objects),
         }
     }
 
     /// The newest `n` incidents that `keep` accepts, newest first by
     /// `started_at` (id breaks ties, so bodies are stable).
-    fn incidents(&self, keep: fn(&Incident) -> bool, n: usize) -> Value {
-        let all = self.view.book.incidents.values().filter(|i| keep(i));
+    fn incidents(&self, keep: fn(&Incident) -> bool, n: usize) -> Box<RawValue> {
+        let all = self.view.book.incidents.shared_values().filter(|i| keep(i));
         let order = |a: &Incident, b: &Incident| (a.started_at, &a.id).cmp(&(b.started_at, &b.id));
-        let list = newest(all.collect(), n, order);
-        list.into_iter()
-            .map(|i| shapes::incident(self.view, &self.catalog, i))
-            .collect()
+        let list = newest(all.collect(), n, |a, b| order(a, b));
+        let (v, cat) = (self.view, &self.catalog);
+        let objects: Vec<_> = (list.into_iter())
+            .map(|i| (self.objects).incident(self.previous, cat, i, || shapes::incident(v, cat, i)))
+            .collect();
+        array_of(&objects)
     }
 
     /// The newest `n` maintenances that `keep` accepts, by `scheduled_for`.
-    fn maintenances(&self, keep: fn(&Maintenance) -> bool, n: usize) -> Value {
-        let all = self.view.book.maintenances.values().filter(|m| keep(m));
+    fn maintenances(&self, keep: fn(&Maintenance) -> bool, n: usize) -> Box<RawValue> {
+        let all = self
+            .view
+            .book
+            .maintenances
+            .shared_values()
+            .filter(|m| keep(m));
         let order = |a: &Maintenance, b: &Maintenance| {
             (a.scheduled_for, &a.id).cmp(&(b.scheduled_for, &b.id))
         };
-        let list = newest(all.collect(), n, order);
-        list.into_iter()
-            .map(|m| shapes::maintenance(self.view, &self.catalog, m))
-            .collect()
+        let list = newest(all.collect(), n, |a, b| order(a, b));
+        let (v, cat) = (self.view, &self.catalog);
+        let objects: Vec<_> = (list.into_iter())
+            .map(|m| {
+                (self.objects).maintenance(self.previous, cat, m, || shapes::maintenance(v, cat, m))
+            })
+            .collect();
+        array_of(&objects)
     }
 }
 

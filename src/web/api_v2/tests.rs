@@ -335,3 +335,25 @@ fn a_render_reuses_the_objects_of_unchanged_components_and_says_the_same_as_a_fr
         .expect("db listed");
     assert_eq!(db["status"], "major_outage");
 }
+
+#[test]
+fn records_kept_from_the_previous_render_say_what_a_fresh_render_says() {
+    let one = sample();
+    let (_, made) = render(&one, None);
+    // The next state, as the pipeline makes it: a copy of the book with one
+    // incident changed, the others shared.
+    let mut later = sample();
+    let mut book = (*one.book).clone();
+    let id = crate::incidents::IncidentId::fixture("inc-open");
+    let open = book.incidents.get_mut(&id).expect("in the sample");
+    open.name = "Renamed outage".into();
+    open.updated_at = at(10, 50);
+    later.book = std::sync::Arc::new(book);
+    let (kept, _) = render(&later, Some(&made));
+    let (fresh, _) = render(&later, None);
+    for (path, body) in &fresh {
+        assert_eq!(kept[path].etag, body.etag, "{path}");
+    }
+    let text = String::from_utf8_lossy(&kept["incidents.json"].body().unwrap()).into_owned();
+    assert!(text.contains("Renamed outage"), "{text}");
+}
