@@ -94,7 +94,7 @@ fn brotli(body: &[u8], quality: i32) -> Vec<u8> {
 /// history and the feeds are reused while no record changed).
 fn fresh_bodies(s: &Snapshot) -> anyhow::Result<Vec<Bytes>> {
     let mut all = vec![s.index.body()?];
-    for r in s.api.values().chain(s.badges.values()) {
+    for r in s.api.values().chain(s.badges.values().map(|b| &**b)) {
         all.push(r.body()?);
     }
     Ok(all.into_iter().filter(|b| b.len() >= MIN_LEN).collect())

@@ -73,7 +73,7 @@ pub fn site_files(snapshot: &Snapshot) -> Vec<anyhow::Result<File<'_>>> {
             "" => "badge.svg".to_owned(),
             id => format!("badge/{id}.svg"),
         };
-        files.push(file(path, Cow::Borrowed(badge), false));
+        files.push(file(path, Cow::Borrowed(&**badge), false));
     }
     for (id, page) in snapshot.incidents.iter() {
         files.push(file(

@@ -3,6 +3,7 @@
 //! so component names are escaped like everything else engineers write.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
@@ -54,7 +55,8 @@ pub async fn component_badge(
 }
 
 /// The overall badge (key [`OVERALL`]) and one per component (key: its id).
-pub type Badges = HashMap<String, Rendered>;
+/// Shared: a render keeps the badges whose status did not change by pointer.
+pub type Badges = HashMap<String, Arc<Rendered>>;
 
 /// Every badge, reusing those of `previous` whose status did not change.
 pub fn render(v: &View, previous: Option<(&View, &Badges)>) -> Badges {
@@ -85,8 +87,8 @@ pub fn render(v: &View, previous: Option<(&View, &Badges)>) -> Badges {
     badges
 }
 
-fn rendered(label: &str, status: ComponentStatus) -> Rendered {
-    Rendered::new(badge(label, status).into_string(), SVG)
+fn rendered(label: &str, status: ComponentStatus) -> Arc<Rendered> {
+    Arc::new(Rendered::new(badge(label, status).into_string(), SVG))
 }
 
 /// Short words, as badges elsewhere say them.

@@ -27,7 +27,7 @@ pub struct Snapshot {
     pub feed_atom: Rendered,
     pub feed_rss: Rendered,
     /// `/badge.svg` (key `""`) and `/badge/{component}.svg` (key: component id).
-    pub badges: std::collections::HashMap<String, Rendered>,
+    pub badges: super::badges::Badges,
     /// `/api/v2/{path}` (Statuspage's public API) by path, like `summary.json`.
     pub api: std::collections::HashMap<&'static str, Rendered>,
     /// The objects `api` was made of, reused by the next render.
@@ -61,9 +61,9 @@ impl Snapshot {
     /// kept from the previous snapshot already are).
     pub fn compress(&self) {
         let shared = self.incidents.iter().map(|(_, page)| page);
-        let shared = shared.chain(&self.history);
+        let shared = shared.chain(&self.history).chain(self.badges.values());
         let owned = [&self.index, &self.feed_atom, &self.feed_rss].into_iter();
-        let owned = owned.chain(self.api.values()).chain(self.badges.values());
+        let owned = owned.chain(self.api.values());
         for body in shared.map(|b| &**b).chain(owned) {
             body.copies();
         }
