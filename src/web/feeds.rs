@@ -117,15 +117,25 @@ fn newest(items: &[Item]) -> DateTime<Utc> {
     items.first().map_or(DateTime::UNIX_EPOCH, |i| i.updated)
 }
 
-/// The Atom feed (RFC 4287).
-pub fn atom(v: &View) -> Rendered {
-    let site = &v.config.site;
+/// Both feeds, from one choice of entries.
+pub fn both(v: &View) -> (Rendered, Rendered) {
     let items = items(v);
+    (atom_of(v, &items), rss_of(v, &items))
+}
+
+/// The Atom feed (RFC 4287).
+#[cfg(test)]
+pub fn atom(v: &View) -> Rendered {
+    atom_of(v, &items(v))
+}
+
+fn atom_of(v: &View, items: &[Item<'_>]) -> Rendered {
+    let site = &v.config.site;
     let home = site.public_url.to_string();
     let feed = atom::Feed {
         title: site.title.clone().into(),
         id: home.clone(),
-        updated: newest(&items).fixed_offset(),
+        updated: newest(items).fixed_offset(),
         authors: vec![atom::Person {
             name: site.title.clone(),
             uri: Some(home.clone()),
@@ -171,9 +181,13 @@ fn atom_entry(item: &Item) -> atom::Entry {
 }
 
 /// The RSS 2.0 feed.
+#[cfg(test)]
 pub fn rss(v: &View) -> Rendered {
+    rss_of(v, &items(v))
+}
+
+fn rss_of(v: &View, items: &[Item<'_>]) -> Rendered {
     let site = &v.config.site;
-    let items = items(v);
     let channel = rss::Channel {
         title: site.title.clone(),
         link: site.public_url.to_string(),

@@ -22,6 +22,8 @@ pub struct RecordPages {
     closed: Arc<HashMap<RecordId, Arc<Rendered>>>,
     /// Every other record.
     open: HashMap<RecordId, Arc<Rendered>>,
+    /// Which records those are.
+    open_ids: (Vec<IncidentId>, Vec<MaintenanceId>),
 }
 
 /// The records that are not the very same version as in the previous
@@ -105,9 +107,29 @@ impl RecordPages {
             },
             None => Arc::new(all_closed(v)),
         };
+        let open_ids = match previous {
+            Some((p, _, changed)) => open_since(v, p, changed),
+            None => all_open(v),
+        };
+        let incidents = (open_ids.0.iter()).filter_map(|id| {
+            let i = v.book.incidents.get(id)?;
+            Some((
+                RecordId::from(id),
+                html(pages::incident::incident_page(v, i)),
+            ))
+        });
+        let maintenances = (open_ids.1.iter()).filter_map(|id| {
+            let m = v.book.maintenances.get(id)?;
+            Some((
+                RecordId::from(id),
+                html(pages::incident::maintenance_page(v, m)),
+            ))
+        });
+        let open = incidents.chain(maintenances).collect();
         Self {
             closed,
-            open: all_open(v),
+            open,
+            open_ids,
         }
     }
 
@@ -172,22 +194,68 @@ fn all_closed(v: &View) -> HashMap<RecordId, Arc<Rendered>> {
     incidents.chain(maintenances).collect()
 }
 
-fn all_open(v: &View) -> HashMap<RecordId, Arc<Rendered>> {
-    let incidents = (v.book.incidents.iter())
-        .filter(|(_, i)| i.status.is_open())
-        .map(|(id, i)| {
-            (
-                RecordId::from(id),
-                html(pages::incident::incident_page(v, i)),
-            )
-        });
-    let maintenances = (v.book.maintenances.iter())
-        .filter(|(_, m)| m.status != MaintenanceStatus::Completed)
-        .map(|(id, m)| {
-            (
-                RecordId::from(id),
-                html(pages::incident::maintenance_page(v, m)),
-            )
-        });
-    incidents.chain(maintenances).collect()
+/// The open records, found from the previous render's and the changed
+/// records (a record opens or closes only by changing), rather than by
+/// reading every record of the history.
+fn open_since(v: &View, previous: &RecordPages, changed: &Changed) -> OpenIds {
+    let (incidents, maintenances) = &previous.open_ids;
+    let incident = |id: &&IncidentId| v.book.incidents.get(id).is_some_and(|i| i.status.is_open());
+    let maintenance = |id: &&MaintenanceId| {
+        (v.book.maintenances.get(id)).is_some_and(|m| m.status != MaintenanceStatus::Completed)
+    };
+    let mut incidents: Vec<IncidentId> = (incidents.iter().chain(&changed.incidents))
+        .filter(incident)
+        .cloned()
+        .collect();
+    let mut maintenances: Vec<MaintenanceId> = (maintenances.iter().chain(&changed.maintenances))
+        .filter(maintenance)
+        .cloned()
+        .collect();
+    incidents.sort_unstable();
+    incidents.dedup();
+    maintenances.sort_unstable();
+    maintenances.dedup();
+    (incidents, maintenances)
+}
+
+type OpenIds = (Vec<IncidentId>, Vec<MaintenanceId>);
+
+fn all_open(v: &View) -> OpenIds {
+    let incidents = (v.book.incidents.iter()).filter(|(_, i)| i.status.is_open());
+    let maintenances =
+        (v.book.maintenances.iter()).filter(|(_, m)| m.status != MaintenanceStatus::Completed);
+    (
+        incidents.map(|(id, _)| id.clone()).collect(),
+        maintenances.map(|(id, _)| id.clone()).collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Changed, RecordPages};
+    use crate::web::render::fixtures::*;
+
+    #[test]
+    fn open_records_are_followed_through_changes_without_reading_the_history() {
+        let old = resolve(incident("old", "Old outage", at(8, 0)), at(9, 0));
+        let first = book(vec![old, incident("one", "First", at(10, 0))], vec![]);
+        let v1 = view(config(), first.clone(), at(10, 1));
+        let p1 = RecordPages::render(&v1, None);
+        assert_eq!((p1.open.len(), p1.closed.len()), (1, 1));
+
+        // "one" resolves and "two" opens, on a copy of the book.
+        let mut second = first;
+        let id = crate::incidents::IncidentId::fixture("one");
+        let one = second.incidents.get(&id).cloned();
+        let one = resolve(one.expect("present"), at(10, 5));
+        second.incidents.insert(one.id.clone(), one);
+        let two = incident("two", "Second", at(10, 6));
+        second.incidents.insert(two.id.clone(), two);
+        let v2 = view(config(), second, at(10, 7));
+        let changed = Changed::between(&v2, &v1);
+        let p2 = RecordPages::render(&v2, Some((&p1, &v1, &changed)));
+        assert!(p2.open.contains_key("two") && !p2.open.contains_key("one"));
+        assert!(p2.closed.contains_key("one") && p2.closed.contains_key("old"));
+        assert_eq!(p2.len(), 3);
+    }
 }

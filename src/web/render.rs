@@ -46,7 +46,7 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
     // The feeds list open incidents too.
     let (feed_atom, feed_rss) = match &changed {
         Some((p, c)) if c.is_empty() => (p.feed_atom.clone(), p.feed_rss.clone()),
-        _ => (feeds::atom(&view), feeds::rss(&view)),
+        _ => feeds::both(&view),
     };
     let (api, api_made) = super::api_v2::render(&view, previous.map(|p| &*p.api_made));
     Snapshot {
