@@ -183,22 +183,6 @@ async fn sigterm_stops_the_server_cleanly_with_exit_0() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let pid = app.child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = app.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "still running 10 s after SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let status = app.terminate().await;
     assert_eq!(status.code(), Some(0));
 }

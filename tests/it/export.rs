@@ -3,7 +3,6 @@
 //! a running Candor keeps a directory equal to the site after every change.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -56,23 +55,7 @@ async fn serve_with_incidents(config: &Path) {
             .unwrap();
         assert_eq!(res.status(), 201);
     }
-    let pid = app.child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = app.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "still running 10 s after SIGTERM"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = app.terminate().await;
     assert_eq!(status.code(), Some(0));
 }
 

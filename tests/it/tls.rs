@@ -9,7 +9,6 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use rcgen::{
@@ -148,20 +147,7 @@ fn path_str(p: &Path) -> &str {
 
 /// SIGTERM, so the binary flushes its store and exits.
 async fn stop(app: &mut Binary) {
-    let pid = app.child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while app.child.try_wait().unwrap().is_none() {
-        assert!(
-            Instant::now() < deadline,
-            "still running 10 s after SIGTERM"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.terminate().await;
 }
 
 /// The component's reason line on the page.
