@@ -58,6 +58,13 @@ pub struct Shared {
     pub clock: Arc<dyn Clock>,
 }
 
+/// GET, and HEAD for the same resource (uptime monitors and link checkers
+/// send HEAD; actix leaves the body out of a HEAD response itself).
+fn read() -> actix_web::Route {
+    use actix_web::guard;
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 /// Builds the server on an already bound listener (port 0 in tests).
 pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> {
     let shared = web::Data::new(shared);
@@ -65,18 +72,18 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
         App::new()
             .wrap(headers::security())
             .app_data(shared.clone())
-            .route("/", web::get().to(public::index))
-            .route("/incidents/{id}", web::get().to(public::incident))
-            .route("/components/{id}", web::get().to(public::component))
-            .route("/history", web::get().to(public::history))
-            .route("/feed.atom", web::get().to(feeds::atom_feed))
-            .route("/feed.rss", web::get().to(feeds::rss_feed))
-            .route("/badge.svg", web::get().to(badges::overall_badge))
-            .route("/badge/{file}", web::get().to(badges::component_badge))
-            .route("/api/v2/{name:.*}", web::get().to(api_v2::serve))
-            .route("/healthz", web::get().to(health::healthz))
-            .route("/metrics", web::get().to(metrics))
-            .route("/static/{name}", web::get().to(assets::serve))
+            .route("/", read().to(public::index))
+            .route("/incidents/{id}", read().to(public::incident))
+            .route("/components/{id}", read().to(public::component))
+            .route("/history", read().to(public::history))
+            .route("/feed.atom", read().to(feeds::atom_feed))
+            .route("/feed.rss", read().to(feeds::rss_feed))
+            .route("/badge.svg", read().to(badges::overall_badge))
+            .route("/badge/{file}", read().to(badges::component_badge))
+            .route("/api/v2/{name:.*}", read().to(api_v2::serve))
+            .route("/healthz", read().to(health::healthz))
+            .route("/metrics", read().to(metrics))
+            .route("/static/{name}", read().to(assets::serve))
             .configure(subscribe::routes)
             .configure(admin_api::routes)
             .configure(admin::routes)

@@ -253,3 +253,34 @@ async fn the_page_is_gzipped_for_clients_that_accept_it_with_its_own_etag() {
     assert_eq!(identity.status(), 200);
     app.stop.cancel();
 }
+
+#[tokio::test]
+async fn a_head_request_gets_what_a_get_would_without_the_body() {
+    let app = spawn_app("[[components]]\nid = \"api\"\nname = \"Public API\"\n").await;
+    let client = reqwest::Client::new();
+    for path in [
+        "/",
+        "/components/api",
+        "/history",
+        "/feed.atom",
+        "/badge.svg",
+        "/api/v2/summary.json",
+        "/healthz",
+    ] {
+        let url = format!("{}{path}", app.base);
+        let get = client.get(&url).send().await.unwrap();
+        let head = client.head(&url).send().await.unwrap();
+        assert_eq!(head.status(), get.status(), "{path}");
+        assert_eq!(
+            head.headers().get("etag"),
+            get.headers().get("etag"),
+            "{path}"
+        );
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "{path}"
+        );
+        assert!(head.bytes().await.unwrap().is_empty(), "{path}");
+    }
+}
