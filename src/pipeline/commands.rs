@@ -3,6 +3,7 @@
 //! storage fails, the book is put back as it was, so memory never claims what
 //! the disk doesn't hold.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Pipeline;
@@ -96,18 +97,24 @@ impl Pipeline {
     fn apply(&mut self, command: Command, problems: FieldErrors) -> Result<Applied, CommandError> {
         let now = self.clock.now();
         let config = self.config.clone();
-        // Each named component's status as customers see it now, asked for
-        // the few the command names (not worked out for all 1,000 first).
-        let shown = self.book.clone();
-        let active: Vec<&Maintenance> = (shown.maintenances.values())
-            .filter(|m| m.status.is_active())
-            .collect();
-        let engine = &self.engine;
-        let status_of = |id: &ComponentId| {
-            let checks = engine.components.get(id);
-            let checks = checks.map_or(ComponentStatus::Operational, |s| s.status);
-            effective_status_among(id, checks, &active, &shown)
+        // Each component's status as customers see it now: only the status,
+        // not the whole view of each, and taken before the book is changed
+        // (holding the book itself would make the change copy it again).
+        let current: HashMap<&ComponentId, ComponentStatus> = {
+            let book = &self.book;
+            let active: Vec<&Maintenance> = (book.maintenances.values())
+                .filter(|m| m.status.is_active())
+                .collect();
+            (config.components.iter())
+                .map(|c| {
+                    let checks = self.engine.components.get(&c.id);
+                    let checks = checks.map_or(ComponentStatus::Operational, |s| s.status);
+                    (&c.id, effective_status_among(&c.id, checks, &active, book))
+                })
+                .collect()
         };
+        let status_of =
+            |id: &ComponentId| (current.get(id).copied()).unwrap_or(ComponentStatus::Operational);
         let book = Arc::make_mut(&mut self.book);
         match command {
             Command::OpenIncident(input) => {
