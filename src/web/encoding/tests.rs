@@ -116,10 +116,12 @@ fn both_codings_decode_to_the_body_and_skip_small_ones() {
 }
 
 #[test]
-fn the_brotli_window_is_the_smallest_that_holds_the_body() {
-    assert_eq!(window_bits(1024), 10);
-    assert_eq!(window_bits(1025), 11);
-    assert_eq!(window_bits(60_000), 16);
+fn the_brotli_window_is_the_smallest_that_holds_the_body_from_128_kib() {
+    // Below 17 bits the encoder falls back to a 32 MiB hash table.
+    assert_eq!(window_bits(1024), 17);
+    assert_eq!(window_bits(60_000), 17);
+    assert_eq!(window_bits(131_072), 17);
+    assert_eq!(window_bits(131_073), 18);
     assert_eq!(window_bits(5_400_000), 22, "never above brotli's default");
     // Bodies that span several windows still round-trip.
     use std::io::Read;
