@@ -11,7 +11,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::checks::CheckSpec;
-use crate::model::{CheckId, CheckResult, ComponentId, ComponentStatus, Finding, Outcome, Reason};
+use crate::model::{
+    CheckId, CheckResult, ComponentId, ComponentStatus, Finding, LocationId, Outcome, Reason,
+};
 
 /// Consecutive-result counters for one check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,6 +117,13 @@ struct CheckMeta {
     name: String,
     failure_threshold: u32,
     success_threshold: u32,
+    /// Where it is probed from, and how many must agree (see [`located`]).
+    locations: Vec<LocationId>,
+    confirm: usize,
+    /// Probed from anywhere but here alone: health is confirmed per location.
+    located: bool,
+    /// The spacing of its runs: a location silent for two of them is stale.
+    period: chrono::Duration,
 }
 
 /// All check and component state, plus the config facts to judge with.
@@ -127,6 +136,11 @@ pub struct Engine {
     pub components: BTreeMap<ComponentId, ComponentState>,
     /// When this engine was built: the `since` of statuses settled by `restore`.
     started: DateTime<Utc>,
+    /// Located checks' states per location (see [`located`]); `checks` holds
+    /// their confirmed state.
+    seen: HashMap<CheckId, located::ByLocation>,
+    /// Locations' names, for findings.
+    places: HashMap<LocationId, String>,
 }
 
 impl Engine {
@@ -148,6 +162,11 @@ impl Engine {
                     name: s.name.clone(),
                     failure_threshold: s.failure_threshold,
                     success_threshold: s.success_threshold,
+                    locations: s.locations.clone(),
+                    confirm: s.confirm,
+                    located: s.is_located(),
+                    period: chrono::Duration::from_std(s.cadence.period(now))
+                        .unwrap_or(chrono::Duration::days(1)),
                 },
             );
         }
@@ -161,6 +180,8 @@ impl Engine {
             checks: HashMap::new(),
             components,
             started: now,
+            seen: HashMap::new(),
+            places: HashMap::new(),
         }
     }
 
@@ -170,6 +191,9 @@ impl Engine {
         let Some(meta) = self.meta.get(&result.check) else {
             return Vec::new();
         };
+        if meta.located {
+            return self.observe_from(&LocationId::local(), result);
+        }
         let state = self.checks.entry(result.check.clone()).or_default();
         state.apply(result, meta.failure_threshold, meta.success_threshold);
         let component = meta.component.clone();
@@ -178,7 +202,7 @@ impl Engine {
 
     fn recompute(&mut self, component: &ComponentId, at: DateTime<Utc>) -> Option<Change> {
         let members = self.members.get(component)?;
-        let (status, findings, failing_since) = self.judge(members);
+        let (status, findings, failing_since) = self.judge(members, at);
         let current = self.components.get_mut(component)?;
         current.last_checked = Some(at);
         current.findings.clone_from(&findings);
@@ -202,7 +226,11 @@ impl Engine {
 
     /// A component's status from its checks' health: all down → major outage,
     /// some down → partial outage, any degraded → degraded performance.
-    fn judge(&self, members: &[CheckId]) -> (ComponentStatus, Vec<Finding>, Option<DateTime<Utc>>) {
+    fn judge(
+        &self,
+        members: &[CheckId],
+        now: DateTime<Utc>,
+    ) -> (ComponentStatus, Vec<Finding>, Option<DateTime<Utc>>) {
         let observed: Vec<(&CheckId, &CheckState)> = members
             .iter()
             .filter_map(|id| self.checks.get(id).map(|s| (id, s)))
@@ -225,6 +253,7 @@ impl Engine {
         let findings = bad
             .iter()
             .map(|(id, s)| Finding {
+                seen_from: self.seen_from(id, now),
                 check: self.name(id).to_owned(),
                 reason: s.reason().cloned(),
             })
@@ -318,6 +347,7 @@ pub fn overall(states: impl IntoIterator<Item = ComponentStatus>) -> ComponentSt
 }
 
 mod findings;
+pub mod located;
 mod restore;
 #[cfg(test)]
 mod tests;

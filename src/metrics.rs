@@ -15,6 +15,11 @@ pub struct OutcomeLabel {
     pub outcome: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LocationLabel {
+    pub location: String,
+}
+
 /// Every metric Candor exports.
 pub struct Metrics {
     registry: Registry,
@@ -47,6 +52,16 @@ pub struct Metrics {
     pub export_failures: Counter,
     /// Files the live export wrote because their bytes changed.
     pub export_files_written: Counter,
+    /// Results stored per location (`local`: this instance's own probes).
+    location_results: Family<LocationLabel, Counter>,
+    /// Per agent location: seconds from the end of the newest probe of its
+    /// last batch to the batch being stored.
+    agent_lag: Family<LocationLabel, Gauge<f64, std::sync::atomic::AtomicU64>>,
+    /// Per location: Unix time of its newest result.
+    location_last_result: Family<LocationLabel, Gauge>,
+    /// Per location: 1 while it has checks and has reported none of them
+    /// within two of their periods (no data), else 0.
+    location_silent: Family<LocationLabel, Gauge>,
 }
 
 impl Metrics {
@@ -75,6 +90,10 @@ impl Metrics {
             exports: Counter::default(),
             export_failures: Counter::default(),
             export_files_written: Counter::default(),
+            location_results: Family::default(),
+            agent_lag: Family::default(),
+            location_last_result: Family::default(),
+            location_silent: Family::default(),
             check_runs,
             start_lag,
             check_duration,
@@ -152,7 +171,52 @@ impl Metrics {
             "Files the live export wrote because their bytes changed",
             m.export_files_written.clone(),
         );
+        registry.register(
+            "location_results",
+            "Check results stored, by the location that probed",
+            m.location_results.clone(),
+        );
+        registry.register(
+            "agent_lag_seconds",
+            "From the end of an agent's newest probe in its last batch to the batch being stored",
+            m.agent_lag.clone(),
+        );
+        registry.register(
+            "location_last_result_timestamp_seconds",
+            "Unix time of the newest result from each location",
+            m.location_last_result.clone(),
+        );
+        registry.register(
+            "location_silent",
+            "1 while a location has sent no result within two periods of its checks (no data)",
+            m.location_silent.clone(),
+        );
         Self { registry, ..m }
+    }
+
+    /// Counts `n` results stored from `location`, the newest probed at `newest`.
+    pub fn location_results(&self, location: &str, n: u64, newest: i64) {
+        let label = LocationLabel {
+            location: location.to_owned(),
+        };
+        self.location_results.get_or_create(&label).inc_by(n);
+        self.location_last_result.get_or_create(&label).set(newest);
+    }
+
+    /// An agent batch from `location` stored `lag_seconds` after its newest probe ended.
+    pub fn agent_lag(&self, location: &str, lag_seconds: f64) {
+        let label = LocationLabel {
+            location: location.to_owned(),
+        };
+        self.agent_lag.get_or_create(&label).set(lag_seconds);
+    }
+
+    /// Whether `location` is silent (see the metric's help).
+    pub fn location_silent(&self, location: &str, silent: bool) {
+        let label = LocationLabel {
+            location: location.to_owned(),
+        };
+        self.location_silent.get_or_create(&label).set(i64::from(silent));
     }
 
     pub fn count_run(&self, outcome: Outcome) {

@@ -9,7 +9,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub mod reason;
-pub use reason::{CertProblem, Evidence, Finding, Reason};
+pub use reason::{CertProblem, Evidence, Finding, Reason, SeenFrom};
+
+/// The shortest admin or agent token Candor accepts: 16 characters of hex are
+/// 64 bits, out of reach of guessing at ten tries per address per ten minutes.
+pub const MIN_TOKEN_CHARS: usize = 16;
 
 /// A component's status, as Statuspage names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -171,6 +175,79 @@ impl fmt::Display for CheckId {
     }
 }
 
+impl CheckId {
+    /// The id under which one location's results and state of this check are
+    /// kept: `api-health@us-east`. `@` is not in a slug, so it never meets a
+    /// configured id.
+    pub fn at(&self, location: &LocationId) -> CheckId {
+        Self(Arc::from(format!("{}@{}", self.0, location.as_str())))
+    }
+
+    /// A stored id: a check's own (`api-health`) or one location's of it
+    /// (`api-health@us-east`, see [`CheckId::at`]).
+    pub fn parse_stored(s: &str) -> Result<Self, String> {
+        match s.split_once('@') {
+            Some((check, location)) => {
+                LocationId::parse(location)?;
+                Self::parse(check)?;
+                Ok(Self(Arc::from(s)))
+            }
+            None => Self::parse(s),
+        }
+    }
+
+    /// The configured check of a stored id, and its location if it is one
+    /// location's (`api-health@us-east` → `api-health`, `us-east`).
+    pub fn split_location(&self) -> (CheckId, Option<LocationId>) {
+        match self.0.split_once('@') {
+            Some((check, location)) => (
+                Self(Arc::from(check)),
+                Some(LocationId(Arc::from(location))),
+            ),
+            None => (self.clone(), None),
+        }
+    }
+}
+
+/// Where a check is probed from: `local` (this instance) or the id of a
+/// `[[locations]]` entry, whose agent probes from there.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LocationId(Arc<str>);
+
+impl LocationId {
+    /// The id of this instance's own vantage point.
+    pub const LOCAL: &str = "local";
+
+    pub fn local() -> Self {
+        Self(Arc::from(Self::LOCAL))
+    }
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if is_slug(s) {
+            Ok(Self(Arc::from(s)))
+        } else {
+            Err(format!(
+                "\"{s}\" is not a valid location id: use lowercase letters, digits and dashes (like \"us-east\")"
+            ))
+        }
+    }
+
+    pub fn is_local(&self) -> bool {
+        &*self.0 == Self::LOCAL
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for LocationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Longest id [`CheckId::parse`] and [`ComponentId::parse`] accept.
 const MAX_ID_LEN: usize = 64;
 /// Bytes of a too-long derived id kept before its hash suffix (`-` + 8 hex digits).
@@ -228,6 +305,21 @@ mod tests {
         for bad in ["", "Public", "a b", "api_v2", "é"] {
             assert!(ComponentId::parse(bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn a_locations_id_of_a_check_parses_back_and_splits() {
+        let check = CheckId::parse("api-health").unwrap();
+        let east = LocationId::parse("us-east").unwrap();
+        let stored = check.at(&east);
+        assert_eq!(stored.as_str(), "api-health@us-east");
+        assert_eq!(CheckId::parse_stored(stored.as_str()), Ok(stored.clone()));
+        assert_eq!(stored.split_location(), (check.clone(), Some(east)));
+        assert_eq!(check.split_location(), (check.clone(), None));
+        for bad in ["api@", "@us", "api@US", "a@b@c", "API"] {
+            assert!(CheckId::parse_stored(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(CheckId::parse("api@us").is_err(), "configured ids stay slugs");
     }
 
     #[test]

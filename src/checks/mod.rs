@@ -33,6 +33,25 @@ pub struct CheckSpec {
     pub failure_threshold: u32,
     /// Consecutive successes before a failing check counts as up again.
     pub success_threshold: u32,
+    /// Where it is probed from: `local` (this instance) and/or locations whose
+    /// agents probe it. Never empty.
+    pub locations: Vec<crate::model::LocationId>,
+    /// How many of `locations` must see it failing before its health leaves
+    /// up (1 ..= locations.len()).
+    pub confirm: usize,
+}
+
+impl CheckSpec {
+    /// Whether anything but this instance probes it: its health is then
+    /// confirmed across locations (see `engine::located`).
+    pub fn is_located(&self) -> bool {
+        !(self.locations.len() == 1 && self.locations[0].is_local())
+    }
+
+    /// Whether this instance's own scheduler probes it.
+    pub fn runs_here(&self) -> bool {
+        self.locations.iter().any(crate::model::LocationId::is_local)
+    }
 }
 
 // One value per configured check, built once and never moved in a hot path, so the

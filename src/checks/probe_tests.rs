@@ -203,6 +203,8 @@ fn spec(target: Target) -> CheckSpec {
         degraded_over: None,
         failure_threshold: 1,
         success_threshold: 1,
+        locations: vec![crate::model::LocationId::local()],
+        confirm: 1,
     }
 }
 

@@ -36,6 +36,19 @@ pub struct Config {
     pub checks: Vec<CheckSpec>,
     /// `[[webhooks]]`: receivers of Statuspage-shaped payloads, in file order.
     pub webhooks: Vec<Webhook>,
+    /// `[[locations]]`: the other places checks are probed from, by agents.
+    pub locations: Vec<Location>,
+}
+
+/// One `[[locations]]` entry: a place an agent (`candor agent`) probes from.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub id: crate::model::LocationId,
+    /// As customers read it: "Virginia".
+    pub name: String,
+    /// The environment variable that holds this location's agent token (read
+    /// at start, never from the file).
+    pub token_env: String,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +90,9 @@ pub struct Server {
     /// read (anyone else could write any address there); empty: the peer is
     /// the client.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `location`: the name of this instance's own vantage point ("Frankfurt";
+    /// "Primary" by default), the location `local` of the checks.
+    pub location: String,
 }
 
 #[derive(Clone)]
@@ -109,6 +125,7 @@ impl fmt::Debug for Config {
             .field("components", &self.components)
             .field("checks", &self.checks)
             .field("webhooks", &self.webhooks)
+            .field("locations", &self.locations)
             .finish()
     }
 }
@@ -300,6 +317,52 @@ impl Config {
         {
             self.admin_token = Some(token.trim().to_owned());
         }
+    }
+
+    /// Each location's agent token, from the environment variable its
+    /// `token_env` names; every variable missing, empty or too short is a
+    /// problem naming its place. Read at start: the file never holds tokens.
+    pub fn agent_tokens(&self) -> Result<Vec<(crate::model::LocationId, Secret)>, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut tokens = Vec::new();
+        for (i, l) in self.locations.iter().enumerate() {
+            let place = format!("locations[{i}].token_env");
+            match std::env::var(&l.token_env).map(|t| t.trim().to_owned()) {
+                Ok(t) if t.chars().count() >= crate::model::MIN_TOKEN_CHARS => {
+                    tokens.push((l.id.clone(), Secret::new(t)));
+                }
+                Ok(t) if !t.is_empty() => problems.push(Problem::new(
+                    place,
+                    format!(
+                        "{} holds fewer than {} characters: use a long random token",
+                        l.token_env,
+                        crate::model::MIN_TOKEN_CHARS
+                    ),
+                )),
+                _ => problems.push(Problem::new(
+                    place,
+                    format!(
+                        "{} is not set: the agent of {} authenticates with it",
+                        l.token_env, l.name
+                    ),
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(tokens)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// A location's name as customers read it: `[server] location` for `local`.
+    pub fn location_name<'a>(&'a self, id: &'a crate::model::LocationId) -> &'a str {
+        if id.is_local() {
+            return &self.server.location;
+        }
+        (self.locations.iter())
+            .find(|l| &l.id == id)
+            .map_or(id.as_str(), |l| l.name.as_str())
     }
 
     pub fn component(&self, id: &ComponentId) -> Option<&Component> {

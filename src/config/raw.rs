@@ -21,6 +21,7 @@ pub struct RawServer {
     pub max_concurrent_checks: Option<i64>,
     pub cache_size: Option<String>,
     pub trusted_proxies: Option<Vec<String>>,
+    pub location: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -75,6 +76,15 @@ pub struct RawCheck {
     pub insecure: Option<bool>,
     pub failure_threshold: Option<i64>,
     pub success_threshold: Option<i64>,
+    pub locations: Option<Vec<String>>,
+    pub confirm: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawLocation {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub token_env: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

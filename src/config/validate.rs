@@ -10,15 +10,17 @@ use chrono_tz::Tz;
 use reqwest::Url;
 
 use super::raw::{
-    RawCheck, RawComponent, RawEmail, RawExport, RawIncidents, RawServer, RawSite, RawWebhook,
+    RawCheck, RawComponent, RawEmail, RawExport, RawIncidents, RawLocation, RawServer, RawSite,
+    RawWebhook,
 };
 use super::{Component, Config, Email, Problem, Server, Site};
 use crate::checks::CheckSpec;
-use crate::model::{CheckId, ComponentId};
+use crate::model::{CheckId, ComponentId, LocationId};
 
 mod check;
 mod export;
 mod incidents;
+mod locations;
 mod proxies;
 mod section;
 mod webhook;
@@ -38,6 +40,7 @@ const TOP_LEVEL: &[&str] = &[
     "components",
     "checks",
     "webhooks",
+    "locations",
 ];
 
 /// Collects problems while reading; each reader method reports instead of failing.
@@ -145,12 +148,15 @@ pub(super) fn parse(text: &str, now: DateTime<Utc>) -> Result<Config, Vec<Proble
     let raw_components: Vec<RawComponent> = array(&mut p, "components", doc.remove("components"));
     let raw_checks: Vec<RawCheck> = array(&mut p, "checks", doc.remove("checks"));
     let raw_webhooks: Vec<RawWebhook> = array(&mut p, "webhooks", doc.remove("webhooks"));
+    let raw_locations: Vec<RawLocation> = array(&mut p, "locations", doc.remove("locations"));
 
     let server = server(&mut p, raw_server);
     let site = site(&mut p, raw_site, &server);
     let components = components(&mut p, raw_components);
     let known: HashSet<&ComponentId> = components.iter().map(|c| &c.id).collect();
-    let checks = checks(&mut p, raw_checks, &known, site.timezone, now);
+    let locations = locations::locations(&mut p, raw_locations);
+    let places: HashSet<LocationId> = locations.iter().map(|l| l.id.clone()).collect();
+    let checks = checks(&mut p, raw_checks, &known, &places, site.timezone, now);
     let webhooks = webhook::webhooks(&mut p, raw_webhooks, &known);
     let email = email(&mut p, raw_email);
     let export = raw_export.and_then(|raw| export::validate(&mut p, raw, &server));
@@ -166,6 +172,7 @@ pub(super) fn parse(text: &str, now: DateTime<Utc>) -> Result<Config, Vec<Proble
             components,
             checks,
             webhooks,
+            locations,
         })
     } else {
         Err(p.list)
@@ -198,6 +205,7 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
         100,
     );
     Server {
+        location: locations::own_name(p, raw.location),
         cache_size: cache_size(p, raw.cache_size.as_deref()),
         trusted_proxies: proxies::trusted_proxies(p, raw.trusted_proxies),
         listen,
@@ -349,6 +357,7 @@ fn checks(
     p: &mut Problems,
     raw: Vec<RawCheck>,
     known: &HashSet<&ComponentId>,
+    places: &HashSet<LocationId>,
     site_tz: Tz,
     now: DateTime<Utc>,
 ) -> Vec<CheckSpec> {
@@ -356,7 +365,7 @@ fn checks(
     let mut out = Vec::new();
     for (i, c) in raw.into_iter().enumerate() {
         let place = format!("checks[{i}]");
-        if let Some(spec) = check::validate(p, &place, c, known, site_tz, now) {
+        if let Some(spec) = check::validate(p, &place, c, (known, places), site_tz, now) {
             if !ids.insert(spec.id.clone()) {
                 p.add(
                     format!("{place}.id"),

@@ -15,11 +15,16 @@ impl Engine {
         let Some(members) = self.members.get(component) else {
             return Vec::new();
         };
+        // Freshness as of the component's last result: what its status says.
+        let now = (self.components.get(component))
+            .and_then(|c| c.last_checked)
+            .unwrap_or(self.started);
         members
             .iter()
             .filter_map(|id| self.checks.get(id).map(|s| (id, s)))
             .filter(|(_, s)| s.health != Outcome::Up)
             .map(|(id, s)| Evidence {
+                seen_from: self.seen_from(id, now),
                 check: self.name(id).to_owned(),
                 reason: s.reason().cloned(),
                 runs: s.streak.not_up,
@@ -43,6 +48,7 @@ pub(super) fn stored<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Finding>, D:
         Stored::Findings(findings) => findings,
         Stored::Sentence(sentence) => sentence
             .map(|text| Finding {
+                seen_from: None,
                 check: String::new(),
                 reason: Some(Reason::Other { text }),
             })
@@ -104,6 +110,7 @@ mod tests {
         let mut state = ComponentState::operational(at);
         state.status = ComponentStatus::MajorOutage;
         state.findings = vec![Finding {
+            seen_from: None,
             check: "API health".into(),
             reason: Some(Reason::ConnectionRefused),
         }];
@@ -118,6 +125,7 @@ mod tests {
         assert_eq!(
             old.findings,
             vec![Finding {
+                seen_from: None,
                 check: String::new(),
                 reason: Some(Reason::other(
                     "API health: HTTP 503; DB: connection refused"

@@ -15,10 +15,15 @@ impl Engine {
         components: impl IntoIterator<Item = (ComponentId, ComponentState)>,
     ) -> Vec<ComponentId> {
         for (id, state) in checks {
-            if self.meta.contains_key(&id) {
-                self.checks.insert(id, state);
+            match id.split_location() {
+                (check, Some(location)) => self.restore_location(check, location, state),
+                (check, None) if self.meta.get(&check).is_some_and(|m| !m.located) => {
+                    self.checks.insert(check, state);
+                }
+                _ => {}
             }
         }
+        self.confirm_restored();
         let mut unrecorded: Vec<ComponentId> = self.components.keys().cloned().collect();
         for (id, mut state) in components {
             if let Some(slot) = self.components.get_mut(&id) {
@@ -48,7 +53,7 @@ impl Engine {
             return;
         };
         let restored = members.iter().any(|id| self.checks.contains_key(id));
-        let (status, findings, failing_since) = self.judge(&members);
+        let (status, findings, failing_since) = self.judge(&members, self.started);
         let started = self.started;
         let Some(current) = self.components.get_mut(component) else {
             return;

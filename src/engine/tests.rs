@@ -26,6 +26,8 @@ fn spec(component: &str, name: &str) -> CheckSpec {
         degraded_over: None,
         failure_threshold: 3,
         success_threshold: 2,
+        locations: vec![crate::model::LocationId::local()],
+        confirm: 1,
     }
 }
 
@@ -102,6 +104,7 @@ fn a_component_goes_down_after_the_threshold_and_says_why_and_since_when() {
     let changes = e.observe(&result(&api, 30, D, "HTTP 503 Service Unavailable"));
     let reason = Some("API health: HTTP 503 Service Unavailable".to_string());
     let findings = vec![Finding {
+        seen_from: None,
         check: "API health".into(),
         reason: Some(Reason::other("HTTP 503 Service Unavailable")),
     }];
@@ -251,6 +254,7 @@ fn stored(status: ComponentStatus) -> ComponentState {
         status,
         since: t(-100),
         findings: vec![Finding {
+            seen_from: None,
             check: "Stored".into(),
             reason: Some(Reason::other("stored reason")),
         }],

@@ -110,6 +110,7 @@ mod tests {
     fn detected() -> UpdateText {
         UpdateText::Said(Said::Detected {
             evidence: vec![Evidence {
+                seen_from: None,
                 check: "API health".into(),
                 reason: Some(Reason::HttpStatus { code: 503 }),
                 runs: 3,

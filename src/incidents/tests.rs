@@ -33,6 +33,7 @@ fn seen(status: ComponentStatus, since: i64) -> Observed {
         since: t(since),
         // "API health: HTTP 503 Service Unavailable on 3 checks in a row since 14:00 UTC."
         evidence: vec![crate::model::Evidence {
+            seen_from: None,
             check: "API health".into(),
             reason: Some(crate::model::Reason::HttpStatus { code: 503 }),
             runs: 3,

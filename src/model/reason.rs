@@ -234,6 +234,19 @@ pub struct Finding {
     /// The check's name, as configured when this was seen.
     pub check: String,
     pub reason: Option<Reason>,
+    /// For a check probed from several locations: where it fails and where
+    /// it is fine. None for a check probed from one place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_from: Option<SeenFrom>,
+}
+
+/// Where a check probed from several locations was seen failing, and where
+/// fine, by the locations' names as configured when it was seen (as a
+/// finding keeps its check's name).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenFrom {
+    pub failing: Vec<String>,
+    pub fine: Vec<String>,
 }
 
 /// A finding with how long it has lasted, for an incident's updates.
@@ -241,6 +254,9 @@ pub struct Finding {
 pub struct Evidence {
     pub check: String,
     pub reason: Option<Reason>,
+    /// As [`Finding::seen_from`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen_from: Option<SeenFrom>,
     /// Consecutive results that were not up.
     pub runs: u32,
     /// When that run of results began.

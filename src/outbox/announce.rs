@@ -221,6 +221,7 @@ mod tests {
             since: t(0),
             // "API health: HTTP 503 Service Unavailable."
             evidence: vec![crate::model::Evidence {
+                seen_from: None,
                 check: "API health".into(),
                 reason: Some(crate::model::Reason::HttpStatus { code: 503 }),
                 runs: 3,

@@ -24,6 +24,8 @@ fn spec(id: &str, cadence: Cadence) -> CheckSpec {
         degraded_over: None,
         failure_threshold: 3,
         success_threshold: 2,
+        locations: vec![crate::model::LocationId::local()],
+        confirm: 1,
     }
 }
 

@@ -18,9 +18,7 @@ pub enum Access {
     Disabled,
 }
 
-/// The shortest admin token Candor accepts: 16 characters of hex are 64 bits,
-/// out of reach of guessing at ten tries per address per ten minutes.
-pub const MIN_TOKEN_CHARS: usize = 16;
+pub use crate::model::MIN_TOKEN_CHARS;
 
 /// Whether a configured token is too short to be used (see [`MIN_TOKEN_CHARS`]).
 pub fn too_short(token: &str) -> bool {

@@ -11,7 +11,7 @@ use reqwest::{Method, Url};
 use super::Problems;
 use crate::checks::{Cadence, CheckSpec, HttpTarget, JsonCondition, Target};
 use crate::config::raw::{RawCheck, RawJson};
-use crate::model::{CheckId, ComponentId};
+use crate::model::{CheckId, ComponentId, LocationId};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_TIMEOUT: Duration = Duration::from_secs(300);
@@ -22,8 +22,8 @@ const DEFAULT_CERT_WARNING: Duration = Duration::from_secs(14 * 86_400);
 pub(super) fn validate(
     p: &mut Problems,
     place: &str,
-    c: RawCheck,
-    known: &HashSet<&ComponentId>,
+    mut c: RawCheck,
+    (known, places): (&HashSet<&ComponentId>, &HashSet<LocationId>),
     site_tz: Tz,
     now: DateTime<Utc>,
 ) -> Option<CheckSpec> {
@@ -70,6 +70,8 @@ pub(super) fn validate(
         1..=100,
         2,
     );
+    let (locations, confirm) =
+        super::locations::of_check(p, place, c.locations.take(), c.confirm, places);
     let target = target(p, place, c)?;
     Some(CheckSpec {
         id: id?,
@@ -81,6 +83,8 @@ pub(super) fn validate(
         degraded_over,
         failure_threshold: failure as u32,
         success_threshold: success as u32,
+        locations,
+        confirm,
     })
 }
 

@@ -44,6 +44,7 @@ fn seen(id: &str, status: ComponentStatus) -> Observed {
         status,
         since: t(0),
         evidence: vec![crate::model::Evidence {
+            seen_from: None,
             check: format!("{name} health"),
             reason: Some(crate::model::Reason::HttpStatus { code: 503 }),
             runs: 3,

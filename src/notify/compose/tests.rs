@@ -319,6 +319,7 @@ fn an_automatic_note_is_written_in_words_with_times_in_the_site_zone() {
         components: vec![],
         body: Said::Detected {
             evidence: vec![Evidence {
+                seen_from: None,
                 check: "API health".into(),
                 reason: Some(Reason::HttpStatus { code: 503 }),
                 runs: 3,

@@ -114,6 +114,7 @@ fn human_duration_table() {
 
 fn evidence_503() -> Vec<Evidence> {
     vec![Evidence {
+        seen_from: None,
         check: "API health".into(),
         reason: Some(Reason::HttpStatus { code: 503 }),
         runs: 3,
@@ -125,10 +126,12 @@ fn evidence_503() -> Vec<Evidence> {
 fn findings_and_evidence_name_each_check() {
     let list = [
         Finding {
+            seen_from: None,
             check: "API health".into(),
             reason: Some(Reason::HttpStatus { code: 503 }),
         },
         Finding {
+            seen_from: None,
             check: "Assets".into(),
             reason: None,
         },
@@ -145,6 +148,7 @@ fn findings_and_evidence_name_each_check() {
     let mut once = evidence_503();
     once[0].runs = 1;
     once.push(Evidence {
+        seen_from: None,
         check: "Ping".into(),
         reason: Some(Reason::ConnectionRefused),
         runs: 0,
@@ -159,6 +163,7 @@ fn findings_and_evidence_name_each_check() {
 #[test]
 fn a_sentence_an_older_build_stored_is_shown_as_it_was() {
     let old = Finding {
+        seen_from: None,
         check: String::new(),
         reason: Some(other("API health: HTTP 503; DB: x")),
     };
@@ -216,6 +221,7 @@ fn automatic_notes_render_to_their_english() {
 #[test]
 fn why_a_component_is_down() {
     let finding = Finding {
+        seen_from: None,
         check: "API health".into(),
         reason: Some(Reason::HttpStatus { code: 503 }),
     };

@@ -101,7 +101,7 @@ impl Journal {
             let Some((hour, check)) = blocks::split_key(&key) else {
                 continue;
             };
-            let Ok(check) = CheckId::parse(check) else {
+            let Ok(check) = CheckId::parse_stored(check) else {
                 continue;
             };
             match self.open.get_mut(&check) {

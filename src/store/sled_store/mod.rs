@@ -204,7 +204,7 @@ impl StateStore for SledStore {
     /// All persisted check and component states.
     fn load_state(&self) -> Result<States, StoreError> {
         self.read(|t| {
-            let checks = read_all(&t.check_state, |k| CheckId::parse(k).ok())?;
+            let checks = read_all(&t.check_state, |k| CheckId::parse_stored(k).ok())?;
             let components = read_all(&t.component_state, |k| ComponentId::parse(k).ok())?;
             Ok((checks, components))
         })

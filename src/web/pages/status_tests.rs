@@ -124,6 +124,7 @@ fn a_component_tells_who_decided_its_status() {
     let mut api = component(ComponentStatus::MajorOutage);
     api.decided_by = Decider::Engineer;
     api.reason = Some(Why::Checks(vec![Finding {
+        seen_from: None,
         check: "API health".into(),
         reason: Some(Reason::other("HTTP 503")),
     }]));

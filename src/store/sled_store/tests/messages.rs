@@ -30,6 +30,7 @@ fn messages_survive_a_reopen_as_data() {
     let comp = ComponentId::parse("api").unwrap();
     let mut comp_state = ComponentState::operational(at(0));
     comp_state.findings = vec![Finding {
+        seen_from: None,
         check: "API health".into(),
         reason: Some(http.clone()),
     }];
@@ -40,6 +41,7 @@ fn messages_survive_a_reopen_as_data() {
         status: ComponentStatus::MajorOutage,
         since: at(5),
         evidence: vec![Evidence {
+            seen_from: None,
             check: "API health".into(),
             reason: Some(http),
             runs: 3,

@@ -258,6 +258,7 @@ fn updates_are_shown_in_words_and_the_rest_as_stored() {
         status: ComponentStatus::MajorOutage,
         since: now,
         evidence: vec![Evidence {
+            seen_from: None,
             check: "API health".into(),
             reason: Some(Reason::ConnectionRefused),
             runs: 2,
