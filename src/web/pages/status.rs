@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use super::components::{self, icon};
 use super::incident::{affected, answers, impact, maintenance_badge, window};
-use super::layout;
+use super::{layout, note};
 use crate::engine::overall;
 use crate::incidents::{GroupRef, Incident, Maintenance, MaintenanceStatus, Member};
 use crate::markup as text;
@@ -119,7 +119,7 @@ fn incident_card(v: &View, i: &Incident) -> Markup {
                         strong { "Latest update: " (u.status.label()) } " · "
                         time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
                     }
-                    div.text { (text::render(&words::update(&u.body, tz))) }
+                    div.text { (note::body(&u.body, tz)) }
                 }
             }
         }
@@ -173,7 +173,7 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
                         strong { "Latest update: " (u.status.label()) } " · "
                         time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
                     }
-                    div.text { (text::render(&words::update(&u.body, tz))) }
+                    div.text { (note::body(&u.body, tz)) }
                 }
             }
         }
