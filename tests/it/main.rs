@@ -30,5 +30,6 @@ mod smtp;
 mod status_page;
 mod subscriptions;
 mod target;
+mod times;
 mod tls;
 mod webhooks;
