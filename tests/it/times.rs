@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use candor::clock::SystemClock;
-use chrono::{Duration, Utc};
+use candor::clock::ManualClock;
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 use crate::helpers::{TOKEN, TestApp, admin_request, spawn_app_with};
@@ -78,6 +78,14 @@ fn loose_times(html: &str) -> (Vec<String>, usize) {
     (problems, count)
 }
 
+/// When a live page was made: its "Updated" time.
+fn updated_at(page: &str) -> Option<DateTime<Utc>> {
+    let rest = page
+        .split("<p class=\"updated\">Updated <time datetime=\"")
+        .nth(1)?;
+    rest.split('"').next()?.parse().ok()
+}
+
 async fn send(app: &TestApp, method: &str, path: &str, body: Value) -> Value {
     let (status, answer) = admin_request(&app.base, method, path, body).await;
     assert!(
@@ -100,8 +108,8 @@ async fn every_time_on_the_status_incident_and_component_pages_is_a_time_element
     let body = body(&down.url("/health"), &up.url("/health"));
     let site = "timezone = \"Europe/Berlin\"\n";
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(SystemClock);
-    let app = spawn_app_with(dir, site, &body, Some(TOKEN), clock, |_| ()).await;
+    let clock = Arc::new(ManualClock::default());
+    let app = spawn_app_with(dir, site, &body, Some(TOKEN), clock.clone(), |_| ()).await;
     app.wait_for_page("the automatic incident", |p| {
         p.contains("Current incidents") && p.contains("HTTP 503")
     })
@@ -124,8 +132,20 @@ async fn every_time_on_the_status_incident_and_component_pages_is_a_time_element
         "scheduled_until": (starts + Duration::hours(2)).to_rfc3339(),
     });
     let maintenance = send(&app, "POST", "/maintenances", window).await;
-    app.wait_for_page("the incident and the maintenance", |p| {
-        p.contains("Slow reports") && p.contains("Database upgrade")
+    app.wait_for_page("the records, and a result of db's check", |p| {
+        let db = p.split("id=\"component-db\"").nth(1).unwrap_or_default();
+        let db = db.split("</li>").next().unwrap_or_default();
+        p.contains("Slow reports") && p.contains("Database upgrade") && db.contains("Last checked")
+    })
+    .await;
+    // The response times reach the pages with the uptime report, which is
+    // kept for 5 s while no status changes, and a component page once made
+    // is kept up to a minute: let the report's 5 s pass on the app's clock
+    // and wait for a render after that before asking for a component page.
+    let passed = Utc::now() + Duration::seconds(6);
+    clock.advance(Duration::seconds(6));
+    app.wait_for_page("a render with the response times", |p| {
+        updated_at(p).is_some_and(|at| at >= passed)
     })
     .await;
 
