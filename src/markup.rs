@@ -21,6 +21,12 @@ pub fn render(text: &str) -> Markup {
     }
 }
 
+/// One line of text with its http(s) URLs made links, without a paragraph
+/// around it: a piece of a sentence the caller puts together.
+pub fn inline(text: &str) -> Markup {
+    linked(&finder(), text)
+}
+
 /// Lines grouped into paragraphs at blank (or whitespace-only) lines.
 fn paragraphs(text: &str) -> Vec<Vec<&str>> {
     let mut out = Vec::new();

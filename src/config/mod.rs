@@ -61,7 +61,8 @@ pub struct Site {
     pub public_url_derived: bool,
     /// Times on the page are shown in this zone, with the zone named.
     pub timezone: Tz,
-    /// How often an open status page reloads itself.
+    /// How often a live page (`/`, a component's, an open record's)
+    /// refreshes its content in place (the page script: `pages::layout`).
     pub refresh: Duration,
 }
 

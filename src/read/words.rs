@@ -64,8 +64,9 @@ fn runs(n: u32) -> String {
     }
 }
 
-/// "14:02 UTC".
-fn clock(at: DateTime<Utc>, tz: Tz) -> String {
+/// "14:02 UTC": how the evidence names a time (the pages find it there to
+/// mark it up as a `<time>`).
+pub fn clock(at: DateTime<Utc>, tz: Tz) -> String {
     at.with_timezone(&tz).format("%H:%M %Z").to_string()
 }
 

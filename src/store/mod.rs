@@ -34,7 +34,7 @@ use crate::uptime::Day;
 use crate::uptime::calendar::DayNo;
 
 /// The layout version this build writes; bump it with a migration.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -26,6 +26,42 @@ pub struct Summary {
     pub last_90d: Option<f64>,
 }
 
+/// What a figure over the last `days` local days covers. A new install (or
+/// a component added lately) has observed only the last few of them: its
+/// 90-day figure is then the figure of those few days, and says so.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coverage {
+    /// The days asked for, today included.
+    pub days: u32,
+    pub uptime: Option<f64>,
+    /// When observation began after the first of those days: the first day
+    /// with observed time (then the figure covers only the days since).
+    pub since: Option<NaiveDate>,
+    /// How many of those days have observed time.
+    pub observed_days: u32,
+}
+
+impl Summary {
+    /// The figure over the last `days` days of the bar (at most
+    /// [`BAR_DAYS`]) and what it covers. Observation "began" on the first
+    /// day of the bar with observed time: a gap after that is a gap in the
+    /// data (grey days on the bar), not a later start.
+    pub fn coverage(&self, days: u32) -> Coverage {
+        let seen = |t: &Option<Totals>| t.as_ref().is_some_and(|t| super::observed(t) > 0);
+        let from = self.days.len().saturating_sub(days as usize);
+        let window = &self.days[from..];
+        let began = self.days.iter().find(|(_, t)| seen(t)).map(|(d, _)| *d);
+        let first = window.first().map(|(d, _)| *d);
+        Coverage {
+            days,
+            uptime: uptime_of(window.iter().filter_map(|(_, t)| t.as_ref())),
+            since: began.filter(|b| first.is_some_and(|f| *b > f)),
+            observed_days: u32::try_from(window.iter().filter(|(_, t)| seen(t)).count())
+                .unwrap_or(u32::MAX),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     /// Shared between reports: one built for a status change copies the

@@ -239,6 +239,49 @@ fn the_report_gives_24_hour_7_day_30_day_and_90_day_figures() {
     let all = 29.0 * 24.0 + 12.0;
     close(s.last_30d, 1.0 - 3.5 / all);
     close(s.last_90d, 1.0 - 3.5 / all);
+    // Observed since the 1st: 30 days of data, so the 90-day figure covers
+    // only those, and the 30-day one all of its days.
+    let ninety = s.coverage(90);
+    assert_eq!(ninety.uptime, s.last_90d);
+    assert_eq!((ninety.since, ninety.observed_days), (Some(first), 30));
+    let thirty = s.coverage(30);
+    assert_eq!(thirty.uptime, s.last_30d);
+    assert_eq!((thirty.since, thirty.observed_days), (None, 30));
+    assert_eq!(s.coverage(7).uptime, s.last_7d);
+}
+
+#[test]
+fn coverage_says_when_observation_began_and_a_later_gap_is_not_a_start() {
+    use super::report::Summary;
+    let today = date(2026, 12, 4);
+    let day = |n: i64| today - Duration::days(n);
+    let ok = Some([86_400_000, 0, 0, 0, 0]);
+    let maintenance_only = Some([0, 0, 0, 0, 3_600_000]);
+    let mut s = Summary {
+        days: (0..90).rev().map(|n| (day(n), None)).collect(),
+        ..Summary::default()
+    };
+    // A 2-day-old install: half of the day before yesterday, yesterday, today.
+    s.days[87].1 = Some([43_200_000, 0, 0, 0, 0]);
+    s.days[88].1 = ok;
+    s.days[89].1 = Some([3_000_000, 0, 0, 600_000, 0]);
+    let c = s.coverage(90);
+    assert_eq!((c.days, c.since, c.observed_days), (90, Some(day(2)), 3));
+    assert!(c.uptime.is_some_and(|u| u < 1.0));
+    assert_eq!(s.coverage(7).since, Some(day(2)));
+    // Maintenance alone is not observation.
+    s.days[80].1 = maintenance_only;
+    assert_eq!(s.coverage(90).since, Some(day(2)));
+    // Observed from the bar's first day, with a gap on the 30-day window's
+    // first day: the 30-day figure still covers its 30 days (gaps are grey).
+    s.days[0].1 = ok;
+    assert_eq!(s.coverage(90).since, None);
+    assert_eq!(
+        (s.coverage(30).since, s.coverage(30).observed_days),
+        (None, 3)
+    );
+    assert_eq!(Summary::default().coverage(90).since, None);
+    assert_eq!(Summary::default().coverage(90).uptime, None);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Static assets, compiled into the binary (one binary, no CDN) and served with
+//! Static assets (stylesheets, the public pages' script, the icon), compiled into the binary (one binary, no CDN) and served with
 //! a long cache life under a content-hashed URL.
 
 use std::sync::LazyLock;
@@ -23,6 +23,13 @@ const ASSETS: &[Asset] = &[
         name: "admin.css",
         bytes: include_bytes!("../../static/admin.css"),
         content_type: "text/css; charset=utf-8",
+    },
+    // The public pages' one script: local times, and the live pages'
+    // refresh in place (see `pages::layout`).
+    Asset {
+        name: "page.js",
+        bytes: include_bytes!("../../static/page.js"),
+        content_type: "text/javascript; charset=utf-8",
     },
     Asset {
         name: "favicon.svg",

@@ -3,10 +3,13 @@
 //! pages' stricter policy, the subscriber pages' `no-referrer`) keeps them:
 //! [`DefaultHeaders`] only adds what is missing.
 //!
-//! The public pages use no script at all, styles only from `/static`, images
-//! only from this origin (the favicon) and forms posting back here, so the
-//! policy allows exactly that. One exception: the 90-day bars on `/` carry
-//! their day colours as an inline `style` attribute (a CSS gradient per
+//! The public pages run one script, `/static/page.js` (local times, and the
+//! live pages' refresh in place), so `script-src 'self'` allows scripts from
+//! this origin's files only: never inline script, `eval` or another host.
+//! The script fetches the page it is on again, hence `connect-src 'self'`.
+//! Styles come only from `/static`, images only from this origin (the
+//! favicon) and forms post back here. One exception: the 90-day bars on `/`
+//! carry their day colours as an inline `style` attribute (a CSS gradient per
 //! component, see `pages::strip`), which no stylesheet could know in
 //! advance. `style-src-attr 'unsafe-inline'` allows those attributes and
 //! nothing else: `style-src-elem 'self'` still refuses inline `<style>`
@@ -19,7 +22,7 @@ use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
 
 /// The public pages' Content-Security-Policy.
-pub const PUBLIC_CSP: &str = "default-src 'none'; \
+pub const PUBLIC_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
      style-src 'self' 'unsafe-inline'; style-src-elem 'self'; style-src-attr 'unsafe-inline'; \
      img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 

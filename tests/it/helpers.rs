@@ -39,8 +39,13 @@ name = "Database"
 
 /// The config text with a fresh data dir and a free port filled in.
 pub fn config_with(dir: &Path, body: &str) -> String {
+    config_with_site(dir, "", body)
+}
+
+/// [`config_with`], with more `[site]` keys (TOML lines).
+pub fn config_with_site(dir: &Path, site: &str, body: &str) -> String {
     format!(
-        "[site]\ntitle = \"Test Status\"\n\n[server]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{}\"\n\n{body}",
+        "[site]\ntitle = \"Test Status\"\n{site}\n[server]\nlisten = \"127.0.0.1:0\"\ndata_dir = \"{}\"\n\n{body}",
         dir.join("data").display()
     )
 }
@@ -63,8 +68,24 @@ pub async fn spawn_app_in(
     token: Option<&str>,
     clock: Arc<dyn Clock>,
 ) -> TestApp {
-    let mut config = Config::parse_at(&config_with(dir.path(), body), clock.now()).unwrap();
+    spawn_app_with(dir, "", body, token, clock, |_| ()).await
+}
+
+/// Runs the application in `dir` with more `[site]` keys (TOML lines), and
+/// `tweak` applied to the config as loaded: for what a file may not say,
+/// such as a refresh shorter than the 5 s a site may ask for.
+pub async fn spawn_app_with(
+    dir: TempDir,
+    site: &str,
+    body: &str,
+    token: Option<&str>,
+    clock: Arc<dyn Clock>,
+    tweak: impl FnOnce(&mut Config),
+) -> TestApp {
+    let text = config_with_site(dir.path(), site, body);
+    let mut config = Config::parse_at(&text, clock.now()).unwrap();
     config.admin_token = token.map(str::to_owned);
+    tweak(&mut config);
     let app = Application::build_with_clock(config, clock).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     let (store, stop, desk) = (app.store(), app.stopper(), app.desk());

@@ -2,13 +2,16 @@
 //! component's page with its figures and response-time chart, and rollups
 //! that survive a restart.
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use candor::uptime::calendar;
+use candor::clock::ManualClock;
+use candor::model::ComponentId;
+use candor::uptime::{Day, calendar};
 use candor::{Application, Config};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
-use crate::helpers::{client, config_with, spawn_app, wait_for_page};
+use crate::helpers::{client, config_with, spawn_app, spawn_app_in, wait_for_page};
 use crate::target::{Mode, Target};
 
 fn body(url: &str) -> String {
@@ -48,15 +51,18 @@ async fn the_page_shows_90_days_per_component_with_today_measured_and_older_days
     let target = Target::start(Mode::Answer(200, "ok")).await;
     let app = spawn_app(&body(&target.url("/health"))).await;
     let page = app
-        .wait_for_page("today's uptime", |p| p.contains("100% uptime over 90 days"))
+        .wait_for_page("today's uptime", |p| p.contains("100% uptime since"))
         .await;
-    // On `/`, one link: 89 grey days, then today green, and the words.
+    // On `/`, one link: 89 grey days, then today green, and the words, which
+    // say that only today was observed.
+    let today = Utc::now().format("%-d %b");
     assert!(
-        page.contains(
+        page.contains(&format!(
             "<a class=\"strip\" style=\"--b:linear-gradient(90deg,var(--d-none) 98.89%,\
              var(--d-ok) 0)\" href=\"/components/api\" aria-label=\"Public API: 100% uptime \
-             over 90 days, no downtime, 89 without data\">100% uptime over 90 days</a>"
-        ),
+             since {today} (1 day of data), no downtime, 89 without data\">100% uptime since \
+             {today} (1 day of data)</a>"
+        )),
         "{page}"
     );
     assert!(!page.contains("<ol class=\"bar\""), "{page}");
@@ -89,7 +95,7 @@ async fn the_page_shows_90_days_per_component_with_today_measured_and_older_days
 async fn an_outage_lowers_todays_uptime_and_names_its_incident() {
     let target = Target::start(Mode::Answer(200, "ok")).await;
     let app = spawn_app(&body(&target.url("/health"))).await;
-    app.wait_for_page("a first result", |p| p.contains("100% uptime over 90 days"))
+    app.wait_for_page("a first result", |p| p.contains("100% uptime since"))
         .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     target.set(Mode::Answer(503, "down")).await;
@@ -132,7 +138,7 @@ async fn rollups_are_stored_at_shutdown_and_a_restart_adds_to_them() {
         let (base, stop) = (app.url(), app.stopper());
         let task = tokio::spawn(app.run_until_stopped());
         wait_for_page(&client(), &base, "a result", |p| {
-            p.contains("100% uptime over 90 days")
+            p.contains("100% uptime since")
         })
         .await;
         // On the second run the page shows the stored day at once.
@@ -153,4 +159,81 @@ async fn rollups_are_stored_at_shutdown_and_a_restart_adds_to_them() {
     // time between the runs is not counted at all.
     assert!(seen[0] <= ran[0], "{seen:?} in {ran:?} ms");
     assert!(seen[1] - seen[0] <= ran[1], "{seen:?} in {ran:?} ms");
+}
+
+/// A clock at noon today (UTC, the site's zone), so the days the test seeds
+/// as yesterday and the day before stay so while it runs.
+fn clock_at_noon() -> (Arc<ManualClock>, DateTime<Utc>) {
+    let clock = Arc::new(ManualClock::default());
+    let now = Utc::now();
+    let noon = now.date_naive().and_hms_opt(12, 0, 0).unwrap().and_utc();
+    clock.advance(noon - now);
+    (clock, noon)
+}
+
+/// What an install started at noon two days ago has stored: the afternoon of
+/// the day before yesterday, all of yesterday with 14.4 minutes (1 %) of
+/// major outage.
+async fn seed_two_days(data_dir: &std::path::Path, today: u32) {
+    let api = ComponentId::parse("api").unwrap();
+    let (mut first, mut second) = (Day::default(), Day::default());
+    for hour in 12..24 {
+        first.add(hour, 0, 3_600_000);
+    }
+    for hour in 0..24 {
+        second.add(hour, 0, if hour == 3 { 2_736_000 } else { 3_600_000 });
+    }
+    second.add(3, 3, 864_000);
+    let store = candor::store::open(data_dir).unwrap();
+    let days = [
+        (today - 2, api.clone(), first.encode()),
+        (today - 1, api, second.encode()),
+    ];
+    store.save_days(&days).unwrap();
+    store.flush().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_two_day_old_install_every_figure_says_since_when_it_covers() {
+    let (clock, noon) = clock_at_noon();
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let today = calendar::day_no(calendar::local_date(noon, chrono_tz::UTC));
+    seed_two_days(&dir.path().join("data"), today).await;
+    let app = spawn_app_in(dir, &body(&target.url("/health")), None, clock).await;
+
+    // Yesterday's outage over the 2.5 days observed, today's few seconds
+    // included: 1 - 14.4 min / 60 h.
+    let since = (noon - chrono::Duration::days(2)).format("%-d %b");
+    let caption = format!("99.33% uptime since {since} (3 days of data)");
+    let page = app
+        .wait_for_page("the caption with today", |p| p.contains(&caption))
+        .await;
+    assert!(!page.contains("over 90 days"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "aria-label=\"Public API: {caption}, 1 day with downtime, 87 without data\""
+        )),
+        "{page}"
+    );
+    // Narrow screens show the last 30 or 60 days, all of them since the
+    // install: the same caption, and no other figure for them.
+    assert!(
+        !page.contains("data-60") && !page.contains("data-30"),
+        "{page}"
+    );
+
+    let detail = app.get("/components/api").await.text().await.unwrap();
+    let note = format!("<span class=\"figures__since\">since {since} (3 days of data)</span>");
+    assert_eq!(
+        detail.matches(&note).count(),
+        3,
+        "7, 30 and 90 days: {detail}"
+    );
+    for days in [90, 60, 30] {
+        let legend = format!("<span class=\"bar__{days}\">{caption}</span>");
+        assert!(detail.contains(&legend), "{legend}: {detail}");
+    }
+    assert!(!detail.contains("uptime over"), "{detail}");
+    app.stop.cancel();
 }

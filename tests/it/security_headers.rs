@@ -1,5 +1,6 @@
 //! Every public response carries the security headers, and the pages use
-//! nothing their Content-Security-Policy refuses.
+//! nothing their Content-Security-Policy refuses: one script, from
+//! `/static`, and no inline script or style element.
 
 use std::sync::Arc;
 
@@ -8,7 +9,7 @@ use serde_json::json;
 
 use crate::helpers::{API_AND_DB, TOKEN, TestApp, admin_request, spawn_app_full};
 
-const PUBLIC_CSP: &str = "default-src 'none'; \
+const PUBLIC_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
      style-src 'self' 'unsafe-inline'; style-src-elem 'self'; style-src-attr 'unsafe-inline'; \
      img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -41,6 +42,7 @@ async fn every_public_response_sends_csp_nosniff_frame_and_referrer_headers() {
         "/api/v2/summary.json",
         "/api/v2/components.json",
         "/static/style.css",
+        "/static/page.js",
         "/subscribe",
         "/no-such-page",
         "/incidents/nonexistent1",
@@ -65,6 +67,13 @@ async fn every_public_response_sends_csp_nosniff_frame_and_referrer_headers() {
         assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{path}");
         assert!(header("referrer-policy").is_some(), "{path}");
     }
+    // Served as script (with nosniff, a browser runs nothing else).
+    let script = app.get("/static/page.js").await;
+    let ct = script.headers().get("content-type");
+    assert_eq!(
+        ct.and_then(|v| v.to_str().ok()),
+        Some("text/javascript; charset=utf-8")
+    );
     // The admin pages keep their own, stricter policy (no inline styles).
     let login = app.get("/admin/login").await;
     let csp = login.headers().get("content-security-policy");
@@ -76,7 +85,8 @@ async fn every_public_response_sends_csp_nosniff_frame_and_referrer_headers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_public_pages_use_no_script_no_style_element_and_inline_style_only_on_bars() {
+async fn the_public_pages_load_one_script_from_static_no_inline_script_or_style_element_and_inline_style_only_on_bars()
+ {
     let (app, id) = app_with_incident().await;
     // A bar with more than one colour is the one inline style the policy allows.
     app.wait_for_page("the outage", |p| p.contains("Major outage"))
@@ -89,7 +99,21 @@ async fn the_public_pages_use_no_script_no_style_element_and_inline_style_only_o
         "/subscribe",
     ] {
         let page = app.get(path).await.text().await.unwrap_or_default();
-        assert!(!page.contains("<script"), "{path}: {page}");
+        let scripts: Vec<&str> = page
+            .match_indices("<script")
+            .map(|(at, _)| &page[at..])
+            .collect();
+        assert_eq!(scripts.len(), 1, "{path}: {page}");
+        let tag = &scripts[0][..scripts[0].find("</script>").map_or(0, |end| end + 9)];
+        assert!(
+            tag.starts_with("<script src=\"/static/page.js?v=")
+                && tag.ends_with("\" defer></script>"),
+            "{path}: the script is a file, nothing inline: {tag}"
+        );
+        assert!(
+            !page.contains("http-equiv"),
+            "{path}: no meta refresh: {page}"
+        );
         assert!(!page.contains("<style"), "{path}: {page}");
         for (at, _) in page.match_indices(" style=") {
             let tag_start = page[..at].rfind('<').unwrap_or(0);

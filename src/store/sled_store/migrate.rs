@@ -9,11 +9,14 @@
 //!   stored in its place still read, and are shown as they were. The bump
 //!   keeps an older build, which cannot read the data, from opening the
 //!   database.
+//! - 3 → 4: hour blocks, check states and uptime days, one sled entry each,
+//!   are packed into a few entries per hour, per tree and per day (see
+//!   `packed`).
 
 use std::path::Path;
 
 use super::blocks::{self, Block};
-use super::keys;
+use super::{keys, packed};
 use crate::model::{CheckId, CheckResult};
 use crate::store::{SCHEMA_VERSION, StoreError};
 
@@ -43,6 +46,11 @@ pub fn run(db: &sled::Db, dir: &Path) -> Result<(), StoreError> {
     if found == 1 {
         pack_results(db)?;
     }
+    if (1..4).contains(&found) {
+        for (tree, prefix_len) in [(BLOCKS, 4), ("check_state", 0), ("uptime_days", 4)] {
+            pack_entries(&db.open_tree(tree)?, prefix_len)?;
+        }
+    }
     if found < SCHEMA_VERSION {
         db.insert(SCHEMA_KEY, &SCHEMA_VERSION.to_be_bytes())?;
         db.flush()?;
@@ -57,6 +65,49 @@ pub fn run(db: &sled::Db, dir: &Path) -> Result<(), StoreError> {
     {
         db.drop_tree(OLD_RESULTS)?;
         db.flush()?;
+    }
+    Ok(())
+}
+
+/// Schema 3 → 4: moves every one-record entry of `tree` (`prefix ‖ name`)
+/// into its packed entry, in chunks, each chunk's records added and its old
+/// entries removed in one batch: a crash midway leaves every record in one
+/// place or the other, and the rerun packs the rest.
+fn pack_entries(tree: &sled::Tree, prefix_len: usize) -> Result<(), StoreError> {
+    const CHUNK: usize = 4096;
+    let mut packed_n = 0usize;
+    loop {
+        let mut old = Vec::new();
+        for item in tree.iter() {
+            let (key, value) = item?;
+            if packed::is_packed(&key, prefix_len) || key.len() <= prefix_len {
+                continue;
+            }
+            old.push((key, value));
+            if old.len() == CHUNK {
+                break;
+            }
+        }
+        if old.is_empty() {
+            break;
+        }
+        let records = old.iter().map(|(key, value)| {
+            let (prefix, name) = key.split_at(prefix_len);
+            (prefix.to_vec(), name.to_vec(), value.to_vec())
+        });
+        let mut batch = packed::merge(tree, records)?;
+        for (key, _) in &old {
+            batch.remove(key);
+        }
+        tree.apply_batch(batch)?;
+        packed_n += old.len();
+    }
+    if packed_n > 0 {
+        tracing::info!(
+            tree = %String::from_utf8_lossy(&tree.name()),
+            records = packed_n,
+            "packed stored records into shared entries (schema 4)"
+        );
     }
     Ok(())
 }

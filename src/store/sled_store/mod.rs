@@ -14,6 +14,7 @@ mod journal;
 mod keys;
 mod migrate;
 mod outbox;
+mod packed;
 mod recover;
 mod rollups;
 mod subscribers;
@@ -121,12 +122,10 @@ impl SledStore {
         if blocks.is_empty() && states.is_empty() {
             return Ok(());
         }
-        let apply = |tree: &sled::Tree, items: &[(Vec<u8>, Vec<u8>)]| {
-            let mut batch = sled::Batch::default();
-            for (k, v) in items {
-                batch.insert(k.as_slice(), v.as_slice());
-            }
-            tree.apply_batch(batch)
+        // Each into its shard's entry (see `packed`): one entry rewritten per
+        // shard, not one per check.
+        let apply = |tree: &sled::Tree, items: Vec<packed::Record>| {
+            tree.apply_batch(packed::merge(tree, items)?)
         };
         let encoded: Result<Vec<_>, StoreError> = states
             .iter()
@@ -135,13 +134,17 @@ impl SledStore {
                     what: format!("state of {check}"),
                     detail: e.to_string(),
                 })?;
-                Ok((check.as_str().as_bytes().to_vec(), json))
+                Ok((Vec::new(), check.as_str().as_bytes().to_vec(), json))
             })
             .collect();
         let written = encoded.and_then(|states| {
             self.write(|t| {
-                apply(&t.blocks, blocks)?;
-                apply(&t.check_state, &states)?;
+                let hours = (blocks.iter()).filter_map(|(key, bytes)| {
+                    let (prefix, check) = key.split_at_checked(4)?;
+                    Some((prefix.to_vec(), check.to_vec(), bytes.clone()))
+                });
+                apply(&t.blocks, hours.collect())?;
+                apply(&t.check_state, states)?;
                 Ok(())
             })
         });
@@ -172,10 +175,10 @@ impl StateStore for SledStore {
     /// Keeps a result and the check state it produced; they reach the disk at
     /// the next [`StateStore::checkpoint`].
     fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
-        let stored = |hour| {
-            let key = blocks::key(hour, &result.check);
-            match self.read(|t| Ok(t.blocks.get(key)?)) {
-                Ok(v) => v.map(|v| v.to_vec()),
+        let stored = |hour: u32| {
+            let check = result.check.as_str().as_bytes();
+            match self.read(|t| Ok(packed::get(&t.blocks, &hour.to_be_bytes(), check)?)) {
+                Ok(v) => v,
                 // The hour then starts afresh in memory; its stored part is
                 // replaced at the next checkpoint. The store's health says
                 // that the disk fails (once, not per result).
@@ -204,7 +207,7 @@ impl StateStore for SledStore {
     /// All persisted check and component states.
     fn load_state(&self) -> Result<States, StoreError> {
         self.read(|t| {
-            let checks = read_all(&t.check_state, |k| CheckId::parse_stored(k).ok())?;
+            let checks = read_packed(&t.check_state, |k| CheckId::parse_stored(k).ok())?;
             let components = read_all(&t.component_state, |k| ComponentId::parse(k).ok())?;
             Ok((checks, components))
         })
@@ -244,10 +247,13 @@ impl StateStore for SledStore {
             let pending = self.journal().pending(check, hour).map(<[u8]>::to_vec);
             let bytes = match pending {
                 Some(bytes) => bytes,
-                None => match self.read(|t| Ok(t.blocks.get(blocks::key(hour, check))?))? {
-                    Some(v) => v.to_vec(),
-                    None => continue,
-                },
+                None => {
+                    let name = check.as_str().as_bytes();
+                    match self.read(|t| Ok(packed::get(&t.blocks, &hour.to_be_bytes(), name)?))? {
+                        Some(v) => v,
+                        None => continue,
+                    }
+                }
             };
             let in_range = |r: &StoredResult| from <= r.at && r.at < to;
             out.extend(blocks::decode(hour, &bytes).into_iter().filter(in_range));
@@ -343,6 +349,25 @@ fn put_json<T: Serialize>(tree: &sled::Tree, key: &str, value: &T) -> Result<(),
     })?;
     tree.insert(key.as_bytes(), bytes)?;
     Ok(())
+}
+
+/// Every record of a tree of packed entries with no prefix (see `packed`).
+fn read_packed<K, T: DeserializeOwned>(
+    tree: &sled::Tree,
+    parse_name: impl Fn(&str) -> Option<K>,
+) -> Result<Vec<(K, T)>, StoreError> {
+    let mut out = Vec::new();
+    for record in packed::unpack(0, tree.iter()) {
+        let (_, name, value) = record?;
+        let name = String::from_utf8_lossy(&name);
+        let Some(key) = parse_name(&name) else {
+            continue;
+        };
+        let value = serde_json::from_slice(&value)
+            .map_err(|e| StoreError::corrupt(format!("state of {name}"), e))?;
+        out.push((key, value));
+    }
+    Ok(out)
 }
 
 fn read_all<K, T: DeserializeOwned>(

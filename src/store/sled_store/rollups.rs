@@ -1,30 +1,27 @@
-//! Uptime rollups: one entry per local day and component, keyed
-//! `day (u32 big-endian, days since 1970-01-01) ‖ component id` so today's
-//! entries, rewritten at every checkpoint, sit together at the tree's right
-//! edge, and pruning takes a range at its left edge.
+//! Uptime rollups: one record per local day and component, packed by day
+//! (`day (u32 big-endian, days since 1970-01-01)` is the prefix, see
+//! `packed`), so today's entries, rewritten at every checkpoint, are few and
+//! sit together at the tree's right edge, and pruning takes a range at its
+//! left edge.
 
-use super::SledStore;
 use super::trees::Trees;
+use super::{SledStore, packed};
 use crate::model::ComponentId;
 use crate::store::{RollupStore, StoreError};
 use crate::uptime::Day;
 use crate::uptime::calendar::DayNo;
 
-fn key(day: DayNo, component: &ComponentId) -> Vec<u8> {
-    let mut key = Vec::with_capacity(4 + component.as_str().len());
-    key.extend_from_slice(&day.to_be_bytes());
-    key.extend_from_slice(component.as_str().as_bytes());
-    key
-}
-
 impl RollupStore for SledStore {
     /// Writes encoded days (from `Ledger::take_dirty`) in one batch.
     fn save_days(&self, days: &[(DayNo, ComponentId, Vec<u8>)]) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
-        for (day, component, value) in days {
-            batch.insert(key(*day, component), value.as_slice());
-        }
-        self.write(|t| Ok(t.rollups.apply_batch(batch)?))
+        let records = days.iter().map(|(day, component, value)| {
+            let name = component.as_str().as_bytes().to_vec();
+            (day.to_be_bytes().to_vec(), name, value.clone())
+        });
+        self.write(|t| {
+            let batch = packed::merge(&t.rollups, records)?;
+            Ok(t.rollups.apply_batch(batch)?)
+        })
     }
 
     /// Every stored day from `from` on; days from `hours_from` on keep their hours.
@@ -58,17 +55,13 @@ impl SledStore {
         hours_from: DayNo,
     ) -> Result<Vec<(DayNo, ComponentId, Day)>, StoreError> {
         let mut out = Vec::new();
-        for item in t.rollups.range(from.to_be_bytes().to_vec()..) {
-            let (k, v) = item?;
-            let parsed = k
-                .get(..4)
-                .and_then(|d| <[u8; 4]>::try_from(d).ok())
-                .zip(k.get(4..));
-            let Some((day, name)) = parsed else {
+        for record in packed::unpack(4, t.rollups.range(from.to_be_bytes().to_vec()..)) {
+            let (prefix, name, v) = record?;
+            let Ok(day) = <[u8; 4]>::try_from(prefix.as_slice()) else {
                 continue;
             };
             let day = u32::from_be_bytes(day);
-            let Ok(component) = ComponentId::parse(&String::from_utf8_lossy(name)) else {
+            let Ok(component) = ComponentId::parse(&String::from_utf8_lossy(&name)) else {
                 continue;
             };
             // Derived data: a record that does not decode costs that day's

@@ -4,7 +4,7 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::model::{Outcome, Reason};
-use crate::store::{SCHEMA_VERSION, prune_cutoff};
+use crate::store::{RollupStore, SCHEMA_VERSION, prune_cutoff};
 use migrate::SCHEMA_KEY;
 
 mod faults;
@@ -201,6 +201,103 @@ fn schema_1_results_are_packed_into_blocks_at_start() {
             .as_ref(),
         &SCHEMA_VERSION.to_be_bytes()
     );
+}
+
+#[test]
+fn schema_3_entries_are_packed_at_start_and_read_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = CheckState {
+        health: Outcome::Down,
+        ..CheckState::default()
+    };
+    let mut day = crate::uptime::Day::default();
+    day.add(3, 0, 60_000);
+    let checks: Vec<String> = (0..200).map(|i| format!("c{i}")).collect();
+    {
+        let db = sled::open(dir.path().join("db")).unwrap();
+        db.insert(SCHEMA_KEY, &3u32.to_be_bytes()).unwrap();
+        let (blocks_tree, states, days) = (
+            db.open_tree(migrate::BLOCKS).unwrap(),
+            db.open_tree("check_state").unwrap(),
+            db.open_tree("uptime_days").unwrap(),
+        );
+        for check in &checks {
+            let id = CheckId::parse(check).unwrap();
+            let mut block = blocks::Block::new(blocks::hour_of(hour(0, 0)));
+            block.push(&result_at(check, hour(0, 7)));
+            blocks_tree
+                .insert(blocks::key(blocks::hour_of(hour(0, 0)), &id), block.bytes)
+                .unwrap();
+            states
+                .insert(check.as_bytes(), serde_json::to_vec(&state).unwrap())
+                .unwrap();
+            let mut key = 20_000u32.to_be_bytes().to_vec();
+            key.extend_from_slice(check.as_bytes());
+            days.insert(key, day.encode()).unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let store = reopen(dir.path()).unwrap();
+    for check in &checks {
+        let id = CheckId::parse(check).unwrap();
+        let got = store.results(&id, hour(0, 0), hour(1, 0)).unwrap();
+        assert_eq!(
+            got.iter().map(|r| r.at).collect::<Vec<_>>(),
+            [hour(0, 7)],
+            "{check}"
+        );
+    }
+    let (loaded, _) = store.load_state().unwrap();
+    assert_eq!(loaded.len(), 200);
+    assert!(loaded.iter().all(|(_, s)| *s == state));
+    let days = store.load_days(19_999, 20_000).unwrap();
+    assert_eq!(days.len(), 200);
+    assert!(days.iter().all(|(d, _, got)| *d == 20_000 && *got == day));
+    let t = store.trees().unwrap();
+    for (tree, prefix) in [(&t.blocks, 4), (&t.check_state, 0), (&t.rollups, 4)] {
+        assert!(
+            tree.len() <= usize::from(packed::SHARDS),
+            "{} entries",
+            tree.len()
+        );
+        assert!(
+            tree.iter()
+                .keys()
+                .all(|k| packed::is_packed(&k.unwrap(), prefix))
+        );
+    }
+}
+
+#[test]
+fn a_checkpoint_at_1000_checks_writes_a_few_entries_not_one_per_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SledStore::open(dir.path()).unwrap();
+    for i in 0..1000 {
+        store
+            .record(
+                &result_at(&format!("c{i}"), hour(0, i)),
+                &CheckState::default(),
+            )
+            .unwrap();
+    }
+    store.checkpoint().unwrap();
+    let t = store.trees().unwrap();
+    assert!(
+        t.blocks.len() <= usize::from(packed::SHARDS),
+        "{}",
+        t.blocks.len()
+    );
+    assert!(
+        t.check_state.len() <= usize::from(packed::SHARDS),
+        "{}",
+        t.check_state.len()
+    );
+    let c500 = CheckId::parse("c500").unwrap();
+    assert_eq!(
+        store.results(&c500, hour(0, 0), hour(1, 0)).unwrap()[0].at,
+        hour(0, 500)
+    );
+    assert_eq!(store.load_state().unwrap().0.len(), 1000);
 }
 
 #[test]

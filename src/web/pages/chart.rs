@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
+use crate::read::time;
 use crate::uptime::latency::Bucket;
 
 /// The drawing's size in SVG units; the page scales it to its width, so a
@@ -131,37 +132,34 @@ fn millis(ms: u64) -> String {
 }
 
 /// The chart's caption without the chart: what a series shows, in words.
-pub fn describe(series: &[Option<Bucket>], tz: Tz) -> String {
+pub fn describe(series: &[Option<Bucket>], tz: Tz) -> Markup {
     caption(&facts(series), tz)
 }
 
-fn caption(f: &Facts, tz: Tz) -> String {
+/// The words of the caption, the slowest ten minutes' start a `<time>`.
+fn caption(f: &Facts, tz: Tz) -> Markup {
     let Some(mean) = f.mean_ms else {
-        return match f.down {
-            0 => "no results in the last 24 hours.".to_owned(),
-            n => format!("no answers in the last 24 hours; {n} failed runs (red marks)."),
+        return html! {
+            @match f.down {
+                0 => "no results in the last 24 hours.",
+                n => { "no answers in the last 24 hours; " (n) " failed runs (red marks)." }
+            }
         };
     };
-    let mut s = format!(
-        "average {} over 24 hours (the line: the average of each 10 minutes)",
-        millis(mean)
-    );
-    if let Some((ms, at)) = f.slowest {
-        let from = at.with_timezone(&tz).format("%H:%M %Z");
-        let _ = write!(
-            s,
-            "; slowest {} (in the 10 minutes from {from})",
-            millis(u64::from(ms))
-        );
-    }
-    match f.down {
-        0 => s.push_str("; no failed runs."),
-        1 => s.push_str("; 1 failed run (red mark)."),
-        n => {
-            let _ = write!(s, "; {n} failed runs (red marks).");
+    let failed = match f.down {
+        0 => "; no failed runs.".to_owned(),
+        1 => "; 1 failed run (red mark).".to_owned(),
+        n => format!("; {n} failed runs (red marks)."),
+    };
+    html! {
+        "average " (millis(mean)) " over 24 hours (the line: the average of each 10 minutes)"
+        @if let Some((ms, at)) = f.slowest {
+            "; slowest " (millis(u64::from(ms))) " (in the 10 minutes from "
+            time datetime=(time::iso(at)) { (at.with_timezone(&tz).format("%H:%M %Z")) }
+            ")"
         }
+        (failed)
     }
-    s
 }
 
 #[cfg(test)]
@@ -204,6 +202,10 @@ mod tests {
         assert!(out.contains("200 ms"), "axis rounded up to 1-2-5: {out}");
         assert!(out.contains("average 130 ms"), "{out}");
         assert!(out.contains("slowest 900 ms"), "{out}");
+        assert!(
+            out.contains("(in the 10 minutes from <time datetime=\"20") && out.contains("Z\">"),
+            "the time is machine-readable too: {out}"
+        );
         assert!(out.contains("22 failed runs"), "{out}");
     }
 

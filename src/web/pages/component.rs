@@ -90,10 +90,10 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
         }
     };
     let title = format!("{} · {}", c.name, v.config.site.title);
-    layout::page(
-        &v.config.site,
-        &title,
-        Some(v.config.site.refresh.as_secs()),
-        content,
-    )
+    let path = format!("/components/{}", c.id);
+    let live = layout::Live {
+        at: v.now,
+        path: &path,
+    };
+    layout::page(&v.config.site, &title, Some(live), content)
 }

@@ -18,8 +18,12 @@ use crate::read::words;
 /// Where a component row is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Place {
-    /// On `/`: the name links to the component's page; the bar follows.
+    /// On `/`, not in a group: the name (a heading under "Components") links
+    /// to the component's page; the bar follows.
     Index,
+    /// On `/` in a group: as [`Place::Index`], a heading level below the
+    /// group's name.
+    Grouped,
     /// On the component's own page, whose title names it: the heading says "Now".
     Own,
 }
@@ -67,7 +71,7 @@ fn group_row(v: &View, name: &str, members: &[&Component]) -> Markup {
                 (status_badge(worst))
             }
             ul.components {
-                @for c in members { (component(v, c, Place::Index)) }
+                @for c in members { (component(v, c, Place::Grouped)) }
             }
         }
     }
@@ -104,7 +108,8 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
         li class=(class) id={"component-" (c.id)} {
             div {
                 @match place {
-                    Place::Index => h4 { a href={"/components/" (c.id)} { (c.name) } },
+                    Place::Index => h3 { a href={"/components/" (c.id)} { (c.name) } },
+                    Place::Grouped => h4 { a href={"/components/" (c.id)} { (c.name) } },
                     Place::Own => h2 { "Now" },
                 }
                 (status_badge(status))
@@ -121,7 +126,7 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
             @if place == Place::Own || status != ComponentStatus::Operational {
                 (checked(v, state))
             }
-            @if place == Place::Index {
+            @if place != Place::Own {
                 @if let Some(s) = v.uptime.components.get(&c.id) {
                     (strip::strip(c, s))
                 }

@@ -40,11 +40,15 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
             (timeline(v, &i.updates, IncidentStatus::label, Reader::Public))
         }
     };
-    let refresh = open.then(|| v.config.site.refresh.as_secs());
+    let path = format!("/incidents/{}", i.id);
+    let live = open.then_some(layout::Live {
+        at: v.now,
+        path: &path,
+    });
     layout::page(
         &v.config.site,
         &title(v, &words::incident_name(&i.name)),
-        refresh,
+        live,
         content,
     )
 }
@@ -68,9 +72,12 @@ pub fn maintenance_page(v: &View, m: &Maintenance) -> Markup {
             (timeline(v, &m.updates, MaintenanceStatus::label, Reader::Public))
         }
     };
-    let refresh =
-        (m.status != MaintenanceStatus::Completed).then(|| v.config.site.refresh.as_secs());
-    layout::page(&v.config.site, &title(v, &m.name), refresh, content)
+    let path = format!("/incidents/{}", m.id);
+    let live = (m.status != MaintenanceStatus::Completed).then_some(layout::Live {
+        at: v.now,
+        path: &path,
+    });
+    layout::page(&v.config.site, &title(v, &m.name), live, content)
 }
 
 fn title(v: &View, name: &str) -> String {
@@ -288,7 +295,15 @@ mod tests {
         assert!(out.contains("Under investigation"));
         assert!(out.contains("14:00 CET</time>, in about an hour"), "{out}");
         assert!(out.contains("Use the EU endpoint."));
-        assert!(out.contains("http-equiv=\"refresh\""));
+        assert!(!out.contains("http-equiv"), "no meta refresh: {out}");
+        assert!(
+            out.contains("<main class=\"wrap\" id=\"main\" data-refresh=\"30\""),
+            "refreshed in place by the script: {out}"
+        );
+        assert!(
+            out.contains("<a href=\"/incidents/inc1\">Reload</a>"),
+            "{out}"
+        );
         assert!(
             out.contains("Sun 22 Nov 2026, 10:00 CET"),
             "started, in full: {out}"
@@ -315,7 +330,11 @@ mod tests {
         assert!(out.contains("Duration</dt><dd>1 hour 25 minutes"), "{out}");
         assert!(out.contains("Resolved</dt><dd><time datetime=\"2026-11-22T10:25:00Z\">"));
         assert!(out.contains("A full disk."));
-        assert!(!out.contains("Expected back") && !out.contains("http-equiv=\"refresh\""));
+        assert!(!out.contains("Expected back") && !out.contains("data-refresh"));
+        assert!(
+            !out.contains(">Reload</a>"),
+            "a closed record stays as it is: {out}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod grouped;
 pub mod history;
 pub mod incident;
 pub mod layout;
+pub mod note;
 pub mod status;
 pub mod strip;
 pub mod timeline;

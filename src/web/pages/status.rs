@@ -7,7 +7,7 @@ use maud::{Markup, html};
 
 use super::components::{self, icon};
 use super::incident::{affected, answers, impact, maintenance_badge, window};
-use super::layout;
+use super::{layout, note};
 use crate::engine::overall;
 use crate::incidents::{GroupRef, Incident, Maintenance, MaintenanceStatus, Member};
 use crate::markup as text;
@@ -37,24 +37,27 @@ pub fn render_with(v: &View, previous: Option<&GroupRows>) -> (Markup, GroupRows
         (maintenances(v))
         (components::section(v, previous, &mut rows))
         p.history-link { a href="/history" { "Past incidents and maintenance" } }
-        (subscribe(v))
+        (subscribe())
     };
-    let page = layout::page(site, &site.title, Some(site.refresh.as_secs()), content);
+    let live = layout::Live {
+        at: v.now,
+        path: "/",
+    };
+    let page = layout::page(site, &site.title, Some(live), content);
     (page, rows)
 }
 
 /// The subscribe form for everything. Choosing components (a checkbox each,
-/// 1,000 on a large installation) happens on `/subscribe`, which also does not
-/// reload itself and so never wipes a half-typed form.
-fn subscribe(v: &View) -> Markup {
+/// 1,000 on a large installation) happens on `/subscribe`. The page's own
+/// refresh waits while this form is in use, so it never wipes what was typed.
+fn subscribe() -> Markup {
     html! {
         section.subscribe-section #subscribe aria-labelledby="subscribe-title" {
             h2 #subscribe-title { "Get updates by email" }
             p.hint {
                 "We email you when an incident starts, changes or ends, and before planned maintenance. "
                 "This form follows every component; "
-                a href="/subscribe" { "choose components" } " on a page that doesn't reload itself "
-                "(this one does every " (v.config.site.refresh.as_secs()) " seconds)."
+                a href="/subscribe" { "choose components" } " on a page of their own."
             }
             (form::render(&[], &form::Entered::default()))
         }
@@ -78,9 +81,6 @@ fn banner(v: &View) -> Markup {
                 p.banner__text { (text) }
                 @if !affected.is_empty() {
                     p.banner__affected { "Affected: " (words::members(&affected)) }
-                }
-                p.banner__updated {
-                    "Updated " time datetime=(time::iso(v.now)) { (time::precise(v.now, v.config.site.timezone)) }
                 }
             }
         }
@@ -119,7 +119,7 @@ fn incident_card(v: &View, i: &Incident) -> Markup {
                         strong { "Latest update: " (u.status.label()) } " · "
                         time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
                     }
-                    div.text { (text::render(&words::update(&u.body, tz))) }
+                    div.text { (note::body(&u.body, tz)) }
                 }
             }
         }
@@ -173,7 +173,7 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
                         strong { "Latest update: " (u.status.label()) } " · "
                         time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
                     }
-                    div.text { (text::render(&words::update(&u.body, tz))) }
+                    div.text { (note::body(&u.body, tz)) }
                 }
             }
         }

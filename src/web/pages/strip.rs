@@ -7,11 +7,13 @@
 //! words; its accessible name sums the days up ("99.95% uptime over 90
 //! days, 2 days with downtime"). The stylesheet draws the gaps between days
 //! and, on narrow screens, shows only the last 60 or 30 of them (with a
-//! caption that says so) by widening the background, never by scrolling.
+//! caption and a figure that say so) by widening the background, never by
+//! scrolling. The figure says what it covers ("99.2% uptime since 2 Dec (4
+//! days of data)" on a new install).
 
 use maud::{Markup, html};
 
-use super::uptime::{day_class, percent};
+use super::uptime::{caption, day_class, percent};
 use crate::config::Component;
 use crate::uptime::report::Summary;
 use crate::uptime::{Totals, uptime};
@@ -20,18 +22,31 @@ use crate::uptime::{Totals, uptime};
 pub fn strip(c: &Component, s: &Summary) -> Markup {
     let classes: Vec<&str> = s.days.iter().map(|(_, t)| day_class(t.as_ref())).collect();
     let runs = runs(&classes);
-    let figure = s.last_90d.map_or_else(
-        || "no data over 90 days".to_owned(),
-        |u| format!("{} uptime over 90 days", percent(u)),
-    );
+    let figure = caption(&s.coverage(90));
     let label = format!("{}: {figure}{}", c.name, tally(s));
+    // Narrow screens show the last 60 or 30 days and their figure, which the
+    // stylesheet writes from these: the percentage over days that were all
+    // observable ("over 60 days"). A window within which observation began
+    // has the same caption as the 90 days ("since 2 Dec (4 days of data)"),
+    // and the attribute is left out.
+    let narrow = |days| {
+        let c = s.coverage(days);
+        c.uptime.filter(|_| c.since.is_none()).map(percent)
+    };
+    let (d60, d30) = (narrow(60), narrow(30));
     // One colour all along: a class; otherwise the gradient, inline.
     let (class, style) = match runs.as_slice() {
         [(only, _)] => (format!("strip d-{only}"), None),
         _ => ("strip".to_owned(), Some(gradient(&runs, classes.len()))),
     };
     html! {
-        a class=(class) style=[style] href={"/components/" (c.id)} aria-label=(label) { (figure) }
+        a class=(class) style=[style] href={"/components/" (c.id)} aria-label=(label) {
+            @if d60.is_some() || d30.is_some() {
+                span data-60=[d60] data-30=[d30] { (figure) }
+            } @else {
+                (figure)
+            }
+        }
     }
 }
 
@@ -138,7 +153,7 @@ mod tests {
             out,
             "<a class=\"strip d-ok\" href=\"/components/api\" \
              aria-label=\"Public API: 100% uptime over 90 days, no downtime\">\
-             100% uptime over 90 days</a>"
+             <span data-60=\"100%\" data-30=\"100%\">100% uptime over 90 days</span></a>"
         );
     }
 
@@ -184,6 +199,42 @@ mod tests {
         assert!(out.contains("class=\"strip d-none\""), "{out}");
         assert!(
             out.contains(">no data over 90 days</a>") && out.contains("90 without data"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_new_install_says_since_when_and_narrow_screens_keep_that_caption() {
+        let mut s = summary(&[]);
+        s.days.iter_mut().take(88).for_each(|d| d.1 = None);
+        s.days[88].1 = Some([43_200_000, 0, 0, 0, 0]);
+        s.days[89].1 = Some([3_000_000, 0, 0, 600_000, 0]);
+        let out = html(&s);
+        assert!(
+            out.contains(
+                "aria-label=\"Public API: 98.71% uptime since 28 Nov (2 days of data), \
+                 1 day with downtime, 88 without data\">98.71% uptime since 28 Nov (2 days of data)</a>"
+            ),
+            "{out}"
+        );
+        assert!(
+            !out.contains("data-60") && !out.contains("data-30"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn narrow_screens_get_the_figure_of_the_days_they_show() {
+        let outage = [76_400_000, 0, 0, 10_000_000, 0];
+        // Observed from 45 days ago: the 60-day figure covers 45 days, which
+        // it says like the 90-day one; the 30-day figure covers all 30.
+        let mut s = summary(&[(70, outage)]);
+        s.days.iter_mut().take(45).for_each(|d| d.1 = None);
+        let out = html(&s);
+        assert!(
+            out.contains(
+                "<span data-30=\"99.61%\">99.74% uptime since 16 Oct (45 days of data)</span>"
+            ),
             "{out}"
         );
     }

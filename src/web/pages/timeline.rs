@@ -7,10 +7,8 @@ use maud::{Markup, html};
 
 use super::incident::component_name;
 use crate::incidents::{Author, ComponentChange, Update};
-use crate::markup as text;
 use crate::read::time;
 use crate::read::view::View;
-use crate::read::words;
 
 /// Who reads the timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +84,7 @@ fn entry<S>(v: &View, u: &Update<S>, label: &str, reader: Reader) -> Markup {
                     @if !u.notify { " · not emailed" }
                 }
             }
-            div.text { (text::render(&words::update(&u.body, v.config.site.timezone))) }
+            div.text { (super::note::body(&u.body, v.config.site.timezone)) }
             @if !changes.is_empty() {
                 ul.changes { @for c in changes { li { (reader.change(v, c)) } } }
             }

@@ -2,7 +2,9 @@
 //! coloured by its uptime and carrying its own text (date, uptime, incidents
 //! that day), so the colour is never the only way to read it, and the same
 //! days as a list in words. Narrow screens show the last 60 or 30 days (a
-//! stylesheet rule), never a horizontal scroll. `/` shows the compact form of
+//! stylesheet rule), never a horizontal scroll, and the legend's figure is
+//! then the one over those days. Every figure says what it covers: "since
+//! 2 Dec (4 days of data)" when observation began within its days. `/` shows the compact form of
 //! the bar (`strip`).
 
 use std::borrow::Cow;
@@ -16,7 +18,7 @@ use crate::config::Component;
 use crate::incidents::Book;
 use crate::model::ComponentId;
 use crate::read::words;
-use crate::uptime::report::Summary;
+use crate::uptime::report::{Coverage, Summary};
 use crate::uptime::{Totals, calendar, uptime};
 
 /// Incident names per component and local day, for the cells' text.
@@ -52,9 +54,30 @@ pub fn percent(u: f64) -> String {
     format!("{floored:.2}%")
 }
 
-/// The bar with its legend: the oldest day shown, the 90-day figure, today.
+/// "since 2 Dec (4 days of data)" when observation began within the
+/// figure's days, so a new install's figure never reads as 90 days' worth.
+pub fn since(c: &Coverage) -> Option<String> {
+    let days = match c.observed_days {
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    };
+    c.since
+        .map(|d| format!("since {} ({days} of data)", d.format("%-d %b")))
+}
+
+/// "99.95% uptime over 90 days", "99.2% uptime since 2 Dec (4 days of
+/// data)", "no data over 90 days": a figure that says what it covers.
+pub fn caption(c: &Coverage) -> String {
+    match (c.uptime, since(c)) {
+        (None, _) => format!("no data over {} days", c.days),
+        (Some(u), Some(since)) => format!("{} uptime {since}", percent(u)),
+        (Some(u), None) => format!("{} uptime over {} days", percent(u), c.days),
+    }
+}
+
+/// The bar with its legend: the oldest day shown, the figure over the days
+/// shown (90, or 60 and 30 on narrow screens, which show only those), today.
 pub fn bar(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
-    let figure = s.last_90d.map_or_else(|| "no data".to_owned(), percent);
     html! {
         div.uptime {
             ol.bar aria-label={(c.name) ": uptime per day from " (range(s)) ", oldest first"} {
@@ -68,7 +91,11 @@ pub fn bar(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
                     span.bar__60 { "60 days ago" }
                     span.bar__30 { "30 days ago" }
                 }
-                span.bar__figure { (figure) " uptime over 90 days" }
+                span.bar__figure {
+                    span.bar__90 { (caption(&s.coverage(90))) }
+                    span.bar__60 { (caption(&s.coverage(60))) }
+                    span.bar__30 { (caption(&s.coverage(30))) }
+                }
                 span.bar__to { "Today" }
             }
         }
@@ -153,15 +180,98 @@ pub fn day_table(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Ma
     }
 }
 
-/// The figures of a component's detail page.
+/// The figures of a component's detail page; a day figure covering fewer
+/// days than it names says since when.
 pub fn figures(s: &Summary) -> Markup {
     let show = |u: Option<f64>| u.map_or_else(|| "no data".to_owned(), percent);
     html! {
         dl.figures {
             div { dt { "Last 24 hours" } dd { (show(s.last_24h)) } }
-            div { dt { "7 days" } dd { (show(s.last_7d)) } }
-            div { dt { "30 days" } dd { (show(s.last_30d)) } }
-            div { dt { "90 days" } dd { (show(s.last_90d)) } }
+            @for days in [7, 30, 90] {
+                @let c = s.coverage(days);
+                div {
+                    dt { (days) " days" }
+                    dd {
+                        (show(c.uptime))
+                        @if let Some(since) = since(&c).filter(|_| c.uptime.is_some()) {
+                            span.figures__since { (since) }
+                        }
+                    }
+                }
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::web::render::fixtures::config;
+
+    /// 90 days to 4 Dec 2026, observed from `observed_from` days ago
+    /// (operational), with 10 minutes of major outage today.
+    fn summary(observed_from: usize) -> Summary {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let days = (0..90)
+            .map(|i| {
+                let ago = 89 - i;
+                let totals = match ago {
+                    0 => Some([43_200_000, 0, 0, 600_000, 0]),
+                    a if a <= observed_from => Some([86_400_000, 0, 0, 0, 0]),
+                    _ => None,
+                };
+                (today - chrono::Duration::days(ago as i64), totals)
+            })
+            .collect();
+        Summary {
+            days,
+            ..Summary::default()
+        }
+    }
+
+    #[test]
+    fn on_a_two_day_old_install_every_day_figure_says_since_when() {
+        let s = summary(2);
+        let out = figures(&s).into_string();
+        assert_eq!(
+            out.matches("<span class=\"figures__since\">since 2 Dec (3 days of data)</span>")
+                .count(),
+            3,
+            "7, 30 and 90 days: {out}"
+        );
+        let c = &config().components[0];
+        let bar = bar(c, &s, &DayIncidents::new()).into_string();
+        for days in [90, 60, 30] {
+            assert!(
+                bar.contains(&format!(
+                    "<span class=\"bar__{days}\">99.72% uptime since 2 Dec (3 days of data)</span>"
+                )),
+                "{bar}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_observed_component_shows_each_figure_over_its_days() {
+        let s = summary(89);
+        let out = figures(&s).into_string();
+        assert!(!out.contains("since"), "{out}");
+        let bar = bar(&config().components[0], &s, &DayIncidents::new()).into_string();
+        assert!(
+            bar.contains("<span class=\"bar__90\">99.99% uptime over 90 days</span>"),
+            "{bar}"
+        );
+        assert!(
+            bar.contains("<span class=\"bar__60\">99.98% uptime over 60 days</span>"),
+            "{bar}"
+        );
+        assert!(
+            bar.contains("<span class=\"bar__30\">99.97% uptime over 30 days</span>"),
+            "{bar}"
+        );
+        let none = Summary::default();
+        assert_eq!(caption(&none.coverage(90)), "no data over 90 days");
     }
 }
