@@ -71,7 +71,7 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
     let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
     let engine = Engine::new(&ids, &config.checks, now);
     let book = Arc::new(candor::incidents::Book::default());
-    let components = view::components(&config, &engine, &book);
+    let components = view::components(&config, &engine, &book, now);
     let statuses = components.iter().map(|(id, c)| (id.clone(), c.status));
     let ledger = Ledger::new(&config, now, statuses, []);
     let announced: BTreeMap<_, ComponentStatus> = components
@@ -86,6 +86,7 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         now,
     };
     Ok(Pipeline {
+        locations: Default::default(),
         publish: Arc::new(Publisher::new(
             Arc::new(Snapshots::new(candor::web::render::render(first, None))),
             Arc::default(),

@@ -51,7 +51,7 @@ fn view(config: &Arc<Config>) -> View {
     let now = chrono::Utc::now();
     let engine = Engine::new(&ids, &config.checks, now);
     let book = Arc::new(Book::default());
-    let mut components = view::components(config, &engine, &book);
+    let mut components = view::components(config, &engine, &book, now);
     let today = calendar::day_no(calendar::local_date(now, chrono_tz::UTC));
     let mut days = Vec::new();
     for (n, id) in ids.iter().enumerate() {
@@ -77,6 +77,7 @@ fn view(config: &Arc<Config>) -> View {
         c.decided_by = Decider::Checks;
         c.since = now - chrono::Duration::minutes(7);
         c.reason = Some(Why::Checks(vec![Finding {
+            seen_from: None,
             check: "health".into(),
             reason: Some(Reason::other("HTTP 503 Service Unavailable")),
         }]));

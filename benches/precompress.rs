@@ -38,7 +38,7 @@ fn view(config: &Arc<Config>) -> View {
     let now = chrono::Utc::now();
     let engine = Engine::new(&ids, &config.checks, now);
     let book = Arc::new(Book::default());
-    let components = view::components(config, &engine, &book);
+    let components = view::components(config, &engine, &book, now);
     // 90 days of history, each day observed, a few with outages, as the page
     // shows them after three months.
     let today = calendar::day_no(calendar::local_date(now, chrono_tz::UTC));

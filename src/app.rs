@@ -23,6 +23,7 @@ use crate::notify::webhook::dispatch::Dispatcher;
 use crate::notify::webhook::send::Sender;
 use crate::notify::worker::{Composer, Worker};
 use crate::pipeline::Pipeline;
+use crate::pipeline::arrivals::Locations;
 use crate::pipeline::desk::{Desk, Submission};
 use crate::pipeline::restore::{Restored, record_first_seen, restore};
 use crate::web::auth;
@@ -32,7 +33,8 @@ use crate::store::Store;
 use crate::web::render::render;
 use crate::web::snapshot::{Publisher, Snapshots};
 use crate::web::{self, Shared};
-use background::{prune_loop, shutdown_signal};
+use background::prune_loop;
+pub use background::shutdown_signal;
 
 mod background;
 
@@ -94,6 +96,13 @@ impl Application {
                 "no CANDOR_ADMIN_TOKEN set: the admin API and /admin refuse everyone; set it to a long random secret to enable them"
             );
         }
+        if let Err(problems) = config.load_agent_tokens() {
+            let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+            anyhow::bail!(
+                "cannot start: agent tokens are missing or too short (set each in the environment of this process; generate one with openssl rand -hex 32):\n{}",
+                list.join("\n")
+            );
+        }
         let config = Arc::new(config);
         let store =
             crate::store::open_with_cache(&config.server.data_dir, config.server.cache_size)?;
@@ -118,7 +127,13 @@ impl Application {
             .checks_configured
             .set(i64::try_from(config.checks.len()).unwrap_or(i64::MAX));
         let heartbeat = Arc::new(AtomicI64::new(0));
-        let prober = Arc::new(Prober::new(&config.checks, clock.clone())?);
+        // Checks that list `local`; the others are probed by agents only.
+        let here: Vec<_> = (config.checks.iter())
+            .filter(|c| c.runs_here())
+            .cloned()
+            .collect();
+        let prober = Arc::new(Prober::new(&here, clock.clone())?);
+        let (arrive, arrivals) = mpsc::channel(64);
         let (desk, commands) = Desk::new(64);
         let (worker, dispatcher) = deliverers(&config, &store, &metrics, &clock)?;
         let outbox_wake = worker.wake.clone();
@@ -133,11 +148,12 @@ impl Application {
             desk,
             admin_token: config.admin_token.clone(),
             clock: clock.clone(),
+            agents: Arc::new(web::agents::Agents::new(&config, arrive)),
         };
         let server = web::server(listener, shared)?;
         let (tx, rx) = mpsc::channel(4096);
         let scheduler = Scheduler {
-            specs: config.checks.clone().into(),
+            specs: here.into(),
             prober,
             results: tx,
             max_concurrent: config.server.max_concurrent_checks,
@@ -164,6 +180,7 @@ impl Application {
             webhook_wake: dispatcher.wake.clone(),
             announced,
             clock: clock.clone(),
+            locations: Locations::new(arrivals),
         };
         Ok(Self {
             addr,

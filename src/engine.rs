@@ -122,8 +122,10 @@ struct CheckMeta {
     confirm: usize,
     /// Probed from anywhere but here alone: health is confirmed per location.
     located: bool,
-    /// The spacing of its runs: a location silent for two of them is stale.
+    /// The spacing of its runs: a location silent for two of them (and the
+    /// timeout, the longest a probe takes) is stale.
     period: chrono::Duration,
+    timeout: chrono::Duration,
 }
 
 /// All check and component state, plus the config facts to judge with.
@@ -167,6 +169,8 @@ impl Engine {
                     located: s.is_located(),
                     period: chrono::Duration::from_std(s.cadence.period(now))
                         .unwrap_or(chrono::Duration::days(1)),
+                    timeout: chrono::Duration::from_std(s.timeout)
+                        .unwrap_or(chrono::Duration::minutes(5)),
                 },
             );
         }

@@ -3,6 +3,7 @@
 //! Data flows one way: `config` → `scheduler` → `checks::probe` → `pipeline`
 //! (the pure `engine`, then `store`, then the public `web` snapshot).
 
+pub mod agent;
 pub mod app;
 pub mod checks;
 pub mod clock;

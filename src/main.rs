@@ -67,6 +67,33 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Probe, from this machine, the checks a Candor server assigns to one
+    /// of its `[[locations]]`, and send it the results. Needs no config file
+    /// and no data dir; the location's token is read from CANDOR_AGENT_TOKEN.
+    Agent {
+        /// The server's base URL, like https://status.example.com.
+        #[arg(long)]
+        server: String,
+        /// The id of the location in the server's checks.toml.
+        #[arg(long)]
+        location: String,
+        /// Bind every probe's outgoing connections to this address.
+        #[arg(long)]
+        source_ip: Option<std::net::IpAddr>,
+        /// How often to ask the server for changed checks.
+        #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+        refresh: std::time::Duration,
+        /// How often to send the results gathered meanwhile.
+        #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+        send_every: std::time::Duration,
+        /// Most results kept while the server cannot be reached (the oldest
+        /// are dropped first, and counted).
+        #[arg(long, default_value_t = 100_000)]
+        buffer: usize,
+        /// Most probes in flight at once.
+        #[arg(long, default_value_t = 100)]
+        max_concurrent_checks: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -78,6 +105,88 @@ fn main() -> ExitCode {
         Command::CheckConfig => check_config(&cli.config, &*clock),
         Command::Serve => serve(&cli.config, clock),
         Command::Export { out } => export(&cli.config, &out, &*clock),
+        Command::Agent {
+            server,
+            location,
+            source_ip,
+            refresh,
+            send_every,
+            buffer,
+            max_concurrent_checks,
+        } => {
+            let opts = agent_options(&server, &location).map(|(server, location, token)| {
+                candor::agent::Options {
+                    server,
+                    location,
+                    token,
+                    source_ip,
+                    refresh,
+                    send_every,
+                    buffer,
+                    max_concurrent: max_concurrent_checks.max(1),
+                }
+            });
+            match opts {
+                Ok(opts) => agent(opts),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+/// The agent's server, location and token, each checked.
+fn agent_options(
+    server: &str,
+    location: &str,
+) -> Result<(reqwest::Url, candor::model::LocationId, String), String> {
+    let url = reqwest::Url::parse(server)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| format!("--server \"{server}\" is not an http:// or https:// URL"))?;
+    let location =
+        candor::model::LocationId::parse(location).map_err(|e| format!("--location: {e}"))?;
+    let token = std::env::var("CANDOR_AGENT_TOKEN")
+        .map(|t| t.trim().to_owned())
+        .unwrap_or_default();
+    if token.is_empty() {
+        return Err("CANDOR_AGENT_TOKEN is not set: set it to this location's token (the server reads it from the variable its [[locations]] token_env names)".into());
+    }
+    Ok((url, location, token))
+}
+
+fn agent(opts: candor::agent::Options) -> ExitCode {
+    telemetry::init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(runtime_threads())
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async move {
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let stop = cancel.clone();
+        let signal = candor::app::shutdown_signal()?;
+        tokio::spawn(async move {
+            signal.await;
+            stop.cancel();
+        });
+        candor::agent::run(opts, cancel).await
+    });
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

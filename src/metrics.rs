@@ -216,7 +216,9 @@ impl Metrics {
         let label = LocationLabel {
             location: location.to_owned(),
         };
-        self.location_silent.get_or_create(&label).set(i64::from(silent));
+        self.location_silent
+            .get_or_create(&label)
+            .set(i64::from(silent));
     }
 
     pub fn count_run(&self, outcome: Outcome) {

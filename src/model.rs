@@ -319,7 +319,10 @@ mod tests {
         for bad in ["api@", "@us", "api@US", "a@b@c", "API"] {
             assert!(CheckId::parse_stored(bad).is_err(), "{bad:?} accepted");
         }
-        assert!(CheckId::parse("api@us").is_err(), "configured ids stay slugs");
+        assert!(
+            CheckId::parse("api@us").is_err(),
+            "configured ids stay slugs"
+        );
     }
 
     #[test]

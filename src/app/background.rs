@@ -54,7 +54,7 @@ pub(super) async fn prune_loop(
 }
 
 /// A future that resolves on SIGINT or SIGTERM; the handlers are installed now.
-pub(super) fn shutdown_signal()
+pub fn shutdown_signal()
 -> std::io::Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>> {
     #[cfg(unix)]
     {

@@ -5,6 +5,7 @@ pub mod conditions;
 pub mod probe;
 pub mod schedule;
 mod tls_reason;
+pub mod wire;
 
 use std::time::Duration;
 
@@ -50,7 +51,9 @@ impl CheckSpec {
 
     /// Whether this instance's own scheduler probes it.
     pub fn runs_here(&self) -> bool {
-        self.locations.iter().any(crate::model::LocationId::is_local)
+        self.locations
+            .iter()
+            .any(crate::model::LocationId::is_local)
     }
 }
 

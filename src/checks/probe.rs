@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::error::Error as StdError;
 use std::io;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -45,14 +46,18 @@ struct ClientKey {
     /// Keeps idle connections for the next run; the other client opens a
     /// new connection for every request (see `Prober::fetch_retrying`).
     pooled: bool,
+    /// The address outgoing connections are bound to (`candor agent
+    /// --source-ip`); None: the system chooses.
+    source: Option<IpAddr>,
 }
 
 impl ClientKey {
-    fn of(http: &HttpTarget) -> Self {
+    fn of(http: &HttpTarget, source: Option<IpAddr>) -> Self {
         Self {
             max_redirects: http.max_redirects,
             insecure: http.insecure,
             pooled: true,
+            source,
         }
     }
 
@@ -72,6 +77,8 @@ pub struct Prober {
     /// Stamps results and counts a certificate's days left: the app's clock,
     /// so a result's time is on the clock its due time and the pipeline use.
     clock: Arc<dyn Clock>,
+    /// Binds every probe's outgoing connections to this address.
+    source: Option<IpAddr>,
 }
 
 /// Without the clock, which has no `Debug`.
@@ -102,12 +109,22 @@ impl Prober {
     /// each client has its own pool and TLS config). Fails at startup rather than at
     /// the first probe when TLS cannot be set up (no system root certificates).
     pub fn new(specs: &[CheckSpec], clock: Arc<dyn Clock>) -> Result<Self, ProbeSetupError> {
+        Self::from_source(specs, clock, None)
+    }
+
+    /// As [`Prober::new`], with every outgoing connection bound to `source`
+    /// (a multi-homed agent host, or a "region" on loopback in tests).
+    pub fn from_source(
+        specs: &[CheckSpec],
+        clock: Arc<dyn Clock>,
+        source: Option<IpAddr>,
+    ) -> Result<Self, ProbeSetupError> {
         let mut clients = HashMap::new();
         for spec in specs {
             let Target::Http(http) = &spec.target else {
                 continue;
             };
-            let key = ClientKey::of(http);
+            let key = ClientKey::of(http, source);
             if let Entry::Vacant(slot) = clients.entry(key) {
                 let client = build_client(key).map_err(|source| ProbeSetupError::Client {
                     max_redirects: key.max_redirects,
@@ -120,6 +137,7 @@ impl Prober {
         Ok(Self {
             clients: Mutex::new(clients),
             clock,
+            source,
         })
     }
 
@@ -131,7 +149,7 @@ impl Prober {
         let started = Instant::now();
         let (outcome, reason) = match &spec.target {
             Target::Http(http) => self.probe_http(spec, http, started).await,
-            Target::Tcp { host, port } => probe_tcp(host, *port, spec.timeout).await,
+            Target::Tcp { host, port } => probe_tcp(host, *port, spec.timeout, self.source).await,
         };
         let duration = started.elapsed();
         tracing::debug!(outcome = outcome.as_str(), ?reason, ?duration, "probed");
@@ -198,7 +216,7 @@ impl Prober {
         if !closed {
             return first;
         }
-        match self.client_with(ClientKey::of(http).unpooled()) {
+        match self.client_with(ClientKey::of(http, self.source).unpooled()) {
             Ok(fresh) => fetch(&fresh, http, &*self.clock).await,
             Err(_) => first,
         }
@@ -207,7 +225,7 @@ impl Prober {
     /// The shared client for this target, built on first use when the check was not
     /// among those given to `new` (a check added since).
     fn client_for(&self, http: &HttpTarget) -> Result<Client, reqwest::Error> {
-        self.client_with(ClientKey::of(http))
+        self.client_with(ClientKey::of(http, self.source))
     }
 
     fn client_with(&self, key: ClientKey) -> Result<Client, reqwest::Error> {
@@ -256,6 +274,7 @@ fn build_client(key: ClientKey) -> Result<Client, reqwest::Error> {
         .connect_timeout(CONNECT_TIMEOUT)
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)
         .pool_max_idle_per_host(idle)
+        .local_address(key.source)
         .build()
 }
 
@@ -326,8 +345,13 @@ fn cert_secs_left(der: &[u8], now: DateTime<Utc>) -> Option<i64> {
 }
 
 /// Up when a TCP connection is accepted within the timeout (it is closed at once).
-async fn probe_tcp(host: &str, port: u16, timeout: Duration) -> (Outcome, Option<Reason>) {
-    match tokio::time::timeout(timeout, connect_tcp(host, port)).await {
+async fn probe_tcp(
+    host: &str,
+    port: u16,
+    timeout: Duration,
+    source: Option<IpAddr>,
+) -> (Outcome, Option<Reason>) {
+    match tokio::time::timeout(timeout, connect_tcp(host, port, source)).await {
         Err(_) => (Outcome::Down, Some(timed_out(timeout))),
         Ok(Err(reason)) => (Outcome::Down, Some(reason)),
         Ok(Ok(())) => (Outcome::Up, None),
@@ -336,7 +360,7 @@ async fn probe_tcp(host: &str, port: u16, timeout: Duration) -> (Outcome, Option
 
 /// Resolves first, separately, so a lookup failure reads as such rather than as the
 /// resolver's own wording.
-async fn connect_tcp(host: &str, port: u16) -> Result<(), Reason> {
+async fn connect_tcp(host: &str, port: u16, source: Option<IpAddr>) -> Result<(), Reason> {
     let addrs: Vec<_> = match tokio::net::lookup_host((host, port)).await {
         Ok(addrs) => addrs.collect(),
         Err(_) => Vec::new(),
@@ -345,13 +369,42 @@ async fn connect_tcp(host: &str, port: u16) -> Result<(), Reason> {
         let host = host.to_owned();
         return Err(Reason::UnresolvedHost { host });
     }
-    match TcpStream::connect(&addrs[..]).await {
+    let connected = match source {
+        None => TcpStream::connect(&addrs[..]).await,
+        Some(ip) => connect_from(ip, &addrs).await,
+    };
+    match connected {
         Ok(_stream) => Ok(()),
         Err(e) => {
             Err(io_reason(&e, Phase::Connect)
                 .unwrap_or_else(|| Reason::other(tidy(&e.to_string()))))
         }
     }
+}
+
+/// Connects to the first of `addrs` of `source`'s family that accepts, from
+/// `source`.
+async fn connect_from(
+    source: IpAddr,
+    addrs: &[std::net::SocketAddr],
+) -> std::io::Result<TcpStream> {
+    let mut last = std::io::Error::new(
+        std::io::ErrorKind::AddrNotAvailable,
+        format!("no address of the target's is of the family of {source}"),
+    );
+    for addr in addrs.iter().filter(|a| a.is_ipv4() == source.is_ipv4()) {
+        let socket = if source.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()?
+        } else {
+            tokio::net::TcpSocket::new_v6()?
+        };
+        socket.bind(std::net::SocketAddr::new(source, 0))?;
+        match socket.connect(*addr).await {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 fn timed_out(timeout: Duration) -> Reason {

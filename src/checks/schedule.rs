@@ -65,6 +65,20 @@ pub struct CronSchedule {
     tz: Tz,
     /// Written with a seconds field (6 or 7 fields): that second is kept.
     explicit_second: bool,
+    /// As written, for agents that build the same schedule (`checks::wire`).
+    expr: String,
+}
+
+impl CronSchedule {
+    /// The expression as written.
+    pub fn expr(&self) -> &str {
+        &self.expr
+    }
+
+    /// The zone it is read in.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
 }
 
 impl Cadence {
@@ -97,6 +111,7 @@ impl Cadence {
             schedules,
             tz,
             explicit_second: matches!(fields.len(), 6 | 7),
+            expr: expr.to_owned(),
         }))
     }
 

@@ -38,6 +38,9 @@ pub struct Config {
     pub webhooks: Vec<Webhook>,
     /// `[[locations]]`: the other places checks are probed from, by agents.
     pub locations: Vec<Location>,
+    /// Each location's agent token, read from the environment at start
+    /// ([`Config::load_agent_tokens`]); never from the file.
+    pub agent_tokens: Vec<(crate::model::LocationId, Secret)>,
 }
 
 /// One `[[locations]]` entry: a place an agent (`candor agent`) probes from.
@@ -127,6 +130,7 @@ impl fmt::Debug for Config {
             .field("checks", &self.checks)
             .field("webhooks", &self.webhooks)
             .field("locations", &self.locations)
+            .field("agent_tokens", &self.agent_tokens.len())
             .finish()
     }
 }
@@ -320,13 +324,17 @@ impl Config {
         }
     }
 
-    /// Each location's agent token, from the environment variable its
-    /// `token_env` names; every variable missing, empty or too short is a
-    /// problem naming its place. Read at start: the file never holds tokens.
-    pub fn agent_tokens(&self) -> Result<Vec<(crate::model::LocationId, Secret)>, Vec<Problem>> {
+    /// Reads each location's agent token (that is not set yet) from the
+    /// environment variable its `token_env` names; every variable missing,
+    /// empty or too short is a problem naming its place. Read at start: the
+    /// file never holds tokens.
+    pub fn load_agent_tokens(&mut self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         let mut tokens = Vec::new();
         for (i, l) in self.locations.iter().enumerate() {
+            if self.agent_tokens.iter().any(|(id, _)| id == &l.id) {
+                continue;
+            }
             let place = format!("locations[{i}].token_env");
             match std::env::var(&l.token_env).map(|t| t.trim().to_owned()) {
                 Ok(t) if t.chars().count() >= crate::model::MIN_TOKEN_CHARS => {
@@ -350,7 +358,8 @@ impl Config {
             }
         }
         if problems.is_empty() {
-            Ok(tokens)
+            self.agent_tokens.extend(tokens);
+            Ok(())
         } else {
             Err(problems)
         }

@@ -173,6 +173,7 @@ pub(super) fn parse(text: &str, now: DateTime<Utc>) -> Result<Config, Vec<Proble
             checks,
             webhooks,
             locations,
+            agent_tokens: Vec::new(),
         })
     } else {
         Err(p.list)

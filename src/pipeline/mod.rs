@@ -4,6 +4,7 @@
 //! rendered at once; routine results (a newer "last checked") at most every few
 //! seconds, so 10,000 checks don't mean 10,000 renders.
 
+pub mod arrivals;
 mod commands;
 pub mod desk;
 mod persist;
@@ -24,7 +25,7 @@ use crate::engine::{Change, Engine};
 use crate::incidents::auto::{self, Observed};
 use crate::incidents::{Book, GroupRef, Member};
 use crate::metrics::Metrics;
-use crate::model::{CheckResult, ComponentId, ComponentStatus};
+use crate::model::{CheckResult, ComponentId, ComponentStatus, LocationId};
 use crate::read::view::{self, View};
 use crate::read::words;
 use crate::store::{Store, StoreError};
@@ -79,6 +80,8 @@ pub struct Pipeline {
     pub reports: Reports,
     /// When results and rollups were last written.
     pub last_checkpoint: chrono::DateTime<chrono::Utc>,
+    /// Batches from agents in other locations, and what is known of them.
+    pub locations: arrivals::Locations,
 }
 
 impl Pipeline {
@@ -90,6 +93,9 @@ impl Pipeline {
     ) {
         let mut dirty = false;
         let mut last_render = Instant::now();
+        // Without agents, a channel nobody sends on.
+        let (_none, idle) = mpsc::channel(1);
+        let mut arrivals = self.locations.arrivals.take().unwrap_or(idle);
         let mut tick = tokio::time::interval(TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -127,6 +133,11 @@ impl Pipeline {
                     }
                     false
                 }
+                Some(batch) = arrivals.recv() => {
+                    let urgent = self.arrive(batch).await;
+                    dirty |= !urgent;
+                    urgent
+                }
                 received = results.recv() => match received {
                     Some(result) => {
                         let urgent = self.handle(&result).await;
@@ -156,20 +167,47 @@ impl Pipeline {
         }
     }
 
-    /// Applies one check result; true when something customers see changed.
+    /// Applies one check result of this instance's own probes; true when
+    /// something customers see changed.
     pub async fn handle(&mut self, result: &CheckResult) -> bool {
-        let changes = self.engine.observe(result);
+        let local = LocationId::local();
+        (self.metrics).location_results(local.as_str(), 1, result.at.timestamp());
+        self.handle_from(&local, result).await
+    }
+
+    /// Applies one check result probed from `location`.
+    pub async fn handle_from(&mut self, location: &LocationId, result: &CheckResult) -> bool {
+        let changes = self.engine.observe_from(location, result);
         self.ledger.result(&result.check, result.at);
-        let ms = u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX);
-        self.latency
-            .push(&result.check, result.at, ms, result.outcome);
-        let mut ok = match self.engine.checks.get(&result.check) {
-            Some(state) => log_err(self.store.record(result, state)),
+        if self.engine.charted_from(&result.check, location) {
+            let ms = u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX);
+            (self.latency).push(&result.check, result.at, ms, result.outcome);
+        }
+        let ok = match self.engine.state_from(&result.check, location) {
+            Some((id, state)) if id == result.check => log_err(self.store.record(result, state)),
+            Some((id, state)) => {
+                let stored = CheckResult {
+                    check: id,
+                    ..result.clone()
+                };
+                log_err(self.store.record(&stored, state))
+            }
             None => true,
         };
+        let stored = self.apply_changes(&changes).await;
+        if !(ok && stored) {
+            tracing::debug!(check = %result.check, "a result's change was not stored");
+        }
+        !changes.is_empty()
+    }
+
+    /// Opens, joins and resolves automatic incidents for components the
+    /// checks moved, and stores it all; false when something was not stored.
+    async fn apply_changes(&mut self, changes: &[Change]) -> bool {
+        let mut ok = true;
         let mut events = Vec::new();
         let mut moved = Vec::new();
-        for change in &changes {
+        for change in changes {
             let Change::ComponentStatus {
                 component,
                 from,
@@ -198,15 +236,26 @@ impl Pipeline {
             ok &= log_err(self.store.checkpoint());
             ok &= log_err(self.store.flush().await);
         }
-        if !ok {
-            tracing::debug!(check = %result.check, "a result's change was not stored");
-        }
-        !changes.is_empty()
+        ok
     }
 
     /// Time-driven transitions; true when the page must change (a transition, or
     /// an ETA just passed: the page then says the estimate was missed).
     async fn tick(&mut self) -> bool {
+        let now = self.clock.now();
+        // Locations that fell silent (or spoke again) count no more (or again).
+        let silenced = self.engine.silence(now);
+        if !silenced.is_empty() {
+            self.apply_changes(&silenced).await;
+        }
+        for (location, silent) in self.engine.silent_locations(now) {
+            self.metrics.location_silent(location.as_str(), silent);
+        }
+        self.tick_records().await || !silenced.is_empty()
+    }
+
+    /// Time-driven transitions of incidents and maintenances (see `tick`).
+    async fn tick_records(&mut self) -> bool {
         if !self.store.healthy() {
             // The store logs its failure and its recovery itself.
             let _ = self.store.recover().await;
@@ -271,7 +320,7 @@ impl Pipeline {
     /// customers see passes through.
     pub fn view(&mut self) -> View {
         let now = self.clock.now();
-        let components = view::components(&self.config, &self.engine, &self.book);
+        let components = view::components(&self.config, &self.engine, &self.book, now);
         let changed = (self.ledger).statuses(components.iter().map(|(id, v)| (id, v.status)), now);
         self.ledger.advance_all(now);
         let (ledger, latency) = (&self.ledger, &self.latency);
@@ -287,12 +336,18 @@ impl Pipeline {
 
     /// The statuses and records as of now, with the given uptime history.
     pub fn view_with(&self, uptime: Arc<Report>) -> View {
+        let now = self.clock.now();
         View {
             config: self.config.clone(),
-            components: Arc::new(view::components(&self.config, &self.engine, &self.book)),
+            components: Arc::new(view::components(
+                &self.config,
+                &self.engine,
+                &self.book,
+                now,
+            )),
             book: self.book.clone(),
             uptime,
-            now: self.clock.now(),
+            now,
         }
     }
 

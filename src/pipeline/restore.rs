@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::model::ComponentId;
+use crate::model::LocationId;
 use crate::read::view::{self, ComponentView, View};
 use crate::store::{RollupStore, StateStore, StoreError};
 use crate::uptime::calendar;
@@ -27,10 +28,13 @@ pub fn restore(
 ) -> anyhow::Result<Restored> {
     let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
     let mut engine = Engine::new(&ids, &config.checks, now);
+    let local = (LocationId::local(), config.server.location.clone());
+    let others = (config.locations.iter()).map(|l| (l.id.clone(), l.name.clone()));
+    engine.name_locations(std::iter::once(local).chain(others));
     let (checks, components) = store.load_state()?;
     let unrecorded = engine.restore(checks, components);
     let book = Arc::new(store.load_book()?);
-    let components = Arc::new(view::components(config, &engine, &book));
+    let components = Arc::new(view::components(config, &engine, &book, now));
     let (ledger, latency) = history(config, store, &components, now)?;
     let uptime = Arc::new(Report::build(&ledger, &latency, components.keys(), now));
     let view = View {

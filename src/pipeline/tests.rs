@@ -65,6 +65,7 @@ fn pipeline_with(
     let store: Store = memory.clone();
     let restored = restore(&config, &*store, now).unwrap();
     Pipeline {
+        locations: Default::default(),
         config,
         book: restored.view.book.clone(),
         announced: (restored.view.components.iter())

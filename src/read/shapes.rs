@@ -109,7 +109,33 @@ pub(super) fn component(v: &View, c: &Component, group: Option<&str>, position: 
         "page_id": PAGE_ID,
         "group": false,
         "only_show_if_degraded": false,
+        "locations": seen.map_or_else(Vec::new, |s| locations(&s.places)),
     })
+}
+
+/// Candor's addition to a component: where it is checked from, when that
+/// is anywhere but this instance alone (empty otherwise): each place's id,
+/// name, status (`operational`, `degraded_performance`, `major_outage`, or
+/// `no_data` when it has not reported within two check periods) and the
+/// time of its newest result.
+fn locations(places: &crate::read::view::Places) -> Vec<Value> {
+    use crate::model::Outcome;
+    (places.places.iter())
+        .map(|p| {
+            let status = match p.health {
+                Some(Outcome::Up) => "operational",
+                Some(Outcome::Degraded) => "degraded_performance",
+                Some(Outcome::Down) => "major_outage",
+                None => "no_data",
+            };
+            json!({
+                "id": p.location.as_str(),
+                "name": p.name,
+                "status": status,
+                "last_result_at": opt_time(p.last.as_ref().map(|l| l.at)),
+            })
+        })
+        .collect()
 }
 
 /// A group shows the worst status of its members.

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::engine::Engine;
+pub use crate::engine::located::{Place, Places};
 use crate::incidents::{Book, Maintenance, effective_status_among};
 use crate::model::{ComponentId, ComponentStatus, Finding};
 
@@ -33,6 +34,9 @@ pub struct ComponentView {
     pub first_seen: DateTime<Utc>,
     /// What the checks alone say.
     pub checks_status: ComponentStatus,
+    /// Per place its checks are probed from, when that is anywhere but this
+    /// instance alone; and failures not confirmed by enough of them.
+    pub places: Places,
 }
 
 /// Why a component is not operational, as data.
@@ -60,6 +64,7 @@ pub fn components(
     config: &Config,
     engine: &Engine,
     book: &Book,
+    now: DateTime<Utc>,
 ) -> BTreeMap<ComponentId, ComponentView> {
     // Found once, not once per component: years of completed maintenance
     // would otherwise be read a thousand times per render.
@@ -98,6 +103,7 @@ pub fn components(
                 last_checked: checks.and_then(|s| s.last_checked),
                 first_seen: (checks.and_then(|s| s.first_seen)).unwrap_or(DateTime::UNIX_EPOCH),
                 checks_status,
+                places: engine.places(&c.id, now),
             };
             (c.id.clone(), view)
         })

@@ -21,7 +21,7 @@ pub use names::{and_list, members};
 pub use reason::{human_duration, reason};
 
 use crate::incidents::{IncidentName, Said, UpdateText};
-use crate::model::{Evidence, Finding, Reason};
+use crate::model::{Evidence, Finding, Reason, SeenFrom};
 use crate::read::view::Why;
 
 /// Why a check is not up; "failing" when no result said.
@@ -31,16 +31,31 @@ pub fn check_reason(r: Option<&Reason>) -> Cow<'static, str> {
 
 /// "API health: HTTP 503 Service Unavailable; Database: connection refused".
 pub fn findings(list: &[Finding]) -> String {
-    let one = |f: &Finding| check_says(&f.check, f.reason.as_ref());
+    let one = |f: &Finding| check_says(&f.check, f.reason.as_ref(), f.seen_from.as_ref());
     list.iter().map(one).collect::<Vec<_>>().join("; ")
 }
 
 /// "API health: HTTP 503 Service Unavailable", or the reason alone for a
-/// finding that names no check (a sentence stored by an older build).
-fn check_says(check: &str, r: Option<&Reason>) -> String {
-    match check {
+/// finding that names no check (a sentence stored by an older build); for a
+/// check probed from several places, where: "... from Frankfurt and
+/// Virginia (Singapore fine)".
+fn check_says(check: &str, r: Option<&Reason>, seen: Option<&SeenFrom>) -> String {
+    let said = match check {
         "" => check_reason(r).into_owned(),
         name => format!("{name}: {}", check_reason(r)),
+    };
+    match seen {
+        Some(s) if !s.failing.is_empty() => format!("{said} {}", seen_from(s)),
+        _ => said,
+    }
+}
+
+/// "from Frankfurt and Virginia (Singapore fine)", "from Virginia only".
+pub fn seen_from(s: &SeenFrom) -> String {
+    let failing = and_list(&s.failing);
+    match s.fine.as_slice() {
+        [] => format!("from {failing}"),
+        fine => format!("from {failing} ({} fine)", and_list(fine)),
     }
 }
 
@@ -48,7 +63,7 @@ fn check_says(check: &str, r: Option<&Reason>) -> String {
 /// 14:02 UTC.", one sentence per check, the time in `tz`.
 pub fn evidence(list: &[Evidence], tz: Tz) -> String {
     let one = |e: &Evidence| {
-        let said = check_says(&e.check, e.reason.as_ref());
+        let said = check_says(&e.check, e.reason.as_ref(), e.seen_from.as_ref());
         match e.since {
             Some(at) => format!("{said} on {} since {}.", runs(e.runs), clock(at, tz)),
             None => format!("{said}."),

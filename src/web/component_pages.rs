@@ -45,6 +45,13 @@ struct Shown {
     /// it, and kept reading 100% for up to [`PAGE_AGE`] while `/` already
     /// showed the outage; now the page follows as soon as a figure moves.
     figures: [Option<String>; 5],
+    /// Where it is checked from: each place's health (None: no data) and the
+    /// failures not confirmed. Response times and result times are
+    /// age-bounded like the charts.
+    places: (
+        Vec<Option<crate::model::Outcome>>,
+        Vec<crate::model::Finding>,
+    ),
 }
 
 impl Shown {
@@ -61,10 +68,15 @@ impl Shown {
         let incidents = mine.fold((0, None), |(n, latest), i| {
             (n + 1, latest.max(Some(i.updated_at)))
         });
+        let places = v.components.get(id).map_or_else(Default::default, |c| {
+            let health = c.places.places.iter().map(|p| p.health).collect();
+            (health, c.places.unconfirmed.clone())
+        });
         Self {
             status,
             incidents,
             figures: figures(v, id),
+            places,
         }
     }
 }

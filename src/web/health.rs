@@ -66,6 +66,10 @@ mod tests {
             desk: Desk::new(1).0,
             admin_token: None,
             clock: Arc::new(SystemClock),
+            agents: Arc::new(crate::web::agents::Agents::new(
+                &Config::parse("").unwrap(),
+                tokio::sync::mpsc::channel(1).0,
+            )),
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod admin_api;
+pub mod agents;
 /// `pub(crate)`: webhook payloads reuse its Statuspage objects.
 pub(crate) mod api_v2;
 pub mod assets;
@@ -56,6 +57,8 @@ pub struct Shared {
     /// The application's one clock: what handlers stamp and compare with is
     /// the time the pipeline and the scheduler see.
     pub clock: Arc<dyn Clock>,
+    /// Agents' tokens, their locations' checks, and the way to the pipeline.
+    pub agents: Arc<agents::Agents>,
 }
 
 /// GET, and HEAD for the same resource (uptime monitors and link checkers
@@ -86,6 +89,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .route("/static/{name}", read().to(assets::serve))
             .configure(subscribe::routes)
             .configure(admin_api::routes)
+            .configure(agents::routes)
             .configure(admin::routes)
             .default_service(web::to(public::not_found))
     })

@@ -137,6 +137,7 @@ name = "Database"
             last_checked: Some(at(0, 0)),
             first_seen: at(0, 0) - chrono::Duration::days(30),
             checks_status: status,
+            places: Default::default(),
         }
     }
 

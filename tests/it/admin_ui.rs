@@ -2,7 +2,7 @@
 //! incidents, setting components, scheduling maintenance, and what the public
 //! page shows afterwards.
 
-mod browser;
+pub mod browser;
 mod groups;
 mod incidents;
 mod status;

@@ -82,15 +82,29 @@ pub async fn spawn_app_with(
     clock: Arc<dyn Clock>,
     tweak: impl FnOnce(&mut Config),
 ) -> TestApp {
+    try_spawn_app_with(dir, site, body, token, clock, tweak)
+        .await
+        .unwrap()
+}
+
+/// [`spawn_app_with`], returning why the application would not start.
+pub async fn try_spawn_app_with(
+    dir: TempDir,
+    site: &str,
+    body: &str,
+    token: Option<&str>,
+    clock: Arc<dyn Clock>,
+    tweak: impl FnOnce(&mut Config),
+) -> anyhow::Result<TestApp> {
     let text = config_with_site(dir.path(), site, body);
     let mut config = Config::parse_at(&text, clock.now()).unwrap();
     config.admin_token = token.map(str::to_owned);
     tweak(&mut config);
-    let app = Application::build_with_clock(config, clock).await.unwrap();
+    let app = Application::build_with_clock(config, clock).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let (store, stop, desk) = (app.store(), app.stopper(), app.desk());
     let task = tokio::spawn(app.run_until_stopped());
-    TestApp {
+    Ok(TestApp {
         base,
         store,
         desk,
@@ -99,7 +113,7 @@ pub async fn spawn_app_with(
         task,
         data_dir: dir.path().join("data"),
         _dir: dir,
-    }
+    })
 }
 
 impl TestApp {

@@ -4,6 +4,7 @@
 
 mod admin_api;
 mod admin_ui;
+mod agents;
 mod api_v2;
 mod architecture;
 mod axe;

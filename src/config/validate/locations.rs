@@ -69,7 +69,9 @@ pub(super) fn locations(p: &mut Problems, raw: Vec<super::RawLocation>) -> Vec<L
         {
             p.add(
                 format!("{place}.token_env"),
-                format!("\"{token_env}\" is not an environment variable name (letters, digits and _)"),
+                format!(
+                    "\"{token_env}\" is not an environment variable name (letters, digits and _)"
+                ),
             );
         } else if !envs.insert(token_env.clone()) {
             p.add(
@@ -143,9 +145,7 @@ pub(super) fn of_check(
         Some(c) => {
             p.add(
                 format!("{place}.confirm"),
-                format!(
-                    "{c} is out of range: use 1 to {n} (the number of this check's locations)"
-                ),
+                format!("{c} is out of range: use 1 to {n} (the number of this check's locations)"),
             );
             majority.min(n)
         }
@@ -167,11 +167,15 @@ mod tests {
     const COMPONENT: &str = "[[components]]\nid = \"api\"\nname = \"API\"\n";
 
     fn check(extra: &str) -> String {
-        format!("{COMPONENT}[[checks]]\ncomponent = \"api\"\nname = \"up\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"30s\"\n{extra}")
+        format!(
+            "{COMPONENT}[[checks]]\ncomponent = \"api\"\nname = \"up\"\nurl = \"http://127.0.0.1:9/\"\nevery = \"30s\"\n{extra}"
+        )
     }
 
-    const EAST: &str = "[[locations]]\nid = \"us-east\"\nname = \"Virginia\"\ntoken_env = \"T_EAST\"\n";
-    const SOUTH: &str = "[[locations]]\nid = \"ap-south\"\nname = \"Singapore\"\ntoken_env = \"T_SOUTH\"\n";
+    const EAST: &str =
+        "[[locations]]\nid = \"us-east\"\nname = \"Virginia\"\ntoken_env = \"T_EAST\"\n";
+    const SOUTH: &str =
+        "[[locations]]\nid = \"ap-south\"\nname = \"Singapore\"\ntoken_env = \"T_SOUTH\"\n";
 
     #[test]
     fn checks_run_here_only_unless_they_name_locations_and_confirm_by_majority() {
@@ -223,9 +227,15 @@ mod tests {
             );
         }
         let all = problems(&check("locations = []\n"));
-        assert!(all[0].starts_with("checks[0].locations: is empty"), "{all:?}");
+        assert!(
+            all[0].starts_with("checks[0].locations: is empty"),
+            "{all:?}"
+        );
         let all = problems(&check("confirm = 0\n"));
-        assert!(all[0].starts_with("checks[0].confirm: 0 is out of range"), "{all:?}");
+        assert!(
+            all[0].starts_with("checks[0].confirm: 0 is out of range"),
+            "{all:?}"
+        );
         let all = problems("[server]\nlocation = \" \"\n");
         assert_eq!(all, ["server.location: must not be empty"]);
     }

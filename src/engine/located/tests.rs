@@ -58,7 +58,11 @@ fn result(spec: &CheckSpec, sec: i64, outcome: Outcome) -> CheckResult {
 fn round(e: &mut Engine, spec: &CheckSpec, sec: i64, down: &[&str]) -> Vec<Change> {
     let mut changes = Vec::new();
     for l in ["local", "us-east", "ap-south"] {
-        let outcome = if down.contains(&l) { Outcome::Down } else { Outcome::Up };
+        let outcome = if down.contains(&l) {
+            Outcome::Down
+        } else {
+            Outcome::Up
+        };
         changes.extend(e.observe_from(&loc(l), &result(spec, sec, outcome)));
     }
     changes
@@ -87,7 +91,10 @@ fn a_failure_seen_from_one_location_changes_nothing_but_is_seen() {
 #[test]
 fn two_locations_of_three_confirm_an_outage_and_findings_name_them() {
     let (mut e, spec) = engine();
-    assert!(round(&mut e, &spec, 0, &["local", "us-east"]).is_empty(), "one failure is below the threshold");
+    assert!(
+        round(&mut e, &spec, 0, &["local", "us-east"]).is_empty(),
+        "one failure is below the threshold"
+    );
     let changes = round(&mut e, &spec, 30, &["local", "us-east"]);
     let [Change::ComponentStatus { to, findings, .. }] = changes.as_slice() else {
         panic!("{changes:?}");
@@ -97,10 +104,24 @@ fn two_locations_of_three_confirm_an_outage_and_findings_name_them() {
     assert_eq!(seen.failing, ["Frankfurt", "Virginia"]);
     assert_eq!(seen.fine, ["Singapore"]);
     assert_eq!(findings[0].reason, Some(Reason::HttpStatus { code: 503 }));
-    assert_eq!(e.evidence(&ComponentId::parse("api").unwrap())[0].seen_from.as_ref(), Some(seen));
+    assert_eq!(
+        e.evidence(&ComponentId::parse("api").unwrap())[0]
+            .seen_from
+            .as_ref(),
+        Some(seen)
+    );
     // One of them recovers: below confirm again.
     let changes = round(&mut e, &spec, 60, &["us-east"]);
-    assert!(matches!(changes.as_slice(), [Change::ComponentStatus { to: ComponentStatus::Operational, .. }]), "{changes:?}");
+    assert!(
+        matches!(
+            changes.as_slice(),
+            [Change::ComponentStatus {
+                to: ComponentStatus::Operational,
+                ..
+            }]
+        ),
+        "{changes:?}"
+    );
 }
 
 #[test]
@@ -118,12 +139,38 @@ fn a_silent_location_counts_neither_way_and_none_left_keeps_the_status() {
     // ...past them only Frankfurt remains, and decides alone: at its next
     // result, or at the next look at the clock, whichever comes first.
     let mut clock_only = e.clone();
-    let changes = clock_only.silence(t(91));
-    assert!(matches!(changes.as_slice(), [Change::ComponentStatus { to: ComponentStatus::Operational, .. }]), "{changes:?}");
+    let changes = clock_only.silence(t(93));
+    assert!(
+        matches!(
+            changes.as_slice(),
+            [Change::ComponentStatus {
+                to: ComponentStatus::Operational,
+                ..
+            }]
+        ),
+        "{changes:?}"
+    );
     let changes = e.observe_from(&LocationId::local(), &result(&spec, 120, Outcome::Up));
-    assert!(matches!(changes.as_slice(), [Change::ComponentStatus { to: ComponentStatus::Operational, .. }]), "{changes:?}");
-    let stale: Vec<bool> = e.at_locations(&spec.id, t(121)).iter().map(|a| a.fresh).collect();
+    assert!(
+        matches!(
+            changes.as_slice(),
+            [Change::ComponentStatus {
+                to: ComponentStatus::Operational,
+                ..
+            }]
+        ),
+        "{changes:?}"
+    );
+    let stale: Vec<bool> = e
+        .at_locations(&spec.id, t(121))
+        .iter()
+        .map(|a| a.fresh)
+        .collect();
     assert_eq!(stale, [true, false, false]);
+    let silent = e.silent_locations(t(121));
+    assert!(silent[&loc("us-east")]);
+    assert!(silent[&loc("ap-south")]);
+    assert!(!silent[&LocationId::local()]);
     // Everyone silent: the check keeps what it had (operational here).
     assert!(e.silence(t(10_000)).is_empty());
     assert_eq!(e.checks[&spec.id].health, Outcome::Up);
@@ -141,8 +188,11 @@ fn location_states_are_stored_under_their_own_ids_and_restore_the_confirmed_heal
     let mut ids: Vec<&str> = stored.iter().map(|(id, _)| id.as_str()).collect();
     ids.sort_unstable();
     assert_eq!(ids, ["api-up@ap-south", "api-up@local", "api-up@us-east"]);
-    let components: Vec<(ComponentId, ComponentState)> =
-        e.components.iter().map(|(id, s)| (id.clone(), s.clone())).collect();
+    let components: Vec<(ComponentId, ComponentState)> = e
+        .components
+        .iter()
+        .map(|(id, s)| (id.clone(), s.clone()))
+        .collect();
     let (mut again, _) = engine();
     // A state stored for a location no longer listed is dropped.
     let gone = (spec.id.at(&loc("eu-north")), stored[0].1.clone());

@@ -59,7 +59,7 @@ fn view(config: &Arc<Config>, book: &Book) -> View {
     let engine = Engine::new(&ids, &config.checks, t(0));
     View {
         config: config.clone(),
-        components: Arc::new(view::components(config, &engine, book)),
+        components: Arc::new(view::components(config, &engine, book, t(5))),
         book: Arc::new(book.clone()),
         uptime: Arc::default(),
         now: t(5),

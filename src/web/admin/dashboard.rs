@@ -83,6 +83,7 @@ fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, delivery: 
         (open_incidents(v))
         (super::components::section(v, session))
         (maintenances(v))
+        (locations(v))
         (recently_resolved(v))
         (subscriber_counts(subscribers))
         (delivery)
@@ -175,6 +176,54 @@ fn maintenances(v: &View) -> Markup {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Each place checks are probed from (when any check lists another than this
+/// instance): whether it reports, and failures seen from too few places.
+fn locations(v: &View) -> Markup {
+    use std::collections::BTreeMap;
+    let mut seen: BTreeMap<
+        &crate::model::LocationId,
+        (bool, Option<chrono::DateTime<chrono::Utc>>),
+    > = BTreeMap::new();
+    let mut unconfirmed = Vec::new();
+    for (id, c) in v.components.iter() {
+        for p in &c.places.places {
+            let e = seen.entry(&p.location).or_insert((false, None));
+            e.0 |= p.health.is_some();
+            e.1 = e.1.max(p.last.as_ref().map(|l| l.at));
+        }
+        unconfirmed.extend(c.places.unconfirmed.iter().map(|f| (id, f)));
+    }
+    if seen.is_empty() {
+        return html! {};
+    }
+    let tz = v.config.site.timezone;
+    let named = |id: &crate::model::LocationId| v.config.location_name(id).to_owned();
+    html! {
+        section aria-labelledby="locations-title" {
+            h2 #locations-title { "Locations" }
+            ul {
+                @for (id, (fresh, last)) in &seen {
+                    li {
+                        strong { (named(id)) } " (" (id) "): "
+                        @match (fresh, last) {
+                            (true, Some(at)) => { "reporting, last result " (time::precise(*at, tz)) }
+                            (_, Some(at)) => { "no data since " (time::short(*at, v.now, tz)) }
+                            (_, None) => { "no data yet" }
+                        }
+                    }
+                }
+            }
+            @for (component, f) in &unconfirmed {
+                p.hint {
+                    (component) ": problem seen from "
+                    (f.seen_from.as_ref().map_or_else(String::new, |s| crate::read::words::and_list(&s.failing)))
+                    " only, not confirmed: " (crate::read::words::findings(std::slice::from_ref(*f)))
                 }
             }
         }

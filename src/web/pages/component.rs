@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::components::{self, Place};
 use super::uptime::{self, DayIncidents};
-use super::{chart, layout};
+use super::{chart, layout, places};
 use crate::config::Component;
 use crate::read::view::View;
 use crate::read::{time, words};
@@ -37,6 +37,9 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
         p.crumbs { a href="/" { "← Current status" } }
         h1 { (c.name) }
         ul.components { (components::component(v, c, Place::Own)) }
+        @if let Some(view) = v.components.get(&c.id) {
+            (places::section(&view.places, v.now, tz))
+        }
         section aria-labelledby="uptime-title" {
             h2 #uptime-title { "Uptime" }
             @if let Some(s) = summary {

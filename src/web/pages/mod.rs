@@ -9,6 +9,7 @@ pub mod history;
 pub mod incident;
 pub mod layout;
 pub mod note;
+pub mod places;
 pub mod status;
 pub mod strip;
 pub mod timeline;

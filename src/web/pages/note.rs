@@ -63,6 +63,7 @@ mod tests {
 
     fn evidence(check: &str, since: Option<DateTime<Utc>>) -> Evidence {
         Evidence {
+            seen_from: None,
             check: check.to_owned(),
             reason: Some(Reason::HttpStatus { code: 503 }),
             runs: 3,
