@@ -47,7 +47,7 @@ const PLACES: [(&str, &str, &str, &str); 3] = [
 struct Regional {
     port: u16,
     failing: Arc<Mutex<HashSet<IpAddr>>>,
-    hits: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    hits: Arc<Mutex<HashMap<(IpAddr, String), usize>>>,
 }
 
 impl Regional {
@@ -70,7 +70,9 @@ impl Regional {
                             Ok(n) => buf.extend_from_slice(&chunk[..n]),
                         }
                     }
-                    *t.hits.lock().unwrap().entry(peer.ip()).or_default() += 1;
+                    let head = String::from_utf8_lossy(&buf);
+                    let path = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                    *t.hits.lock().unwrap().entry((peer.ip(), path)).or_default() += 1;
                     let fail = t.failing.lock().unwrap().contains(&peer.ip());
                     let status = if fail {
                         "503 Service Unavailable"
@@ -93,15 +95,25 @@ impl Regional {
         failing.extend(sources.iter().map(|s| s.parse::<IpAddr>().unwrap()));
     }
 
+    /// Requests from `source` to /health.
     fn hits(&self, source: &str) -> usize {
-        let ip: IpAddr = source.parse().unwrap();
-        self.hits.lock().unwrap().get(&ip).copied().unwrap_or(0)
+        self.hits_on(source, "/health")
+    }
+
+    fn hits_on(&self, source: &str, path: &str) -> usize {
+        let key = (source.parse().unwrap(), path.to_owned());
+        self.hits.lock().unwrap().get(&key).copied().unwrap_or(0)
     }
 }
 
 /// One component checked every second from the three places (confirm: a
 /// majority, 2), failing after 2 results in a row.
 fn body(target: &Regional) -> String {
+    body_with(target, "")
+}
+
+/// [`body`] and more TOML.
+fn body_with(target: &Regional, more: &str) -> String {
     let mut body = String::from("[server]\n");
     body.clear();
     for (id, name, _, _) in PLACES {
@@ -117,16 +129,20 @@ fn body(target: &Regional) -> String {
          locations = [\"us-east\", \"ap-south\", \"eu-west\"]\n",
         target.port
     );
-    body
+    body + more
 }
 
 /// The server, in this process, on `port` (0: any) with its data in `data`;
 /// tried again for a few seconds while a server stopped just before still
 /// holds the database's lock.
 async fn server(target: &Regional, port: u16, data: &std::path::Path) -> TestApp {
+    server_with(&body(target), port, data).await
+}
+
+async fn server_with(body: &str, port: u16, data: &std::path::Path) -> TestApp {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        match try_server(target, port, data).await {
+        match try_server(body, port, data).await {
             Ok(app) => return app,
             Err(e) if Instant::now() < deadline && format!("{e:#}").contains("lock") => {
                 tokio::time::sleep(Duration::from_millis(200)).await;
@@ -136,16 +152,12 @@ async fn server(target: &Regional, port: u16, data: &std::path::Path) -> TestApp
     }
 }
 
-async fn try_server(
-    target: &Regional,
-    port: u16,
-    data: &std::path::Path,
-) -> anyhow::Result<TestApp> {
+async fn try_server(body: &str, port: u16, data: &std::path::Path) -> anyhow::Result<TestApp> {
     let data = data.to_owned();
     try_spawn_app_with(
         tempfile::tempdir().unwrap(),
         "",
-        &body(target),
+        body,
         Some(crate::helpers::TOKEN),
         Arc::new(SystemClock),
         move |c| {
@@ -377,9 +389,24 @@ async fn agents_in_three_places_confirm_outages_and_silence_opens_nothing() {
         components(&app).await["components"][0]["status"],
         "operational"
     );
+    // The last two fall silent: not being checked, not "operational".
     for a in &mut agents[..2] {
         a.stop().await;
     }
+    let page = until(30, "not being checked", || async {
+        let page = app.get("/").await.text().await.unwrap();
+        page.contains("Not being checked").then_some(page)
+    })
+    .await;
+    assert!(
+        page.contains("No data from Virginia, Singapore and Ireland since"),
+        "{page}"
+    );
+    assert_eq!(
+        incidents(&app).await.len(),
+        before,
+        "silence opened an incident"
+    );
     app.stop.cancel();
 }
 
@@ -412,10 +439,21 @@ async fn results_buffered_while_the_server_restarts_are_all_stored_once() {
         (target.hits("127.0.0.2") >= away + 3).then_some(())
     })
     .await;
-    let app = server(&target, port, data.path()).await;
+    // Back with one more check for Virginia: the agent takes it up without
+    // a restart of its own.
+    let extra = format!(
+        "[[checks]]\ncomponent = \"api\"\nname = \"Extra\"\nurl = \"http://127.0.0.1:{}/extra\"\n\
+         every = \"1s\"\ntimeout = \"1s\"\nlocations = [\"us-east\"]\n",
+        target.port
+    );
+    let app = server_with(&body_with(&target, &extra), port, data.path()).await;
     until(30, "the agent back in touch", || async {
         let log = agent.log.lock().unwrap().join("\n");
         log.contains("reachable again").then_some(())
+    })
+    .await;
+    until(30, "the new check probed from Virginia", || async {
+        (target.hits_on("127.0.0.2", "/extra") >= 2).then_some(())
     })
     .await;
     agent.stop().await;

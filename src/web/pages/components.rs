@@ -100,6 +100,9 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
     let tz = v.config.site.timezone;
     let state = v.components.get(&c.id);
     let status = state.map_or(ComponentStatus::Operational, |s| s.status);
+    // Every place it is checked from is silent: no data is no news, so its
+    // last status is not shown as if it were confirmed.
+    let unchecked = state.is_some_and(|s| s.places.unchecked());
     let class = match status {
         ComponentStatus::Operational => "component".to_owned(),
         other => format!("component component--{}", other.as_str()),
@@ -112,9 +115,16 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
                     Place::Grouped => h4 { a href={"/components/" (c.id)} { (c.name) } },
                     Place::Own => h2 { "Now" },
                 }
-                (status_badge(status))
+                @if unchecked && status == ComponentStatus::Operational {
+                    span.status.status--unchecked { "Not being checked" }
+                } @else {
+                    (status_badge(status))
+                }
             }
             @if let Some(d) = &c.description { p.component__desc { (d) } }
+            @if unchecked {
+                p.component__checked { (silent_since(v, state)) }
+            }
             @if let Some(s) = state.filter(|s| s.status != ComponentStatus::Operational) {
                 (reason(v, &c.id, s))
                 p.component__since {
@@ -131,6 +141,23 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
                     (strip::strip(c, s))
                 }
             }
+        }
+    }
+}
+
+/// "No data from Virginia and Singapore since 14:02 UTC".
+fn silent_since(v: &View, state: Option<&ComponentView>) -> Markup {
+    let tz = v.config.site.timezone;
+    let places = state.map(|s| &s.places.places[..]).unwrap_or_default();
+    let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();
+    let last = places
+        .iter()
+        .filter_map(|p| p.last.as_ref().map(|l| l.at))
+        .max();
+    html! {
+        "No data from " (words::and_list(&names))
+        @if let Some(at) = last {
+            " since " time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
         }
     }
 }
