@@ -79,10 +79,7 @@ struct Server {
 
 impl Server {
     fn url(&self, path: &str) -> Url {
-        let mut url = self.base.clone();
-        let base = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{base}{path}"));
-        url
+        under(&self.base, path)
     }
 
     /// The assignment, None when it is the one with ETag `known`.
@@ -325,6 +322,14 @@ async fn send(server: &Server, batch: &Batch) -> anyhow::Result<Stored> {
     anyhow::bail!("the server answered {status}: {}", text.trim())
 }
 
+/// `path` under the server's base URL, which may have a path of its own.
+fn under(base: &Url, path: &str) -> Url {
+    let mut url = base.clone();
+    let prefix = url.path().trim_end_matches('/').to_owned();
+    url.set_path(&format!("{prefix}{path}"));
+    url
+}
+
 /// A random number for this process: its batches' identity.
 fn instance_id() -> u64 {
     let seed = format!(
@@ -364,14 +369,13 @@ mod tests {
 
     #[test]
     fn server_paths_keep_a_base_path() {
-        let s = Server {
-            http: reqwest::Client::new(),
-            base: Url::parse("https://status.example/candor/").unwrap(),
-            token: String::new(),
-        };
+        let base = Url::parse("https://status.example/candor/").unwrap();
+        let url = under(&base, "/api/agent/v1/checks");
         assert_eq!(
-            s.url("/api/agent/v1/checks").as_str(),
+            url.as_str(),
             "https://status.example/candor/api/agent/v1/checks"
         );
+        let root = Url::parse("https://status.example").unwrap();
+        assert_eq!(under(&root, "/x").as_str(), "https://status.example/x");
     }
 }

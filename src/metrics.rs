@@ -57,6 +57,9 @@ pub struct Metrics {
     /// Per agent location: seconds from the end of the newest probe of its
     /// last batch to the batch being stored.
     agent_lag: Family<LocationLabel, Gauge<f64, std::sync::atomic::AtomicU64>>,
+    /// Every agent result: seconds from the end of its probe to its being
+    /// stored (its wait in the agent's buffer and the batch's trip).
+    pub agent_result_lag: Histogram,
     /// Per location: Unix time of its newest result.
     location_last_result: Family<LocationLabel, Gauge>,
     /// Per location: 1 while it has checks and has reported none of them
@@ -92,6 +95,9 @@ impl Metrics {
             export_files_written: Counter::default(),
             location_results: Family::default(),
             agent_lag: Family::default(),
+            agent_result_lag: Histogram::new([
+                0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 10.0, 30.0, 60.0,
+            ]),
             location_last_result: Family::default(),
             location_silent: Family::default(),
             check_runs,
@@ -180,6 +186,11 @@ impl Metrics {
             "agent_lag_seconds",
             "From the end of an agent's newest probe in its last batch to the batch being stored",
             m.agent_lag.clone(),
+        );
+        registry.register(
+            "agent_result_lag_seconds",
+            "From the end of each agent probe to its result being stored",
+            m.agent_result_lag.clone(),
         );
         registry.register(
             "location_last_result_timestamp_seconds",

@@ -78,6 +78,9 @@ impl Pipeline {
                 } else {
                     urgent |= self.handle_from(&location, r).await;
                     answer.stored += 1;
+                    let ended = r.at + chrono::Duration::from_std(r.duration).unwrap_or_default();
+                    let lag = (self.clock.now() - ended).num_milliseconds().max(0) as f64 / 1000.0;
+                    self.metrics.agent_result_lag.observe(lag);
                 }
             }
             self.locations

@@ -100,7 +100,20 @@ pub async fn try_spawn_app_with(
     let mut config = Config::parse_at(&text, clock.now()).unwrap();
     config.admin_token = token.map(str::to_owned);
     tweak(&mut config);
-    let app = Application::build_with_clock(config, clock).await?;
+    // A store closed just before (a seeded data dir, a restart) lets go of
+    // sled's lock from a background thread: wait for it a little.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let app = loop {
+        match Application::build_with_clock(config.clone(), clock.clone()).await {
+            Err(e)
+                if Instant::now() < deadline
+                    && format!("{e:#}").contains("could not acquire lock") =>
+            {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            built => break built?,
+        }
+    };
     let base = format!("http://127.0.0.1:{}", app.port());
     let (store, stop, desk) = (app.store(), app.stopper(), app.desk());
     let task = tokio::spawn(app.run_until_stopped());
