@@ -159,18 +159,7 @@ fn agent_options(
 
 fn agent(opts: candor::agent::Options) -> ExitCode {
     telemetry::init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(runtime_threads())
-        .enable_all()
-        .build();
-    let runtime = match runtime {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let outcome = runtime.block_on(async move {
+    on_runtime(async move {
         let cancel = tokio_util::sync::CancellationToken::new();
         let stop = cancel.clone();
         let signal = candor::app::shutdown_signal()?;
@@ -179,15 +168,7 @@ fn agent(opts: candor::agent::Options) -> ExitCode {
             stop.cancel();
         });
         candor::agent::run(opts, cancel).await
-    });
-    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
-    match outcome {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }
 
 fn check_config(path: &std::path::Path, clock: &dyn Clock) -> ExitCode {
@@ -245,6 +226,11 @@ fn serve(path: &std::path::Path, clock: Arc<dyn Clock>) -> ExitCode {
         }
     };
     config.apply_env();
+    on_runtime(run(config, clock))
+}
+
+/// Runs `work` to its end on a multi-threaded runtime; its error is printed.
+fn on_runtime(work: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(runtime_threads())
         .enable_all()
@@ -256,7 +242,7 @@ fn serve(path: &std::path::Path, clock: Arc<dyn Clock>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let outcome = runtime.block_on(run(config, clock));
+    let outcome = runtime.block_on(work);
     // Blocking work (a DNS lookup of an abandoned probe) must not hold the exit.
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match outcome {
