@@ -16,22 +16,32 @@ use candor::{Application, Config, telemetry};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (mimalloc.h), which
-/// libmimalloc-sys does not name.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-/// mimalloc 3's default for it, in milliseconds.
-const MI_DEFAULT_PURGE_DELAY: std::ffi::c_long = 1000;
+/// mimalloc 3 options (their numbers in its `mi_option_e`, mimalloc.h, which
+/// libmimalloc-sys does not name), their defaults, and what Candor sets:
+/// - `purge_delay` (15, 1000 ms → 0): freed pages go back to the OS at once
+///   rather than after a delay that idle threads never reach;
+/// - `generic_collect` (34, every 10,000 → 100 generic allocations): each
+///   thread's heap is collected more often, and
+/// - `page_full_retain` (36, 2 → 0): no thread keeps full pages of a size
+///   class it no longer uses. With 15 threads (HTTP workers, runtime, the
+///   compressor, sled) these held a few MB at 1,000 components:
+///   `benches/memory.sh`, median 55.7 → ~54 MB, see the README.
+const MI_OPTIONS: [(MiOption, MiValue, MiValue); 3] =
+    [(15, 1000, 0), (34, 10_000, 100), (36, 2, 0)];
+type MiOption = libmimalloc_sys::mi_option_t;
+type MiValue = std::ffi::c_long;
 
-/// Freed pages go back to the OS at once rather than after a delay that idle
-/// threads never reach (see Cargo.toml). Left alone when the option does not
-/// read as mimalloc 3's default: set by `MIMALLOC_PURGE_DELAY`, or another
-/// mimalloc whose options are numbered differently.
-fn purge_freed_memory_at_once() {
+/// Sets [`MI_OPTIONS`]. Each is left alone when it does not read as mimalloc
+/// 3's default: set through its `MIMALLOC_*` variable, or another mimalloc
+/// whose options are numbered differently.
+fn tune_allocator() {
     // SAFETY: plain integer options, read and set before any other thread
     // exists (mimalloc's option calls are not thread-safe).
     unsafe {
-        if libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) == MI_DEFAULT_PURGE_DELAY {
-            libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+        for (option, default, ours) in MI_OPTIONS {
+            if libmimalloc_sys::mi_option_get(option) == default {
+                libmimalloc_sys::mi_option_set(option, ours);
+            }
         }
     }
 }
@@ -97,7 +107,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    purge_freed_memory_at_once();
+    tune_allocator();
     let cli = Cli::parse();
     // The one clock: the config is validated, and the app runs, on it.
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
