@@ -189,6 +189,10 @@ pub struct Component {
     /// Whether incidents opened by the checks email subscribers (some teams want
     /// a human to confirm first). Engineers' incidents always may.
     pub notify_automatic: bool,
+    /// What customers can do while it is out ("Use the web app at
+    /// https://app.example.com"): shown on the incidents the checks open for
+    /// it, and in their emails, until an engineer takes them over.
+    pub workaround: Option<String>,
 }
 
 /// One `[[webhooks]]` entry: where incident and component payloads are POSTed.

@@ -51,6 +51,7 @@ pub struct RawComponent {
     pub group: Option<String>,
     pub description: Option<String>,
     pub notify_automatic: Option<bool>,
+    pub workaround: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -422,3 +422,29 @@ fn the_storage_cache_size_is_a_size_within_bounds() {
         &["server.cache_size"],
     );
 }
+
+#[test]
+fn a_components_workaround_is_trimmed_text_without_control_characters() {
+    let with =
+        |w: &str| format!("[[components]]\nid = \"api\"\nname = \"API\"\nworkaround = \"{w}\"\n");
+    let c = Config::parse(&with("  Use the web app.  ")).unwrap();
+    assert_eq!(
+        c.components[0].workaround.as_deref(),
+        Some("Use the web app.")
+    );
+    assert_eq!(
+        Config::parse(&with(" ")).unwrap().components[0].workaround,
+        None
+    );
+    assert_problem(
+        &problems(&with("bad\\u0007bell")),
+        &[
+            "components[0].workaround",
+            "control character (U+0007) at character 4",
+        ],
+    );
+    assert_problem(
+        &problems(&with(&"x".repeat(1001))),
+        &["components[0].workaround", "longer than 1000"],
+    );
+}

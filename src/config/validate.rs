@@ -349,9 +349,42 @@ fn components(p: &mut Problems, raw: Vec<RawComponent>) -> Vec<Component> {
             group: c.group.filter(|g| !g.trim().is_empty()),
             description: c.description.filter(|d| !d.trim().is_empty()),
             notify_automatic: c.notify_automatic.unwrap_or(true),
+            workaround: workaround(p, &place, c.workaround),
         });
     }
     out
+}
+
+/// Longest `[[components]] workaround`: a sentence or two, as an incident's.
+const MAX_WORKAROUND_CHARS: usize = 1000;
+
+/// A component's workaround, trimmed; empty is none.
+fn workaround(p: &mut Problems, place: &str, raw: Option<String>) -> Option<String> {
+    let text = raw?.trim().to_owned();
+    let at = format!("{place}.workaround");
+    if let Some((i, c)) = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && *c != '\n')
+    {
+        p.add(
+            at,
+            format!(
+                "has a control character (U+{:04X}) at character {}",
+                u32::from(c),
+                i + 1
+            ),
+        );
+        return None;
+    }
+    if text.chars().count() > MAX_WORKAROUND_CHARS {
+        p.add(
+            at,
+            format!("is longer than {MAX_WORKAROUND_CHARS} characters"),
+        );
+        return None;
+    }
+    (!text.is_empty()).then_some(text)
 }
 
 fn checks(

@@ -26,6 +26,7 @@ fn api() -> ComponentId {
 
 fn seen(status: ComponentStatus, since: i64) -> Observed {
     Observed {
+        workaround: None,
         id: api(),
         name: "Public API".into(),
         group: None,
@@ -242,6 +243,7 @@ fn failures_inside_a_maintenance_window_open_no_incident() {
     let (id, _) = book.schedule_maintenance(input.validate(&config(), t(0)).unwrap(), t(0));
     let failing = |c: &ComponentId| {
         Some(Observed {
+            workaround: None,
             id: c.clone(),
             ..seen(ComponentStatus::MajorOutage, 20)
         })

@@ -214,6 +214,7 @@ mod tests {
 
     fn outage() -> Observed {
         Observed {
+            workaround: None,
             id: ComponentId::parse("api").unwrap(),
             name: "Public API".into(),
             group: None,

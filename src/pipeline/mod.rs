@@ -362,6 +362,7 @@ fn observe(config: &Config, engine: &Engine, id: &ComponentId) -> Option<Observe
     let state = engine.components.get(id)?;
     let Member { name, group } = member(config, id);
     Some(Observed {
+        workaround: config.component(id).and_then(|c| c.workaround.clone()),
         id: id.clone(),
         name,
         group,

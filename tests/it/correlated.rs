@@ -292,3 +292,45 @@ async fn an_engineer_splits_a_component_off_through_the_api() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_components_workaround_is_on_its_automatic_incident_and_in_the_email() {
+    let target = Target::start(Mode::Answer(503, "down")).await;
+    let smtp = Smtp::start().await;
+    let parts = [("api", "Public API", None, target.url("/api"))];
+    let email = format!(
+        "[email]\nfrom = \"Status <status@test.example>\"\nsmtp_url = \"{}\"\n",
+        smtp.url()
+    );
+    let body = config(&parts, &email).replace(
+        "name = \"Public API\"\n",
+        "name = \"Public API\"\nworkaround = \"Use the web app at https://app.example.com\"\n",
+    );
+    let (app, clock) = spawn(&body).await;
+    app.confirmed_subscriber("all@example.com", &[]).await;
+    let list = wait_for_incidents(&app, "an incident", |l| l.len() == 1).await;
+    assert_eq!(
+        list[0]["workaround"],
+        "Use the web app at https://app.example.com"
+    );
+    let id = list[0]["id"].as_str().unwrap_or_default().to_owned();
+    let page = app
+        .get(&format!("/incidents/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Meanwhile:"), "{page}");
+    assert!(page.contains("https://app.example.com"), "{page}");
+    clock.advance(chrono::Duration::seconds(31));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mail = loop {
+        if let Some(m) = notices(&smtp, "all@example.com").first() {
+            break m.data.clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "no incident email");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(mail.contains("Meanwhile"), "{mail}");
+    assert!(mail.contains("Use the web app at"), "{mail}");
+}

@@ -51,6 +51,10 @@ pub struct Observed {
     /// Each check that is not up, why, and since when (as data; in words:
     /// "API health: HTTP 503 on 3 checks in a row since 14:02 UTC").
     pub evidence: Vec<Evidence>,
+    /// What customers can do meanwhile, as configured for the component
+    /// (`[[components]] workaround`), shown on its automatic incidents until
+    /// an engineer takes them over.
+    pub workaround: Option<String>,
 }
 
 impl Observed {
@@ -171,7 +175,7 @@ fn open(
         resolved_at: None,
         cause: None,
         expected_resolution_at: None,
-        workaround: None,
+        workaround: c.workaround.clone(),
         postmortem: None,
         source: Author::Automatic,
         taken_over: false,
@@ -227,6 +231,7 @@ fn join(incident: &mut Incident, c: &Observed, now: DateTime<Utc>, rules: &Rules
     if !incident.taken_over {
         incident.impact = incident.impact.max(Impact::of(c.status));
         incident.name.join(c.member(), c.status);
+        add_workaround(incident, c.workaround.as_deref());
     }
     incident.updated_at = now;
     let worse = c.status.severity() > old.severity();
@@ -242,6 +247,20 @@ fn join(incident: &mut Incident, c: &Observed, now: DateTime<Utc>, rules: &Rules
         Author::Automatic,
     );
     vec![note(incident, u)]
+}
+
+/// Adds a joining component's configured workaround to an automatic
+/// incident's, once: each component's on a paragraph of its own.
+fn add_workaround(incident: &mut Incident, workaround: Option<&str>) {
+    let Some(w) = workaround else { return };
+    match &mut incident.workaround {
+        Some(all) if all.split("\n\n").any(|p| p == w) => {}
+        Some(all) => {
+            all.push_str("\n\n");
+            all.push_str(w);
+        }
+        None => incident.workaround = Some(w.to_owned()),
+    }
 }
 
 /// Adds an automatic note to the incident's timeline; the event naming it.

@@ -38,6 +38,7 @@ fn seen(id: &str, status: ComponentStatus) -> Observed {
         other => other,
     };
     Observed {
+        workaround: None,
         id: ComponentId::parse(id).unwrap(),
         name: name.into(),
         group: None,
@@ -264,6 +265,7 @@ fn a_whole_group_failing_is_named_as_the_group() {
     for n in 0..50 {
         let id = format!("eu{n:02}");
         let c = Observed {
+            workaround: None,
             id: ComponentId::parse(&id).unwrap(),
             name: format!("Service {n:02}"),
             group: Some(GroupRef {
@@ -375,4 +377,66 @@ fn a_status_change_copies_only_the_incident_it_changes() {
         .filter(|(id, _)| !book.incidents.same(&shared.incidents, *id))
         .count();
     assert_eq!(copied, 1, "only the incident Payments joined");
+}
+
+#[test]
+fn components_configured_workarounds_are_the_automatic_incidents_until_an_engineer_takes_over() {
+    let mut book = Book::default();
+    let with = |id: &str, w: Option<&str>| Observed {
+        workaround: w.map(str::to_owned),
+        ..seen(id, ComponentStatus::MajorOutage)
+    };
+    let from = ComponentStatus::Operational;
+    on_status_change(
+        &mut book,
+        &with("api", Some("Use the web app.")),
+        from,
+        t(0),
+        &RULES,
+    );
+    assert_eq!(only(&book).workaround.as_deref(), Some("Use the web app."));
+    // A joining component adds its own, once; one without adds nothing.
+    on_status_change(
+        &mut book,
+        &with("pay", Some("Pay by invoice.")),
+        from,
+        t(10),
+        &RULES,
+    );
+    on_status_change(
+        &mut book,
+        &with("web", Some("Use the web app.")),
+        from,
+        t(20),
+        &RULES,
+    );
+    on_status_change(&mut book, &with("late", None), from, t(30), &RULES);
+    assert_eq!(
+        only(&book).workaround.as_deref(),
+        Some("Use the web app.\n\nPay by invoice.")
+    );
+    // An engineer's workaround replaces them and stays.
+    let id = only(&book).id.clone();
+    let input = crate::incidents::input::UpdateInput {
+        status: Some("identified".into()),
+        body: Some("Rolling back.".into()),
+        workaround: Some("Call us.".into()),
+        ..Default::default()
+    };
+    let v = input.validate(&config(), t(40)).unwrap();
+    let current = |_: &ComponentId| ComponentStatus::MajorOutage;
+    book.update_incident(&id, v, &current, t(40)).unwrap();
+    let api = with("api", Some("Use the web app."));
+    let worse = Observed {
+        status: ComponentStatus::PartialOutage,
+        ..api
+    };
+    on_status_change(
+        &mut book,
+        &worse,
+        ComponentStatus::MajorOutage,
+        t(50),
+        &RULES,
+    );
+    assert_eq!(book.incidents[&id].workaround.as_deref(), Some("Call us."));
 }

@@ -148,6 +148,7 @@ mod tests {
             group: None,
             description: None,
             notify_automatic: true,
+            workaround: None,
         }
     }
 

@@ -35,6 +35,7 @@ fn messages_survive_a_reopen_as_data() {
         reason: Some(http.clone()),
     }];
     let seen = Observed {
+        workaround: None,
         id: comp.clone(),
         name: "Public API".into(),
         group: None,

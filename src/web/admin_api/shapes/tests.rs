@@ -252,6 +252,7 @@ fn feedback_counts_and_a_components_status_keep_their_keys() {
 fn updates_are_shown_in_words_and_the_rest_as_stored() {
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 14, 5, 0).unwrap();
     let seen = Observed {
+        workaround: None,
         id: ComponentId::parse("api").unwrap(),
         name: "Public API".into(),
         group: None,
@@ -286,6 +287,7 @@ fn updates_are_shown_in_words_and_the_rest_as_stored() {
 fn an_automatic_note_an_older_build_stored_in_english_is_shown_as_it_was() {
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 14, 5, 0).unwrap();
     let seen = Observed {
+        workaround: None,
         id: ComponentId::parse("api").unwrap(),
         name: "Public API".into(),
         group: None,
