@@ -215,7 +215,7 @@ impl Pipeline {
                 findings,
                 ..
             } = change;
-            let reason = words::findings(findings);
+            let reason = words::findings(crate::lang::Lang::english(), findings);
             tracing::info!(%component, %from, %to, %reason, "component status changed");
             moved.push(component.clone());
             if let Some(observed) = self.observe(component) {
@@ -331,6 +331,7 @@ impl Pipeline {
             book: self.book.clone(),
             uptime,
             now,
+            lang: self.config.site.default_language,
         }
     }
 
@@ -348,6 +349,7 @@ impl Pipeline {
             book: self.book.clone(),
             uptime,
             now,
+            lang: self.config.site.default_language,
         }
     }
 
