@@ -25,6 +25,7 @@ mod history;
 mod hostile_input;
 mod ids;
 mod incidents;
+mod languages;
 mod live_page;
 mod phone;
 mod receiver;

@@ -26,7 +26,12 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
     let first_seen = (v.components.get(&c.id))
         .map(|s| s.first_seen)
         .filter(|at| *at > v.now - chrono::Duration::hours(24))
-        .map(|at| say!(l, "since-time", time = time::short(l, at, v.now, tz)));
+        .map(|at| {
+            super::sentence(
+                &say!(l, "since-time", time = super::MARK),
+                html! { time datetime=(time::iso(at)) { (time::short(l, at, v.now, tz)) } },
+            )
+        });
     let checks: Vec<_> = v
         .config
         .checks
@@ -50,7 +55,7 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
         section aria-labelledby="uptime-title" {
             h2 #uptime-title { (l.say("uptime")) }
             @if let Some(s) = summary {
-                (uptime::figures(l, s, first_seen.as_deref()))
+                (uptime::figures(l, s, first_seen.clone()))
                 (uptime::bar(l, c, s, incidents))
                 (uptime::day_table(l, c, s, incidents))
             }

@@ -34,7 +34,7 @@ pub enum Place {
 /// receives this render's, for the next.
 pub fn section(v: &View, previous: Option<&GroupRows>, rows: &mut GroupRows) -> Markup {
     html! {
-        section aria-labelledby="components-title" {
+        section aria-labelledby="components-title" style=(strip::stylesheet_words(v.lang)) {
             h2 #components-title { (v.lang.say("components")) }
             @for (group, members) in groups(&v.config.components) {
                 @match group {

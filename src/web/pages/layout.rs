@@ -57,7 +57,7 @@ pub fn page(
                 link rel="alternate" type="application/rss+xml" title=(site.title) href="/feed.rss";
                 script src=(assets::url("page.js")) defer {}
             }
-            body style=(stylesheet_words(lang)) {
+            body {
                 a.skip href="#main" { (lang.say("skip-to-content")) }
                 // "Get updates" at the top of every page: on a long page the
                 // form at the bottom is far away.
@@ -115,36 +115,6 @@ fn names(lang: Lang, pattern: &str, n: u32, date: impl Fn(u32) -> (i32, u32, u32
             .unwrap_or_default()
     };
     (0..n).map(one).collect::<Vec<_>>().join(" ")
-}
-
-/// The words the stylesheet shows (around the uptime bars on `/`), as
-/// custom properties on `<body>`: CSS strings, quoted and escaped.
-fn stylesheet_words(lang: Lang) -> String {
-    let words = [
-        ("--l-90", say!(lang, "days-ago", days = 90)),
-        ("--l-60", say!(lang, "days-ago", days = 60)),
-        ("--l-30", say!(lang, "days-ago", days = 30)),
-        ("--l-today", lang.say("today")),
-        ("--l-over60", lang.say("uptime-over-60")),
-        ("--l-over30", lang.say("uptime-over-30")),
-    ];
-    let mut out = String::new();
-    for (name, text) in words {
-        out.push_str(name);
-        out.push_str(":\"");
-        for c in text.chars() {
-            match c {
-                '"' | '\\' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c if c.is_control() => {}
-                c => out.push(c),
-            }
-        }
-        out.push_str("\";");
-    }
-    out
 }
 
 #[cfg(test)]

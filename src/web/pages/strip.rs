@@ -115,6 +115,36 @@ fn tally(lang: Lang, s: &Summary) -> String {
     out
 }
 
+/// The words the stylesheet shows (around the uptime bars on `/`), as
+/// custom properties on the components section: CSS strings, quoted and escaped.
+pub fn stylesheet_words(lang: Lang) -> String {
+    let words = [
+        ("--l-90", say!(lang, "days-ago", days = 90)),
+        ("--l-60", say!(lang, "days-ago", days = 60)),
+        ("--l-30", say!(lang, "days-ago", days = 30)),
+        ("--l-today", lang.say("today")),
+        ("--l-over60", lang.say("uptime-over-60")),
+        ("--l-over30", lang.say("uptime-over-30")),
+    ];
+    let mut out = String::new();
+    for (name, text) in words {
+        out.push_str(name);
+        out.push_str(":\"");
+        for c in text.chars() {
+            match c {
+                '"' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                c if c.is_control() => {}
+                c => out.push(c),
+            }
+        }
+        out.push_str("\";");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;

@@ -222,7 +222,7 @@ pub fn day_table(lang: Lang, c: &Component, s: &Summary, incidents: &DayIncident
 /// days than it names says since when.
 /// `since_24h`: when the component was first seen, if within the last 24
 /// hours ("since 14:02 CET").
-pub fn figures(lang: Lang, s: &Summary, since_24h: Option<&str>) -> Markup {
+pub fn figures(lang: Lang, s: &Summary, since_24h: Option<Markup>) -> Markup {
     let show = |u: Option<f64>| u.map_or_else(|| lang.say("no-data"), |u| percent(lang, u));
     html! {
         dl.figures {
