@@ -149,6 +149,7 @@ mod tests {
             description: None,
             notify_automatic: true,
             workaround: None,
+            report_threshold: 10,
         }
     }
 
