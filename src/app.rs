@@ -117,6 +117,8 @@ impl Application {
         record_first_seen(&store, &engine, &unrecorded)
             .await
             .context("while storing when new components were first seen")?;
+        let report_watch = crate::pipeline::reports::restore_watch(&*store, now)
+            .context("while reading the visitors' reports of the last hour")?;
         let book = first.book.clone();
         let announced = (first.components.iter())
             .map(|(id, c)| (id.clone(), c.status))
@@ -181,6 +183,7 @@ impl Application {
             announced,
             clock: clock.clone(),
             locations: Locations::new(arrivals),
+            report_watch,
         };
         Ok(Self {
             addr,

@@ -172,7 +172,7 @@ mod tests {
 
     use super::*;
     use crate::outbox::{Envelope, Job, Letter};
-    use crate::store::{OutboxStore, Storage};
+    use crate::store::Storage;
 
     fn at(minutes: i64) -> DateTime<Utc> {
         DateTime::UNIX_EPOCH + Duration::days(20_000) + Duration::minutes(minutes)
