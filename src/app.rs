@@ -142,6 +142,7 @@ impl Application {
         let housekeeping = desk.clone();
         let shared = Shared {
             limits: Arc::default(),
+            report_limits: Arc::new(web::reports::limits()),
             failures: Arc::default(),
             snapshots: snapshots.clone(),
             store: store.clone(),

@@ -40,6 +40,7 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
         @if let Some(view) = v.components.get(&c.id) {
             (places::section(&view.places, v.now, tz))
         }
+        (crate::web::reports::on_component(c))
         section aria-labelledby="uptime-title" {
             h2 #uptime-title { "Uptime" }
             @if let Some(s) = summary {

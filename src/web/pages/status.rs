@@ -35,6 +35,7 @@ pub fn render_with(v: &View, previous: Option<&GroupRows>) -> (Markup, GroupRows
         (banner(v))
         (incidents(v))
         (maintenances(v))
+        (crate::web::reports::on_index(&v.config.components))
         (components::section(v, previous, &mut rows))
         p.history-link { a href="/history" { "Past incidents and maintenance" } }
         (subscribe())

@@ -15,7 +15,7 @@ mod feedback;
 pub mod form;
 mod limits;
 mod manage;
-mod pages;
+pub(in crate::web) mod pages;
 mod signup;
 
 use std::sync::Arc;

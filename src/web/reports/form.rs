@@ -1,0 +1,144 @@
+//! The report forms: on `/` (a component choice, or on a large site a link
+//! to `/report`), on each component's page (its one button), and `/report`
+//! itself. Plain forms posting to `/report`: no script, no session. Their
+//! words are in [`super::words`].
+
+use maud::{Markup, html};
+
+use super::words;
+use crate::config::Component;
+use crate::reports::TEXT_MAX;
+use crate::web::pages::status::groups;
+
+/// Up to this many components, `/` carries the choice itself; beyond, a
+/// link to `/report` (1,000 options would be 1,000 elements and ~45 KB on
+/// a page that must stay small).
+pub const CHOICE_ON_INDEX: usize = 50;
+
+const COMPONENT: &str = "report-component";
+const TEXT: &str = "report-text";
+
+/// What a visitor sent, kept when the form comes back with problems.
+#[derive(Debug, Default)]
+pub struct Entered {
+    pub component: String,
+    pub text: String,
+    pub component_problem: Option<String>,
+    pub text_problem: Option<String>,
+}
+
+/// The block on `/`.
+pub fn on_index(components: &[Component]) -> Markup {
+    if components.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.report-section aria-labelledby="report-title" {
+            h2 #report-title { (words::index_title()) }
+            @if components.len() > CHOICE_ON_INDEX {
+                p { a href="/report" { (words::index_link()) } }
+            } @else {
+                p.hint { (words::index_hint()) }
+                form.report method="post" action="/report" {
+                    (choice(components, &Entered::default()))
+                    (text(&Entered::default()))
+                    p { button.primary type="submit" { (words::button()) } }
+                }
+            }
+        }
+    }
+}
+
+/// The block on a component's page: one click reports it.
+pub fn on_component(c: &Component) -> Markup {
+    html! {
+        section.report-section aria-labelledby="report-title" {
+            h2 #report-title { (words::component_title()) }
+            p.hint { (words::component_hint(&c.name)) }
+            form.report method="post" action="/report" {
+                input type="hidden" name="component" value=(c.id);
+                (text(&Entered::default()))
+                p { button.primary type="submit" { (words::button()) } }
+            }
+        }
+    }
+}
+
+/// `/report`'s form, with what was sent and its problems.
+pub fn full(components: &[Component], entered: &Entered) -> Markup {
+    let problems: Vec<(&str, &str)> = [
+        (COMPONENT, entered.component_problem.as_deref()),
+        (TEXT, entered.text_problem.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(field, p)| Some((field, p?)))
+    .collect();
+    html! {
+        form.report method="post" action="/report" {
+            @if !problems.is_empty() {
+                div.problems role="alert" {
+                    p { strong { (words::fix_this()) } }
+                    ul { @for (field, p) in &problems { li { a href={"#" (field)} { (p) } } } }
+                }
+            }
+            (choice(components, entered))
+            (text(entered))
+            p { button.primary type="submit" { (words::button()) } }
+        }
+    }
+}
+
+/// The component choice, grouped as on `/`, nothing chosen unless sent (a
+/// placeholder is: the page's refresh then sees an untouched form).
+fn choice(components: &[Component], entered: &Entered) -> Markup {
+    let error = entered.component_problem.as_deref();
+    let chosen = |c: &Component| c.id.as_str() == entered.component;
+    let any = components.iter().any(chosen);
+    html! {
+        p.field.field--error[error.is_some()] {
+            label for=(COMPONENT) { (words::component_label()) }
+            select #report-component name="component" required
+                aria-invalid=[error.map(|_| "true")]
+                aria-describedby=[error.map(|_| "report-component-error")]
+                autofocus[error.is_some()] {
+                option value="" selected[!any] { (words::component_placeholder()) }
+                @for (group, members) in groups(components) {
+                    @match group {
+                        Some(name) => optgroup label=(name) { (options(&members, &chosen)) },
+                        None => (options(&members, &chosen)),
+                    }
+                }
+            }
+            @if let Some(e) = error {
+                span.field__error #report-component-error { "✕ " (e) }
+            }
+        }
+    }
+}
+
+fn options(members: &[&Component], chosen: &impl Fn(&Component) -> bool) -> Markup {
+    html! { @for c in members { option value=(c.id) selected[chosen(c)] { (c.name) } } }
+}
+
+/// The optional text.
+fn text(entered: &Entered) -> Markup {
+    let error = entered.text_problem.as_deref();
+    let described = match error {
+        Some(_) => "report-text-error report-text-hint",
+        None => "report-text-hint",
+    };
+    html! {
+        p.field.field--error[error.is_some()] {
+            label for=(TEXT) { (words::text_label()) }
+            input #report-text type="text" name="text" maxlength=(TEXT_MAX)
+                autocomplete="off" value=(entered.text)
+                aria-invalid=[error.map(|_| "true")]
+                autofocus[error.is_some() && entered.component_problem.is_none()]
+                aria-describedby=(described);
+            @if let Some(e) = error {
+                span.field__error #report-text-error { "✕ " (e) }
+            }
+            span.hint #report-text-hint { (words::text_hint(TEXT_MAX)) }
+        }
+    }
+}
