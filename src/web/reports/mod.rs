@@ -8,9 +8,11 @@
 //! types is ever part of a public page: it goes to the pipeline and from
 //! there only to engineers. Every sentence a visitor reads is in [`words`].
 //!
-//! Routes (public): `GET /report`, `POST /report`.
+//! Routes (public): `GET /report`, `POST /report`. Engineers read the
+//! reports through [`overview::load`] (`/admin`, the admin API).
 
 pub mod form;
+pub mod overview;
 mod pages;
 mod submit;
 pub mod words;
