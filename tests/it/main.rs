@@ -28,6 +28,7 @@ mod incidents;
 mod live_page;
 mod phone;
 mod receiver;
+mod reports;
 mod security_headers;
 mod smtp;
 mod status_page;

@@ -142,3 +142,44 @@ fn text(entered: &Entered) -> Markup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn components(n: usize) -> Vec<Component> {
+        let text: String = (0..n)
+            .map(|i| format!("[[components]]\nid = \"c{i}\"\nname = \"Component {i}\"\n"))
+            .collect();
+        Config::parse(&text).unwrap().components
+    }
+
+    #[test]
+    fn the_status_page_chooses_among_a_few_components_and_links_past_fifty() {
+        let few = on_index(&components(CHOICE_ON_INDEX)).into_string();
+        assert!(few.contains("<form class=\"report\" method=\"post\" action=\"/report\">"));
+        assert_eq!(few.matches("<option").count(), CHOICE_ON_INDEX + 1);
+        assert!(
+            few.contains("<option value=\"\" selected>"),
+            "a placeholder is chosen"
+        );
+        let many = on_index(&components(CHOICE_ON_INDEX + 1)).into_string();
+        assert!(
+            !many.contains("<select") && !many.contains("<form"),
+            "{many}"
+        );
+        assert!(many.contains("<a href=\"/report\">"), "{many}");
+        assert!(many.len() < 300, "{} bytes", many.len());
+        assert_eq!(on_index(&[]).into_string(), "", "nothing to report on");
+    }
+
+    #[test]
+    fn a_components_page_reports_it_in_one_click() {
+        let c = &components(1)[0];
+        let form = on_component(c).into_string();
+        assert!(form.contains("<input type=\"hidden\" name=\"component\" value=\"c0\">"));
+        assert!(form.contains("<button class=\"primary\" type=\"submit\">I'm affected</button>"));
+        assert!(!form.contains("required"), "the text is optional: {form}");
+    }
+}
