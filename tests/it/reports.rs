@@ -235,6 +235,13 @@ async fn the_form_on_the_status_page_reports_the_chosen_component() {
         Value::Null,
         "nothing typed, nothing kept"
     );
+    let own = app.get("/report?component=db").await.text().await.unwrap();
+    assert!(
+        own.contains("<option value=\"db\" selected>Database</option>"),
+        "{own}"
+    );
+    let junk = app.get("/report?component=%ff%00&x").await;
+    assert_eq!(junk.status(), 200, "a query it cannot use is ignored");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -54,7 +54,7 @@ fn body(v: &View, o: &Overview) -> Markup {
         p.hint {
             "Reports are counted per component; one network (an IPv4 /24, an IPv6 /64) "
             "may send at most " (crate::web::reports::PER_WINDOW) " in 15 minutes. "
-            "They are kept 7 days and never shown on the public pages."
+            "They are kept " (crate::reports::KEEP.num_days()) " days and never shown on the public pages."
         }
     }
 }
