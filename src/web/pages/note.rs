@@ -8,12 +8,13 @@ use chrono_tz::Tz;
 use maud::{Markup, html};
 
 use crate::incidents::{Said, UpdateText};
+use crate::lang::Lang;
 use crate::markup;
 use crate::read::{time, words};
 
 /// The text of an update, in the site's zone `tz`.
-pub fn body(text: &UpdateText, tz: Tz) -> Markup {
-    let said = words::update(text, tz);
+pub fn body(lang: Lang, text: &UpdateText, tz: Tz) -> Markup {
+    let said = words::update(lang, text, tz);
     let UpdateText::Said(note) = text else {
         return markup::render(&said);
     };
@@ -22,7 +23,7 @@ pub fn body(text: &UpdateText, tz: Tz) -> Markup {
     let mut pieces = Vec::new();
     let mut rest: &str = &said;
     for at in times(note) {
-        let shown = words::clock(at, tz);
+        let shown = words::clock(lang, at, tz);
         if let Some(start) = rest.find(&shown) {
             let end = start + shown.len();
             pieces.push((&rest[..start], Some((at, &rest[start..end]))));
@@ -85,7 +86,7 @@ mod tests {
             ],
         });
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
-        let out = body(&note, berlin).into_string();
+        let out = body(Lang::english(), &note, berlin).into_string();
         assert!(
             out.starts_with("<p>Payments is affected too: major outage. API health: HTTP 503"),
             "{out}"
@@ -108,7 +109,7 @@ mod tests {
     fn an_engineers_text_is_shown_as_written() {
         let text = UpdateText::Written("Fixed at 14:02 <b>UTC</b>.\n\nMore.".into());
         assert_eq!(
-            body(&text, chrono_tz::UTC).into_string(),
+            body(Lang::english(), &text, chrono_tz::UTC).into_string(),
             "<p>Fixed at 14:02 &lt;b&gt;UTC&lt;/b&gt;.</p><p>More.</p>"
         );
     }
