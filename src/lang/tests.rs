@@ -74,14 +74,8 @@ fn plurals_follow_each_language() {
         crate::say!(Lang::english(), "lasted-days", n = 3),
         "for 3 days"
     );
-    assert_eq!(
-        crate::say!(es, "lasted-hours", n = 1),
-        "desde hace 1 hora"
-    );
-    assert_eq!(
-        crate::say!(es, "lasted-days", n = 3),
-        "desde hace 3 días"
-    );
+    assert_eq!(crate::say!(es, "lasted-hours", n = 1), "desde hace 1 hora");
+    assert_eq!(crate::say!(es, "lasted-days", n = 3), "desde hace 3 días");
     assert_eq!(es.decimal(99.25, 2), "99,25");
     assert_eq!(Lang::english().decimal(99.25, 2), "99.25");
 }

@@ -533,3 +533,45 @@ async fn reports_and_their_count_survive_a_restart() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spanish_reader_reports_in_spanish_and_is_thanked_in_spanish() {
+    let (app, _) = spawn("").await;
+    let page = app
+        .get("/components/api?lang=es")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(">Me afecta</button>"), "{page}");
+    assert!(page.contains("¿No le funciona?"), "{page}");
+    let fields = browser::form(&page, "/report");
+    assert_eq!(
+        fields.get("lang"),
+        Some("es"),
+        "the page's language goes along"
+    );
+    let pairs: Vec<(&str, &str)> = (fields.0.iter())
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let got = post(&app, &pairs, "203.0.113.5").await;
+    assert_eq!(got.status, 200, "{}", got.body);
+    assert!(
+        got.body
+            .contains("Gracias: el equipo ve su informe sobre Public API."),
+        "{}",
+        got.body
+    );
+    let refused = post(&app, &[("lang", "es")], "203.0.113.5").await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.body.contains("Elija qué parte no funciona."),
+        "{}",
+        refused.body
+    );
+    let english = post(&app, &[("lang", "xx")], "203.0.113.5").await;
+    assert!(
+        english.body.contains("Choose which part isn"),
+        "unknown: the reader's own"
+    );
+}

@@ -202,6 +202,7 @@ mod tests {
                 Job::Send(Letter::Confirmation {
                     email: "a@example.com".into(),
                     token: "t".into(),
+                    language: None,
                 }),
                 at(5),
             );

@@ -74,7 +74,7 @@ fn row(v: &View, c: &ComponentReports) -> Markup {
                 ul.reports__latest {
                     @for r in &c.latest {
                         li {
-                            time datetime=(time::iso(r.at)) { (time::short(r.at, v.now, tz)) } " "
+                            time datetime=(time::iso(r.at)) { (time::short(crate::lang::Lang::english(), r.at, v.now, tz)) } " "
                             @match &r.text {
                                 Some(text) => span.text { (text) },
                                 None => span.empty { "(no text)" },

@@ -1,13 +1,15 @@
 //! The report forms: on `/` (a component choice, or on a large site a link
 //! to `/report`), on each component's page (its one button), and `/report`
 //! itself. Plain forms posting to `/report`: no script, no session. Their
-//! words are in [`super::words`].
+//! words are the `report-*` messages of `locales/*.ftl`, in the page's
+//! language, which each form also posts (the answer is in it).
 
 use maud::{Markup, html};
 
-use super::words;
 use crate::config::Component;
+use crate::lang::Lang;
 use crate::reports::TEXT_MAX;
+use crate::say;
 use crate::web::pages::status::groups;
 
 /// Up to this many components, `/` carries the choice itself; beyond, a
@@ -28,21 +30,22 @@ pub struct Entered {
 }
 
 /// The block on `/`.
-pub fn on_index(components: &[Component]) -> Markup {
+pub fn on_index(l: Lang, components: &[Component]) -> Markup {
     if components.is_empty() {
         return html! {};
     }
     html! {
         section.report-section aria-labelledby="report-title" {
-            h2 #report-title { (words::index_title()) }
+            h2 #report-title { (l.say("report-index-title")) }
             @if components.len() > CHOICE_ON_INDEX {
-                p { a href="/report" { (words::index_link()) } }
+                p { a href="/report" { (l.say("report-index-link")) } }
             } @else {
-                p.hint { (words::index_hint()) }
+                p.hint { (l.say("report-index-hint")) }
                 form.report method="post" action="/report" {
-                    (choice(components, &Entered::default()))
-                    (text(&Entered::default()))
-                    p { button.primary type="submit" { (words::button()) } }
+                    input type="hidden" name="lang" value=(l.tag());
+                    (choice(l, components, &Entered::default()))
+                    (text(l, &Entered::default()))
+                    p { button.primary type="submit" { (l.say("report-button")) } }
                 }
             }
         }
@@ -50,22 +53,23 @@ pub fn on_index(components: &[Component]) -> Markup {
 }
 
 /// The block on a component's page: one click reports it.
-pub fn on_component(c: &Component) -> Markup {
+pub fn on_component(l: Lang, c: &Component) -> Markup {
     html! {
         section.report-section aria-labelledby="report-title" {
-            h2 #report-title { (words::component_title()) }
-            p.hint { (words::component_hint(&c.name)) }
+            h2 #report-title { (l.say("report-component-title")) }
+            p.hint { (say!(l, "report-component-hint", name = c.name.as_str())) }
             form.report method="post" action="/report" {
+                input type="hidden" name="lang" value=(l.tag());
                 input type="hidden" name="component" value=(c.id);
-                (text(&Entered::default()))
-                p { button.primary type="submit" { (words::button()) } }
+                (text(l, &Entered::default()))
+                p { button.primary type="submit" { (l.say("report-button")) } }
             }
         }
     }
 }
 
 /// `/report`'s form, with what was sent and its problems.
-pub fn full(components: &[Component], entered: &Entered) -> Markup {
+pub fn full(l: Lang, components: &[Component], entered: &Entered) -> Markup {
     let problems: Vec<(&str, &str)> = [
         (COMPONENT, entered.component_problem.as_deref()),
         (TEXT, entered.text_problem.as_deref()),
@@ -75,33 +79,34 @@ pub fn full(components: &[Component], entered: &Entered) -> Markup {
     .collect();
     html! {
         form.report method="post" action="/report" {
+            input type="hidden" name="lang" value=(l.tag());
             @if !problems.is_empty() {
                 div.problems role="alert" {
-                    p { strong { (words::fix_this()) } }
+                    p { strong { (l.say("report-fix-this")) } }
                     ul { @for (field, p) in &problems { li { a href={"#" (field)} { (p) } } } }
                 }
             }
-            (choice(components, entered))
-            (text(entered))
-            p { button.primary type="submit" { (words::button()) } }
+            (choice(l, components, entered))
+            (text(l, entered))
+            p { button.primary type="submit" { (l.say("report-button")) } }
         }
     }
 }
 
 /// The component choice, grouped as on `/`, nothing chosen unless sent (a
 /// placeholder is: the page's refresh then sees an untouched form).
-fn choice(components: &[Component], entered: &Entered) -> Markup {
+fn choice(l: Lang, components: &[Component], entered: &Entered) -> Markup {
     let error = entered.component_problem.as_deref();
     let chosen = |c: &Component| c.id.as_str() == entered.component;
     let any = components.iter().any(chosen);
     html! {
         p.field.field--error[error.is_some()] {
-            label for=(COMPONENT) { (words::component_label()) }
+            label for=(COMPONENT) { (l.say("report-component-label")) }
             select #report-component name="component" required
                 aria-invalid=[error.map(|_| "true")]
                 aria-describedby=[error.map(|_| "report-component-error")]
                 autofocus[error.is_some()] {
-                option value="" selected[!any] { (words::component_placeholder()) }
+                option value="" selected[!any] { (l.say("report-component-placeholder")) }
                 @for (group, members) in groups(components) {
                     @match group {
                         Some(name) => optgroup label=(name) { (options(&members, &chosen)) },
@@ -121,7 +126,7 @@ fn options(members: &[&Component], chosen: &impl Fn(&Component) -> bool) -> Mark
 }
 
 /// The optional text.
-fn text(entered: &Entered) -> Markup {
+fn text(l: Lang, entered: &Entered) -> Markup {
     let error = entered.text_problem.as_deref();
     let described = match error {
         Some(_) => "report-text-error report-text-hint",
@@ -129,7 +134,7 @@ fn text(entered: &Entered) -> Markup {
     };
     html! {
         p.field.field--error[error.is_some()] {
-            label for=(TEXT) { (words::text_label()) }
+            label for=(TEXT) { (l.say("report-text-label")) }
             input #report-text type="text" name="text" maxlength=(TEXT_MAX)
                 autocomplete="off" value=(entered.text)
                 aria-invalid=[error.map(|_| "true")]
@@ -138,7 +143,7 @@ fn text(entered: &Entered) -> Markup {
             @if let Some(e) = error {
                 span.field__error #report-text-error { "✕ " (e) }
             }
-            span.hint #report-text-hint { (words::text_hint(TEXT_MAX)) }
+            span.hint #report-text-hint { (say!(l, "report-text-hint", max = TEXT_MAX)) }
         }
     }
 }
@@ -157,29 +162,34 @@ mod tests {
 
     #[test]
     fn the_status_page_chooses_among_a_few_components_and_links_past_fifty() {
-        let few = on_index(&components(CHOICE_ON_INDEX)).into_string();
+        let l = Lang::english();
+        let few = on_index(l, &components(CHOICE_ON_INDEX)).into_string();
         assert!(few.contains("<form class=\"report\" method=\"post\" action=\"/report\">"));
         assert_eq!(few.matches("<option").count(), CHOICE_ON_INDEX + 1);
         assert!(
             few.contains("<option value=\"\" selected>"),
             "a placeholder is chosen"
         );
-        let many = on_index(&components(CHOICE_ON_INDEX + 1)).into_string();
+        let many = on_index(l, &components(CHOICE_ON_INDEX + 1)).into_string();
         assert!(
             !many.contains("<select") && !many.contains("<form"),
             "{many}"
         );
         assert!(many.contains("<a href=\"/report\">"), "{many}");
         assert!(many.len() < 300, "{} bytes", many.len());
-        assert_eq!(on_index(&[]).into_string(), "", "nothing to report on");
+        assert_eq!(on_index(l, &[]).into_string(), "", "nothing to report on");
     }
 
     #[test]
     fn a_components_page_reports_it_in_one_click() {
         let c = &components(1)[0];
-        let form = on_component(c).into_string();
+        let form = on_component(Lang::english(), c).into_string();
         assert!(form.contains("<input type=\"hidden\" name=\"component\" value=\"c0\">"));
         assert!(form.contains("<button class=\"primary\" type=\"submit\">I'm affected</button>"));
         assert!(!form.contains("required"), "the text is optional: {form}");
+        let es = Lang::parse("es").expect("Spanish");
+        let form = on_component(es, c).into_string();
+        assert!(form.contains("<input type=\"hidden\" name=\"lang\" value=\"es\">"));
+        assert!(form.contains(">Me afecta</button>"), "{form}");
     }
 }

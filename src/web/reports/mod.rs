@@ -6,7 +6,8 @@
 //! allowance per network ([`PER_WINDOW`] per [`WINDOW`], IPv4 /24 or IPv6
 //! /64, the client as `[server] trusted_proxies` says). Nothing a visitor
 //! types is ever part of a public page: it goes to the pipeline and from
-//! there only to engineers. Every sentence a visitor reads is in [`words`].
+//! there only to engineers. Every sentence a visitor reads is a `report-*`
+//! message in `locales/*.ftl`, in the visitor's language.
 //!
 //! Routes (public): `GET /report`, `POST /report`. Engineers read the
 //! reports through [`overview::load`] (`/admin`, the admin API).
@@ -15,7 +16,6 @@ pub mod form;
 pub mod overview;
 mod pages;
 mod submit;
-pub mod words;
 
 use std::time::Duration;
 

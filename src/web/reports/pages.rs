@@ -1,16 +1,19 @@
-//! The answers to a report: thanks, and each refusal with its status. Like
-//! the subscriber pages they are never cached, never framed and not indexed
-//! (they answer one visitor's post).
+//! The answers to a report: thanks, and each refusal with its status, in
+//! the visitor's language (the `report-*` messages). Like the subscriber
+//! pages they are never cached, never framed and not indexed (they answer
+//! one visitor's post).
 
 use std::time::Duration;
 
 use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
-use maud::html;
+use maud::{Markup, html};
 
 use super::form::{self, Entered};
-use super::words;
-use crate::config::{Component, Site};
+use crate::config::Component;
+use crate::lang::Lang;
+use crate::say;
+use crate::web::subscribe::Here;
 use crate::web::subscribe::pages::personal;
 
 /// The longest part of an unknown id echoed back to its sender.
@@ -19,48 +22,48 @@ const ECHO: usize = 100;
 /// `GET /report`, and the form again (400) with what was wrong.
 pub fn form(
     status: StatusCode,
-    site: &Site,
+    here: Here<'_>,
     components: &[Component],
     entered: &Entered,
 ) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { (words::page_title()) }
-        p.hint { (words::index_hint()) }
-        (form::full(components, entered))
-        p { a href="/" { (words::back_to_status()) } }
+        h1 { (l.say("report-page-title")) }
+        p.hint { (l.say("report-index-hint")) }
+        (form::full(l, components, entered))
+        (back(l))
     };
     let title = match status {
-        StatusCode::OK => words::page_title(),
-        _ => words::bad_form_title(),
+        StatusCode::OK => l.say("report-page-title"),
+        _ => l.say("report-not-sent"),
     };
-    personal(status, site, title, content)
+    personal(status, here, &title, content)
 }
 
 /// 200: stored (and counted).
-pub fn thanks(site: &Site, c: &Component) -> HttpResponse {
+pub fn thanks(here: Here<'_>, c: &Component) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { (words::thanks_title()) }
-        p.lead { (words::thanks_lead(&c.name)) }
-        p { (words::thanks_body()) }
-        p { a href={"/components/" (c.id)} { (words::back_to(&c.name)) } }
-        p { a href="/" { (words::back_to_status()) } }
+        h1 { (l.say("report-thanks-title")) }
+        p.lead { (say!(l, "report-thanks-lead", name = c.name.as_str())) }
+        p { (l.say("report-thanks-body")) }
+        p { a href={"/components/" (c.id)} { (say!(l, "report-back-to", name = c.name.as_str())) } }
+        (back(l))
     };
-    personal(StatusCode::OK, site, words::thanks_title(), content)
+    personal(StatusCode::OK, here, &l.say("report-thanks-title"), content)
 }
 
 /// 429 with Retry-After: this network reported too often.
-pub fn too_many(site: &Site, wait: Duration) -> HttpResponse {
+pub fn too_many(here: Here<'_>, wait: Duration) -> HttpResponse {
+    let l = here.lang;
+    let minutes = wait.as_secs().div_ceil(60).max(1);
     let content = html! {
-        h1 { (words::too_many_title()) }
-        p.lead { (words::too_many(wait)) }
-        p { a href="/" { (words::back_to_status()) } }
+        h1 { (l.say("report-too-many-title")) }
+        p.lead { (say!(l, "report-too-many-lead", minutes = minutes)) }
+        (back(l))
     };
-    let mut res = personal(
-        StatusCode::TOO_MANY_REQUESTS,
-        site,
-        words::too_many_title(),
-        content,
-    );
+    let title = l.say("report-too-many-title");
+    let mut res = personal(StatusCode::TOO_MANY_REQUESTS, here, &title, content);
     res.headers_mut().insert(
         header::RETRY_AFTER,
         header::HeaderValue::from(wait.as_secs().max(1)),
@@ -69,41 +72,45 @@ pub fn too_many(site: &Site, wait: Duration) -> HttpResponse {
 }
 
 /// 404: the form named a component this page does not have.
-pub fn unknown(site: &Site, id: &str) -> HttpResponse {
+pub fn unknown(here: Here<'_>, id: &str) -> HttpResponse {
+    let l = here.lang;
     let shown: String = id.chars().take(ECHO).collect();
     let content = html! {
-        h1 { (words::unknown_title()) }
-        p.lead { (words::unknown(&shown)) }
-        p { a href="/report" { (words::index_link()) } }
-        p { a href="/" { (words::back_to_status()) } }
+        h1 { (l.say("report-unknown-title")) }
+        p.lead { (say!(l, "report-unknown-lead", id = shown.as_str())) }
+        p { a href="/report" { (l.say("report-index-link")) } }
+        (back(l))
     };
-    personal(StatusCode::NOT_FOUND, site, words::unknown_title(), content)
+    let title = l.say("report-unknown-title");
+    personal(StatusCode::NOT_FOUND, here, &title, content)
 }
 
 /// 400: the body was not a form.
-pub fn unreadable(site: &Site) -> HttpResponse {
+pub fn unreadable(here: Here<'_>) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { (words::bad_form_title()) }
-        p.lead { (words::unreadable()) }
+        h1 { (l.say("report-not-sent")) }
+        p.lead { (l.say("report-unreadable")) }
     };
     personal(
         StatusCode::BAD_REQUEST,
-        site,
-        words::bad_form_title(),
+        here,
+        &l.say("report-not-sent"),
         content,
     )
 }
 
 /// 503: storage failed; the cause is in the log.
-pub fn unavailable(site: &Site) -> HttpResponse {
+pub fn unavailable(here: Here<'_>) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { (words::unavailable_title()) }
-        p.lead { (words::unavailable()) }
+        h1 { (l.say("report-unavailable-title")) }
+        p.lead { (l.say("report-unavailable-lead")) }
     };
-    personal(
-        StatusCode::SERVICE_UNAVAILABLE,
-        site,
-        words::unavailable_title(),
-        content,
-    )
+    let title = l.say("report-unavailable-title");
+    personal(StatusCode::SERVICE_UNAVAILABLE, here, &title, content)
+}
+
+fn back(l: Lang) -> Markup {
+    html! { p { a href="/" { (l.say("back-to-status")) } } }
 }
