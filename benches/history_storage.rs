@@ -106,6 +106,7 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         latency: Default::default(),
         last_checkpoint: now,
         reports: Default::default(),
+        report_watch: Default::default(),
     })
 }
 

@@ -496,3 +496,35 @@ unavailable-title = Not saved
 unavailable-lead = Something went wrong on our side and nothing was changed. Please try again in a minute.
 unavailable-page = Try again
 back-to-status = Back to the status page
+
+## "I'm affected" reports (the forms on the status page and a component's page, /report, the answers)
+
+report-index-title = Something not working for you?
+report-index-hint = Tell us which part: our team sees every report, and many reports about one part tell us to look even when our checks see nothing wrong.
+report-index-link = Tell us what isn't working
+report-component-title = Not working for you?
+report-component-hint = If { $name } isn't working for you, press the button: our team sees every report.
+report-component-label = Which part isn't working?
+report-component-placeholder = Choose…
+report-text-label = What happens? (optional)
+report-text-hint = At most { $max } characters. Only our team reads it; please leave out passwords and personal details. No email address is needed.
+report-button = I'm affected
+report-page-title = Report a problem
+report-thanks-title = Thanks — the team sees your report
+report-thanks-lead = Thanks — the team sees your report about { $name }.
+report-thanks-body = Reports help us notice problems our checks may miss. We don't reply to reports, and what you wrote is never shown on the status page. What we know, and when it is fixed, is on the status page.
+report-back-to = Back to { $name }
+report-too-many-title = Too many reports
+report-too-many-lead = We received several reports from your network just now, so this one was not counted. Try again in { $minutes ->
+    [one] 1 minute
+   *[other] { $minutes } minutes
+  }; the earlier reports already reached our team.
+report-unknown-title = No such component
+report-unknown-lead = There is no component "{ $id }" on this status page, so nothing was reported.
+report-fix-this = Please fix this:
+report-not-sent = Report not sent
+report-no-component = Choose which part isn't working.
+report-text-too-long = What you wrote is { $chars } characters long; a report keeps at most { $max }. Shorten it and send it again.
+report-unreadable = The form could not be read, so nothing was reported. Go back, reload the page and try again.
+report-unavailable-title = Not saved
+report-unavailable-lead = Something went wrong on our side and your report was not saved. Please try again in a minute.

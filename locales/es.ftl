@@ -495,3 +495,35 @@ unavailable-title = No guardado
 unavailable-lead = Algo falló de nuestro lado y no se cambió nada. Inténtelo de nuevo en un minuto.
 unavailable-page = Inténtelo de nuevo
 back-to-status = Volver a la página de estado
+
+## Informes de «Me afecta» (los formularios de la página de estado y de cada componente, /report, las respuestas)
+
+report-index-title = ¿Algo no le funciona?
+report-index-hint = Díganos qué parte: nuestro equipo ve cada informe, y muchos informes sobre una misma parte nos llevan a revisarla aunque nuestras comprobaciones no vean ningún fallo.
+report-index-link = Díganos qué no funciona
+report-component-title = ¿No le funciona?
+report-component-hint = Si { $name } no le funciona, pulse el botón: nuestro equipo ve cada informe.
+report-component-label = ¿Qué parte no funciona?
+report-component-placeholder = Elija…
+report-text-label = ¿Qué ocurre? (opcional)
+report-text-hint = Como máximo { $max } caracteres. Solo lo lee nuestro equipo; no incluya contraseñas ni datos personales. No hace falta ninguna dirección de correo.
+report-button = Me afecta
+report-page-title = Informar de un problema
+report-thanks-title = Gracias: el equipo ve su informe
+report-thanks-lead = Gracias: el equipo ve su informe sobre { $name }.
+report-thanks-body = Los informes nos ayudan a notar problemas que nuestras comprobaciones pueden pasar por alto. No respondemos a los informes, y lo que escribió nunca se muestra en la página de estado. Lo que sabemos, y cuándo se resuelve, está en la página de estado.
+report-back-to = Volver a { $name }
+report-too-many-title = Demasiados informes
+report-too-many-lead = Acabamos de recibir varios informes desde su red, así que este no se ha contado. Inténtelo de nuevo en { $minutes ->
+    [one] 1 minuto
+   *[other] { $minutes } minutos
+  }; los informes anteriores ya llegaron a nuestro equipo.
+report-unknown-title = No existe ese componente
+report-unknown-lead = No hay ningún componente «{ $id }» en esta página de estado, así que no se informó de nada.
+report-fix-this = Corrija esto, por favor:
+report-not-sent = Informe no enviado
+report-no-component = Elija qué parte no funciona.
+report-text-too-long = Lo que escribió tiene { $chars } caracteres; un informe guarda como máximo { $max }. Acórtelo y envíelo de nuevo.
+report-unreadable = No se pudo leer el formulario, así que no se informó de nada. Vuelva atrás, recargue la página e inténtelo de nuevo.
+report-unavailable-title = No guardado
+report-unavailable-lead = Algo falló de nuestro lado y su informe no se guardó. Inténtelo de nuevo en un minuto.

@@ -117,6 +117,8 @@ impl Application {
         record_first_seen(&store, &engine, &unrecorded)
             .await
             .context("while storing when new components were first seen")?;
+        let report_watch = crate::pipeline::reports::restore_watch(&*store, now)
+            .context("while reading the visitors' reports of the last hour")?;
         let book = first.book.clone();
         let announced = (first.components.iter())
             .map(|(id, c)| (id.clone(), c.status))
@@ -140,6 +142,7 @@ impl Application {
         let housekeeping = desk.clone();
         let shared = Shared {
             limits: Arc::default(),
+            report_limits: Arc::new(web::reports::limits()),
             failures: Arc::default(),
             snapshots: snapshots.clone(),
             store: store.clone(),
@@ -181,6 +184,7 @@ impl Application {
             announced,
             clock: clock.clone(),
             locations: Locations::new(arrivals),
+            report_watch,
         };
         Ok(Self {
             addr,

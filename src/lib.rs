@@ -19,6 +19,7 @@ pub mod notify;
 pub mod outbox;
 pub mod pipeline;
 pub mod read;
+pub mod reports;
 pub mod scheduler;
 pub mod store;
 pub mod subscribers;

@@ -16,6 +16,11 @@ pub struct OutcomeLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ComponentLabel {
+    pub component: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct LocationLabel {
     pub location: String,
 }
@@ -65,6 +70,8 @@ pub struct Metrics {
     /// Per location: 1 while it has checks and has reported none of them
     /// within two of their periods (no data), else 0.
     location_silent: Family<LocationLabel, Gauge>,
+    /// Visitors' "I'm affected" reports stored, per component.
+    reports: Family<ComponentLabel, Counter>,
 }
 
 impl Metrics {
@@ -100,6 +107,7 @@ impl Metrics {
             ]),
             location_last_result: Family::default(),
             location_silent: Family::default(),
+            reports: Family::default(),
             check_runs,
             start_lag,
             check_duration,
@@ -202,7 +210,20 @@ impl Metrics {
             "1 while a location has sent no result within two periods of its checks (no data)",
             m.location_silent.clone(),
         );
+        registry.register(
+            "reports",
+            "Visitors' \"I'm affected\" reports stored, by component",
+            m.reports.clone(),
+        );
         Self { registry, ..m }
+    }
+
+    /// Counts a stored report about `component`.
+    pub fn report(&self, component: &str) {
+        let label = ComponentLabel {
+            component: component.to_owned(),
+        };
+        self.reports.get_or_create(&label).inc();
     }
 
     /// Counts `n` results stored from `location`, the newest probed at `newest`.

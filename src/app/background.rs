@@ -8,14 +8,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 use crate::pipeline::desk::{Command, Desk, Done, SubscriptionCommand};
+use crate::reports;
 use crate::store::{Store, prune_cutoff};
 
 /// How often old raw results are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 
-/// Deletes raw results older than the retention and uptime rollups older than
-/// [`crate::uptime::KEEP_DAYS`], every few minutes: history past its keep, which
-/// nothing the pipeline decides on reads. Forgetting subscriptions never
+/// Deletes raw results older than the retention, uptime rollups older than
+/// [`crate::uptime::KEEP_DAYS`] and visitors' reports older than
+/// [`reports::KEEP`] (or beyond the newest [`reports::KEEP_AT_MOST`]), every
+/// few minutes: history past its keep, which nothing the pipeline decides on
+/// reads (it counts the last hour's reports in memory). Forgetting subscriptions never
 /// confirmed is a change of state, so it is asked of the pipeline.
 pub(super) async fn prune_loop(
     store: Store,
@@ -37,7 +40,8 @@ pub(super) async fn prune_loop(
             let results = store.prune(cutoff)?;
             let today = crate::uptime::calendar::day_no(now.with_timezone(&tz).date_naive());
             let days = store.prune_days(today.saturating_sub(crate::uptime::KEEP_DAYS))?;
-            Ok::<usize, crate::store::StoreError>(results + days)
+            let reports = store.prune_reports(now - reports::KEEP, reports::KEEP_AT_MOST)?;
+            Ok::<usize, crate::store::StoreError>(results + days + reports)
         };
         match tokio::task::spawn_blocking(prune).await {
             Ok(Ok(n)) => tracing::debug!(deleted = n, "pruned old results"),

@@ -201,7 +201,18 @@ pub struct Component {
     /// https://app.example.com"): shown on the incidents the checks open for
     /// it, and in their emails, until an engineer takes them over.
     pub workaround: Option<String>,
+    /// How many "I'm affected" reports within 15 minutes, while its checks
+    /// are green, tell engineers that customers see a problem the checks do
+    /// not (`report_threshold`, default 10): the admin dashboard highlights
+    /// it and the webhooks get `component.reports_threshold`.
+    pub report_threshold: u32,
 }
+
+/// `[[components]] report_threshold` when the file does not set it.
+pub const DEFAULT_REPORT_THRESHOLD: u32 = 10;
+/// The highest `report_threshold`: as many reports as are counted per
+/// component and hour (see `reports::tally`).
+pub const MAX_REPORT_THRESHOLD: u32 = 10_000;
 
 /// One `[[webhooks]]` entry: where incident and component payloads are POSTed.
 #[derive(Debug, Clone)]

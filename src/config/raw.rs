@@ -54,6 +54,7 @@ pub struct RawComponent {
     pub description: Option<String>,
     pub notify_automatic: Option<bool>,
     pub workaround: Option<String>,
+    pub report_threshold: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

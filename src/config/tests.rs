@@ -448,3 +448,37 @@ fn a_components_workaround_is_trimmed_text_without_control_characters() {
         &["components[0].workaround", "longer than 1000"],
     );
 }
+
+#[test]
+fn a_components_report_threshold_defaults_to_10_and_must_be_a_positive_integer() {
+    let with = |t: &str| {
+        format!(
+            "[[components]]\nid = \"api\"\nname = \"API\"\n{t}\n[[components]]\nid = \"db\"\nname = \"DB\"\n"
+        )
+    };
+    let c = Config::parse(&with("report_threshold = 3")).unwrap();
+    assert_eq!(c.components[0].report_threshold, 3);
+    assert_eq!(c.components[1].report_threshold, 10, "the default");
+    assert_problem(
+        &problems(&with("report_threshold = 0")),
+        &[
+            "components[0].report_threshold",
+            "0 is out of range: use 1 to 10000",
+        ],
+    );
+    assert_problem(
+        &problems(&with("report_threshold = -4")),
+        &["components[0].report_threshold", "out of range"],
+    );
+    assert_problem(
+        &problems(&with("report_threshold = \"ten\"")),
+        &[
+            "components[0].report_threshold",
+            "invalid type: string \"ten\", expected i64",
+        ],
+    );
+    assert_problem(
+        &problems(&with("report_threshold = 2.5")),
+        &["components[0].report_threshold", "invalid type"],
+    );
+}

@@ -355,9 +355,20 @@ fn components(p: &mut Problems, raw: Vec<RawComponent>) -> Vec<Component> {
             description: c.description.filter(|d| !d.trim().is_empty()),
             notify_automatic: c.notify_automatic.unwrap_or(true),
             workaround: workaround(p, &place, c.workaround),
+            report_threshold: report_threshold(p, &place, c.report_threshold),
         });
     }
     out
+}
+
+/// `[[components]] report_threshold`: reports within 15 minutes that raise
+/// the alarm; at most as many as the reports counted per component.
+fn report_threshold(p: &mut Problems, place: &str, raw: Option<i64>) -> u32 {
+    use super::{DEFAULT_REPORT_THRESHOLD, MAX_REPORT_THRESHOLD};
+    let range = 1..=i64::from(MAX_REPORT_THRESHOLD);
+    let at = format!("{place}.report_threshold");
+    let n = p.int_in(&at, raw, range, i64::from(DEFAULT_REPORT_THRESHOLD));
+    u32::try_from(n).unwrap_or(DEFAULT_REPORT_THRESHOLD)
 }
 
 /// Longest `[[components]] workaround`: a sentence or two, as an incident's.

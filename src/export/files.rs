@@ -119,8 +119,9 @@ fn stays_inside(path: &Path) -> bool {
 }
 
 /// Rewrites the links of a rendered page that only a server answers:
-/// `href="/history?page=N"` → `href="/history/page/N/"`, and the subscribe
-/// link and form (`/subscribe`) → `subscribe`, the live site's absolute URL.
+/// `href="/history?page=N"` → `href="/history/page/N/"`, the subscribe
+/// link and form (`/subscribe`) → `subscribe`, the live site's absolute URL,
+/// and the report forms and link (`/report`) → the live site's `/report`.
 pub fn for_static_host(html: &str, subscribe: &str) -> String {
     const PAGE: &str = "href=\"/history?page=";
     let mut out = String::with_capacity(html.len());
@@ -139,8 +140,12 @@ pub fn for_static_host(html: &str, subscribe: &str) -> String {
     }
     out.push_str(rest);
     let live = maud::html! { (subscribe) }.into_string();
+    let base = live.strip_suffix("/subscribe").unwrap_or(&live);
+    let report = format!("{base}/report");
     out.replace("href=\"/subscribe\"", &format!("href=\"{live}\""))
         .replace("action=\"/subscribe\"", &format!("action=\"{live}\""))
+        .replace("href=\"/report\"", &format!("href=\"{report}\""))
+        .replace("action=\"/report\"", &format!("action=\"{report}\""))
 }
 
 #[cfg(test)]
@@ -170,6 +175,15 @@ mod tests {
         assert_eq!(
             for_static_host(html, LIVE),
             format!(r#"<a href="{LIVE}">s</a><form method="post" action="{LIVE}">"#)
+        );
+    }
+
+    #[test]
+    fn reporting_goes_to_the_live_site() {
+        let html = r#"<a href="/report">r</a><form class="report" method="post" action="/report">"#;
+        assert_eq!(
+            for_static_host(html, LIVE),
+            r#"<a href="https://status.acme.example/report">r</a><form class="report" method="post" action="https://status.acme.example/report">"#
         );
     }
 

@@ -80,6 +80,9 @@ impl Pipeline {
                 tracing::warn!(error = %e, "could not store a visitor's change; it was not applied");
             })?);
         }
+        if let Command::Report { component, text } = command {
+            return self.report(component, text);
+        }
         let before = self.book.clone();
         let applied = self.apply(command, problems).and_then(|applied| {
             self.persist(&applied.events, &[]).map_err(|e| {
@@ -189,10 +192,10 @@ impl Pipeline {
                     done: maintenance(book, &id)?,
                 })
             }
-            // Taken by `execute` before the book is touched.
-            Command::Subscription(c) => Err(CommandError::NotFound(format!(
-                "{c:?} is not an engineer's command"
-            ))),
+            // Taken by `stage` before the book is touched.
+            c @ (Command::Subscription(_) | Command::Report { .. }) => Err(CommandError::NotFound(
+                format!("{c:?} is not an engineer's command"),
+            )),
             Command::SetGroup { group, status } => {
                 set_group(book, &config, group, status.as_deref(), &problems, now)
             }

@@ -47,12 +47,20 @@ pub enum Command {
     },
     /// A visitor's (or the expiry sweep's) subscription write.
     Subscription(SubscriptionCommand),
+    /// A visitor's "I'm affected" report: the component as they named it
+    /// (checked against the config here too) and their text, cleaned
+    /// (`reports::clean_text`).
+    Report {
+        component: ComponentId,
+        text: Option<String>,
+    },
 }
 
 impl Command {
-    /// Whether applying it can change what the public page shows.
+    /// Whether applying it can change what the public page shows (a report
+    /// never does: nothing a visitor types is public).
     pub fn changes_page(&self) -> bool {
-        !matches!(self, Command::Subscription(_))
+        !matches!(self, Command::Subscription(_) | Command::Report { .. })
     }
 }
 
@@ -111,6 +119,8 @@ pub enum Done {
     Answered(bool),
     /// How many pending subscriptions were forgotten.
     Expired(usize),
+    /// A visitor's report is stored.
+    Reported,
 }
 
 #[derive(Debug, Clone, thiserror::Error)]

@@ -8,6 +8,7 @@ pub mod arrivals;
 mod commands;
 pub mod desk;
 mod persist;
+pub mod reports;
 pub mod restore;
 pub mod subscriptions;
 
@@ -82,6 +83,9 @@ pub struct Pipeline {
     pub last_checkpoint: chrono::DateTime<chrono::Utc>,
     /// Batches from agents in other locations, and what is known of them.
     pub locations: arrivals::Locations,
+    /// Visitors' reports of the last hour and the alarms they raised
+    /// (restored with `reports::restore_watch`).
+    pub report_watch: crate::reports::Watch,
 }
 
 impl Pipeline {
@@ -251,6 +255,7 @@ impl Pipeline {
         for (location, silent) in self.engine.silent_locations(now) {
             self.metrics.location_silent(location.as_str(), silent);
         }
+        self.tick_reports(now).await;
         self.tick_records().await || !silenced.is_empty()
     }
 

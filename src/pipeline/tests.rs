@@ -83,6 +83,7 @@ fn pipeline_with(
         latency: restored.latency,
         last_checkpoint: now,
         reports: Default::default(),
+        report_watch: Default::default(),
     }
 }
 
@@ -266,3 +267,5 @@ async fn a_write_copies_only_the_record_it_changes_and_shares_the_rest_with_the_
         "the page still shows the incident as it was"
     );
 }
+
+mod reports;

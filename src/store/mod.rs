@@ -7,8 +7,8 @@
 //! tree or error leaves this module's implementations. Every method is one
 //! short read or one write that is atomic on its own, so a PostgreSQL
 //! implementation maps each to a statement or to one ordinary transaction
-//! (`commit`, `save_subscriber`, `replace_job` and `fail_job` write several
-//! records together); see the README's architecture section.
+//! (`commit`, `save_subscriber`, `save_reports`, `replace_job` and
+//! `fail_job` write several records together); see the README's architecture section.
 //!
 //! Methods are synchronous and quick (sled keeps recent writes in memory);
 //! only [`Storage::flush`], which waits for the disk, is async.
@@ -29,6 +29,7 @@ use crate::engine::{CheckState, ComponentState};
 use crate::incidents::{Book, Incident, IncidentId, Maintenance, Override};
 use crate::model::{CheckId, CheckResult, ComponentId, Outcome, Reason};
 use crate::outbox::Envelope;
+use crate::reports::Report;
 use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
 use crate::uptime::Day;
 use crate::uptime::calendar::DayNo;
@@ -207,11 +208,45 @@ pub trait SubscriberStore: Send + Sync {
     fn feedback(&self, incident: &IncidentId) -> Result<FeedbackCounts, StoreError>;
 }
 
+/// A change to the visitors' reports, written with the jobs it causes or not
+/// at all.
+#[derive(Debug, Default)]
+pub struct ReportChange<'a> {
+    /// A new report, when the change is one.
+    pub report: Option<&'a Report>,
+    /// Alarms raised (`Some(since)`) or cleared (`None`).
+    pub alarms: Vec<(&'a ComponentId, Option<DateTime<Utc>>)>,
+    /// Webhook deliveries a raised alarm causes.
+    pub jobs: Vec<Envelope>,
+}
+
+impl ReportChange<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.report.is_none() && self.alarms.is_empty() && self.jobs.is_empty()
+    }
+}
+
+/// Visitors' "I'm affected" reports, and the components whose alarm they
+/// raised. Bounded by [`ReportStore::prune_reports`].
+pub trait ReportStore: Send + Sync {
+    /// Writes a report, alarm changes and their jobs atomically.
+    fn save_reports(&self, change: &ReportChange<'_>) -> Result<(), StoreError>;
+    /// Reports made at or after `since`, oldest first.
+    fn reports_since(&self, since: DateTime<Utc>) -> Result<Vec<Report>, StoreError>;
+    /// The newest `limit` reports, newest first.
+    fn latest_reports(&self, limit: usize) -> Result<Vec<Report>, StoreError>;
+    /// The components whose alarm is raised, and since when.
+    fn report_alarms(&self) -> Result<Vec<(ComponentId, DateTime<Utc>)>, StoreError>;
+    /// Deletes reports made before `before`, then the oldest beyond the
+    /// newest `keep`; returns how many went.
+    fn prune_reports(&self, before: DateTime<Utc>, keep: usize) -> Result<usize, StoreError>;
+}
+
 /// A future that waits for storage.
 pub type Flushing<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
 
 /// All of Candor's storage.
-pub trait Storage: StateStore + RollupStore + OutboxStore + SubscriberStore {
+pub trait Storage: StateStore + RollupStore + OutboxStore + SubscriberStore + ReportStore {
     /// Waits until everything written so far is durable (before a 2xx).
     fn flush(&self) -> Flushing<'_>;
     /// False from a failed write, read or flush until a write reaches the

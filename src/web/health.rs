@@ -60,6 +60,7 @@ mod tests {
         Shared {
             snapshots: Arc::new(Snapshots::new(snapshot)),
             limits: Arc::default(),
+            report_limits: Arc::default(),
             failures: Arc::default(),
             store,
             metrics: Arc::new(Metrics::new()),

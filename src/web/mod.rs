@@ -23,6 +23,7 @@ mod public;
 pub mod record_pages;
 pub mod render;
 pub mod rendered;
+pub mod reports;
 pub mod snapshot;
 mod subscribe;
 pub mod xml_chars;
@@ -53,6 +54,8 @@ pub struct Shared {
     pub admin_token: Option<String>,
     /// How often one network may post the subscribe form.
     pub limits: Arc<subscribe::Limits>,
+    /// How often one network may send an "I'm affected" report.
+    pub report_limits: Arc<subscribe::Limits>,
     /// Wrong admin tokens per client address, login form and API together.
     pub failures: Arc<failures::Budget>,
     /// The application's one clock: what handlers stamp and compare with is
@@ -89,6 +92,7 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
             .route("/metrics", read().to(metrics))
             .route("/static/{name}", read().to(assets::serve))
             .configure(subscribe::routes)
+            .configure(reports::routes)
             .configure(admin_api::routes)
             .configure(agents::routes)
             .configure(admin::routes)

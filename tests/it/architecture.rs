@@ -19,6 +19,7 @@ const CORE: &[&str] = &[
     "read",
     "outbox",
     "subscribers",
+    "reports",
 ];
 
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {

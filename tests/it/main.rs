@@ -29,6 +29,7 @@ mod languages;
 mod live_page;
 mod phone;
 mod receiver;
+mod reports;
 mod security_headers;
 mod smtp;
 mod status_page;

@@ -44,6 +44,7 @@ async fn every_public_response_sends_csp_nosniff_frame_and_referrer_headers() {
         "/static/style.css",
         "/static/page.js",
         "/subscribe",
+        "/report",
         "/no-such-page",
         "/incidents/nonexistent1",
     ];
@@ -97,6 +98,7 @@ async fn the_public_pages_load_one_script_from_static_no_inline_script_or_style_
         "/components/api",
         "/history",
         "/subscribe",
+        "/report",
     ] {
         let page = app.get(path).await.text().await.unwrap_or_default();
         let scripts: Vec<&str> = page

@@ -71,3 +71,30 @@ pub fn component(
     payload.insert("component_update".into(), update);
     Some(with(payload, "component", object))
 }
+
+/// `component.reports_threshold`: customers' "I'm affected" reports about a
+/// component reached its threshold while its checks were green. Candor's own
+/// event (`event` names it), beside the usual `meta`, `page` and the
+/// `component` object. What visitors wrote is not in it (engineers read it
+/// on `/admin`): a payload may land in a chat channel. None for an id the
+/// config no longer has.
+pub fn reports_threshold(
+    v: &View,
+    cat: &Catalog,
+    crossing: &super::plan::Crossing<'_>,
+    now: DateTime<Utc>,
+) -> Option<Value> {
+    let object = cat.one(crossing.component)?;
+    let reports = json!({
+        "component_id": crossing.component.as_str(),
+        "last_15m": crossing.counts.last_15m,
+        "last_1h": crossing.counts.last_1h,
+        "threshold": crossing.threshold,
+        "checks_status": crossing.checks_status.as_str(),
+        "crossed_at": shapes::time(now),
+    });
+    let mut payload = head(v, now);
+    payload.insert("event".into(), Value::from(crate::reports::THRESHOLD_EVENT));
+    payload.insert("reports".into(), reports);
+    Some(with(payload, "component", object))
+}

@@ -7,6 +7,9 @@
 //!   reminder) → one `incident` payload carrying the maintenance object.
 //! - A component whose effective status (what the page shows) changed →
 //!   one `component_update` payload.
+//! - A component whose customers' reports reached its threshold while its
+//!   checks were green → one `component.reports_threshold` payload (Candor's
+//!   own: Statuspage has no such event).
 //!
 //! Each payload is serialized once; each webhook whose `components` filter it
 //! passes gets its own job (own id, own retries) with those same bytes.
@@ -24,6 +27,7 @@ use crate::model::{ComponentId, ComponentStatus};
 use crate::outbox::{Envelope, Job};
 use crate::read::shapes::Catalog;
 use crate::read::view::View;
+use crate::reports::Counts;
 
 /// A component's effective status before and after one change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +85,36 @@ pub fn jobs(
         let affected = std::slice::from_ref(&c.component);
         push(&mut out, webhooks, about, affected, &body, now);
     }
+    out
+}
+
+/// A component whose customers' reports reached its threshold while its
+/// checks were green.
+#[derive(Debug, Clone)]
+pub struct Crossing<'a> {
+    pub component: &'a ComponentId,
+    pub counts: Counts,
+    pub threshold: u32,
+    /// What its checks alone said.
+    pub checks_status: ComponentStatus,
+}
+
+/// The `component.reports_threshold` deliveries for `crossing`, to every
+/// webhook whose filter takes the component.
+pub fn reports_threshold(
+    webhooks: &[Webhook],
+    v: &View,
+    crossing: &Crossing<'_>,
+    now: DateTime<Utc>,
+) -> Vec<Envelope> {
+    let cat = Catalog::new(v, None);
+    let Some(body) = payload::reports_threshold(v, &cat, crossing, now) else {
+        return Vec::new();
+    };
+    let about = format!("reports about {}", crossing.component);
+    let mut out = Vec::new();
+    let affected = std::slice::from_ref(crossing.component);
+    push(&mut out, webhooks, about, affected, &body, now);
     out
 }
 

@@ -22,6 +22,7 @@ use crate::subscribers::{Answer, Subscriber};
 use crate::uptime::Day;
 use crate::uptime::calendar::DayNo;
 
+mod reports;
 mod subscribers;
 
 #[derive(Default)]
@@ -35,6 +36,9 @@ struct Records {
     outbox_failed: BTreeMap<JobId, Envelope>,
     subscribers: BTreeMap<String, Subscriber>,
     answers: BTreeMap<(IncidentId, String), (Answer, DateTime<Utc>)>,
+    /// By time, then a unique number.
+    reports: BTreeMap<(DateTime<Utc>, u64), crate::reports::Report>,
+    report_alarms: BTreeMap<ComponentId, DateTime<Utc>>,
 }
 
 #[derive(Default)]

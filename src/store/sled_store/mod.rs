@@ -16,6 +16,7 @@ mod migrate;
 mod outbox;
 mod packed;
 mod recover;
+mod reports;
 mod rollups;
 mod subscribers;
 mod trees;

@@ -31,7 +31,7 @@ fn result(check: &str, sec: i64, outcome: Outcome) -> CheckResult {
 
 /// sled releases its file lock from a background thread after the last handle
 /// drops; a new process never sees this, a test reopening in-process may.
-fn reopen(dir: &std::path::Path) -> Result<SledStore, StoreError> {
+pub(super) fn reopen(dir: &std::path::Path) -> Result<SledStore, StoreError> {
     for _ in 0..50 {
         match SledStore::open(dir) {
             Err(StoreError::Open { detail, .. }) if detail.contains("lock") => {

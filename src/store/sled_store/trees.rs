@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{migrate, subscribers};
+use super::{migrate, reports, subscribers};
 use crate::store::StoreError;
 
 /// Every tree of one open database. Replaced as a whole when the database is
@@ -21,6 +21,8 @@ pub(super) struct Trees {
     pub outbox: sled::Tree,
     pub outbox_failed: sled::Tree,
     pub subscribers: subscribers::Trees,
+    /// Visitors' reports and the alarms they raised (see `reports`).
+    pub reports: reports::Trees,
 }
 
 impl Trees {
@@ -48,6 +50,7 @@ impl Trees {
             outbox: db.open_tree("outbox").map_err(open)?,
             outbox_failed: db.open_tree("outbox_failed").map_err(open)?,
             subscribers: subscribers::Trees::open(&db).map_err(open)?,
+            reports: reports::Trees::open(&db).map_err(open)?,
             db,
         })
     }

@@ -28,10 +28,21 @@ pub async fn show(engineer: Engineer) -> HttpResponse {
         Err(e) => unreadable("the subscriber counts", e.into()),
     };
     let delivery = outbox(&engineer.shared.metrics);
+    let reports = crate::web::reports::overview::load(&engineer.shared).await;
+    let reports = super::reports::section(&snapshot.view, reports.ok().as_ref());
+    let sections = Sections { reports, delivery };
     html(
         StatusCode::OK,
-        page(&snapshot.view, &engineer.session, counts, delivery),
+        page(&snapshot.view, &engineer.session, counts, sections),
     )
+}
+
+/// Dashboard sections read from elsewhere than the snapshot.
+struct Sections {
+    /// Customers' reports (from storage).
+    reports: Markup,
+    /// Email delivery (from the metrics).
+    delivery: Markup,
 }
 
 /// Email delivery as the worker last counted it (numbers only, no user text).
@@ -73,7 +84,7 @@ fn unreadable<T>(what: &str, e: anyhow::Error) -> Option<T> {
     None
 }
 
-fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, delivery: Markup) -> Markup {
+fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, more: Sections) -> Markup {
     let content = html! {
         h1 { "Dashboard" }
         p.actions {
@@ -81,12 +92,13 @@ fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, delivery: 
             a.button href="/admin/maintenances/new" { "Schedule maintenance" }
         }
         (open_incidents(v))
+        (more.reports)
         (super::components::section(v, session))
         (maintenances(v))
         (locations(v))
         (recently_resolved(v))
         (subscriber_counts(subscribers))
-        (delivery)
+        (more.delivery)
     };
     frame("Dashboard", Some(session), content)
 }

@@ -19,6 +19,7 @@ mod login;
 mod maintenance;
 mod maintenance_new;
 mod pickers;
+mod reports;
 mod state;
 mod submit;
 mod widgets;

@@ -5,12 +5,14 @@
 //!
 //! - [`writes`]: incidents, maintenances and components changed through the desk.
 //! - [`reads`]: incidents, feedback counts, subscribers.
+//! - [`reports`]: customers' "I'm affected" reports.
 //! - [`shapes`]: the JSON answered, mapped field by field from the stored
 //!   records (the storage schema is not the wire format).
 //! - [`errors`]: refusals and error bodies.
 
 mod errors;
 mod reads;
+mod reports;
 mod shapes;
 mod writes;
 
@@ -40,6 +42,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::get().to(reads::incident_feedback),
             )
             .route("/subscribers", web::get().to(reads::list_subscribers))
+            .route("/reports", web::get().to(reports::list))
             .route(
                 "/maintenances",
                 web::post().to(writes::schedule_maintenance),

@@ -174,6 +174,7 @@ fn done_json(done: &Done, tz: chrono_tz::Tz) -> Value {
         | Done::Subscriber(_)
         | Done::Removed(_)
         | Done::Answered(_)
-        | Done::Expired(_) => json!({}),
+        | Done::Expired(_)
+        | Done::Reported => json!({}),
     }
 }

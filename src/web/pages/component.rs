@@ -52,6 +52,7 @@ pub fn render(v: &View, c: &Component, incidents: &DayIncidents<'_>) -> Markup {
         @if let Some(view) = v.components.get(&c.id) {
             (places::section(l, &view.places, v.now, tz))
         }
+        (crate::web::reports::on_component(l, c))
         section aria-labelledby="uptime-title" {
             h2 #uptime-title { (l.say("uptime")) }
             @if let Some(s) = summary {

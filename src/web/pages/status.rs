@@ -36,6 +36,7 @@ pub fn render_with(v: &View, previous: Option<&GroupRows>) -> (Markup, GroupRows
         (banner(v))
         (incidents(v))
         (maintenances(v))
+        (crate::web::reports::on_index(v.lang, &v.config.components))
         (components::section(v, previous, &mut rows))
         p.history-link { a href="/history" { (v.lang.say("history-link")) } }
         (subscribe(v))

@@ -15,7 +15,7 @@ mod feedback;
 pub mod form;
 mod limits;
 mod manage;
-mod pages;
+pub(in crate::web) mod pages;
 mod signup;
 
 use std::sync::Arc;
@@ -168,6 +168,7 @@ mod tests {
             description: None,
             notify_automatic: true,
             workaround: None,
+            report_threshold: 10,
         }
     }
 
