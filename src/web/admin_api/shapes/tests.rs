@@ -43,6 +43,7 @@ fn full_incident() -> Incident {
         resolved_at: Some(at("2026-11-22T15:30:00.000000001Z")),
         cause: Some("A failed \"failover\"".into()),
         expected_resolution_at: Some(at("2026-11-22T15:30:00Z")),
+        next_update_by: None,
         workaround: Some("Retry after a minute".into()),
         postmortem: Some(Postmortem {
             body: "Root cause: a stuck replica.".into(),
@@ -94,6 +95,7 @@ fn bare_incident() -> Incident {
         resolved_at: None,
         cause: None,
         expected_resolution_at: None,
+        next_update_by: None,
         workaround: None,
         postmortem: None,
         source: Author::Engineer,
