@@ -10,6 +10,7 @@
 //! per language), so nothing stored needs to change for them.
 
 mod names;
+pub mod promise;
 mod reason;
 
 use std::borrow::Cow;
