@@ -4,12 +4,14 @@
 
 use maud::{Markup, html};
 
-use super::layout;
 use super::timeline::{Reader, timeline};
+use super::{layout, note};
+use crate::incidents::promise::{self, Grounds, NextUpdate};
 use crate::incidents::{Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus};
 use crate::markup as text;
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
+use crate::read::words::promise as why;
 use crate::read::{time, words};
 
 /// An incident's permalink. Closed incidents render without reference to
@@ -25,7 +27,7 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
                 span.pill { "Status: " (i.status.label()) }
             }
             @if let Some(pm) = i.postmortem.as_ref().filter(|_| !open) {
-                section.postmortem aria-labelledby="postmortem-title" {
+                section.postmortem #postmortem aria-labelledby="postmortem-title" {
                     h2 #postmortem-title { "Postmortem" }
                     p.muted { "Published " (when(pm.at, v)) }
                     div.text { (text::render(&pm.body)) }
@@ -34,8 +36,8 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
             (facts(v, i))
             @if open {
                 (answers(v, i))
-            } @else if let Some(cause) = &i.cause {
-                dl.answers { dt { "Why:" } dd { (text::render(cause)) } }
+            } @else {
+                dl.answers { dt { "Why:" } dd { (why(v, i)) } }
             }
             (timeline(v, &i.updates, IncidentStatus::label, Reader::Public))
         }
@@ -121,18 +123,57 @@ pub fn answers(v: &View, i: &Incident) -> Markup {
     html! {
         dl.answers {
             dt { "Why:" }
-            dd {
-                @match &i.cause {
-                    Some(cause) => (text::render(cause)),
-                    None => p { "Under investigation" },
-                }
-            }
+            dd { (why(v, i)) }
             dt { "Expected back:" }
-            dd { p { (expected_back(v, i)) } }
+            dd { p { (expected_back(v, i)) } (next_update(v, i)) }
             @if let Some(w) = &i.workaround {
                 dt { "Meanwhile:" }
                 dd { (text::render(w)) }
             }
+        }
+    }
+}
+
+/// Why: an engineer's cause as written; else what the checks see, each time
+/// marked up; else where the answer stands (under investigation; once closed,
+/// the postmortem or that the cause is not yet published). Closed incidents'
+/// whys do not depend on `v.now` (their pages are kept).
+fn why(v: &View, i: &Incident) -> Markup {
+    let tz = v.config.site.timezone;
+    let name = |c: &ComponentId| component_name(v, c).to_owned();
+    match promise::grounds(i, &name) {
+        Grounds::Cause { text: cause } => text::render(&cause),
+        Grounds::Checks { seen, passing } => {
+            let said = why::checks(&seen, passing, tz);
+            let times: Vec<_> = (why::checks_times(&seen).into_iter())
+                .map(|at| (at, words::clock(at, tz)))
+                .collect();
+            html! { p { (note::timed(&said, &times)) } }
+        }
+        Grounds::Investigating => html! { p { (why::under_investigation()) } },
+        Grounds::NotPublished => html! { p { (why::cause_not_published()) } },
+        Grounds::Postmortem => html! {
+            p { a href={"/incidents/" (i.id) "#postmortem"} { (why::read_the_postmortem()) } }
+        },
+    }
+}
+
+/// "Next update by 14:32 CET" while that is to come; "Update overdue since
+/// 14:32 CET" once it passed without a post (the pipeline renders again the
+/// moment it passes).
+fn next_update(v: &View, i: &Incident) -> Markup {
+    let tz = v.config.site.timezone;
+    let shown = |at| vec![(at, time::short(at, v.now, tz))];
+    match promise::next_update(i, v.now) {
+        None => html! {},
+        Some(NextUpdate::Due(at)) => {
+            let times = shown(at);
+            html! { p.next-update { (note::timed(&why::next_update_by(&times[0].1), &times)) } }
+        }
+        Some(NextUpdate::Overdue(at)) => {
+            let times = shown(at);
+            let said = why::update_overdue_since(&times[0].1);
+            html! { p.next-update.next-update--overdue { strong { (note::timed(&said, &times)) } } }
         }
     }
 }
@@ -353,3 +394,7 @@ mod tests {
         assert!(pos(&out, "All done.") < pos(&out, "Maintenance scheduled."));
     }
 }
+
+#[cfg(test)]
+#[path = "incident_promise_tests.rs"]
+mod promise_tests;
