@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use reqwest::Url;
 
 use super::subject::{self, and_list};
-use super::{Letterhead, Links, labels};
+use super::{Letterhead, Links, labels, why};
 use crate::outbox::Letter;
 use crate::outbox::notice::{Notice, NoticeKind, Recipient};
 use crate::read::{time, words};
@@ -71,12 +71,10 @@ fn incident(head: &Letterhead, notice: &Notice, recipient: &Recipient) -> Vec<Bl
     }
     blocks.push(affected(notice, Some(recipient), true));
     blocks.push(Block::Field("Status", labels::status(notice.status).into()));
-    blocks.push(match given(notice.cause.as_deref()) {
-        Some(cause) => Block::Quote("Why".into(), cause),
-        None => Block::Field("Why", "We are still investigating the cause.".into()),
-    });
+    blocks.push(why::why(head, notice));
     if !resolved {
         blocks.push(Block::Field("Expected back", eta(head, notice)));
+        blocks.extend(why::next_update(head, notice));
         if let Some(workaround) = given(notice.workaround.as_deref()) {
             blocks.push(Block::Quote("Meanwhile".into(), workaround));
         }
@@ -102,10 +100,7 @@ fn affected(notice: &Notice, recipient: Option<&Recipient>, with_status: bool) -
 /// "by 15:30 CET (22 Nov)", in the site's zone.
 fn eta(head: &Letterhead, notice: &Notice) -> String {
     match notice.expected_resolution_at {
-        Some(at) => at
-            .with_timezone(&head.tz)
-            .format("by %H:%M %Z (%-d %b)")
-            .to_string(),
+        Some(at) => why::by(head, at),
         None => "We don't have an estimate yet.".into(),
     }
 }
