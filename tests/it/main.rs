@@ -27,6 +27,7 @@ mod ids;
 mod incidents;
 mod live_page;
 mod phone;
+mod promise;
 mod receiver;
 mod security_headers;
 mod smtp;
