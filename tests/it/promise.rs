@@ -313,3 +313,25 @@ async fn a_resolution_without_a_cause_is_not_yet_published_and_a_postmortem_is_t
         "{why}"
     );
 }
+
+/// Without checks nothing else renders the page for 30 s: only the promise
+/// falling due can show the update overdue within the test's 15 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_says_an_update_is_overdue_the_moment_the_promise_passes() {
+    let (app, clock) = spawn(API_AND_DB).await;
+    let body = json!({"name": "Slow logins", "status": "investigating", "body": "Looking.",
+                      "components": {"api": "degraded_performance"}});
+    let (status, incident) = admin_request(&app.base, "POST", "/incidents", body).await;
+    assert_eq!(status, 201, "{incident}");
+    let by = time(&incident["next_update_by"]);
+    assert_eq!(
+        by - time(&incident["created_at"]),
+        chrono::Duration::minutes(30)
+    );
+    app.wait_for_page("the promise", |p| p.contains("Next update by"))
+        .await;
+    clock.advance(chrono::Duration::minutes(30));
+    let overdue = format!("Update overdue since <time datetime=\"{}\">", iso(by));
+    app.wait_for_page("the overdue update", |p| p.contains(&overdue))
+        .await;
+}
