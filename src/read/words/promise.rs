@@ -53,7 +53,8 @@ pub fn why_line(why: &str) -> String {
 /// What the checks see, one sentence per check, times in `tz`: "The check
 /// “API health” of Public API reports HTTP 503 Service Unavailable from 2
 /// of 3 locations (Frankfurt and Virginia) since 14:02 UTC." Past three
-/// checks the rest are counted. `passing`: they pass again, so in the past.
+/// checks the rest are counted. `passing`: they pass again, so in the past,
+/// without the reason.
 pub fn checks(seen: &[Seen], passing: bool, tz: Tz) -> String {
     let all: Vec<(&str, &Evidence)> = (seen.iter())
         .flat_map(|s| s.evidence.iter().map(move |e| (s.component.as_str(), e)))
@@ -79,25 +80,36 @@ pub fn checks_times(seen: &[Seen]) -> Vec<DateTime<Utc>> {
 }
 
 fn check(component: &str, e: &Evidence, passing: bool, tz: Tz) -> String {
+    if passing {
+        return passed(component, e, tz);
+    }
     let from = e.seen_from.as_ref().map(places).unwrap_or_default();
-    let reason = e.reason.as_ref().map(|r| check_reason(Some(r)));
-    let said = match (e.check.as_str(), reason) {
+    let said = match (e.check.as_str(), &e.reason) {
         // A finding an older build stored as a sentence names no check.
-        ("", _) => format!("{component}: {}{from}", check_reason(e.reason.as_ref())),
-        (name, Some(what)) => {
-            let verb = if passing { "reported" } else { "reports" };
-            format!("The check “{name}” of {component} {verb} {what}{from}")
-        }
-        (name, None) => {
-            let verb = if passing { "failed" } else { "fails" };
-            format!("The check “{name}” of {component} {verb}{from}")
-        }
+        ("", r) => format!("{component}: {}{from}", check_reason(r.as_ref())),
+        (name, Some(r)) => format!(
+            "The check “{name}” of {component} reports {}{from}",
+            check_reason(Some(r))
+        ),
+        (name, None) => format!("The check “{name}” of {component} fails{from}"),
     };
-    match (e.since, passing) {
-        (Some(at), false) => format!("{said} since {}.", clock(at, tz)),
-        (Some(at), true) => format!("{said} from {}; it passes again.", clock(at, tz)),
-        (None, false) => format!("{said}."),
-        (None, true) => format!("{said}; it passes again."),
+    match e.since {
+        Some(at) => format!("{said} since {}.", clock(at, tz)),
+        None => format!("{said}."),
+    }
+}
+
+/// A check that passes again while the incident waits out its quiet
+/// period: when it failed, without the reason, which went with the failure
+/// (the incident's timeline keeps it).
+fn passed(component: &str, e: &Evidence, tz: Tz) -> String {
+    let subject = match e.check.as_str() {
+        "" => component.to_owned(),
+        name => format!("The check “{name}” of {component}"),
+    };
+    match e.since {
+        Some(at) => format!("{subject} failed from {}; it passes again.", clock(at, tz)),
+        None => format!("{subject} failed; it passes again."),
     }
 }
 

@@ -115,3 +115,23 @@ fn resolved_without_a_cause_the_page_says_not_yet_published_then_links_the_postm
     );
     assert!(!out.contains("not yet published"), "{out}");
 }
+
+#[test]
+fn once_the_checks_pass_again_the_why_says_when_it_failed_without_the_reason() {
+    let mut i = automatic();
+    i.recovered_at = Some(at(13, 20));
+    for out in both(&i, 13, 21) {
+        assert!(
+            out.contains(
+                "The check “API health” of Public API failed from \
+                 <time datetime=\"2026-11-22T13:02:00Z\">14:02 CET</time>; it passes again."
+            ),
+            "{out}"
+        );
+    }
+    let [front, _] = both(&i, 13, 21);
+    assert!(
+        !front.contains("HTTP 503"),
+        "the reason went with the failure: {front}"
+    );
+}
