@@ -30,7 +30,7 @@ use crate::web::auth;
 
 use crate::scheduler::Scheduler;
 use crate::store::Store;
-use crate::web::render::render;
+use crate::web::render::render_all;
 use crate::web::snapshot::{Publisher, Snapshots};
 use crate::web::{self, Shared};
 use background::prune_loop;
@@ -121,7 +121,7 @@ impl Application {
         let announced = (first.components.iter())
             .map(|(id, c)| (id.clone(), c.status))
             .collect();
-        let snapshots = Arc::new(Snapshots::new(render(first, None)));
+        let snapshots = Arc::new(Snapshots::of(render_all(first, &[])));
         let metrics = Arc::new(Metrics::new());
         metrics
             .checks_configured

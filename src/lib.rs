@@ -11,6 +11,7 @@ pub mod config;
 pub mod engine;
 pub mod export;
 pub mod incidents;
+pub mod lang;
 pub mod markup;
 pub mod metrics;
 pub mod model;

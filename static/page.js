@@ -20,13 +20,21 @@
 
   // --- 1. Times in the visitor's zone ---------------------------------------
 
-  const format = new Intl.DateTimeFormat('en-US', {
+  // The page's language: its day and month names as the server wrote them
+  // (data-days, data-months on <main>), and Intl's names for the same.
+  const lang = document.documentElement.lang || 'en';
+  const names = (attr, fallback) => (main.dataset[attr] || fallback).split(' ');
+  const days = names('days', 'Mon Tue Wed Thu Fri Sat Sun');
+  const months = names('months', 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec');
+  const alt = list => list.map(n => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const format = new Intl.DateTimeFormat(lang === 'en' ? 'en-US' : lang, {
     timeZone: zone, hourCycle: 'h23', weekday: 'short', day: 'numeric', month: 'short',
     year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
   });
   const partsOf = date => Object.fromEntries(format.formatToParts(date).map(p => [p.type, p.value]));
   const dayOf = p => `${p.year}-${p.month}-${p.day}`;
-  const DATE = /\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b/;
+  const DATE = new RegExp(`(?<![\\p{L}\\d])\\d{1,2} (${alt(months)})(?!\\p{L})`, 'u');
+  const WEEKDAY = new RegExp(`(?<!\\p{L})(${alt(days)})(?!\\p{L})`, 'u');
 
   // Rewrites each part the server's text shows (weekday, date, year, time
   // with or without seconds, zone), so every form keeps its shape. A time
@@ -43,7 +51,7 @@
       const site = t.textContent;
       const reference = before && before.parent === t.parentNode ? before.day : today;
       let text = site
-        .replace(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b/, p.weekday)
+        .replace(WEEKDAY, p.weekday)
         .replace(DATE, `${p.day} ${p.month}`)
         .replace(/\b\d{4}\b/, p.year)
         .replace(/\b\d\d:\d\d(:\d\d)?( \S+)?/, (_, s, z) =>
@@ -56,7 +64,7 @@
   }
   localise(document);
   const note = document.getElementById('zone-note');
-  if (here && note) note.textContent = `Times are shown in your time zone (${zone}).`;
+  if (here && note && note.dataset.here) note.textContent = note.dataset.here.replace('{zone}', zone);
 
   // --- 2. Live pages, refreshed in place ------------------------------------
 

@@ -250,7 +250,10 @@ mod tests {
             let mut s = seen();
             (case.seen)(&mut s);
             let (outcome, reason) = judge_http(&t, case.degraded_over, &s);
-            let reason = reason.as_ref().map(words::reason).unwrap_or_default();
+            let reason = reason
+                .as_ref()
+                .map(|r| words::reason(crate::lang::Lang::english(), r))
+                .unwrap_or_default();
             assert_eq!(
                 (outcome, reason.as_str()),
                 case.want,

@@ -230,7 +230,7 @@ fn words(result: &CheckResult) -> String {
     result
         .reason
         .as_ref()
-        .map(crate::read::words::reason)
+        .map(|r| crate::read::words::reason(crate::lang::Lang::english(), r))
         .unwrap_or_default()
 }
 

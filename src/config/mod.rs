@@ -67,6 +67,14 @@ pub struct Site {
     /// How often a live page (`/`, a component's, an open record's)
     /// refreshes its content in place (the page script: `pages::layout`).
     pub refresh: Duration,
+    /// `languages`: the languages the public pages and emails are offered in,
+    /// each chosen per reader (`Accept-Language`, `?lang=`, the language
+    /// switch); every language in `locales/` unless set.
+    pub languages: Vec<crate::lang::Lang>,
+    /// `default_language`: for readers who prefer none of them (and the
+    /// static export, the feeds' and API's own words); the first of
+    /// `languages` unless set.
+    pub default_language: crate::lang::Lang,
 }
 
 /// Bytes of storage pages kept in memory unless `[server] cache_size` says

@@ -11,6 +11,8 @@ pub struct RawSite {
     pub public_url: Option<String>,
     pub timezone: Option<String>,
     pub refresh: Option<String>,
+    pub languages: Option<Vec<String>>,
+    pub default_language: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -20,6 +20,7 @@ use crate::model::{CheckId, ComponentId, LocationId};
 mod check;
 mod export;
 mod incidents;
+mod languages;
 mod locations;
 mod proxies;
 mod section;
@@ -302,12 +303,16 @@ fn site(p: &mut Problems, raw: RawSite, server: &Server) -> Site {
     if refresh.is_some_and(|r| r < Duration::from_secs(5)) {
         p.add("site.refresh", "must be at least 5s");
     }
+    let (languages, default_language) =
+        languages::languages(p, raw.languages, raw.default_language);
     Site {
         title,
         public_url,
         public_url_derived: derived,
         timezone,
         refresh: refresh.unwrap_or(Duration::from_secs(30)),
+        languages,
+        default_language,
     }
 }
 

@@ -43,7 +43,7 @@ fn result(check: &CheckSpec, sec: i64, outcome: Outcome, reason: &str) -> CheckR
 
 /// A component's findings in words, None when there are none.
 fn said(findings: &[Finding]) -> Option<String> {
-    (!findings.is_empty()).then(|| words::findings(findings))
+    (!findings.is_empty()).then(|| words::findings(crate::lang::Lang::english(), findings))
 }
 
 fn engine(specs: &[CheckSpec]) -> Engine {
@@ -205,7 +205,14 @@ fn a_slow_answer_during_an_outage_does_not_replace_why_it_is_down() {
         why(&e).as_deref(),
         Some("API health: HTTP 503 Service Unavailable")
     );
-    assert!(words::evidence(&e.evidence(&api.component), chrono_tz::UTC).contains("HTTP 503"));
+    assert!(
+        words::evidence(
+            crate::lang::Lang::english(),
+            &e.evidence(&api.component),
+            chrono_tz::UTC
+        )
+        .contains("HTTP 503")
+    );
     // Enough slow answers make it degraded; then slowness is the reason.
     e.observe(&result(&api, 50, S, slow));
     assert_eq!(e.checks[&api.id].health, S);
@@ -218,7 +225,10 @@ fn check_state_stored_before_down_reasons_still_loads() {
         "last":null,"bad_reason":"HTTP 503","failing_since":null}"#;
     let state: CheckState = serde_json::from_str(old).unwrap();
     assert_eq!(state.down_reason, None);
-    assert_eq!(words::check_reason(state.reason()), "HTTP 503");
+    assert_eq!(
+        words::check_reason(crate::lang::Lang::english(), state.reason()),
+        "HTTP 503"
+    );
 }
 
 #[test]

@@ -55,7 +55,7 @@ pub fn site_files(snapshot: &Snapshot) -> Vec<anyhow::Result<File<'_>>> {
     let mut files: Vec<_> = assets::all()
         .map(|(name, asset)| file(format!("static/{name}"), Cow::Borrowed(asset), false))
         .collect();
-    for (path, body) in &snapshot.api {
+    for (path, body) in snapshot.api.iter() {
         files.push(file(format!("api/v2/{path}"), Cow::Borrowed(body), false));
     }
     files.push(file(

@@ -45,7 +45,7 @@ fn seen(status: ComponentStatus, since: i64) -> Observed {
 
 /// An update's text in words, as the page shows it.
 fn text<S>(u: &Update<S>) -> String {
-    crate::read::words::update(&u.body, chrono_tz::UTC).into_owned()
+    crate::read::words::update(crate::lang::Lang::english(), &u.body, chrono_tz::UTC).into_owned()
 }
 
 fn operational(_: &ComponentId) -> ComponentStatus {
@@ -87,7 +87,10 @@ fn an_outage_opens_an_automatic_incident_with_the_evidence() {
         ),
         "stored as data"
     );
-    assert_eq!(words::incident_name(&i.name), "Public API: major outage");
+    assert_eq!(
+        words::incident_name(crate::lang::Lang::english(), &i.name),
+        "Public API: major outage"
+    );
     assert_eq!(i.status, IncidentStatus::Investigating);
     assert_eq!(i.impact, Impact::Critical);
     assert_eq!(i.started_at, t(0), "started at the first failure");

@@ -150,6 +150,7 @@ impl Worker {
                     email: s.email,
                     token: s.token,
                     components: s.components,
+                    language: s.language,
                 })
                 .collect();
             let results = self.send_page(&notice, recipients).await;

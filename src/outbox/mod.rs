@@ -27,10 +27,20 @@ use webhook::Delivery;
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Letter {
-    /// "Confirm your subscription" (double opt-in).
-    Confirmation { email: String, token: String },
+    /// "Confirm your subscription" (double opt-in), in `language` (a tag).
+    Confirmation {
+        email: String,
+        token: String,
+        #[serde(default)]
+        language: Option<String>,
+    },
     /// To an address that is already subscribed: where to manage it.
-    ManageLink { email: String, token: String },
+    ManageLink {
+        email: String,
+        token: String,
+        #[serde(default)]
+        language: Option<String>,
+    },
     /// One notice to one subscriber (split off a broadcast to be retried).
     Notice {
         notice: Notice,
@@ -39,6 +49,16 @@ pub enum Letter {
 }
 
 impl Letter {
+    /// The language it is written in, as stored (a tag; None: the default).
+    pub fn language(&self) -> Option<&str> {
+        match self {
+            Letter::Confirmation { language, .. } | Letter::ManageLink { language, .. } => {
+                language.as_deref()
+            }
+            Letter::Notice { recipient, .. } => recipient.language.as_deref(),
+        }
+    }
+
     pub fn to(&self) -> &str {
         match self {
             Letter::Confirmation { email, .. } | Letter::ManageLink { email, .. } => email,

@@ -114,4 +114,7 @@ pub struct Recipient {
     pub token: String,
     /// What they subscribed to (empty: everything), to say why they get this.
     pub components: Vec<ComponentId>,
+    /// Their language (a tag; None: the site's default).
+    #[serde(default)]
+    pub language: Option<String>,
 }

@@ -60,16 +60,20 @@ impl Command {
 #[derive(Debug, Clone)]
 pub enum SubscriptionCommand {
     /// Subscribe `email` to `components` (empty: all), or resend its email.
+    /// `language`: the page's, for every email to them.
     Subscribe {
         email: String,
         components: Vec<ComponentId>,
+        language: Option<String>,
     },
     Confirm {
         token: String,
     },
+    /// Their components and, when given, the language of their emails.
     SetComponents {
         token: String,
         components: Vec<ComponentId>,
+        language: Option<String>,
     },
     Unsubscribe {
         token: String,

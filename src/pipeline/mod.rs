@@ -216,7 +216,7 @@ impl Pipeline {
                 findings,
                 ..
             } = change;
-            let reason = words::findings(findings);
+            let reason = words::findings(crate::lang::Lang::english(), findings);
             tracing::info!(%component, %from, %to, %reason, "component status changed");
             moved.push(component.clone());
             if let Some(observed) = self.observe(component) {
@@ -335,6 +335,7 @@ impl Pipeline {
             book: self.book.clone(),
             uptime,
             now,
+            lang: self.config.site.default_language,
         }
     }
 
@@ -352,6 +353,7 @@ impl Pipeline {
             book: self.book.clone(),
             uptime,
             now,
+            lang: self.config.site.default_language,
         }
     }
 

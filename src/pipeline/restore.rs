@@ -43,6 +43,7 @@ pub fn restore(
         book,
         uptime,
         now,
+        lang: config.site.default_language,
     };
     Ok(Restored {
         engine,

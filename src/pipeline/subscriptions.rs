@@ -20,14 +20,21 @@ pub(super) fn apply(
     now: DateTime<Utc>,
 ) -> Result<Done, StoreError> {
     Ok(match command {
-        SubscriptionCommand::Subscribe { email, components } => {
-            Done::Subscribed(subscribe(store, &email, components, now)?)
-        }
+        SubscriptionCommand::Subscribe {
+            email,
+            components,
+            language,
+        } => Done::Subscribed(subscribe(store, &email, components, language, now)?),
         SubscriptionCommand::Confirm { token } => Done::Subscriber(confirm(store, &token, now)?),
-        SubscriptionCommand::SetComponents { token, components } => {
+        SubscriptionCommand::SetComponents {
+            token,
+            components,
+            language,
+        } => {
             let found = store.subscriber_by_token(&token)?;
             let changed = found.map(|mut s| {
                 s.components = components;
+                s.language = language.or(s.language);
                 s
             });
             if let Some(s) = &changed {
@@ -63,6 +70,7 @@ fn subscribe(
     store: &dyn SubscriberStore,
     email: &str,
     components: Vec<ComponentId>,
+    language: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<Subscribed, StoreError> {
     let mut s = match store.subscriber_by_email(email)? {
@@ -80,14 +88,24 @@ fn subscribe(
     s.confirmations_sent.push(now);
     let (email, token) = (s.email.clone(), s.token.clone());
     let (letter, outcome) = if s.is_confirmed() {
+        // In the language of the page used now; their setting stays theirs.
         (
-            Letter::ManageLink { email, token },
+            Letter::ManageLink {
+                email,
+                token,
+                language,
+            },
             Subscribed::ManageLinkQueued,
         )
     } else {
         s.components = components;
+        s.language = language.clone();
         (
-            Letter::Confirmation { email, token },
+            Letter::Confirmation {
+                email,
+                token,
+                language,
+            },
             Subscribed::ConfirmationQueued,
         )
     };
@@ -163,6 +181,7 @@ mod tests {
 
     fn subscribe_at(store: &dyn SubscriberStore, email: &str, now: DateTime<Utc>) -> Subscribed {
         let c = SubscriptionCommand::Subscribe {
+            language: None,
             email: email.into(),
             components: Vec::new(),
         };

@@ -198,6 +198,7 @@ async fn a_subscription_takes_the_same_path_and_queues_its_confirmation() {
     let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
     let mut p = pipeline(&memory, &shown);
     let subscribe = SubscriptionCommand::Subscribe {
+        language: None,
         email: "ann@example.com".into(),
         components: Vec::new(),
     };
@@ -211,6 +212,7 @@ async fn a_subscription_takes_the_same_path_and_queues_its_confirmation() {
     assert_eq!(memory.outbox_counts().unwrap().queued, 1);
     memory.refuse_writes(true);
     let again = SubscriptionCommand::Subscribe {
+        language: None,
         email: "bob@example.com".into(),
         components: Vec::new(),
     };

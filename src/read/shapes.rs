@@ -177,7 +177,7 @@ pub fn incident(v: &View, cat: &Catalog, i: &Incident) -> Value {
     let postmortem = i.postmortem.as_ref();
     json!({
         "id": i.id,
-        "name": words::incident_name(&i.name),
+        "name": words::incident_name(v.lang, &i.name),
         "status": i.status.as_str(),
         "created_at": time(i.created_at),
         "updated_at": time(i.updated_at),
@@ -234,7 +234,7 @@ fn why(v: &View, i: &Incident) -> String {
         |c: &ComponentId| (v.config.component(c)).map_or_else(|| c.to_string(), |k| k.name.clone());
     let grounds = promise::grounds(i, &name);
     let postmortem = format!("{}/incidents/{}#postmortem", base_url(v), i.id);
-    words::promise::why(&grounds, v.config.site.timezone, &postmortem)
+    words::promise::why(v.lang, &grounds, v.config.site.timezone, &postmortem)
 }
 
 /// Newest first, as Statuspage lists them.
@@ -259,7 +259,7 @@ fn updates<S: Copy>(
         json!({
             "id": u.id,
             "status": name(u.status),
-            "body": words::update(&u.body, v.config.site.timezone),
+            "body": words::update(v.lang, &u.body, v.config.site.timezone),
             "incident_id": record,
             "created_at": time(u.at),
             "updated_at": time(u.at),

@@ -57,6 +57,10 @@ pub struct View {
     /// Uptime history and response times, as of `now`.
     pub uptime: Arc<crate::uptime::Report>,
     pub now: DateTime<Utc>,
+    /// The language the page made from this view is in (`[site]
+    /// default_language`, or one of the others: the snapshot keeps a
+    /// rendering per language).
+    pub lang: crate::lang::Lang,
 }
 
 /// Each configured component's effective status.

@@ -28,6 +28,11 @@ pub struct Subscriber {
     pub confirmed_at: Option<DateTime<Utc>>,
     /// When confirmation emails were sent (the last few), to cap resends.
     pub confirmations_sent: Vec<DateTime<Utc>>,
+    /// The language of every email to them (a tag, `es`): the page's they
+    /// subscribed on, changed on the manage page. None: the site's default
+    /// (subscriptions from before languages; or one no longer offered).
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 impl Subscriber {
@@ -46,6 +51,7 @@ impl Subscriber {
             created_at: now,
             confirmed_at: None,
             confirmations_sent: Vec::new(),
+            language: None,
         }
     }
 

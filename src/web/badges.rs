@@ -12,6 +12,7 @@ use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
 use crate::engine::overall;
+use crate::lang::Lang;
 use crate::model::ComponentStatus;
 use crate::read::view::View;
 
@@ -29,8 +30,9 @@ const PADDING: u32 = 6;
 const LABEL_COLOUR: &str = "#555";
 
 pub async fn overall_badge(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
-    match shared.snapshots.current().badges.get(OVERALL) {
-        Some(badge) => badge.respond(&req, PAGE_CACHE),
+    let snapshot = super::public::localized(&req, &shared);
+    match snapshot.badges.get(OVERALL) {
+        Some(badge) => super::public::answer(&req, &snapshot, badge.respond(&req, PAGE_CACHE)),
         None => super::public::not_found().await,
     }
 }
@@ -41,13 +43,13 @@ pub async fn component_badge(
     shared: web::Data<Shared>,
     file: web::Path<String>,
 ) -> HttpResponse {
-    let snapshot = shared.snapshots.current();
+    let snapshot = super::public::localized(&req, &shared);
     let badge = file
         .strip_suffix(".svg")
         .filter(|id| !id.is_empty())
         .and_then(|id| snapshot.badges.get(id));
     match badge {
-        Some(badge) => badge.respond(&req, PAGE_CACHE),
+        Some(badge) => super::public::answer(&req, &snapshot, badge.respond(&req, PAGE_CACHE)),
         None => HttpResponse::NotFound()
             .content_type("text/plain; charset=utf-8")
             .body("No such component. Badges are at /badge/{component id}.svg"),
@@ -71,7 +73,9 @@ pub fn render(v: &View, previous: Option<(&View, &Badges)>) -> Badges {
             .flatten()
     };
     let was_worst = previous.map(|(p, _)| overall(p.components.values().map(|c| c.status)));
-    let badge = kept(OVERALL, worst, was_worst).unwrap_or_else(|| rendered("status", worst));
+    let l = v.lang;
+    let badge = kept(OVERALL, worst, was_worst)
+        .unwrap_or_else(|| rendered(l, &l.say("badge-label"), worst));
     badges.insert(OVERALL.to_owned(), badge);
     let status_in = |view: &View, c: &crate::config::Component| {
         view.components
@@ -81,25 +85,20 @@ pub fn render(v: &View, previous: Option<(&View, &Badges)>) -> Badges {
     for c in &v.config.components {
         let status = status_in(v, c);
         let was = previous.map(|(p, _)| status_in(p, c));
-        let badge = kept(c.id.as_str(), status, was).unwrap_or_else(|| rendered(&c.name, status));
+        let badge =
+            kept(c.id.as_str(), status, was).unwrap_or_else(|| rendered(l, &c.name, status));
         badges.insert(c.id.as_str().to_owned(), badge);
     }
     badges
 }
 
-fn rendered(label: &str, status: ComponentStatus) -> Arc<Rendered> {
-    Arc::new(Rendered::new(badge(label, status).into_string(), SVG))
+fn rendered(lang: Lang, label: &str, status: ComponentStatus) -> Arc<Rendered> {
+    Arc::new(Rendered::new(badge(lang, label, status).into_string(), SVG))
 }
 
 /// Short words, as badges elsewhere say them.
-pub fn words(status: ComponentStatus) -> &'static str {
-    match status {
-        ComponentStatus::Operational => "operational",
-        ComponentStatus::DegradedPerformance => "degraded",
-        ComponentStatus::PartialOutage => "partial outage",
-        ComponentStatus::MajorOutage => "major outage",
-        ComponentStatus::UnderMaintenance => "maintenance",
-    }
+pub fn words(lang: Lang, status: ComponentStatus) -> String {
+    lang.say(&format!("badge-{}", status.as_str()))
 }
 
 /// Dark enough for white text at WCAG AA (4.5:1; tested).
@@ -120,10 +119,10 @@ fn text_width(text: &str) -> u32 {
 }
 
 /// Two rectangles, the label on grey and the message on the status colour.
-pub fn badge(label: &str, status: ComponentStatus) -> Markup {
-    let message = words(status);
+pub fn badge(lang: Lang, label: &str, status: ComponentStatus) -> Markup {
+    let message = words(lang, status);
     let title = format!("{label}: {message}");
-    let (lt, mt) = (text_width(label), text_width(message));
+    let (lt, mt) = (text_width(label), text_width(&message));
     let (lw, mw) = (lt + 2 * PADDING, mt + 2 * PADDING);
     let width = lw + mw;
     // Non-void elements throughout (`rect {}`), so the output is XML.

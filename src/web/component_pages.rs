@@ -86,7 +86,7 @@ fn figures(v: &View, id: &ComponentId) -> [Option<String>; 5] {
         return Default::default();
     };
     let today = s.days.last().and_then(|(_, t)| t.as_ref()).and_then(uptime);
-    [s.last_24h, s.last_7d, s.last_30d, s.last_90d, today].map(|u| u.map(percent))
+    [s.last_24h, s.last_7d, s.last_30d, s.last_90d, today].map(|u| u.map(|u| percent(v.lang, u)))
 }
 
 #[derive(Debug)]
@@ -169,7 +169,7 @@ impl ComponentPages {
 
 fn render(v: &View, c: &Component) -> Arc<Rendered> {
     let tz = v.config.site.timezone;
-    let days = pages::uptime::incidents_by_day(&v.book, v.now, tz, BAR_DAYS);
+    let days = pages::uptime::incidents_by_day(v.lang, &v.book, v.now, tz, BAR_DAYS);
     let markup = pages::component::render(v, c, &days);
     Arc::new(Rendered::new(markup.into_string(), super::render::HTML))
 }

@@ -25,19 +25,15 @@ pub const RSS: &str = "application/rss+xml; charset=utf-8";
 const MAX_ENTRIES: usize = 50;
 
 pub async fn atom_feed(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
-    shared
-        .snapshots
-        .current()
-        .feed_atom
-        .respond(&req, PAGE_CACHE)
+    let snapshot = super::public::localized(&req, &shared);
+    let res = snapshot.feed_atom.respond(&req, PAGE_CACHE);
+    super::public::answer(&req, &snapshot, res)
 }
 
 pub async fn rss_feed(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
-    shared
-        .snapshots
-        .current()
-        .feed_rss
-        .respond(&req, PAGE_CACHE)
+    let snapshot = super::public::localized(&req, &shared);
+    let res = snapshot.feed_rss.respond(&req, PAGE_CACHE);
+    super::public::answer(&req, &snapshot, res)
 }
 
 /// One incident or maintenance, as both formats show it.
@@ -80,18 +76,22 @@ fn items(v: &View) -> Vec<Item<'_>> {
 
 fn item<'a>(v: &View, record: Record<'a>) -> Item<'a> {
     let base = &v.config.site.public_url;
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     match record {
         Record::Incident(i) => Item {
-            title: format!("{} — {}", words::incident_name(&i.name), i.status.label()),
+            title: format!(
+                "{} — {}",
+                words::incident_name(l, &i.name),
+                words::incident_status(l, i.status)
+            ),
             text: Cow::Owned(incident_text(v, i)),
             link: link(base, &["incidents", i.id.as_str()]),
             updated: i.updated_at,
         },
         Record::Maintenance(m) => Item {
-            title: format!("{} — {}", m.name, m.status.label()),
+            title: format!("{} — {}", m.name, words::maintenance_status(l, m.status)),
             text: m.latest().map_or(Cow::Borrowed(m.body.as_str()), |u| {
-                words::update(&u.body, tz)
+                words::update(l, &u.body, tz)
             }),
             link: link(base, &["incidents", m.id.as_str()]),
             updated: m.updated_at,
@@ -102,24 +102,25 @@ fn item<'a>(v: &View, record: Record<'a>) -> Item<'a> {
 /// The latest update's text, then the why and, while one is promised, when
 /// the next update comes (nothing that changes with the time of the render).
 fn incident_text(v: &View, i: &Incident) -> String {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     let latest = i
         .latest()
-        .map_or(Cow::Borrowed(""), |u| words::update(&u.body, tz));
+        .map_or(Cow::Borrowed(""), |u| words::update(l, &u.body, tz));
     let name =
         |c: &ComponentId| (v.config.component(c)).map_or_else(|| c.to_string(), |k| k.name.clone());
     let postmortem = format!(
         "{}#postmortem",
         link(&v.config.site.public_url, &["incidents", i.id.as_str()])
     );
-    let why = why::why_line(&why::why(&promise::grounds(i, &name), tz, &postmortem));
+    let why = why::why(l, &promise::grounds(i, &name), tz, &postmortem);
+    let why = why::why_line(l, &why);
     let mut text = match latest.trim() {
         "" => why,
         latest => format!("{latest}\n\n{why}"),
     };
     if let Some(by) = i.next_update_by.filter(|_| i.status.is_open()) {
         text.push('\n');
-        text.push_str(&why::next_update_by(&time::day_time(by, tz)));
+        text.push_str(&why::next_update_by(l, &time::day_time(l, by, tz)));
     }
     text
 }
@@ -159,6 +160,7 @@ fn atom_of(v: &View, items: &[Item<'_>]) -> Rendered {
     let home = site.public_url.to_string();
     let feed = atom::Feed {
         title: site.title.clone().into(),
+        lang: Some(v.lang.tag().to_owned()),
         id: home.clone(),
         updated: newest(items).fixed_offset(),
         authors: vec![atom::Person {
@@ -216,7 +218,8 @@ fn rss_of(v: &View, items: &[Item<'_>]) -> Rendered {
     let channel = rss::Channel {
         title: site.title.clone(),
         link: site.public_url.to_string(),
-        description: format!("Incidents and maintenance on {}", site.title),
+        description: crate::say!(v.lang, "feed-description", site = site.title.as_str()),
+        language: Some(v.lang.tag().to_owned()),
         last_build_date: items.first().map(|i| i.updated.to_rfc2822()),
         items: items.iter().map(rss_item).collect(),
         ..Default::default()

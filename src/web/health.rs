@@ -54,6 +54,7 @@ mod tests {
             book: Arc::default(),
             uptime: Arc::default(),
             now: chrono::Utc::now(),
+            lang: crate::lang::Lang::english(),
         };
         let snapshot = crate::web::render::render(view, None);
         Shared {

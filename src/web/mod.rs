@@ -17,6 +17,7 @@ mod form_data;
 mod headers;
 mod health;
 pub mod history_pages;
+pub mod lang;
 pub mod pages;
 mod public;
 pub mod record_pages;

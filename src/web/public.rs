@@ -3,7 +3,10 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use std::sync::Arc;
+
 use super::Shared;
+use super::snapshot::Snapshot;
 use crate::incidents::RecordId;
 
 /// Public pages, JSON, feeds and badges may be cached briefly, by a CDN too.
@@ -12,8 +15,24 @@ use crate::incidents::RecordId;
 /// should stay up when the thing it runs beside does not.
 pub const PAGE_CACHE: &str = "public, max-age=10, stale-while-revalidate=30, stale-if-error=86400";
 
+/// The snapshot in the reader's language (see [`super::lang`]).
+pub(super) fn localized(req: &HttpRequest, shared: &Shared) -> Arc<Snapshot> {
+    let first = shared.snapshots.current();
+    let lang = super::lang::of(req, &first.view.config.site);
+    match lang == first.view.lang {
+        true => first,
+        false => shared.snapshots.in_lang(lang),
+    }
+}
+
+/// A page of `snapshot` marked with its language.
+pub(super) fn answer(req: &HttpRequest, snapshot: &Snapshot, res: HttpResponse) -> HttpResponse {
+    super::lang::mark(res, req, &snapshot.view.config.site, snapshot.view.lang)
+}
+
 pub async fn index(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
-    shared.snapshots.current().index.respond(&req, PAGE_CACHE)
+    let snapshot = localized(&req, &shared);
+    answer(&req, &snapshot, snapshot.index.respond(&req, PAGE_CACHE))
 }
 
 pub async fn incident(
@@ -25,8 +44,9 @@ pub async fn incident(
     let Ok(id) = RecordId::parse(&id) else {
         return not_found().await;
     };
-    match shared.snapshots.current().incidents.get(&id) {
-        Some(page) => page.respond(&req, PAGE_CACHE),
+    let snapshot = localized(&req, &shared);
+    match snapshot.incidents.get(&id) {
+        Some(page) => answer(&req, &snapshot, page.respond(&req, PAGE_CACHE)),
         None => not_found().await,
     }
 }
@@ -36,9 +56,9 @@ pub async fn component(
     shared: web::Data<Shared>,
     id: web::Path<String>,
 ) -> HttpResponse {
-    let snapshot = shared.snapshots.current();
+    let snapshot = localized(&req, &shared);
     match snapshot.components.page(&snapshot.view, id.as_str()) {
-        Some(page) => page.respond(&req, PAGE_CACHE),
+        Some(page) => answer(&req, &snapshot, page.respond(&req, PAGE_CACHE)),
         None => not_found().await,
     }
 }
@@ -53,7 +73,7 @@ pub async fn history(
     shared: web::Data<Shared>,
     query: web::Query<HistoryQuery>,
 ) -> HttpResponse {
-    let snapshot = shared.snapshots.current();
+    let snapshot = localized(&req, &shared);
     // Index 0 is the newest page (plain `/history`); page N is index N.
     let index = match query.page {
         None => Some(0),
@@ -61,7 +81,7 @@ pub async fn history(
         Some(n) => Some(n),
     };
     match index.and_then(|i| snapshot.history.get(i)) {
-        Some(p) => p.respond(&req, PAGE_CACHE),
+        Some(p) => answer(&req, &snapshot, p.respond(&req, PAGE_CACHE)),
         None => not_found().await,
     }
 }

@@ -15,8 +15,40 @@ use crate::read::view::View;
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
 
-/// Renders every public page. `previous` lets unchanged pages be reused.
+/// Renders every public page in each language of the site, the default
+/// first; `previous` (the last snapshots) lets unchanged pages be reused, each
+/// in its own language. The Statuspage JSON names no words of Candor's own
+/// but incident names and notes, which it gives in the default language: it is
+/// made once and shared.
+pub fn render_all(view: View, previous: &[Arc<Snapshot>]) -> Vec<Snapshot> {
+    let site = &view.config.site;
+    let mut langs = vec![site.default_language];
+    langs.extend(
+        site.languages
+            .iter()
+            .filter(|l| **l != site.default_language),
+    );
+    let mut out: Vec<Snapshot> = Vec::with_capacity(langs.len());
+    for lang in langs {
+        let before = previous.iter().find(|p| p.view.lang == lang).map(|p| &**p);
+        let one = View {
+            lang,
+            ..view.clone()
+        };
+        let snapshot = render_in(one, before, out.first());
+        out.push(snapshot);
+    }
+    out
+}
+
+/// Renders every public page in `view.lang`. `previous` lets unchanged pages
+/// be reused.
 pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
+    render_in(view, previous, None)
+}
+
+/// [`render`], with the Statuspage JSON of `api_from` when given.
+fn render_in(view: View, previous: Option<&Snapshot>, api_from: Option<&Snapshot>) -> Snapshot {
     // Pages show component names and times in the site zone: a new config
     // invalidates everything.
     let previous = previous.filter(|p| Arc::ptr_eq(&p.view.config, &view.config));
@@ -48,7 +80,13 @@ pub fn render(view: View, previous: Option<&Snapshot>) -> Snapshot {
         Some((p, c)) if c.is_empty() => (p.feed_atom.clone(), p.feed_rss.clone()),
         _ => feeds::both(&view),
     };
-    let (api, api_made) = super::api_v2::render(&view, previous.map(|p| &*p.api_made));
+    let (api, api_made) = match api_from {
+        Some(first) => (first.api.clone(), first.api_made.clone()),
+        None => {
+            let (api, made) = super::api_v2::render(&view, previous.map(|p| &*p.api_made));
+            (Arc::new(api), made)
+        }
+    };
     Snapshot {
         view,
         index,
@@ -125,6 +163,7 @@ name = "Database"
             book: Arc::new(book),
             uptime: Arc::default(),
             now,
+            lang: crate::lang::Lang::english(),
         }
     }
 

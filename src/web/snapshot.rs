@@ -29,29 +29,63 @@ pub struct Snapshot {
     /// `/badge.svg` (key `""`) and `/badge/{component}.svg` (key: component id).
     pub badges: super::badges::Badges,
     /// `/api/v2/{path}` (Statuspage's public API) by path, like `summary.json`.
-    pub api: std::collections::HashMap<&'static str, Rendered>,
+    /// Shared by the snapshots of every language.
+    pub api: Arc<std::collections::HashMap<&'static str, Rendered>>,
     /// The objects `api` was made of, reused by the next render.
     pub api_made: Arc<super::api_v2::Made>,
     /// The group rows `index` was made of, reused by the next render.
     pub group_rows: super::pages::group_rows::GroupRows,
 }
 
-/// The current snapshot, swapped atomically by the pipeline.
-pub struct Snapshots(ArcSwap<Snapshot>);
+/// The current snapshot in each language the site offers (the default
+/// language's first), swapped atomically, all together, by the pipeline.
+pub struct Snapshots(ArcSwap<Vec<Arc<Snapshot>>>);
 
 impl Snapshots {
+    /// One snapshot alone.
     pub fn new(first: Snapshot) -> Self {
-        Self(ArcSwap::from_pointee(first))
+        Self(ArcSwap::from_pointee(vec![Arc::new(first)]))
     }
 
+    /// One snapshot per language, the default first, as
+    /// [`super::render::render_all`] makes them (never none: it renders the
+    /// default language whatever else).
+    pub fn of(all: Vec<Snapshot>) -> Self {
+        Self(ArcSwap::from_pointee(
+            all.into_iter().map(Arc::new).collect(),
+        ))
+    }
+
+    /// The default language's.
     pub fn current(&self) -> Arc<Snapshot> {
+        self.all()[0].clone()
+    }
+
+    /// The one in `lang`; the default language's if there is none in it.
+    pub fn in_lang(&self, lang: crate::lang::Lang) -> Arc<Snapshot> {
+        let all = self.all();
+        let found = all.iter().find(|s| s.view.lang == lang);
+        found.unwrap_or(&all[0]).clone()
+    }
+
+    fn all(&self) -> Arc<Vec<Arc<Snapshot>>> {
         self.0.load_full()
     }
 
-    /// Makes `next` the current snapshot; returns it, shared.
+    /// Makes `next` the current snapshot, alone; returns it, shared.
     pub fn replace(&self, next: Snapshot) -> Arc<Snapshot> {
         let next = Arc::new(next);
-        self.0.store(next.clone());
+        self.0.store(Arc::new(vec![next.clone()]));
+        next
+    }
+
+    /// Makes `next` (one per language, the default first) current; returns
+    /// them, shared.
+    pub fn replace_all(&self, next: Vec<Snapshot>) -> Arc<Vec<Arc<Snapshot>>> {
+        let next: Arc<Vec<Arc<Snapshot>>> = Arc::new(next.into_iter().map(Arc::new).collect());
+        if !next.is_empty() {
+            self.0.store(next.clone());
+        }
         next
     }
 }
@@ -85,7 +119,7 @@ pub struct Publisher {
     /// A wake-up nobody waits for is kept, once, so renders during an
     /// export fold into one.
     rendered: Arc<tokio::sync::Notify>,
-    compress: std::sync::mpsc::Sender<Arc<Snapshot>>,
+    compress: std::sync::mpsc::Sender<Arc<Vec<Arc<Snapshot>>>>,
 }
 
 impl Publisher {
@@ -94,7 +128,7 @@ impl Publisher {
         snapshots: Arc<Snapshots>,
         rendered: Arc<tokio::sync::Notify>,
     ) -> std::io::Result<Self> {
-        let (compress, queue) = std::sync::mpsc::channel::<Arc<Snapshot>>();
+        let (compress, queue) = std::sync::mpsc::channel::<Arc<Vec<Arc<Snapshot>>>>();
         std::thread::Builder::new()
             .name("compress".into())
             .spawn(move || {
@@ -109,7 +143,9 @@ impl Publisher {
                             break;
                         }
                     }
-                    snapshot.compress();
+                    for one in snapshot.iter() {
+                        one.compress();
+                    }
                 }
             })?;
         Ok(Self {
@@ -122,9 +158,9 @@ impl Publisher {
 
 impl crate::pipeline::Publish for Publisher {
     fn publish(&self, view: crate::read::View) {
-        let previous = self.snapshots.current();
-        let snapshot = super::render::render(view, Some(&previous));
-        let shown = self.snapshots.replace(snapshot);
+        let previous = self.snapshots.all();
+        let snapshots = super::render::render_all(view, &previous);
+        let shown = self.snapshots.replace_all(snapshots);
         self.rendered.notify_one();
         // Fails only once the thread is gone; requests then compress what
         // they need themselves.

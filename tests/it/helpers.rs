@@ -147,6 +147,7 @@ impl TestApp {
             .collect();
         let email = email.to_owned();
         let subscribe = SubscriptionCommand::Subscribe {
+            language: None,
             email: email.clone(),
             components,
         };

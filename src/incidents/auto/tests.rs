@@ -90,11 +90,11 @@ fn components_failing_together_are_one_incident_named_for_all_with_each_ones_evi
     let i = only(&book);
     assert_eq!(i.components.len(), 3);
     assert_eq!(
-        words::incident_name(&i.name),
+        words::incident_name(crate::lang::Lang::english(), &i.name),
         "Public API, Payments and Website: major outage"
     );
     let notes: Vec<String> = (i.updates.iter())
-        .map(|u| words::update(&u.body, chrono_tz::UTC).into_owned())
+        .map(|u| words::update(crate::lang::Lang::english(), &u.body, chrono_tz::UTC).into_owned())
         .collect();
     assert!(
         notes[1].starts_with("Payments is affected too: major outage. Payments health: HTTP 503"),
@@ -152,7 +152,11 @@ fn a_component_recovering_early_leaves_and_the_last_one_resolves_it_after_the_qu
         "leaving is no email of its own"
     );
     assert_eq!(
-        words::update(&i.latest().unwrap().body, chrono_tz::UTC),
+        words::update(
+            crate::lang::Lang::english(),
+            &i.latest().unwrap().body,
+            chrono_tz::UTC
+        ),
         "Payments is operational again."
     );
     assert!(i.recovered_at.is_none(), "the API still fails");
@@ -179,7 +183,11 @@ fn a_component_that_left_and_fails_again_rejoins_the_same_incident() {
     fail(&mut book, "pay", 600, &RULES);
     let i = only(&book);
     assert_eq!(
-        words::update(&i.latest().unwrap().body, chrono_tz::UTC),
+        words::update(
+            crate::lang::Lang::english(),
+            &i.latest().unwrap().body,
+            chrono_tz::UTC
+        ),
         "Payments is failing again. Payments health: HTTP 503 Service Unavailable."
     );
 }
@@ -278,7 +286,7 @@ fn a_whole_group_failing_is_named_as_the_group() {
         on_status_change(&mut book, &c, ComponentStatus::Operational, t(n), &RULES);
     }
     assert_eq!(
-        words::incident_name(&only(&book).name),
+        words::incident_name(crate::lang::Lang::english(), &only(&book).name),
         "All of Europe West (50 components): major outage"
     );
 }
@@ -305,10 +313,13 @@ fn an_engineer_splits_a_component_off_into_an_incident_the_checks_resolve_on_the
     let new = split(&mut book, &first, &["pay"]).unwrap();
     let (old, moved) = (&book.incidents[&first], &book.incidents[&new]);
     assert_eq!(
-        words::incident_name(&old.name),
+        words::incident_name(crate::lang::Lang::english(), &old.name),
         "Public API and Website: major outage"
     );
-    assert_eq!(words::incident_name(&moved.name), "Payments: major outage");
+    assert_eq!(
+        words::incident_name(crate::lang::Lang::english(), &moved.name),
+        "Payments: major outage"
+    );
     assert_eq!(moved.components.len(), 1);
     assert_eq!(
         moved.source,
@@ -316,7 +327,7 @@ fn an_engineer_splits_a_component_off_into_an_incident_the_checks_resolve_on_the
         "the checks still resolve it"
     );
     let said: Vec<String> = (moved.updates.iter())
-        .map(|u| words::update(&u.body, chrono_tz::UTC).into_owned())
+        .map(|u| words::update(crate::lang::Lang::english(), &u.body, chrono_tz::UTC).into_owned())
         .collect();
     assert!(
         said[0].contains("Payments health: HTTP 503"),
@@ -327,7 +338,11 @@ fn an_engineer_splits_a_component_off_into_an_incident_the_checks_resolve_on_the
         Some("Payments moved to an incident of its own.")
     );
     assert_eq!(
-        words::update(&old.latest().unwrap().body, chrono_tz::UTC),
+        words::update(
+            crate::lang::Lang::english(),
+            &old.latest().unwrap().body,
+            chrono_tz::UTC
+        ),
         "Payments moved to an incident of its own."
     );
 

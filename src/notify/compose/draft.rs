@@ -8,9 +8,11 @@ use reqwest::Url;
 
 use super::subject::{self, and_list};
 use super::{Letterhead, Links, labels, why};
+use crate::lang::Lang;
 use crate::outbox::Letter;
 use crate::outbox::notice::{Notice, NoticeKind, Recipient};
 use crate::read::{time, words};
+use crate::say;
 use crate::subscribers::PENDING_FOR;
 
 pub struct Draft {
@@ -19,37 +21,42 @@ pub struct Draft {
     pub blocks: Vec<Block>,
     /// Why the person gets this, and how to stop it.
     pub footer: Vec<Block>,
+    /// The language it is written in.
+    pub lang: Lang,
 }
 
 pub enum Block {
     /// A paragraph in our words.
     Para(String),
     /// A labelled answer in our words ("Why: ...").
-    Field(&'static str, String),
+    Field(String, String),
     /// A labelled passage of an engineer's text: paragraphs, maybe links.
     Quote(String, String),
-    /// Component names, each with its status when that adds something.
-    Components(Vec<(String, Option<String>)>),
+    /// Under a label, component names, each with its status when that adds
+    /// something.
+    Components(String, Vec<(String, Option<String>)>),
     /// One or more calls to action, each a link.
-    Buttons(Vec<(&'static str, Url)>),
+    Buttons(Vec<(String, Url)>),
     /// A plain link with a label ("Unsubscribe").
-    Link(&'static str, Url),
+    Link(String, Url),
 }
 
 pub fn draft(head: &Letterhead, letter: &Letter) -> Draft {
+    let l = head.lang(letter.language());
     match letter {
-        Letter::Confirmation { token, .. } => confirmation(head, token),
-        Letter::ManageLink { token, .. } => manage_link(head, token),
+        Letter::Confirmation { token, .. } => confirmation(head, l, token),
+        Letter::ManageLink { token, .. } => manage_link(head, l, token),
         Letter::Notice { notice, recipient } => {
             let blocks = match is_incident(notice) {
-                true => incident(head, notice, recipient),
-                false => maintenance(head, notice),
+                true => incident(head, l, notice, recipient),
+                false => maintenance(head, l, notice),
             };
             Draft {
-                subject: subject::notice(head, notice),
-                heading: words::incident_name(&notice.name).into_owned(),
+                subject: subject::notice(head, l, notice),
+                heading: words::incident_name(l, &notice.name).into_owned(),
                 blocks,
-                footer: notice_footer(head, notice, recipient),
+                footer: notice_footer(head, l, notice, recipient),
+                lang: l,
             }
         }
     }
@@ -62,106 +69,112 @@ fn is_incident(notice: &Notice) -> bool {
     )
 }
 
-fn incident(head: &Letterhead, notice: &Notice, recipient: &Recipient) -> Vec<Block> {
+fn incident(head: &Letterhead, l: Lang, notice: &Notice, recipient: &Recipient) -> Vec<Block> {
     let token = recipient.token.as_str();
     let resolved = notice.kind == NoticeKind::IncidentResolved;
     let mut blocks = Vec::new();
     if resolved {
-        blocks.push(Block::Para("This incident is resolved.".into()));
+        blocks.push(Block::Para(l.say("mail-resolved")));
     }
-    blocks.push(affected(notice, Some(recipient), true));
-    blocks.push(Block::Field("Status", labels::status(notice.status).into()));
-    blocks.push(why::why(head, notice));
+    blocks.push(affected(l, notice, Some(recipient), true));
+    blocks.push(Block::Field(
+        l.say("mail-status"),
+        labels::status(l, notice.status),
+    ));
+    blocks.push(why::why(head, l, notice));
     if !resolved {
-        blocks.push(Block::Field("Expected back", eta(head, notice)));
-        blocks.extend(why::next_update(head, notice));
+        blocks.push(Block::Field(l.say("mail-back"), eta(head, l, notice)));
+        blocks.extend(why::next_update(head, l, notice));
         if let Some(workaround) = given(notice.workaround.as_deref()) {
-            blocks.push(Block::Quote("Meanwhile".into(), workaround));
+            blocks.push(Block::Quote(l.say("mail-meanwhile"), workaround));
         }
     }
-    blocks.extend(latest_update(head, notice));
+    blocks.extend(latest_update(head, l, notice));
     if resolved {
-        blocks.extend(feedback(head, notice, token));
+        blocks.extend(feedback(head, l, notice, token));
     }
     let page = Links::new(head).incident(notice.subject_id.as_str());
-    blocks.push(Block::Buttons(vec![("Follow this incident", page)]));
+    blocks.push(Block::Buttons(vec![(l.say("mail-follow"), page)]));
     blocks
 }
 
 /// What of it affects the recipient, each with the status it was set to;
 /// without components, the impact.
-fn affected(notice: &Notice, recipient: Option<&Recipient>, with_status: bool) -> Block {
+fn affected(l: Lang, notice: &Notice, recipient: Option<&Recipient>, with_status: bool) -> Block {
     if notice.components.is_empty() {
-        return Block::Field("Impact", labels::impact(notice.impact));
+        return Block::Field(l.say("mail-impact"), labels::impact(l, notice.impact));
     }
-    Block::Components(super::affected::rows(notice, recipient, with_status))
+    Block::Components(
+        l.say("mail-affected"),
+        super::affected::rows(l, notice, recipient, with_status),
+    )
 }
 
 /// "by 15:30 CET (22 Nov)", in the site's zone.
-fn eta(head: &Letterhead, notice: &Notice) -> String {
+fn eta(head: &Letterhead, l: Lang, notice: &Notice) -> String {
     match notice.expected_resolution_at {
-        Some(at) => why::by(head, at),
-        None => "We don't have an estimate yet.".into(),
+        Some(at) => why::by(head, l, at),
+        None => l.say("mail-no-estimate"),
     }
 }
 
-fn latest_update(head: &Letterhead, notice: &Notice) -> Option<Block> {
-    let body = given(Some(&words::update(&notice.body, head.tz)))?;
-    let when = time::day_time(notice.at, head.tz);
-    Some(Block::Quote(format!("Latest update ({when})"), body))
+fn latest_update(head: &Letterhead, l: Lang, notice: &Notice) -> Option<Block> {
+    let body = given(Some(&words::update(l, &notice.body, head.tz)))?;
+    let when = time::day_time(l, notice.at, head.tz);
+    Some(Block::Quote(say!(l, "mail-latest-update", at = when), body))
 }
 
 /// Asked once, when it's over: whether it works for them is what the team
 /// cannot see from inside.
-fn feedback(head: &Letterhead, notice: &Notice, token: &str) -> Vec<Block> {
+fn feedback(head: &Letterhead, l: Lang, notice: &Notice, token: &str) -> Vec<Block> {
     let links = Links::new(head);
     let answer = |a| links.feedback(notice.subject_id.as_str(), token, a);
     vec![
-        Block::Para("Is everything working for you now?".into()),
+        Block::Para(l.say("mail-feedback-question")),
         Block::Buttons(vec![
-            ("Yes, it works", answer("working")),
-            ("No, still broken", answer("still-broken")),
+            (l.say("mail-feedback-working"), answer("working")),
+            (l.say("mail-feedback-broken"), answer("still-broken")),
         ]),
-        Block::Para(
-            "One click is enough: your answer goes straight to the team that \
-             worked on this incident."
-                .into(),
-        ),
+        Block::Para(l.say("mail-feedback-note")),
     ]
 }
 
-fn maintenance(head: &Letterhead, notice: &Notice) -> Vec<Block> {
-    let mut blocks = vec![Block::Para(maintenance_lead(notice))];
+fn maintenance(head: &Letterhead, l: Lang, notice: &Notice) -> Vec<Block> {
+    let mut blocks = vec![Block::Para(maintenance_lead(l, notice))];
     if let Some((from, until)) = notice.window {
-        blocks.push(Block::Field("When", window(head, from, until)));
+        blocks.push(Block::Field(
+            l.say("mail-when"),
+            window(head, l, from, until),
+        ));
     }
     if !notice.components.is_empty() {
-        blocks.push(affected(notice, None, false));
+        blocks.push(affected(l, notice, None, false));
     }
-    if let Some(body) = given(Some(&words::update(&notice.body, head.tz))) {
-        blocks.push(Block::Quote("Details".into(), body));
+    if let Some(body) = given(Some(&words::update(l, &notice.body, head.tz))) {
+        blocks.push(Block::Quote(l.say("mail-details"), body));
     }
     let page = Links::new(head).incident(notice.subject_id.as_str());
-    blocks.push(Block::Buttons(vec![("See it on the status page", page)]));
+    blocks.push(Block::Buttons(vec![(l.say("mail-see-page"), page)]));
     blocks
 }
 
-fn maintenance_lead(notice: &Notice) -> String {
+fn maintenance_lead(l: Lang, notice: &Notice) -> String {
     match (notice.kind, notice.window) {
-        (NoticeKind::MaintenanceReminder, Some((from, _))) => format!(
-            "This maintenance starts {}.",
-            time::relative_future(from, notice.at)
+        (NoticeKind::MaintenanceReminder, Some((from, _))) => say!(
+            l,
+            "mail-maintenance-starts",
+            within = time::relative_future(l, from, notice.at)
         ),
-        (NoticeKind::MaintenanceReminder, None) => "This maintenance starts soon.".into(),
-        (NoticeKind::MaintenanceStarted, _) => "This maintenance is in progress.".into(),
-        (NoticeKind::MaintenanceCompleted, _) => "This maintenance is completed.".into(),
-        _ => "We have scheduled maintenance.".into(),
+        (NoticeKind::MaintenanceReminder, None) => l.say("mail-maintenance-soon"),
+        (NoticeKind::MaintenanceStarted, _) => l.say("mail-maintenance-started"),
+        (NoticeKind::MaintenanceCompleted, _) => l.say("mail-maintenance-completed"),
+        _ => l.say("mail-maintenance-scheduled"),
     }
 }
 
 /// "Sun 22 Nov 02:00–04:00 CET", or each end in full across days.
-fn window(head: &Letterhead, from: DateTime<Utc>, until: DateTime<Utc>) -> String {
-    let (a, b) = time::window(from, until, head.tz, false);
+fn window(head: &Letterhead, l: Lang, from: DateTime<Utc>, until: DateTime<Utc>) -> String {
+    let (a, b) = time::window(l, from, until, head.tz, false);
     let day = |at: DateTime<Utc>| at.with_timezone(&head.tz).date_naive();
     match day(from) == day(until) {
         true => format!("{a}–{b}"),
@@ -169,25 +182,29 @@ fn window(head: &Letterhead, from: DateTime<Utc>, until: DateTime<Utc>) -> Strin
     }
 }
 
-fn notice_footer(head: &Letterhead, notice: &Notice, recipient: &Recipient) -> Vec<Block> {
+fn notice_footer(head: &Letterhead, l: Lang, notice: &Notice, recipient: &Recipient) -> Vec<Block> {
     let links = Links::new(head);
     vec![
-        Block::Para(format!(
-            "You get this because you subscribed to updates about {} on {}.",
-            subscribed_to(notice, recipient),
-            head.title
+        Block::Para(say!(
+            l,
+            "mail-footer-why",
+            what = subscribed_to(l, notice, recipient),
+            site = head.title.as_str()
         )),
-        Block::Link("Manage your subscription", links.manage(&recipient.token)),
-        Block::Link("Unsubscribe", links.unsubscribe(&recipient.token)),
+        Block::Link(l.say("mail-manage"), links.manage(&recipient.token)),
+        Block::Link(
+            l.say("mail-unsubscribe"),
+            links.unsubscribe(&recipient.token),
+        ),
     ]
 }
 
 /// "Public API and Database", "Public API and 2 other components",
 /// "everything". Only the notice knows component names, so those subscribed to
 /// but not in it are counted.
-fn subscribed_to(notice: &Notice, recipient: &Recipient) -> String {
+fn subscribed_to(l: Lang, notice: &Notice, recipient: &Recipient) -> String {
     if recipient.components.is_empty() {
-        return "everything".into();
+        return l.say("mail-everything");
     }
     let named: Vec<String> = (notice.components.iter())
         .filter(|a| recipient.components.contains(&a.id))
@@ -196,63 +213,54 @@ fn subscribed_to(notice: &Notice, recipient: &Recipient) -> String {
     let others = recipient.components.len() - named.len();
     let counted = match others {
         0 => None,
-        1 if named.is_empty() => Some("1 component".to_owned()),
-        1 => Some("1 other component".to_owned()),
-        n if named.is_empty() => Some(format!("{n} components")),
-        n => Some(format!("{n} other components")),
+        n if named.is_empty() => Some(say!(l, "mail-n-components", n = n)),
+        n => Some(say!(l, "mail-n-other-components", n = n)),
     };
-    and_list(&named.into_iter().chain(counted).collect::<Vec<_>>())
+    and_list(l, &named.into_iter().chain(counted).collect::<Vec<_>>())
 }
 
-fn confirmation(head: &Letterhead, token: &str) -> Draft {
+fn confirmation(head: &Letterhead, l: Lang, token: &str) -> Draft {
     let days = PENDING_FOR.num_days();
+    let title = l.say("mail-confirm-title");
     Draft {
-        subject: subject::plain(head, "Confirm your subscription"),
-        heading: "Confirm your subscription".into(),
+        subject: subject::plain(head, &title),
+        heading: title,
         blocks: vec![
-            Block::Para(format!(
-                "Someone, probably you, asked to get status updates from {} at this address.",
-                head.title
-            )),
+            Block::Para(say!(l, "mail-confirm-asked", site = head.title.as_str())),
             Block::Buttons(vec![(
-                "Confirm to start receiving updates",
+                l.say("mail-confirm-button"),
                 Links::new(head).confirm(token),
             )]),
-            Block::Para(format!(
-                "Nothing will be sent to this address unless you confirm. \
-                 The request expires in {days} days."
-            )),
-            Block::Para("If this wasn't you, ignore this email.".into()),
+            Block::Para(say!(l, "mail-confirm-nothing", days = days)),
+            Block::Para(l.say("mail-not-you")),
         ],
-        footer: site_footer(head),
+        footer: site_footer(head, l),
+        lang: l,
     }
 }
 
-fn manage_link(head: &Letterhead, token: &str) -> Draft {
+fn manage_link(head: &Letterhead, l: Lang, token: &str) -> Draft {
+    let title = l.say("mail-manage-title");
     Draft {
-        subject: subject::plain(head, "Your subscription"),
-        heading: "Your subscription".into(),
+        subject: subject::plain(head, &title),
+        heading: title,
         blocks: vec![
-            Block::Para(format!(
-                "Someone, probably you, asked to subscribe this address to {}. \
-                 It is already subscribed, so nothing has changed.",
-                head.title
-            )),
-            Block::Buttons(vec![(
-                "Manage your subscription",
-                Links::new(head).manage(token),
-            )]),
-            Block::Para("There you can choose what you hear about, or unsubscribe.".into()),
-            Block::Para("If this wasn't you, ignore this email.".into()),
+            Block::Para(say!(l, "mail-manage-asked", site = head.title.as_str())),
+            Block::Buttons(vec![(l.say("mail-manage"), Links::new(head).manage(token))]),
+            Block::Para(l.say("mail-manage-there")),
+            Block::Para(l.say("mail-not-you")),
         ],
-        footer: site_footer(head),
+        footer: site_footer(head, l),
+        lang: l,
     }
 }
 
-fn site_footer(head: &Letterhead) -> Vec<Block> {
-    vec![Block::Para(format!(
-        "Sent by {} ({}) because this address was entered on its subscribe form.",
-        head.title, head.public_url
+fn site_footer(head: &Letterhead, l: Lang) -> Vec<Block> {
+    vec![Block::Para(say!(
+        l,
+        "mail-site-footer",
+        site = head.title.as_str(),
+        url = head.public_url.as_str()
     ))]
 }
 

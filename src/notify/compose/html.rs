@@ -22,7 +22,7 @@ const FOOTER_LINK: &str = "color:#57606a;";
 pub fn render(draft: &Draft) -> String {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(draft.lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -51,8 +51,8 @@ fn block_html(block: &Block) -> Markup {
                 p style=(LABEL) { (label) }
                 (text::render(said))
             },
-            Block::Components(list) => {
-                p style=(LABEL) { "Affected" }
+            Block::Components(label, list) => {
+                p style=(LABEL) { (label) }
                 ul style="margin:0;padding-left:20px;" {
                     @for (name, status) in list {
                         li { (name) @if let Some(s) = status { ": " strong { (s) } } }

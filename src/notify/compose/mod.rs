@@ -24,6 +24,7 @@ use lettre::{Address, Message};
 use reqwest::Url;
 
 use crate::config::Config;
+use crate::lang::Lang;
 use crate::outbox::Letter;
 use crate::outbox::notice::Notice;
 
@@ -37,6 +38,9 @@ pub struct Letterhead {
     /// Times are written in this zone, with the zone named.
     pub tz: chrono_tz::Tz,
     pub from: Mailbox,
+    /// The languages offered, and the one for readers who chose none.
+    pub languages: Vec<Lang>,
+    pub default_language: Lang,
 }
 
 impl Letterhead {
@@ -46,7 +50,16 @@ impl Letterhead {
             public_url: config.site.public_url.clone(),
             tz: config.site.timezone,
             from: config.email.from.clone(),
+            languages: config.site.languages.clone(),
+            default_language: config.site.default_language,
         }
+    }
+
+    /// A stored language tag as a language offered, else the default.
+    pub fn lang(&self, tag: Option<&str>) -> Lang {
+        tag.and_then(Lang::parse)
+            .filter(|l| self.languages.contains(l))
+            .unwrap_or(self.default_language)
     }
 }
 

@@ -1,28 +1,31 @@
 //! Subjects: `[{title}] {headline} — {status}`, short enough to read in a list.
 
 use super::{Letterhead, labels};
+use crate::lang::Lang;
 use crate::outbox::notice::{Notice, NoticeKind};
 use crate::read::{time, words};
+use crate::say;
 
 /// Longest subject, in characters; longer ones are shortened, not cut mid-name
 /// where a component list can give way first.
 pub const MAX: usize = 150;
 
-pub fn notice(head: &Letterhead, notice: &Notice) -> String {
+pub fn notice(head: &Letterhead, l: Lang, notice: &Notice) -> String {
     let prefix = format!("[{}] ", head.title);
     let (headline, tail) = match notice.kind {
         NoticeKind::IncidentOpened | NoticeKind::IncidentUpdated | NoticeKind::IncidentResolved => {
             (
-                incident_headline(notice),
-                labels::status(notice.status).into(),
+                incident_headline(l, notice),
+                labels::status(l, notice.status),
             )
         }
         _ => (
-            Headline::Named(format!(
-                "Scheduled maintenance: {}",
-                words::incident_name(&notice.name)
+            Headline::Named(say!(
+                l,
+                "mail-subject-maintenance",
+                name = words::incident_name(l, &notice.name)
             )),
-            maintenance_tail(head, notice),
+            maintenance_tail(head, l, notice),
         ),
     };
     let fixed = match tail.is_empty() {
@@ -34,7 +37,7 @@ pub fn notice(head: &Letterhead, notice: &Notice) -> String {
         Headline::Named(name) => shorten(&name, budget),
         Headline::Components { impact, names } => {
             let lead = format!("{impact}: ");
-            let list = within(&names, budget.saturating_sub(chars(&lead)));
+            let list = within(l, &names, budget.saturating_sub(chars(&lead)));
             shorten(&format!("{lead}{list}"), budget)
         }
     };
@@ -53,37 +56,41 @@ enum Headline {
 
 /// "Major outage: Public API" says more in a list of subjects than an
 /// incident's name; a name is all there is when no component is affected.
-fn incident_headline(notice: &Notice) -> Headline {
+fn incident_headline(l: Lang, notice: &Notice) -> Headline {
     if notice.components.is_empty() {
-        return Headline::Named(words::incident_name(&notice.name).into_owned());
+        return Headline::Named(words::incident_name(l, &notice.name).into_owned());
     }
     Headline::Components {
-        impact: labels::impact(notice.impact),
+        impact: labels::impact(l, notice.impact),
         names: notice.components.iter().map(|a| a.name.clone()).collect(),
     }
 }
 
-fn maintenance_tail(head: &Letterhead, notice: &Notice) -> String {
+fn maintenance_tail(head: &Letterhead, l: Lang, notice: &Notice) -> String {
     let start = notice.window.map(|(from, _)| from);
     match notice.kind {
         NoticeKind::MaintenanceScheduled => start
-            .map(|s| time::day_time(s, head.tz))
+            .map(|s| time::day_time(l, s, head.tz))
             .unwrap_or_default(),
         NoticeKind::MaintenanceReminder => match start {
-            Some(s) => format!("starts {}", time::relative_future(s, notice.at)),
-            None => "starting soon".into(),
+            Some(s) => say!(
+                l,
+                "mail-subject-starts",
+                within = time::relative_future(l, s, notice.at)
+            ),
+            None => l.say("mail-subject-soon"),
         },
-        NoticeKind::MaintenanceStarted => "in progress".into(),
-        NoticeKind::MaintenanceCompleted => "completed".into(),
-        _ => labels::status(notice.status).into(),
+        NoticeKind::MaintenanceStarted => l.say("mail-subject-in-progress"),
+        NoticeKind::MaintenanceCompleted => l.say("mail-subject-completed"),
+        _ => labels::status(l, notice.status),
     }
 }
 
 /// "A, B and C", or as many names as fit in `budget` characters followed by
 /// "and 2 more"; at least one name.
-pub fn within(names: &[String], budget: usize) -> String {
+pub fn within(l: Lang, names: &[String], budget: usize) -> String {
     for shown in (1..=names.len()).rev() {
-        let list = listed(names, shown);
+        let list = listed(l, names, shown);
         if chars(&list) <= budget || shown == 1 {
             return list;
         }
@@ -92,12 +99,13 @@ pub fn within(names: &[String], budget: usize) -> String {
 }
 
 /// The first `shown` names; the rest counted.
-fn listed(names: &[String], shown: usize) -> String {
+fn listed(l: Lang, names: &[String], shown: usize) -> String {
     let rest = names.len() - shown;
     if rest == 0 {
-        return and_list(names);
+        return and_list(l, names);
     }
-    format!("{} and {rest} more", names[..shown].join(", "))
+    let shown = names[..shown].join(&l.say("list-separator"));
+    say!(l, "list-more", shown = shown, rest = rest)
 }
 
 pub use crate::read::words::and_list;

@@ -12,6 +12,8 @@ fn head() -> Letterhead {
         public_url: "https://status.acme.test/".parse().unwrap(),
         tz: "Europe/Berlin".parse().unwrap(),
         from: "Acme Status <status@acme.test>".parse().unwrap(),
+        languages: crate::lang::Lang::all().collect(),
+        default_language: crate::lang::Lang::english(),
     }
 }
 
@@ -73,6 +75,7 @@ fn maintenance(kind: NoticeKind) -> Notice {
 fn to_ana(notice: Notice) -> Letter {
     let ids = ["public-api", "database"].map(|c| ComponentId::parse(c).unwrap());
     let recipient = Recipient {
+        language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
         components: ids.to_vec(),
@@ -485,6 +488,7 @@ fn the_footer_says_why_it_came_and_how_to_stop_it() {
 #[test]
 fn a_confirmation_links_to_confirm_and_says_what_happens_otherwise() {
     let letter = Letter::Confirmation {
+        language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
     };
@@ -522,6 +526,7 @@ fn a_confirmation_links_to_confirm_and_says_what_happens_otherwise() {
 #[test]
 fn an_address_already_subscribed_gets_its_manage_link() {
     let letter = Letter::ManageLink {
+        language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
     };
@@ -552,6 +557,7 @@ fn an_address_lettre_cannot_parse_is_an_error_not_a_panic() {
         "a\r\nBcc: x@y.z",
     ] {
         let letter = Letter::Confirmation {
+            language: None,
             email: bad.into(),
             token: "tok123".into(),
         };
@@ -604,6 +610,7 @@ fn group_outage() -> Notice {
 #[test]
 fn a_subscriber_reads_what_affects_them_and_a_count_of_the_rest() {
     let recipient = Recipient {
+        language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
         components: ["eu03", "eu07"]
@@ -630,6 +637,7 @@ fn a_subscriber_reads_what_affects_them_and_a_count_of_the_rest() {
 #[test]
 fn a_long_list_for_everyone_is_told_by_group() {
     let recipient = Recipient {
+        language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
         components: Vec::new(),

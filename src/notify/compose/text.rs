@@ -24,8 +24,8 @@ fn push(out: &mut String, block: &Block) {
         Block::Para(text) => writeln!(out, "{text}"),
         Block::Field(label, text) => writeln!(out, "{label}: {text}"),
         Block::Quote(label, text) => writeln!(out, "{label}:\n{text}"),
-        Block::Components(list) => {
-            let _ = writeln!(out, "Affected:");
+        Block::Components(label, list) => {
+            let _ = writeln!(out, "{label}:");
             list.iter().try_for_each(|(name, status)| match status {
                 Some(status) => writeln!(out, "- {name}: {status}"),
                 None => writeln!(out, "- {name}"),

@@ -28,6 +28,7 @@ mod tests {
     #[test]
     fn a_letter_is_named_by_kind_and_subscriber_id_never_by_address() {
         let letter = Letter::Confirmation {
+            language: None,
             email: "a@[127.0.0.1]".into(),
             token: "ab".repeat(32),
         };

@@ -114,6 +114,7 @@ async fn a_delivered_letter_leaves_the_outbox_and_is_counted() {
     let store = in_memory();
     let dir = tempfile::tempdir().unwrap();
     let letter = Letter::Confirmation {
+        language: None,
         email: "ann@example.com".into(),
         token: "t".repeat(64),
     };

@@ -58,6 +58,7 @@ fn view(config: &Arc<Config>, book: &Book) -> View {
     let ids: Vec<ComponentId> = config.components.iter().map(|c| c.id.clone()).collect();
     let engine = Engine::new(&ids, &config.checks, t(0));
     View {
+        lang: crate::lang::Lang::english(),
         config: config.clone(),
         components: Arc::new(view::components(config, &engine, book, t(5))),
         book: Arc::new(book.clone()),

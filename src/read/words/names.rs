@@ -3,16 +3,21 @@
 //! rather than three names "and 47 more".
 
 use crate::incidents::Member;
+use crate::lang::Lang;
+use crate::say;
 
 /// How many parts a list names before it counts the rest.
 const SHOWN: usize = 3;
 
 /// "A", "A and B", "A, B and C".
-pub fn and_list(names: &[String]) -> String {
+pub fn and_list(lang: Lang, names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [init @ .., last] => {
+            let init = init.join(&lang.say("list-separator"));
+            say!(lang, "list-and", init = init, last = last.as_str())
+        }
     }
 }
 
@@ -20,19 +25,21 @@ pub fn and_list(names: &[String]) -> String {
 /// "Public API, Payments and Website"; "All of Europe West (50 components)"
 /// for a whole group; "12 components of Europe West" for much of one;
 /// "Public API, Payments, Website and 4 more" past three parts.
-pub fn members(components: &[Member]) -> String {
-    let parts = parts(components);
+pub fn members(lang: Lang, components: &[Member]) -> String {
+    let parts = parts(lang, components);
     if parts.len() <= SHOWN + 1 {
-        return and_list(&parts.into_iter().map(|(text, _)| text).collect::<Vec<_>>());
+        let names: Vec<String> = parts.into_iter().map(|(text, _)| text).collect();
+        return and_list(lang, &names);
     }
     let rest: usize = parts[SHOWN..].iter().map(|(_, n)| n).sum();
     let shown: Vec<String> = parts.into_iter().take(SHOWN).map(|(t, _)| t).collect();
-    format!("{} and {rest} more", shown.join(", "))
+    let shown = shown.join(&lang.say("list-separator"));
+    say!(lang, "list-more", shown = shown, rest = rest)
 }
 
 /// Each part in words, with how many components it stands for. A group is
 /// named once, where its first member failed.
-fn parts(components: &[Member]) -> Vec<(String, usize)> {
+fn parts(lang: Lang, components: &[Member]) -> Vec<(String, usize)> {
     let mut parts = Vec::new();
     let mut named: Vec<&str> = Vec::new();
     for m in components {
@@ -47,12 +54,14 @@ fn parts(components: &[Member]) -> Vec<(String, usize)> {
         if n == group.size && n > 1 {
             if !named.contains(&group.name.as_str()) {
                 named.push(&group.name);
-                parts.push((format!("All of {} ({n} components)", group.name), n));
+                let name = group.name.as_str();
+                parts.push((say!(lang, "group-all", group = name, n = n), n));
             }
         } else if n > SHOWN {
             if !named.contains(&group.name.as_str()) {
                 named.push(&group.name);
-                parts.push((format!("{n} components of {}", group.name), n));
+                let name = group.name.as_str();
+                parts.push((say!(lang, "group-some", group = name, n = n), n));
             }
         } else {
             parts.push((m.name.clone(), 1));
@@ -65,6 +74,10 @@ fn parts(components: &[Member]) -> Vec<(String, usize)> {
 mod tests {
     use super::*;
     use crate::incidents::GroupRef;
+
+    fn members(m: &[Member]) -> String {
+        super::members(Lang::english(), m)
+    }
 
     fn of(group: &str, size: usize, names: impl IntoIterator<Item = String>) -> Vec<Member> {
         names

@@ -1,6 +1,7 @@
 //! An incident's why and its promised next update, in words (the data and
-//! the rules: `incidents::promise`). Every sentence a customer reads about
-//! them is here, for pages, the API, feeds and emails alike.
+//! the rules: `incidents::promise`; the messages: `why-*` and `next-update-*`
+//! in `locales/`). Every sentence a customer reads about them is made here,
+//! for pages, the API, feeds and emails alike.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -8,46 +9,48 @@ use chrono_tz::Tz;
 use super::names::and_list;
 use super::{check_reason, clock};
 use crate::incidents::promise::{Grounds, Seen};
+use crate::lang::Lang;
 use crate::model::{Evidence, SeenFrom};
+use crate::say;
 
 /// How many checks' findings a why names before it counts the rest.
 const SHOWN: usize = 3;
 
 /// The why of an open incident nobody has explained yet.
-pub fn under_investigation() -> &'static str {
-    "Under investigation"
+pub fn under_investigation(lang: Lang) -> String {
+    lang.say("answer-why-unknown")
 }
 
 /// The same, as a sentence in an email.
-pub fn still_investigating() -> &'static str {
-    "We are still investigating the cause."
+pub fn still_investigating(lang: Lang) -> String {
+    lang.say("mail-why-unknown")
 }
 
 /// The why of an incident closed without a cause or postmortem.
-pub fn cause_not_published() -> &'static str {
-    "Cause not yet published"
+pub fn cause_not_published(lang: Lang) -> String {
+    lang.say("why-not-published")
 }
 
 /// The link to an incident's postmortem, given as its why.
-pub fn read_the_postmortem() -> &'static str {
-    "Read the postmortem"
+pub fn read_the_postmortem(lang: Lang) -> String {
+    lang.say("why-postmortem")
 }
 
 /// An incident's why as plain text (the API, feeds and emails);
 /// `postmortem` is the address of its postmortem.
-pub fn why(g: &Grounds, tz: Tz, postmortem: &str) -> String {
+pub fn why(lang: Lang, g: &Grounds, tz: Tz, postmortem: &str) -> String {
     match g {
         Grounds::Cause { text } => text.clone(),
-        Grounds::Checks { seen, passing } => checks(seen, *passing, tz),
-        Grounds::Investigating => under_investigation().to_owned(),
-        Grounds::Postmortem => format!("{}: {postmortem}", read_the_postmortem()),
-        Grounds::NotPublished => cause_not_published().to_owned(),
+        Grounds::Checks { seen, passing } => checks(lang, seen, *passing, tz),
+        Grounds::Investigating => under_investigation(lang),
+        Grounds::Postmortem => say!(lang, "why-postmortem-at", url = postmortem),
+        Grounds::NotPublished => cause_not_published(lang),
     }
 }
 
 /// "Why: ...", a line of a feed entry.
-pub fn why_line(why: &str) -> String {
-    format!("Why: {why}")
+pub fn why_line(lang: Lang, why: &str) -> String {
+    say!(lang, "why-line", why = why)
 }
 
 /// What the checks see, one sentence per check, times in `tz`: "The check
@@ -55,17 +58,16 @@ pub fn why_line(why: &str) -> String {
 /// of 3 locations (Frankfurt and Virginia) since 14:02 UTC." Past three
 /// checks the rest are counted. `passing`: they pass again, so in the past,
 /// without the reason.
-pub fn checks(seen: &[Seen], passing: bool, tz: Tz) -> String {
+pub fn checks(lang: Lang, seen: &[Seen], passing: bool, tz: Tz) -> String {
     let all: Vec<(&str, &Evidence)> = (seen.iter())
         .flat_map(|s| s.evidence.iter().map(move |e| (s.component.as_str(), e)))
         .collect();
     let mut said: Vec<String> = (all.iter().take(SHOWN))
-        .map(|(component, e)| check(component, e, passing, tz))
+        .map(|(component, e)| check(lang, component, e, passing, tz))
         .collect();
     match all.len().saturating_sub(SHOWN) {
         0 => {}
-        1 => said.push("And 1 more check fails.".to_owned()),
-        n => said.push(format!("And {n} more checks fail.")),
+        n => said.push(say!(lang, "why-more", n = n)),
     }
     said.join(" ")
 }
@@ -79,64 +81,102 @@ pub fn checks_times(seen: &[Seen]) -> Vec<DateTime<Utc>> {
         .collect()
 }
 
-fn check(component: &str, e: &Evidence, passing: bool, tz: Tz) -> String {
+fn check(lang: Lang, component: &str, e: &Evidence, passing: bool, tz: Tz) -> String {
     if passing {
-        return passed(component, e, tz);
+        return passed(lang, component, e, tz);
     }
-    let from = e.seen_from.as_ref().map(places).unwrap_or_default();
     let said = match (e.check.as_str(), &e.reason) {
         // A finding an older build stored as a sentence names no check.
-        ("", r) => format!("{component}: {}{from}", check_reason(r.as_ref())),
-        (name, Some(r)) => format!(
-            "The check “{name}” of {component} reports {}{from}",
-            check_reason(Some(r))
+        ("", r) => say!(
+            lang,
+            "why-check-unnamed",
+            component = component,
+            reason = check_reason(lang, r.as_ref())
         ),
-        (name, None) => format!("The check “{name}” of {component} fails{from}"),
+        (name, Some(r)) => say!(
+            lang,
+            "why-check",
+            check = name,
+            component = component,
+            reason = check_reason(lang, Some(r))
+        ),
+        (name, None) => say!(
+            lang,
+            "why-check-failing",
+            check = name,
+            component = component
+        ),
+    };
+    let said = match &e.seen_from {
+        Some(s) => places(lang, said, s),
+        None => said,
     };
     match e.since {
-        Some(at) => format!("{said} since {}.", clock(at, tz)),
-        None => format!("{said}."),
+        Some(at) => say!(lang, "why-since", said = said, since = clock(lang, at, tz)),
+        None => say!(lang, "why-plain", said = said),
     }
 }
 
 /// A check that passes again while the incident waits out its quiet
 /// period: when it failed, without the reason, which went with the failure
 /// (the incident's timeline keeps it).
-fn passed(component: &str, e: &Evidence, tz: Tz) -> String {
-    let subject = match e.check.as_str() {
-        "" => component.to_owned(),
-        name => format!("The check “{name}” of {component}"),
-    };
-    match e.since {
-        Some(at) => format!("{subject} failed from {}; it passes again.", clock(at, tz)),
-        None => format!("{subject} failed; it passes again."),
+fn passed(lang: Lang, component: &str, e: &Evidence, tz: Tz) -> String {
+    let since = e.since.map(|at| clock(lang, at, tz));
+    match (e.check.as_str(), since) {
+        ("", Some(since)) => say!(
+            lang,
+            "why-passed-unnamed",
+            component = component,
+            since = since
+        ),
+        ("", None) => say!(lang, "why-passed-unnamed-plain", component = component),
+        (name, Some(since)) => say!(
+            lang,
+            "why-passed",
+            check = name,
+            component = component,
+            since = since
+        ),
+        (name, None) => say!(
+            lang,
+            "why-passed-plain",
+            check = name,
+            component = component
+        ),
     }
 }
 
-/// " from 2 of 3 locations (Frankfurt and Virginia)", " from all 3
-/// locations"; nothing for a check probed from one place.
-fn places(s: &SeenFrom) -> String {
+/// "... from 2 of 3 locations (Frankfurt and Virginia)", "... from all 3
+/// locations"; as it was for a check probed from one place.
+fn places(lang: Lang, said: String, s: &SeenFrom) -> String {
     let (failing, all) = (s.failing.len(), s.failing.len() + s.fine.len());
     match (failing, all) {
-        (0, _) | (_, 0 | 1) => String::new(),
-        (f, n) if f == n => format!(" from all {n} locations"),
-        (f, n) => format!(" from {f} of {n} locations ({})", and_list(&s.failing)),
+        (0, _) | (_, 0 | 1) => said,
+        (f, n) if f == n => say!(lang, "why-from-all", said = said, all = n),
+        (f, n) => say!(
+            lang,
+            "why-from-some",
+            said = said,
+            failing = f,
+            all = n,
+            names = and_list(lang, &s.failing)
+        ),
     }
 }
 
 /// "Next update by 14:32 UTC": the promise, `at` as shown on the page.
-pub fn next_update_by(at: &str) -> String {
-    format!("Next update by {at}")
+pub fn next_update_by(lang: Lang, at: &str) -> String {
+    say!(lang, "next-update-by", time = at)
 }
 
 /// "Update overdue since 14:32 UTC": the promise passed without a post.
-pub fn update_overdue_since(at: &str) -> String {
-    format!("Update overdue since {at}")
+pub fn update_overdue_since(lang: Lang, at: &str) -> String {
+    say!(lang, "next-update-overdue", time = at)
 }
 
 /// The label of the promise in an email ("Next update: by 14:32 UTC").
-pub fn next_update_label() -> &'static str {
-    "Next update"
+pub fn next_update_label(lang: Lang) -> String {
+    lang.say("mail-next-update")
 }
 
 #[cfg(test)]

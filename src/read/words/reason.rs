@@ -1,12 +1,14 @@
-//! Reasons in English: "HTTP 503 Service Unavailable", "timed out after 10 s".
+//! Reasons in words: "HTTP 503 Service Unavailable", "timed out after 10 s".
 
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::lang::Lang;
 use crate::model::reason::millis;
 use crate::model::{CertProblem, Reason};
+use crate::say;
 
 /// Reasons longer than this are cut: they end up in a status page and in logs.
 const MAX_REASON_CHARS: usize = 120;
@@ -17,120 +19,128 @@ const MAX_VALUE_CHARS: usize = 40;
 /// is shown as it is: a library's words, already cut to that length by the
 /// probe, or words an older build stored (a whole component's findings, maybe
 /// longer).
-pub fn reason(r: &Reason) -> String {
+pub fn reason(lang: Lang, r: &Reason) -> String {
     if let Reason::Other { text } = r {
         return text.clone();
     }
-    let words = fixed(r).map_or_else(|| with_parameters(r), str::to_owned);
+    let words = fixed(r).map_or_else(|| with_parameters(lang, r), |id| lang.say(id));
     shorten(&words, MAX_REASON_CHARS)
 }
 
-/// Reasons that take no parameters.
+/// Reasons that take no parameters: their message.
 fn fixed(r: &Reason) -> Option<&'static str> {
     use Reason as R;
     Some(match r {
-        R::ConnectionRefused => "connection refused",
-        R::ConnectionReset { reading_body: true } => "connection reset while reading the body",
+        R::ConnectionRefused => "reason-connection-refused",
+        R::ConnectionReset { reading_body: true } => "reason-connection-reset-body",
         R::ConnectionReset {
             reading_body: false,
-        } => "connection reset",
-        R::ConnectionAborted => "connection aborted",
-        R::ConnectionClosed { reading_body: true } => {
-            "connection closed before the body was complete"
-        }
+        } => "reason-connection-reset",
+        R::ConnectionAborted => "reason-connection-aborted",
+        R::ConnectionClosed { reading_body: true } => "reason-connection-closed-body",
         R::ConnectionClosed {
             reading_body: false,
-        } => "connection closed before a response",
-        R::ConnectionTimedOut => "connection timed out",
-        R::HostUnreachable => "host unreachable",
-        R::NetworkUnreachable => "network unreachable",
-        R::CertExpired => "TLS certificate has expired",
-        R::CertNotValidYet => "TLS certificate is not valid yet",
-        R::CertUnknownIssuer => {
-            "TLS certificate not issued by a trusted authority (self-signed, or a private CA)"
-        }
-        R::CertRevoked => "TLS certificate has been revoked",
-        R::CertBadSignature => {
-            "TLS certificate not trusted: its signature is not from the authority it names"
-        }
-        R::CertCaAsServer => "TLS certificate is a CA certificate, not a server certificate",
-        R::CertWrongPurpose => "TLS certificate is not meant for servers (its key usage)",
+        } => "reason-connection-closed",
+        R::ConnectionTimedOut => "reason-connection-timed-out",
+        R::HostUnreachable => "reason-host-unreachable",
+        R::NetworkUnreachable => "reason-network-unreachable",
+        R::CertExpired => "reason-cert-expired",
+        R::CertNotValidYet => "reason-cert-not-valid-yet",
+        R::CertUnknownIssuer => "reason-cert-unknown-issuer",
+        R::CertRevoked => "reason-cert-revoked",
+        R::CertBadSignature => "reason-cert-bad-signature",
+        R::CertCaAsServer => "reason-cert-ca-as-server",
+        R::CertWrongPurpose => "reason-cert-wrong-purpose",
         R::CertRejected { problem } => cert_problem(*problem),
         _ => return None,
     })
 }
 
-fn with_parameters(r: &Reason) -> String {
+fn with_parameters(lang: Lang, r: &Reason) -> String {
     use Reason as R;
+    let ms = |ms: &u64| duration_ms(lang, *ms);
     match r {
         R::HttpStatus { code } => http_status(*code),
-        R::CertExpiry { days_left, expired } => cert_expiry(*days_left, *expired),
-        R::Slow { ms, over_ms } => format!(
-            "slow: answered in {} (over {})",
-            duration_ms(*ms),
-            duration_ms(*over_ms)
-        ),
-        R::TimedOut { after_ms } => format!("timed out after {}", duration_ms(*after_ms)),
-        R::ConnectTimedOut { after_ms } => {
-            format!("timed out connecting after {}", duration_ms(*after_ms))
+        R::CertExpiry { days_left, expired } => cert_expiry(lang, *days_left, *expired),
+        R::Slow { ms: took, over_ms } => {
+            say!(lang, "reason-slow", took = ms(took), limit = ms(over_ms))
         }
-        R::UnresolvedHost { host } => format!("could not resolve host {host}"),
-        R::TooManyRedirects { max } => format!("too many redirects (more than {max})"),
-        R::TlsAlert { alert } => format!("TLS handshake failed (server alert: {alert})"),
-        R::TlsHandshake { detail } => format!("TLS handshake failed: {detail}"),
-        R::CertWrongName { host, names } => cert_wrong_name(host, names),
+        R::TimedOut { after_ms } => say!(lang, "reason-timed-out", after = ms(after_ms)),
+        R::ConnectTimedOut { after_ms } => {
+            say!(lang, "reason-connect-timed-out", after = ms(after_ms))
+        }
+        R::UnresolvedHost { host } => say!(lang, "reason-unresolved-host", host = host.as_str()),
+        R::TooManyRedirects { max } => say!(lang, "reason-too-many-redirects", max = *max),
+        R::TlsAlert { alert } => say!(lang, "reason-tls-alert", alert = alert.as_str()),
+        R::TlsHandshake { detail } => say!(lang, "reason-tls-handshake", detail = detail.as_str()),
+        R::CertWrongName { host, names } => cert_wrong_name(lang, host, names),
         // Older builds' library names, read as today's kinds.
-        R::CertNotTrusted { .. } => reason(&r.upgraded()),
-        R::ClientSetup { detail } => format!("client setup: {detail}"),
-        R::BodyReadFailed { detail } => format!("reading the body failed: {detail}"),
-        content => body(content),
+        R::CertNotTrusted { .. } => reason(lang, &r.upgraded()),
+        R::ClientSetup { detail } => say!(lang, "reason-client-setup", detail = detail.as_str()),
+        R::BodyReadFailed { detail } => {
+            say!(lang, "reason-body-read-failed", detail = detail.as_str())
+        }
+        content => body(lang, content),
     }
 }
 
 /// What the body held (or did not).
-fn body(r: &Reason) -> String {
+fn body(lang: Lang, r: &Reason) -> String {
     use Reason as R;
     match r {
         R::BodyMissing { text, within } => match within {
-            Some(cap) => format!(
-                "body did not contain {} (in its first {})",
-                quoted(text),
-                size(*cap)
+            Some(cap) => say!(
+                lang,
+                "reason-body-missing-within",
+                text = quoted(text),
+                size = size(*cap)
             ),
-            None => format!("body did not contain {}", quoted(text)),
+            None => say!(lang, "reason-body-missing", text = quoted(text)),
         },
         R::JsonTooLarge {
             over,
             pointer,
             expected,
-        } => format!(
-            "body is over {}, too large to read as JSON (expected {pointer} = {expected})",
-            size(*over)
+        } => say!(
+            lang,
+            "reason-json-too-large",
+            size = size(*over),
+            pointer = pointer.as_str(),
+            expected = expected.as_str()
         ),
-        R::NotJson { pointer, expected } => {
-            format!("body is not JSON (expected {pointer} = {expected})")
-        }
-        R::JsonMissing { pointer } => format!("JSON has no {pointer}"),
+        R::NotJson { pointer, expected } => say!(
+            lang,
+            "reason-not-json",
+            pointer = pointer.as_str(),
+            expected = expected.as_str()
+        ),
+        R::JsonMissing { pointer } => say!(lang, "reason-json-missing", pointer = pointer.as_str()),
         R::JsonMismatch {
             pointer,
             found,
             expected,
-        } => format!("JSON {pointer} was {found}, expected {expected}"),
+        } => say!(
+            lang,
+            "reason-json-mismatch",
+            pointer = pointer.as_str(),
+            found = found.as_str(),
+            expected = expected.as_str()
+        ),
         // Not reached: `reason` words the others.
-        other => fixed(other).unwrap_or_default().to_owned(),
+        other => fixed(other).map(|id| lang.say(id)).unwrap_or_default(),
     }
 }
 
 fn cert_problem(problem: CertProblem) -> &'static str {
     use CertProblem as P;
     match problem {
-        P::Malformed => "TLS certificate is malformed",
-        P::UnsupportedAlgorithm => "TLS certificate is signed with an unsupported algorithm",
-        P::UnknownCriticalExtension => "TLS certificate has a critical extension not understood",
-        P::RevocationUnknown => "TLS certificate's revocation status is unknown",
-        P::ServerCertAsCa => "TLS certificate chain has a server certificate as an authority",
-        P::NameNotPermitted => "TLS certificate names a host its authority may not certify",
-        P::Other => "TLS certificate not accepted",
+        P::Malformed => "reason-cert-malformed",
+        P::UnsupportedAlgorithm => "reason-cert-unsupported-algorithm",
+        P::UnknownCriticalExtension => "reason-cert-unknown-critical-extension",
+        P::RevocationUnknown => "reason-cert-revocation-unknown",
+        P::ServerCertAsCa => "reason-cert-server-as-ca",
+        P::NameNotPermitted => "reason-cert-name-not-permitted",
+        P::Other => "reason-cert-other",
     }
 }
 
@@ -138,23 +148,21 @@ fn cert_problem(problem: CertProblem) -> &'static str {
 const MAX_CERT_NAMES: usize = 3;
 
 /// "TLS certificate is for other.example, not api.example".
-fn cert_wrong_name(host: &str, names: &[String]) -> String {
+fn cert_wrong_name(lang: Lang, host: &str, names: &[String]) -> String {
     if names.is_empty() {
-        return format!("TLS certificate is not for {host}");
+        return say!(lang, "reason-cert-not-for", host = host);
     }
     let shown: Vec<String> = names
         .iter()
         .take(MAX_CERT_NAMES)
         .map(|n| shorten(n, MAX_VALUE_CHARS))
         .collect();
-    let more = match names.len().saturating_sub(MAX_CERT_NAMES) {
-        0 => String::new(),
-        n => format!(" and {n} more"),
+    let shown = shown.join(", ");
+    let names = match names.len().saturating_sub(MAX_CERT_NAMES) {
+        0 => shown,
+        n => say!(lang, "reason-cert-names-more", names = shown, n = n),
     };
-    format!(
-        "TLS certificate is for {}{more}, not {host}",
-        shown.join(", ")
-    )
+    say!(lang, "reason-cert-for-other", names = names, host = host)
 }
 
 /// "HTTP 503 Service Unavailable": the standard phrase, else just the number.
@@ -170,33 +178,22 @@ fn http_status(code: u16) -> String {
     }
 }
 
-fn cert_expiry(days: i64, expired: bool) -> String {
+fn cert_expiry(lang: Lang, days: i64, expired: bool) -> String {
     match (days, expired) {
-        (..0, _) => format!(
-            "certificate expired {} ago",
-            days_words(days.unsigned_abs())
-        ),
-        (0, true) => "certificate expired less than a day ago".to_owned(),
-        (0, false) => "certificate expires today".to_owned(),
-        _ => format!("certificate expires in {}", days_words(days.unsigned_abs())),
-    }
-}
-
-fn days_words(days: u64) -> String {
-    if days == 1 {
-        "1 day".to_owned()
-    } else {
-        format!("{days} days")
+        (..0, _) => say!(lang, "reason-cert-expired-ago", days = days.unsigned_abs()),
+        (0, true) => lang.say("reason-cert-expired-today"),
+        (0, false) => lang.say("reason-cert-expires-today"),
+        _ => say!(lang, "reason-cert-expires-in", days = days.unsigned_abs()),
     }
 }
 
 /// A duration in plain words: "800 ms", "1.2 s", "42 s", "2 min 5 s", "1 h 5 min".
 /// Precision drops as durations grow, since nobody needs milliseconds of a minute.
-pub fn human_duration(d: Duration) -> String {
-    duration_ms(millis(d))
+pub fn human_duration(lang: Lang, d: Duration) -> String {
+    duration_ms(lang, millis(d))
 }
 
-fn duration_ms(ms: u64) -> String {
+fn duration_ms(lang: Lang, ms: u64) -> String {
     if ms < 1000 {
         return format!("{ms} ms");
     }
@@ -204,7 +201,7 @@ fn duration_ms(ms: u64) -> String {
         let tenths = (ms + 50) / 100;
         return match tenths % 10 {
             0 => format!("{} s", tenths / 10),
-            t => format!("{}.{t} s", tenths / 10),
+            t => format!("{}{}{t} s", tenths / 10, lang.say("decimal-mark")),
         };
     }
     let secs = (ms + 500) / 1000;

@@ -7,6 +7,32 @@ use chrono::{TimeZone, Utc};
 use super::*;
 use crate::model::{CertProblem, ComponentStatus};
 
+// The English words, as every test here reads them.
+fn en() -> Lang {
+    Lang::english()
+}
+fn reason(r: &Reason) -> String {
+    super::reason(en(), r)
+}
+fn human_duration(d: Duration) -> String {
+    super::human_duration(en(), d)
+}
+fn findings(list: &[Finding]) -> String {
+    super::findings(en(), list)
+}
+fn evidence(list: &[Evidence], tz: Tz) -> String {
+    super::evidence(en(), list, tz)
+}
+fn update(text: &UpdateText, tz: Tz) -> Cow<'_, str> {
+    super::update(en(), text, tz)
+}
+fn incident_name(name: &IncidentName) -> Cow<'_, str> {
+    super::incident_name(en(), name)
+}
+fn why(w: &Why) -> String {
+    super::why(en(), w)
+}
+
 fn other(text: &str) -> Reason {
     Reason::other(text)
 }

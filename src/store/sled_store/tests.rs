@@ -12,7 +12,7 @@ mod messages;
 
 /// A stored result's reason in words.
 fn words(r: &StoredResult) -> String {
-    crate::read::words::check_reason(r.reason.as_ref()).into_owned()
+    crate::read::words::check_reason(crate::lang::Lang::english(), r.reason.as_ref()).into_owned()
 }
 
 fn at(sec: i64) -> DateTime<Utc> {

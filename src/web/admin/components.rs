@@ -149,18 +149,18 @@ fn decided_by(v: &View, id: &str, decider: Decider, reason: Option<&Why>) -> Mar
             Decider::Checks => {
                 "Checks"
                 @if let Some(i) = covering {
-                    " in " a href={"/admin/incidents/" (i.id)} { (words::incident_name(&i.name)) }
+                    " in " a href={"/admin/incidents/" (i.id)} { (words::incident_name(crate::lang::Lang::english(), &i.name)) }
                 }
             }
             Decider::Maintenance => { "Maintenance" }
             Decider::Engineer => {
                 "Engineer"
                 @if let Some(i) = incident {
-                    " in " a href={"/admin/incidents/" (i.id)} { (words::incident_name(&i.name)) }
+                    " in " a href={"/admin/incidents/" (i.id)} { (words::incident_name(crate::lang::Lang::english(), &i.name)) }
                 }
             }
         }
-        @if let Some(r) = reason { br; span.reason { (words::why(r)) } }
+        @if let Some(r) = reason { br; span.reason { (words::why(crate::lang::Lang::english(), r)) } }
     }
 }
 

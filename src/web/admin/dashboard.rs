@@ -132,12 +132,12 @@ fn incident_table(v: &View, incidents: &[&Incident]) -> Markup {
             tbody {
                 @for i in incidents {
                     tr {
-                        td { a href={"/admin/incidents/" (i.id)} { (words::incident_name(&i.name)) } }
+                        td { a href={"/admin/incidents/" (i.id)} { (words::incident_name(crate::lang::Lang::english(), &i.name)) } }
                         td { (i.impact.label()) }
                         td { (i.status.label()) }
                         td {
                             @if let Some(u) = i.latest() {
-                                time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
+                                time datetime=(time::iso(u.at)) { (time::short(crate::lang::Lang::english(), u.at, v.now, tz)) }
                             }
                         }
                     }
@@ -170,8 +170,8 @@ fn maintenances(v: &View) -> Markup {
                                 td { a href={"/admin/maintenances/" (m.id)} { (m.name) } }
                                 td { (m.status.label()) }
                                 td {
-                                    (time::short(m.scheduled_for, v.now, tz)) " – "
-                                    (time::short(m.scheduled_until, v.now, tz))
+                                    (time::short(crate::lang::Lang::english(), m.scheduled_for, v.now, tz)) " – "
+                                    (time::short(crate::lang::Lang::english(), m.scheduled_until, v.now, tz))
                                 }
                             }
                         }
@@ -212,8 +212,8 @@ fn locations(v: &View) -> Markup {
                     li {
                         strong { (named(id)) } " (" (id) "): "
                         @match (fresh, last) {
-                            (true, Some(at)) => { "reporting, last result " (time::precise(*at, tz)) }
-                            (_, Some(at)) => { "no data since " (time::short(*at, v.now, tz)) }
+                            (true, Some(at)) => { "reporting, last result " (time::precise(crate::lang::Lang::english(), *at, tz)) }
+                            (_, Some(at)) => { "no data since " (time::short(crate::lang::Lang::english(), *at, v.now, tz)) }
                             (_, None) => { "no data yet" }
                         }
                     }
@@ -222,8 +222,8 @@ fn locations(v: &View) -> Markup {
             @for (component, f) in &unconfirmed {
                 p.hint {
                     (component) ": problem seen from "
-                    (f.seen_from.as_ref().map_or_else(String::new, |s| crate::read::words::and_list(&s.failing)))
-                    " only, not confirmed: " (crate::read::words::findings(std::slice::from_ref(*f)))
+                    (f.seen_from.as_ref().map_or_else(String::new, |s| crate::read::words::and_list(crate::lang::Lang::english(), &s.failing)))
+                    " only, not confirmed: " (crate::read::words::findings(crate::lang::Lang::english(), std::slice::from_ref(*f)))
                 }
             }
         }

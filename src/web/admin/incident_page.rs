@@ -23,7 +23,7 @@ pub fn page(
     feedback: Option<FeedbackCounts>,
 ) -> Markup {
     let content = html! {
-        h1 { (words::incident_name(&i.name)) }
+        h1 { (words::incident_name(crate::lang::Lang::english(), &i.name)) }
         p.meta {
             (i.status.label()) " · " (i.impact.label()) " impact · "
             a href={"/incidents/" (i.id)} { "Public page" }
@@ -35,9 +35,13 @@ pub fn page(
         (super::incident_split::form(v, session, i, forms.split))
         (answers(v, i, feedback))
         @if !i.status.is_open() { (postmortem_form(session, i, forms)) }
-        (timeline(v, &i.updates, IncidentStatus::label, Reader::Engineer))
+        (timeline(v, &i.updates, |s| s.label().to_owned(), Reader::Engineer))
     };
-    frame(&words::incident_name(&i.name), Some(session), content)
+    frame(
+        &words::incident_name(crate::lang::Lang::english(), &i.name),
+        Some(session),
+        content,
+    )
 }
 
 fn now(v: &View, i: &Incident) -> Markup {
@@ -63,7 +67,7 @@ fn now(v: &View, i: &Incident) -> Markup {
                 dd {
                     @match i.expected_resolution_at {
                         Some(at) => {
-                            time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
+                            time datetime=(time::iso(at)) { (time::short(crate::lang::Lang::english(), at, v.now, tz)) }
                             @if at <= v.now { " " strong.late { "(passed: set a new time or clear it)" } }
                         }
                         None => { em { "Not given" } }
@@ -73,7 +77,7 @@ fn now(v: &View, i: &Incident) -> Markup {
                 dd {
                     @match i.next_update_by.filter(|_| i.status.is_open()) {
                         Some(at) => {
-                            time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
+                            time datetime=(time::iso(at)) { (time::short(crate::lang::Lang::english(), at, v.now, tz)) }
                             @if at <= v.now { " " strong.late { "(overdue: post an update)" } }
                         }
                         None => { em { "Not promised" } }
@@ -82,7 +86,7 @@ fn now(v: &View, i: &Incident) -> Markup {
                 dt { "Workaround" }
                 dd.text { @match &i.workaround { Some(w) => { (w) } None => { em { "None" } } } }
                 dt { "Started" }
-                dd { time datetime=(time::iso(i.started_at)) { (time::short(i.started_at, v.now, tz)) } }
+                dd { time datetime=(time::iso(i.started_at)) { (time::short(crate::lang::Lang::english(), i.started_at, v.now, tz)) } }
             }
         }
     }
@@ -106,7 +110,7 @@ fn answers(v: &View, i: &Incident, feedback: Option<FeedbackCounts>) -> Markup {
                             (if f.working == 1 { "says" } else { "say" }) " it works, "
                             (f.still_broken) " still broken"
                             @if let Some(at) = f.last_still_broken {
-                                " (latest " time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) } ")"
+                                " (latest " time datetime=(time::iso(at)) { (time::short(crate::lang::Lang::english(), at, v.now, tz)) } ")"
                             }
                         }
                     }

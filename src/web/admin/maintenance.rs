@@ -97,7 +97,7 @@ fn page(v: &View, session: &Session, m: &Maintenance, form: Form<'_>) -> Markup 
                 }
             }
         }
-        (timeline(v, &m.updates, MaintenanceStatus::label, Reader::Engineer))
+        (timeline(v, &m.updates, |s| s.label().to_owned(), Reader::Engineer))
     };
     frame(&m.name, Some(session), content)
 }
@@ -116,8 +116,8 @@ fn now(v: &View, m: &Maintenance) -> Markup {
             h2 #now-title { "Now" }
             dl.state {
                 dt { "Status" } dd { (m.status.label()) }
-                dt { "From" } dd { (time::short(m.scheduled_for, v.now, tz)) }
-                dt { "Until" } dd { (time::short(m.scheduled_until, v.now, tz)) }
+                dt { "From" } dd { (time::short(crate::lang::Lang::english(), m.scheduled_for, v.now, tz)) }
+                dt { "Until" } dd { (time::short(crate::lang::Lang::english(), m.scheduled_until, v.now, tz)) }
                 dt { "Components" } dd { (names.join(", ")) }
                 dt { "Message" } dd.text { (m.body) }
             }

@@ -104,7 +104,7 @@ pub struct FeedbackJson {
 pub fn incident(i: &Incident, tz: Tz) -> IncidentJson<'_> {
     IncidentJson {
         id: i.id.as_str(),
-        name: words::incident_name(&i.name),
+        name: words::incident_name(crate::lang::Lang::english(), &i.name),
         status: i.status.as_str(),
         impact: i.impact.as_str(),
         components: (i.components.iter())
@@ -157,7 +157,7 @@ fn updates<S: Copy>(ups: &[Update<S>], name: fn(S) -> &'static str, tz: Tz) -> V
         .map(|u| UpdateJson {
             id: u.id.as_str(),
             status: name(u.status),
-            body: words::update(&u.body, tz),
+            body: words::update(crate::lang::Lang::english(), &u.body, tz),
             at: time(u.at),
             changes: u.changes.iter().map(change).collect(),
             notify: u.notify,

@@ -51,7 +51,7 @@ fn parse(svg: &str) -> Parsed {
 
 #[test]
 fn a_badge_is_xml_with_label_message_and_an_accessible_name() {
-    let p = parse(&badge("status", MajorOutage).into_string());
+    let p = parse(&badge(crate::lang::Lang::english(), "status", MajorOutage).into_string());
     assert_eq!(p.texts, ["status", "major outage"]);
     assert_eq!(p.aria, "status: major outage");
     assert_eq!(p.title, "status: major outage");
@@ -61,7 +61,7 @@ fn a_badge_is_xml_with_label_message_and_an_accessible_name() {
 #[test]
 fn markup_in_a_component_name_is_escaped() {
     let name = r#"<script>&"API"'"#;
-    let svg = badge(name, Operational).into_string();
+    let svg = badge(crate::lang::Lang::english(), name, Operational).into_string();
     assert!(!svg.contains("<script>"), "{svg}");
     let p = parse(&svg);
     assert_eq!(p.texts[0], name);
@@ -70,7 +70,8 @@ fn markup_in_a_component_name_is_escaped() {
 
 #[test]
 fn badges_grow_with_their_text() {
-    let width = |label: &str, s| parse(&badge(label, s).into_string()).width;
+    let width =
+        |label: &str, s| parse(&badge(crate::lang::Lang::english(), label, s).into_string()).width;
     assert!(width("API", Operational) < width("Public API", Operational));
     assert!(width("API", Operational) < width("API", PartialOutage));
     assert!(width("API", DegradedPerformance) < width("API", MajorOutage));
@@ -78,7 +79,11 @@ fn badges_grow_with_their_text() {
 
 #[test]
 fn each_status_has_its_words_and_colour() {
-    let seen: Vec<(&str, &str)> = ALL.iter().map(|&s| (words(s), colour(s))).collect();
+    let en = crate::lang::Lang::english();
+    let words: Vec<String> = ALL.iter().map(|&s| words(en, s)).collect();
+    let seen: Vec<(&str, &str)> = (words.iter().zip(ALL))
+        .map(|(w, s)| (w.as_str(), colour(s)))
+        .collect();
     assert_eq!(
         seen,
         [
@@ -90,7 +95,10 @@ fn each_status_has_its_words_and_colour() {
         ]
     );
     for s in ALL {
-        assert_eq!(parse(&badge("x", s).into_string()).fills[1], colour(s));
+        assert_eq!(
+            parse(&badge(crate::lang::Lang::english(), "x", s).into_string()).fills[1],
+            colour(s)
+        );
     }
 }
 

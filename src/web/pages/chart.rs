@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
+use crate::lang::Lang;
 use crate::read::time;
+use crate::say;
 use crate::uptime::latency::Bucket;
 
 /// The drawing's size in SVG units; the page scales it to its width, so a
@@ -86,7 +88,7 @@ fn path(series: &[Option<Bucket>], top_ms: u32) -> String {
     d.trim_start().to_owned()
 }
 
-pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup {
+pub fn chart(l: Lang, id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup {
     let f = facts(series);
     let top_ms = ceiling(
         series
@@ -97,13 +99,13 @@ pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup 
             .unwrap_or(0),
     );
     let step = (RIGHT - LEFT) / (series.len().max(2) - 1) as f64;
-    let caption = caption(&f, tz);
+    let caption = caption(l, &f, tz);
     let title = format!("chart-{id}-title");
     html! {
         figure.chart {
             // Labelled by its title; the visible caption says what it shows.
             svg viewBox={"0 0 " (WIDTH) " " (HEIGHT)} role="img" aria-labelledby=(title) {
-                title #(title) { "Response time of " (name) ", last 24 hours" }
+                title #(title) { (say!(l, "chart-title", check = name)) }
                 @for (ms, y) in [(0, BOTTOM), (top_ms / 2, (TOP + BOTTOM) / 2.0), (top_ms, TOP)] {
                     line.chart__grid x1=(LEFT) x2=(RIGHT) y1=(y) y2=(y) {}
                     text.chart__label x=(LEFT - 8.0) y=(y) dominant-baseline="middle" text-anchor="end" { (ms) " ms" }
@@ -114,9 +116,9 @@ pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup 
                         rect.chart__down x=(format!("{:.1}", LEFT + step * i as f64 - 2.0)) y=(BOTTOM + 2.0) width="4" height="6" {}
                     }
                 }
-                text.chart__label x=(LEFT) y=(AXIS) { "24 h ago" }
-                text.chart__label x=((LEFT + RIGHT) / 2.0) y=(AXIS) text-anchor="middle" { "12 h ago" }
-                text.chart__label x=(RIGHT) y=(AXIS) text-anchor="end" { "now" }
+                text.chart__label x=(LEFT) y=(AXIS) { (say!(l, "hours-ago", hours = 24)) }
+                text.chart__label x=((LEFT + RIGHT) / 2.0) y=(AXIS) text-anchor="middle" { (say!(l, "hours-ago", hours = 12)) }
+                text.chart__label x=(RIGHT) y=(AXIS) text-anchor="end" { (l.say("now")) }
             }
             figcaption { (name) ": " (caption) }
         }
@@ -124,41 +126,37 @@ pub fn chart(id: &str, name: &str, series: &[Option<Bucket>], tz: Tz) -> Markup 
 }
 
 /// "42 ms"; "under 1 ms" for what a millisecond clock reads as 0.
-fn millis(ms: u64) -> String {
+fn millis(l: Lang, ms: u64) -> String {
     match ms {
-        0 => "under 1 ms".to_owned(),
+        0 => l.say("under-1-ms"),
         ms => format!("{ms} ms"),
     }
 }
 
 /// The chart's caption without the chart: what a series shows, in words.
-pub fn describe(series: &[Option<Bucket>], tz: Tz) -> Markup {
-    caption(&facts(series), tz)
+pub fn describe(l: Lang, series: &[Option<Bucket>], tz: Tz) -> Markup {
+    caption(l, &facts(series), tz)
 }
 
 /// The words of the caption, the slowest ten minutes' start a `<time>`.
-fn caption(f: &Facts, tz: Tz) -> Markup {
+fn caption(l: Lang, f: &Facts, tz: Tz) -> Markup {
     let Some(mean) = f.mean_ms else {
         return html! {
             @match f.down {
-                0 => "no results in the last 24 hours.",
-                n => { "no answers in the last 24 hours; " (n) " failed runs (red marks)." }
+                0 => (l.say("chart-no-results")),
+                n => (say!(l, "chart-no-answers", n = n)),
             }
         };
     };
-    let failed = match f.down {
-        0 => "; no failed runs.".to_owned(),
-        1 => "; 1 failed run (red mark).".to_owned(),
-        n => format!("; {n} failed runs (red marks)."),
-    };
     html! {
-        "average " (millis(mean)) " over 24 hours (the line: the average of each 10 minutes)"
+        (say!(l, "chart-average", mean = millis(l, mean)))
         @if let Some((ms, at)) = f.slowest {
-            "; slowest " (millis(u64::from(ms))) " (in the 10 minutes from "
-            time datetime=(time::iso(at)) { (at.with_timezone(&tz).format("%H:%M %Z")) }
-            ")"
+            (super::sentence(
+                &say!(l, "chart-slowest", slowest = millis(l, u64::from(ms)), at = super::MARK),
+                html! { time datetime=(time::iso(at)) { (l.date(&at.with_timezone(&tz), "date-clock")) } },
+            ))
         }
-        (failed)
+        (say!(l, "chart-failed", n = f.down))
     }
 }
 
@@ -184,7 +182,14 @@ mod tests {
         series[11] = bucket(base + 11, 20, 4000, 900, 2);
         series[100] = bucket(base + 100, 0, 0, 0, 20);
         series[143] = bucket(base + 143, 10, 500, 60, 0);
-        let out = chart("api-health", "API health", &series, chrono_tz::UTC).into_string();
+        let out = chart(
+            Lang::english(),
+            "api-health",
+            "API health",
+            &series,
+            chrono_tz::UTC,
+        )
+        .into_string();
         let doc = roxmltree::Document::parse(&out).expect("well-formed");
         let svg = doc.descendants().find(|n| n.has_tag_name("svg")).unwrap();
         assert_eq!(svg.attribute("role"), Some("img"));
@@ -211,7 +216,7 @@ mod tests {
 
     #[test]
     fn an_empty_chart_says_there_is_no_data() {
-        let out = chart("x", "X", &vec![None; 144], chrono_tz::UTC).into_string();
+        let out = chart(Lang::english(), "x", "X", &vec![None; 144], chrono_tz::UTC).into_string();
         assert!(out.contains("no results in the last 24 hours"), "{out}");
         assert!(roxmltree::Document::parse(&out).is_ok());
         assert_eq!(ceiling(0), 10);

@@ -14,6 +14,7 @@ use crate::model::{ComponentId, ComponentStatus};
 use crate::read::time;
 use crate::read::view::{ComponentView, Decider, View};
 use crate::read::words;
+use crate::say;
 
 /// Where a component row is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub enum Place {
 pub fn section(v: &View, previous: Option<&GroupRows>, rows: &mut GroupRows) -> Markup {
     html! {
         section aria-labelledby="components-title" {
-            h2 #components-title { "Components" }
+            h2 #components-title { (v.lang.say("components")) }
             @for (group, members) in groups(&v.config.components) {
                 @match group {
                     Some(name) => (rows.row(previous, v, name, &members, || group_row(v, name, &members))),
@@ -56,19 +57,21 @@ fn group_row(v: &View, name: &str, members: &[&Component]) -> Markup {
         .iter()
         .filter(|s| **s != ComponentStatus::Operational)
         .count();
-    let count = match members.len() {
-        1 => "1 component".to_owned(),
-        n => format!("{n} components"),
+    let count = match affected {
+        0 => say!(v.lang, "group-count", n = members.len()),
+        affected => say!(
+            v.lang,
+            "group-count-affected",
+            n = members.len(),
+            affected = affected
+        ),
     };
     html! {
         details.group open[affected > 0] {
             summary.group__summary {
                 h3.group__name { (name) }
-                span.group__count {
-                    (count)
-                    @if affected > 0 { ", " (affected) " affected" }
-                }
-                (status_badge(worst))
+                span.group__count { (count) }
+                (status_badge(v, worst))
             }
             ul.components {
                 @for c in members { (component(v, c, Place::Grouped)) }
@@ -85,9 +88,9 @@ fn status_of(v: &View, id: &ComponentId) -> ComponentStatus {
 
 /// The status in words; the stylesheet puts its icon before it (so status
 /// is never told by colour alone, for no bytes per row).
-fn status_badge(status: ComponentStatus) -> Markup {
+fn status_badge(v: &View, status: ComponentStatus) -> Markup {
     html! {
-        span class={"status status--" (status.as_str())} { (status.label()) }
+        span class={"status status--" (status.as_str())} { (words::status(v.lang, status)) }
     }
 }
 
@@ -97,7 +100,7 @@ fn status_badge(status: ComponentStatus) -> Markup {
 /// When it was last checked is said on its own page and, on `/`, only while
 /// it is not operational (one line of 1,000 otherwise).
 pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     let state = v.components.get(&c.id);
     let status = state.map_or(ComponentStatus::Operational, |s| s.status);
     // Every place it is checked from is silent: no data is no news, so its
@@ -113,12 +116,12 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
                 @match place {
                     Place::Index => h3 { a href={"/components/" (c.id)} { (c.name) } },
                     Place::Grouped => h4 { a href={"/components/" (c.id)} { (c.name) } },
-                    Place::Own => h2 { "Now" },
+                    Place::Own => h2 { (l.say("component-now")) },
                 }
                 @if unchecked && status == ComponentStatus::Operational {
-                    span.status.status--unchecked { "Not being checked" }
+                    span.status.status--unchecked { (l.say("component-unchecked")) }
                 } @else {
-                    (status_badge(status))
+                    (status_badge(v, status))
                 }
             }
             @if let Some(d) = &c.description { p.component__desc { (d) } }
@@ -128,9 +131,10 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
             @if let Some(s) = state.filter(|s| s.status != ComponentStatus::Operational) {
                 (reason(v, &c.id, s))
                 p.component__since {
-                    (status.label()) " since "
-                    time datetime=(time::iso(s.since)) { (time::short(s.since, v.now, tz)) }
-                    " (" (time::lasted(s.since, v.now)) ")"
+                    (super::sentence(
+                        &say!(l, "component-since", status = words::status(l, status), since = super::MARK, lasted = time::lasted(l, s.since, v.now)),
+                        html! { time datetime=(time::iso(s.since)) { (time::short(l, s.since, v.now, tz)) } },
+                    ))
                 }
             }
             @if place == Place::Own || status != ComponentStatus::Operational {
@@ -138,7 +142,7 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
             }
             @if place != Place::Own {
                 @if let Some(s) = v.uptime.components.get(&c.id) {
-                    (strip::strip(c, s))
+                    (strip::strip(l, c, s))
                 }
             }
         }
@@ -147,29 +151,34 @@ pub(crate) fn component(v: &View, c: &Component, place: Place) -> Markup {
 
 /// "No data from Virginia and Singapore since 14:02 UTC".
 fn silent_since(v: &View, state: Option<&ComponentView>) -> Markup {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     let places = state.map(|s| &s.places.places[..]).unwrap_or_default();
     let names: Vec<String> = places.iter().map(|p| p.name.clone()).collect();
     let last = places
         .iter()
         .filter_map(|p| p.last.as_ref().map(|l| l.at))
         .max();
-    html! {
-        "No data from " (words::and_list(&names))
-        @if let Some(at) = last {
-            " since " time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
-        }
+    let names = words::and_list(l, &names);
+    match last {
+        Some(at) => super::sentence(
+            &say!(l, "silent-since", places = names, since = super::MARK),
+            html! { time datetime=(time::iso(at)) { (time::short(l, at, v.now, tz)) } },
+        ),
+        None => html! { (say!(l, "silent", places = names)) },
     }
 }
 
 /// When the checks last reported on it.
 fn checked(v: &View, state: Option<&ComponentView>) -> Markup {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     html! {
         p.component__checked {
             @match state.and_then(|s| s.last_checked) {
-                Some(at) => { "Last checked " time datetime=(time::iso(at)) { (time::precise(at, tz)) } }
-                None => { "Not checked yet" }
+                Some(at) => (super::sentence(
+                    &say!(l, "last-checked", at = super::MARK),
+                    html! { time datetime=(time::iso(at)) { (time::precise(l, at, tz)) } },
+                )),
+                None => (l.say("not-checked-yet")),
             }
         }
     }
@@ -184,13 +193,18 @@ fn reason(v: &View, id: &ComponentId, s: &ComponentView) -> Markup {
         .get(id)
         .and_then(|o| o.incident.as_ref())
         .and_then(|i| v.book.incidents.get(i));
+    let l = v.lang;
     html! {
         @match (s.decided_by, &s.reason, incident) {
             (Decider::Engineer, _, Some(i)) => p.component__reason {
-                strong { "Why: " } "see " a href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
+                strong { (l.say("answer-why")) " " }
+                (super::sentence(
+                    &say!(l, "why-see", incident = super::MARK),
+                    html! { a href={"/incidents/" (i.id)} { (words::incident_name(l, &i.name)) } },
+                ))
             },
-            (Decider::Engineer, _, None) => p.component__reason { "Set by our engineers" },
-            (_, Some(reason), _) => p.component__reason { strong { "Why: " } (words::why(reason)) },
+            (Decider::Engineer, _, None) => p.component__reason { (l.say("why-engineers")) },
+            (_, Some(reason), _) => p.component__reason { strong { (l.say("answer-why")) " " } (words::why(l, reason)) },
             (_, None, _) => {},
         }
     }

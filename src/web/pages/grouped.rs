@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use super::incident::{component_name, status_label};
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
+use crate::say;
 
 /// Lists longer than this are told by group.
 pub const LONG: usize = 8;
@@ -27,7 +28,7 @@ pub fn affected(v: &View, list: &[(&ComponentId, Option<ComponentStatus>)]) -> M
             @for row in &rows {
                 li {
                     (row.label)
-                    @if let Some(s) = row.worst { (status_label(s)) }
+                    @if let Some(s) = row.worst { (status_label(v.lang, s)) }
                 }
             }
         }
@@ -60,8 +61,8 @@ fn rows<'a>(v: &'a View, list: &[(&'a ComponentId, Option<ComponentStatus>)]) ->
             .filter(|c| c.group.as_deref() == Some(g))
             .count();
         row.label = match row.count == size {
-            true => format!("All of {g} ({size} components)"),
-            false => format!("{} components of {g}", row.count),
+            true => say!(v.lang, "group-all", group = g, n = size),
+            false => say!(v.lang, "group-some", group = g, n = row.count),
         };
     }
     rows

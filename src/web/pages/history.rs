@@ -16,8 +16,10 @@ use maud::{Markup, html};
 use super::incident::{impact, maintenance_badge, window};
 use super::layout;
 use crate::incidents::{Incident, Maintenance};
+use crate::lang::Lang;
 use crate::read::view::View;
 use crate::read::{time, words};
+use crate::say;
 
 /// Records per page (the newest page holds up to twice as many, less one).
 pub const PER_PAGE: usize = 20;
@@ -40,12 +42,12 @@ impl Item<'_> {
 
 /// Page `n` with its `items` (oldest first); the newest page is also `/history`.
 pub fn page(v: &View, items: &[Item], n: usize, newest: bool) -> Markup {
-    let site = &v.config.site;
+    let (site, l) = (&v.config.site, v.lang);
     let newest_first: Vec<&Item> = items.iter().rev().collect();
     let content = html! {
-        h1 { "Incident history" }
+        h1 { (l.say("history-title")) }
         @if items.is_empty() {
-            p.empty { "No past incidents." }
+            p.empty { (l.say("history-empty")) }
         }
         @for (month, members) in months(v, &newest_first) {
             section.month aria-labelledby={"month-" (n) "-" (month_id(&month))} {
@@ -53,22 +55,22 @@ pub fn page(v: &View, items: &[Item], n: usize, newest: bool) -> Markup {
                 ul.history { @for item in members { (entry(v, item)) } }
             }
         }
-        (pager(n, newest))
-        p.history-link { a href="/" { "← Current status" } }
+        (pager(l, n, newest))
+        p.history-link { a href="/" { "← " (l.say("crumb-current-status")) } }
     };
     let title = if newest {
-        format!("Incident history · {}", site.title)
+        format!("{} · {}", l.say("history-title"), site.title)
     } else {
-        format!("Incident history, page {n} · {}", site.title)
+        format!("{} · {}", say!(l, "history-title-page", n = n), site.title)
     };
-    layout::page(site, &title, None, content)
+    layout::page(site, l, &title, None, content)
 }
 
 /// Consecutive items by month ("November 2026") in the site's zone.
 fn months<'a, 'b>(v: &View, items: &[&'a Item<'b>]) -> Vec<(String, Vec<&'a Item<'b>>)> {
     let mut out: Vec<(String, Vec<&Item>)> = Vec::new();
     for &item in items {
-        let month = time::month(item.at(), v.config.site.timezone);
+        let month = time::month(v.lang, item.at(), v.config.site.timezone);
         match out.last_mut() {
             Some((m, members)) if *m == month => members.push(item),
             _ => out.push((month, vec![item])),
@@ -82,16 +84,16 @@ fn month_id(month: &str) -> String {
 }
 
 fn entry(v: &View, item: &Item) -> Markup {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     match item {
         Item::Incident(i) => html! {
             li.history__item {
-                a.history__name href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) }
+                a.history__name href={"/incidents/" (i.id)} { (words::incident_name(l, &i.name)) }
                 p.history__meta {
-                    (impact(i.impact)) " · "
-                    time datetime=(time::iso(i.started_at)) { (time::day_time(i.started_at, tz)) }
+                    (impact(l, i.impact)) " · "
+                    time datetime=(time::iso(i.started_at)) { (time::day_time(l, i.started_at, tz)) }
                     @if let Some(end) = i.resolved_at {
-                        " · lasted " (time::span(i.started_at, end))
+                        " · " (say!(l, "history-lasted", span = time::span(l, i.started_at, end)))
                     }
                 }
             }
@@ -100,8 +102,8 @@ fn entry(v: &View, item: &Item) -> Markup {
             li.history__item {
                 a.history__name href={"/incidents/" (m.id)} { (m.name) }
                 p.history__meta {
-                    (maintenance_badge()) " · " (window(m, tz, false))
-                    " · " (time::span(m.scheduled_for, m.scheduled_until)) " window"
+                    (maintenance_badge(l)) " · " (window(l, m, tz, false))
+                    " · " (say!(l, "history-window", span = time::span(l, m.scheduled_for, m.scheduled_until)))
                 }
             }
         },
@@ -110,15 +112,15 @@ fn entry(v: &View, item: &Item) -> Markup {
 
 /// "Newer" and "Older" links by page number, which stays a page's own: the
 /// newest page has no "Newer", page 1 no "Older".
-fn pager(n: usize, newest: bool) -> Markup {
+fn pager(l: Lang, n: usize, newest: bool) -> Markup {
     let newer = (!newest).then(|| format!("/history?page={}", n + 1));
     let older = (n > 1).then(|| format!("/history?page={}", n - 1));
     html! {
         @if newer.is_some() || older.is_some() {
-            nav.pager aria-label="History pages" {
-                @if let Some(href) = newer { a rel="prev" href=(href) { "← Newer" } }
-                @if !newest { span { "Page " (n) } }
-                @if let Some(href) = older { a rel="next" href=(href) { "Older →" } }
+            nav.pager aria-label=(l.say("history-pages")) {
+                @if let Some(href) = newer { a rel="prev" href=(href) { "← " (l.say("history-newer")) } }
+                @if !newest { span { (say!(l, "history-page", n = n)) } }
+                @if let Some(href) = older { a rel="next" href=(href) { (l.say("history-older")) " →" } }
             }
         }
     }

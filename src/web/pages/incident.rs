@@ -5,31 +5,33 @@
 use maud::{Markup, html};
 
 use super::timeline::{Reader, timeline};
-use super::{layout, note};
+use super::{MARK, layout, note};
 use crate::incidents::promise::{self, Grounds, NextUpdate};
-use crate::incidents::{Impact, Incident, IncidentStatus, Maintenance, MaintenanceStatus};
+use crate::incidents::{Impact, Incident, Maintenance, MaintenanceStatus};
 use crate::markup as text;
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
 use crate::read::words::promise as why;
 use crate::read::{time, words};
+use crate::say;
 
 /// An incident's permalink. Closed incidents render without reference to
 /// `v.now`, so the page can be kept across renders.
 pub fn incident_page(v: &View, i: &Incident) -> Markup {
     let open = i.status.is_open();
+    let l = v.lang;
     let content = html! {
-        p.crumbs { a href="/" { "← Current status" } }
+        p.crumbs { a href="/" { "← " (l.say("crumb-current-status")) } }
         article.record aria-labelledby="record-title" {
-            h1 #record-title { (words::incident_name(&i.name)) }
+            h1 #record-title { (words::incident_name(l, &i.name)) }
             p.record__meta {
-                (impact(i.impact)) " "
-                span.pill { "Status: " (i.status.label()) }
+                (impact(l, i.impact)) " "
+                span.pill { (say!(l, "record-status", status = words::incident_status(l, i.status))) }
             }
             @if let Some(pm) = i.postmortem.as_ref().filter(|_| !open) {
                 section.postmortem #postmortem aria-labelledby="postmortem-title" {
-                    h2 #postmortem-title { "Postmortem" }
-                    p.muted { "Published " (when(pm.at, v)) }
+                    h2 #postmortem-title { (l.say("postmortem")) }
+                    p.muted { (l.say("postmortem-published")) " " (when(pm.at, v)) }
                     div.text { (text::render(&pm.body)) }
                 }
             }
@@ -37,9 +39,9 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
             @if open {
                 (answers(v, i))
             } @else {
-                dl.answers { dt { "Why:" } dd { (why(v, i)) } }
+                dl.answers { dt { (l.say("answer-why")) } dd { (why(v, i)) } }
             }
-            (timeline(v, &i.updates, IncidentStatus::label, Reader::Public))
+            (timeline(v, &i.updates, |s| words::incident_status(l, s), Reader::Public))
         }
     };
     let path = format!("/incidents/{}", i.id);
@@ -49,7 +51,8 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
     });
     layout::page(
         &v.config.site,
-        &title(v, &words::incident_name(&i.name)),
+        v.lang,
+        &title(v, &words::incident_name(v.lang, &i.name)),
         live,
         content,
     )
@@ -58,20 +61,21 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
 /// A maintenance's permalink.
 pub fn maintenance_page(v: &View, m: &Maintenance) -> Markup {
     let tz = v.config.site.timezone;
+    let l = v.lang;
     let content = html! {
-        p.crumbs { a href="/" { "← Current status" } }
+        p.crumbs { a href="/" { "← " (l.say("crumb-current-status")) } }
         article.record aria-labelledby="record-title" {
             h1 #record-title { (m.name) }
             p.record__meta {
-                (maintenance_badge()) " "
-                span.pill { "Status: " (m.status.label()) }
+                (maintenance_badge(l)) " "
+                span.pill { (say!(l, "record-status", status = words::maintenance_status(l, m.status))) }
             }
             dl.facts {
-                dt { "Window" } dd { (window(m, tz, true)) }
-                dt { "Components" } dd { (affected(v, m.components.iter().map(|c| (c, None)))) }
+                dt { (l.say("fact-window")) } dd { (window(l, m, tz, true)) }
+                dt { (l.say("fact-components")) } dd { (affected(v, m.components.iter().map(|c| (c, None)))) }
             }
             div.text { (text::render(&m.body)) }
-            (timeline(v, &m.updates, MaintenanceStatus::label, Reader::Public))
+            (timeline(v, &m.updates, |s| words::maintenance_status(l, s), Reader::Public))
         }
     };
     let path = format!("/incidents/{}", m.id);
@@ -79,7 +83,7 @@ pub fn maintenance_page(v: &View, m: &Maintenance) -> Markup {
         at: v.now,
         path: &path,
     });
-    layout::page(&v.config.site, &title(v, &m.name), live, content)
+    layout::page(&v.config.site, v.lang, &title(v, &m.name), live, content)
 }
 
 fn title(v: &View, name: &str) -> String {
@@ -89,21 +93,22 @@ fn title(v: &View, name: &str) -> String {
 /// Started, resolved, how long, and what was affected.
 fn facts(v: &View, i: &Incident) -> Markup {
     let statuses = i.components.iter().map(|(c, s)| (c, Some(*s)));
+    let l = v.lang;
     html! {
         dl.facts {
-            dt { "Started" } dd { (when(i.started_at, v)) }
+            dt { (l.say("fact-started")) } dd { (when(i.started_at, v)) }
             @if let Some(end) = i.resolved_at.filter(|_| !i.status.is_open()) {
-                dt { "Resolved" } dd { (when(end, v)) }
-                dt { "Duration" } dd { (time::span(i.started_at, end)) }
+                dt { (l.say("fact-resolved")) } dd { (when(end, v)) }
+                dt { (l.say("fact-duration")) } dd { (time::span(l, i.started_at, end)) }
             }
-            dt { "Affected" } dd {
+            dt { (l.say("fact-affected")) } dd {
                 (affected(v, statuses))
                 // The permalink is where each one can be looked up by name.
                 @if i.components.len() > super::grouped::LONG {
                     details.affected-all {
-                        summary { "Each of the " (i.components.len()) " components" }
+                        summary { (say!(l, "affected-each", n = i.components.len())) }
                         ul.affected {
-                            @for (id, s) in &i.components { li { (component_name(v, id)) (status_label(*s)) } }
+                            @for (id, s) in &i.components { li { (component_name(v, id)) (status_label(l, *s)) } }
                         }
                     }
                 }
@@ -114,20 +119,21 @@ fn facts(v: &View, i: &Incident) -> Markup {
 
 /// A full date in the site's zone, machine-readable too.
 fn when(at: chrono::DateTime<chrono::Utc>, v: &View) -> Markup {
-    html! { time datetime=(time::iso(at)) { (time::full(at, v.config.site.timezone)) } }
+    html! { time datetime=(time::iso(at)) { (time::full(v.lang, at, v.config.site.timezone)) } }
 }
 
 /// The three questions customers ask: why, when is it back, what do I do
 /// meanwhile (that row only when there is an answer).
 pub fn answers(v: &View, i: &Incident) -> Markup {
+    let l = v.lang;
     html! {
         dl.answers {
-            dt { "Why:" }
+            dt { (l.say("answer-why")) }
             dd { (why(v, i)) }
-            dt { "Expected back:" }
+            dt { (l.say("answer-back")) }
             dd { p { (expected_back(v, i)) } (next_update(v, i)) }
             @if let Some(w) = &i.workaround {
-                dt { "Meanwhile:" }
+                dt { (l.say("answer-meanwhile")) }
                 dd { (text::render(w)) }
             }
         }
@@ -139,21 +145,21 @@ pub fn answers(v: &View, i: &Incident) -> Markup {
 /// the postmortem or that the cause is not yet published). Closed incidents'
 /// whys do not depend on `v.now` (their pages are kept).
 fn why(v: &View, i: &Incident) -> Markup {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     let name = |c: &ComponentId| component_name(v, c).to_owned();
     match promise::grounds(i, &name) {
         Grounds::Cause { text: cause } => text::render(&cause),
         Grounds::Checks { seen, passing } => {
-            let said = why::checks(&seen, passing, tz);
+            let said = why::checks(l, &seen, passing, tz);
             let times: Vec<_> = (why::checks_times(&seen).into_iter())
-                .map(|at| (at, words::clock(at, tz)))
+                .map(|at| (at, words::clock(l, at, tz)))
                 .collect();
             html! { p { (note::timed(&said, &times)) } }
         }
-        Grounds::Investigating => html! { p { (why::under_investigation()) } },
-        Grounds::NotPublished => html! { p { (why::cause_not_published()) } },
+        Grounds::Investigating => html! { p { (why::under_investigation(l)) } },
+        Grounds::NotPublished => html! { p { (why::cause_not_published(l)) } },
         Grounds::Postmortem => html! {
-            p { a href={"/incidents/" (i.id) "#postmortem"} { (why::read_the_postmortem()) } }
+            p { a href={"/incidents/" (i.id) "#postmortem"} { (why::read_the_postmortem(l)) } }
         },
     }
 }
@@ -162,17 +168,17 @@ fn why(v: &View, i: &Incident) -> Markup {
 /// 14:32 CET" once it passed without a post (the pipeline renders again the
 /// moment it passes).
 fn next_update(v: &View, i: &Incident) -> Markup {
-    let tz = v.config.site.timezone;
-    let shown = |at| vec![(at, time::short(at, v.now, tz))];
+    let (tz, l) = (v.config.site.timezone, v.lang);
+    let shown = |at| vec![(at, time::short(l, at, v.now, tz))];
     match promise::next_update(i, v.now) {
         None => html! {},
         Some(NextUpdate::Due(at)) => {
             let times = shown(at);
-            html! { p.next-update { (note::timed(&why::next_update_by(&times[0].1), &times)) } }
+            html! { p.next-update { (note::timed(&why::next_update_by(l, &times[0].1), &times)) } }
         }
         Some(NextUpdate::Overdue(at)) => {
             let times = shown(at);
-            let said = why::update_overdue_since(&times[0].1);
+            let said = why::update_overdue_since(l, &times[0].1);
             html! { p.next-update.next-update--overdue { strong { (note::timed(&said, &times)) } } }
         }
     }
@@ -183,37 +189,35 @@ fn next_update(v: &View, i: &Incident) -> Markup {
 /// while it waits out the quiet period before resolving.
 fn expected_back(v: &View, i: &Incident) -> Markup {
     let tz = v.config.site.timezone;
+    let l = v.lang;
+    let at_time = |at| html! { time datetime=(time::iso(at)) { (time::short(l, at, v.now, tz)) } };
     if let Some(at) = i.recovered_at {
-        return html! {
-            "Working again since " time datetime=(time::iso(at)) { (time::short(at, v.now, tz)) }
-            "; we'll resolve this once the checks keep passing."
-        };
+        return super::sentence(&say!(l, "back-working-again", time = MARK), at_time(at));
     }
     match i.expected_resolution_at {
-        None => html! { "No estimate yet" },
-        Some(eta) if eta > v.now => html! {
-            "by " time datetime=(time::iso(eta)) { (time::short(eta, v.now, tz)) }
-            ", " (time::relative_future(eta, v.now))
-        },
-        Some(eta) => html! {
-            "The estimate of " time datetime=(time::iso(eta)) { (time::short(eta, v.now, tz)) }
-            " has passed; we'll post a new one."
-        },
+        None => html! { (l.say("back-no-estimate")) },
+        Some(eta) if eta > v.now => super::sentence(
+            &say!(
+                l,
+                "back-by",
+                time = MARK,
+                within = time::relative_future(l, eta, v.now)
+            ),
+            at_time(eta),
+        ),
+        Some(eta) => super::sentence(&say!(l, "back-passed", time = MARK), at_time(eta)),
     }
 }
 
 /// Impact in words and a shape, never by colour alone.
-pub fn impact(impact: Impact) -> Markup {
+pub fn impact(l: crate::lang::Lang, impact: Impact) -> Markup {
     let icon = match impact {
         Impact::None => "○",
         Impact::Minor => "▲",
         Impact::Major => "◆",
         Impact::Critical => "✕",
     };
-    let words = match impact {
-        Impact::None => "No impact".to_owned(),
-        other => format!("{} impact", other.label()),
-    };
+    let words = l.say(&format!("impact-badge-{}", impact.as_str()));
     html! {
         span.impact.{"impact--" (impact.as_str())} {
             span aria-hidden="true" { (icon) } " " (words)
@@ -222,8 +226,8 @@ pub fn impact(impact: Impact) -> Markup {
 }
 
 /// Maintenance's counterpart of [`impact`].
-pub fn maintenance_badge() -> Markup {
-    html! { span.impact.impact--maintenance { span aria-hidden="true" { "⚙" } " Maintenance" } }
+pub fn maintenance_badge(l: crate::lang::Lang) -> Markup {
+    html! { span.impact.impact--maintenance { span aria-hidden="true" { "⚙" } " " (l.say("maintenance-badge")) } }
 }
 
 /// The components a record names, each with the status it set when it set
@@ -242,7 +246,7 @@ pub fn affected<'a>(
             @for (id, status) in list {
                 li {
                     (component_name(v, id))
-                    @if let Some(s) = status { (status_label(s)) }
+                    @if let Some(s) = status { (status_label(v.lang, s)) }
                 }
             }
         }
@@ -250,8 +254,8 @@ pub fn affected<'a>(
 }
 
 /// ": Major outage", coloured by status.
-pub fn status_label(s: ComponentStatus) -> Markup {
-    html! { ": " span.{"status--" (s.as_str())} { (s.label()) } }
+pub fn status_label(l: crate::lang::Lang, s: ComponentStatus) -> Markup {
+    html! { ": " span.{"status--" (s.as_str())} { (words::status(l, s)) } }
 }
 
 /// A component's configured name; its id if it has left the config since.
@@ -262,8 +266,8 @@ pub fn component_name<'a>(v: &'a View, id: &'a ComponentId) -> &'a str {
 }
 
 /// "Sun 22 Nov 02:00–04:00 CET", each end a `<time>`.
-pub fn window(m: &Maintenance, tz: chrono_tz::Tz, year: bool) -> Markup {
-    let (start, end) = time::window(m.scheduled_for, m.scheduled_until, tz, year);
+pub fn window(l: crate::lang::Lang, m: &Maintenance, tz: chrono_tz::Tz, year: bool) -> Markup {
+    let (start, end) = time::window(l, m.scheduled_for, m.scheduled_until, tz, year);
     let dash = if start.ends_with(char::is_alphabetic) {
         " – "
     } else {

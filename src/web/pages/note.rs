@@ -8,19 +8,20 @@ use chrono_tz::Tz;
 use maud::{Markup, html};
 
 use crate::incidents::{Said, UpdateText};
+use crate::lang::Lang;
 use crate::markup;
 use crate::read::{time, words};
 
 /// The text of an update, in the site's zone `tz`.
-pub fn body(text: &UpdateText, tz: Tz) -> Markup {
-    let said = words::update(text, tz);
+pub fn body(lang: Lang, text: &UpdateText, tz: Tz) -> Markup {
+    let said = words::update(lang, text, tz);
     let UpdateText::Said(note) = text else {
         return markup::render(&said);
     };
     // The note names each time as `words::clock` writes it, in the order of
     // its evidence.
     let shown: Vec<_> = (times(note).into_iter())
-        .map(|at| (at, words::clock(at, tz)))
+        .map(|at| (at, words::clock(lang, at, tz)))
         .collect();
     html! { p { (timed(&said, &shown)) } }
 }
@@ -92,7 +93,7 @@ mod tests {
             ],
         });
         let berlin: Tz = "Europe/Berlin".parse().unwrap();
-        let out = body(&note, berlin).into_string();
+        let out = body(Lang::english(), &note, berlin).into_string();
         assert!(
             out.starts_with("<p>Payments is affected too: major outage. API health: HTTP 503"),
             "{out}"
@@ -115,7 +116,7 @@ mod tests {
     fn an_engineers_text_is_shown_as_written() {
         let text = UpdateText::Written("Fixed at 14:02 <b>UTC</b>.\n\nMore.".into());
         assert_eq!(
-            body(&text, chrono_tz::UTC).into_string(),
+            body(Lang::english(), &text, chrono_tz::UTC).into_string(),
             "<p>Fixed at 14:02 &lt;b&gt;UTC&lt;/b&gt;.</p><p>More.</p>"
         );
     }

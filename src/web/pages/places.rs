@@ -7,34 +7,32 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use maud::{Markup, html};
 
+use crate::lang::Lang;
 use crate::model::Outcome;
 use crate::read::view::{Place, Places};
 use crate::read::{time, words};
+use crate::say;
 
 /// The "Checked from" section of a component page; nothing for a component
 /// checked from this instance alone.
-pub fn section(places: &Places, now: DateTime<Utc>, tz: Tz) -> Markup {
+pub fn section(l: Lang, places: &Places, now: DateTime<Utc>, tz: Tz) -> Markup {
     if places.places.is_empty() {
         return html! {};
     }
     html! {
         section aria-labelledby="places-title" {
-            h2 #places-title { "Checked from" }
+            h2 #places-title { (l.say("checked-from")) }
             @if places.unchecked() {
-                p.notice.notice--warn {
-                    "Not being checked right now: no location has reported recently. "
-                    "The status shown is the last one the checks confirmed."
-                }
+                p.notice.notice--warn { (l.say("places-unchecked")) }
             }
             @for f in &places.unconfirmed {
                 p.notice.notice--warn {
-                    "Problem seen from " (only(f)) " only: " (words::findings(std::slice::from_ref(f)))
-                    ". The other locations see it working, so the status is unchanged."
+                    (say!(l, "places-unconfirmed", places = only(l, f), findings = words::findings(l, std::slice::from_ref(f))))
                 }
             }
             ul.places {
                 @for p in &places.places {
-                    li.places__item { (place(p, now, tz)) }
+                    li.places__item { (place(l, p, now, tz)) }
                 }
             }
         }
@@ -42,36 +40,37 @@ pub fn section(places: &Places, now: DateTime<Utc>, tz: Tz) -> Markup {
 }
 
 /// The names a not-confirmed failure was seen from.
-fn only(f: &crate::model::Finding) -> String {
+fn only(l: Lang, f: &crate::model::Finding) -> String {
     f.seen_from
         .as_ref()
-        .map_or_else(String::new, |s| words::and_list(&s.failing))
+        .map_or_else(String::new, |s| words::and_list(l, &s.failing))
 }
 
 /// "Virginia: Failing · 812 ms · last result 14:02:31 CET", or "Virginia:
 /// No data since 14:02 CET".
-pub fn place(p: &Place, now: DateTime<Utc>, tz: Tz) -> Markup {
+pub fn place(l: Lang, p: &Place, now: DateTime<Utc>, tz: Tz) -> Markup {
     html! {
         strong { (p.name) } ": "
         @match (p.health, &p.last) {
             (Some(health), Some(last)) => {
-                (label(health)) " · " (last.duration_ms) " ms · last result "
-                time datetime=(time::iso(last.at)) { (time::precise(last.at, tz)) }
+                (super::sentence(
+                    &say!(l, "place-result", health = label(l, health), ms = last.duration_ms, at = super::MARK),
+                    html! { time datetime=(time::iso(last.at)) { (time::precise(l, last.at, tz)) } },
+                ))
             }
             (_, Some(last)) => {
-                "No data since " time datetime=(time::iso(last.at)) { (time::short(last.at, now, tz)) }
+                (super::sentence(
+                    &say!(l, "place-no-data-since", at = super::MARK),
+                    html! { time datetime=(time::iso(last.at)) { (time::short(l, last.at, now, tz)) } },
+                ))
             }
-            (_, None) => "No data yet",
+            (_, None) => (l.say("place-no-data")),
         }
     }
 }
 
-pub fn label(health: Outcome) -> &'static str {
-    match health {
-        Outcome::Up => "Operational",
-        Outcome::Degraded => "Degraded",
-        Outcome::Down => "Failing",
-    }
+pub fn label(l: Lang, health: Outcome) -> String {
+    l.say(&format!("health-{}", health.as_str()))
 }
 
 #[cfg(test)]
@@ -118,7 +117,7 @@ mod tests {
                 }),
             }],
         };
-        let html = section(&places, at(120), Tz::UTC).into_string();
+        let html = section(Lang::english(), &places, at(120), Tz::UTC).into_string();
         for expected in [
             "<strong>Frankfurt</strong>: Operational · 812 ms · last result",
             "<strong>Virginia</strong>: Failing",
@@ -134,12 +133,12 @@ mod tests {
             unconfirmed: Vec::new(),
         };
         assert!(
-            section(&silent, at(120), Tz::UTC)
+            section(Lang::english(), &silent, at(120), Tz::UTC)
                 .into_string()
                 .contains("Not being checked right now")
         );
         assert!(
-            section(&Places::default(), at(0), Tz::UTC)
+            section(Lang::english(), &Places::default(), at(0), Tz::UTC)
                 .into_string()
                 .is_empty()
         );

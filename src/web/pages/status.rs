@@ -15,6 +15,7 @@ use crate::model::ComponentStatus;
 use crate::read::time;
 use crate::read::view::View;
 use crate::read::words;
+use crate::say;
 use crate::web::subscribe::form;
 
 /// Re-exported for the subscribe form, which groups its checkboxes the same way.
@@ -36,30 +37,33 @@ pub fn render_with(v: &View, previous: Option<&GroupRows>) -> (Markup, GroupRows
         (incidents(v))
         (maintenances(v))
         (components::section(v, previous, &mut rows))
-        p.history-link { a href="/history" { "Past incidents and maintenance" } }
-        (subscribe())
+        p.history-link { a href="/history" { (v.lang.say("history-link")) } }
+        (subscribe(v))
     };
     let live = layout::Live {
         at: v.now,
         path: "/",
     };
-    let page = layout::page(site, &site.title, Some(live), content);
+    let page = layout::page(site, v.lang, &site.title, Some(live), content);
     (page, rows)
 }
 
 /// The subscribe form for everything. Choosing components (a checkbox each,
 /// 1,000 on a large installation) happens on `/subscribe`. The page's own
 /// refresh waits while this form is in use, so it never wipes what was typed.
-fn subscribe() -> Markup {
+fn subscribe(v: &View) -> Markup {
+    let l = v.lang;
     html! {
         section.subscribe-section #subscribe aria-labelledby="subscribe-title" {
-            h2 #subscribe-title { "Get updates by email" }
+            h2 #subscribe-title { (l.say("subscribe-title")) }
             p.hint {
-                "We email you when an incident starts, changes or ends, and before planned maintenance. "
-                "This form follows every component; "
-                a href="/subscribe" { "choose components" } " on a page of their own."
+                (l.say("subscribe-what")) " "
+                (super::sentence(
+                    &say!(l, "subscribe-every", choose = super::MARK),
+                    html! { a href="/subscribe" { (l.say("subscribe-choose")) } },
+                ))
             }
-            (form::render(&[], &form::Entered::default()))
+            (form::render(l, &[], &form::Entered::default()))
         }
     }
 }
@@ -67,11 +71,8 @@ fn subscribe() -> Markup {
 fn banner(v: &View) -> Markup {
     let worst = overall(v.components.values().map(|s| s.status));
     let text = match worst {
-        ComponentStatus::Operational => "All systems operational",
-        ComponentStatus::DegradedPerformance => "Degraded performance",
-        ComponentStatus::PartialOutage => "Partial outage",
-        ComponentStatus::MajorOutage => "Major outage",
-        ComponentStatus::UnderMaintenance => "Under maintenance",
+        ComponentStatus::Operational => v.lang.say("banner-operational"),
+        other => words::status(v.lang, other),
     };
     let affected = not_operational(v);
     html! {
@@ -80,7 +81,7 @@ fn banner(v: &View) -> Markup {
             div {
                 p.banner__text { (text) }
                 @if !affected.is_empty() {
-                    p.banner__affected { "Affected: " (words::members(&affected)) }
+                    p.banner__affected { (say!(v.lang, "banner-affected", components = words::members(v.lang, &affected))) }
                 }
             }
         }
@@ -93,7 +94,7 @@ fn incidents(v: &View) -> Markup {
     html! {
         @if !open.is_empty() {
             section.incidents aria-labelledby="incidents-title" {
-                h2 #incidents-title { "Current incidents" }
+                h2 #incidents-title { (v.lang.say("current-incidents")) }
                 @for i in open { (incident_card(v, i)) }
             }
         }
@@ -101,14 +102,14 @@ fn incidents(v: &View) -> Markup {
 }
 
 fn incident_card(v: &View, i: &Incident) -> Markup {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     let statuses = i.components.iter().map(|(c, s)| (c, Some(*s)));
     html! {
         article.card.{"card--" (i.impact.as_str())} aria-labelledby={"incident-" (i.id)} {
-            h3.card__title #{"incident-" (i.id)} { a href={"/incidents/" (i.id)} { (words::incident_name(&i.name)) } }
-            p.card__meta { (impact(i.impact)) " · " (i.status.label()) }
+            h3.card__title #{"incident-" (i.id)} { a href={"/incidents/" (i.id)} { (words::incident_name(l, &i.name)) } }
+            p.card__meta { (impact(l, i.impact)) " · " (words::incident_status(l, i.status)) }
             @if !i.components.is_empty() {
-                div.card__affected { span.card__label { "Affected:" } (affected(v, statuses)) }
+                div.card__affected { span.card__label { (l.say("affected-label")) } (affected(v, statuses)) }
             }
             (answers(v, i))
             // Once an automatic incident's checks pass again, its detection
@@ -116,10 +117,10 @@ fn incident_card(v: &View, i: &Incident) -> Markup {
             @if let Some(u) = i.latest().filter(|_| i.recovered_at.is_none()) {
                 div.card__latest {
                     p.card__update {
-                        strong { "Latest update: " (u.status.label()) } " · "
-                        time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
+                        strong { (say!(l, "latest-update", status = words::incident_status(l, u.status))) } " · "
+                        time datetime=(time::iso(u.at)) { (time::short(l, u.at, v.now, tz)) }
                     }
-                    div.text { (note::body(&u.body, tz)) }
+                    div.text { (note::body(l, &u.body, tz)) }
                 }
             }
         }
@@ -141,7 +142,7 @@ fn maintenances(v: &View) -> Markup {
     html! {
         @if !shown.is_empty() {
             section.maintenances aria-labelledby="maintenance-title" {
-                h2 #maintenance-title { "Scheduled maintenance" }
+                h2 #maintenance-title { (v.lang.say("scheduled-maintenance")) }
                 @for m in shown { (maintenance_card(v, m)) }
             }
         }
@@ -149,20 +150,20 @@ fn maintenances(v: &View) -> Markup {
 }
 
 fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
-    let tz = v.config.site.timezone;
+    let (tz, l) = (v.config.site.timezone, v.lang);
     html! {
         article.card.card--maintenance aria-labelledby={"maintenance-" (m.id)} {
             h3.card__title #{"maintenance-" (m.id)} { a href={"/incidents/" (m.id)} { (m.name) } }
             p.card__meta {
-                (maintenance_badge()) " · " (m.status.label())
+                (maintenance_badge(l)) " · " (words::maintenance_status(l, m.status))
                 @if m.status == MaintenanceStatus::Scheduled {
-                    ", starts " (time::relative_future(m.scheduled_for, v.now))
+                    (say!(l, "maintenance-starts", within = time::relative_future(l, m.scheduled_for, v.now)))
                 }
             }
-            p.card__window { "When: " (window(m, tz, false)) }
+            p.card__window { (l.say("maintenance-when")) " " (window(l, m, tz, false)) }
             @if !m.components.is_empty() {
                 div.card__affected {
-                    span.card__label { "Affected:" }
+                    span.card__label { (l.say("affected-label")) }
                     (affected(v, m.components.iter().map(|c| (c, None))))
                 }
             }
@@ -170,10 +171,10 @@ fn maintenance_card(v: &View, m: &Maintenance) -> Markup {
             @if let Some(u) = m.latest().filter(|_| m.updates.len() > 1) {
                 div.card__latest {
                     p.card__update {
-                        strong { "Latest update: " (u.status.label()) } " · "
-                        time datetime=(time::iso(u.at)) { (time::short(u.at, v.now, tz)) }
+                        strong { (say!(l, "latest-update", status = words::maintenance_status(l, u.status))) } " · "
+                        time datetime=(time::iso(u.at)) { (time::short(l, u.at, v.now, tz)) }
                     }
-                    div.text { (note::body(&u.body, tz)) }
+                    div.text { (note::body(l, &u.body, tz)) }
                 }
             }
         }

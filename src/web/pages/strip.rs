@@ -15,15 +15,17 @@ use maud::{Markup, html};
 
 use super::uptime::{caption, day_class, percent};
 use crate::config::Component;
+use crate::lang::Lang;
+use crate::say;
 use crate::uptime::report::Summary;
 use crate::uptime::{Totals, uptime};
 
 /// The bar of one component on `/`.
-pub fn strip(c: &Component, s: &Summary) -> Markup {
+pub fn strip(lang: Lang, c: &Component, s: &Summary) -> Markup {
     let classes: Vec<&str> = s.days.iter().map(|(_, t)| day_class(t.as_ref())).collect();
     let runs = runs(&classes);
-    let figure = caption(&s.coverage(90));
-    let label = format!("{}: {figure}{}", c.name, tally(s));
+    let figure = caption(lang, &s.coverage(90));
+    let label = format!("{}: {figure}{}", c.name, tally(lang, s));
     // Narrow screens show the last 60 or 30 days and their figure, which the
     // stylesheet writes from these: the percentage over days that were all
     // observable ("over 60 days"). A window within which observation began
@@ -31,7 +33,9 @@ pub fn strip(c: &Component, s: &Summary) -> Markup {
     // and the attribute is left out.
     let narrow = |days| {
         let c = s.coverage(days);
-        c.uptime.filter(|_| c.since.is_none()).map(percent)
+        c.uptime
+            .filter(|_| c.since.is_none())
+            .map(|u| percent(lang, u))
     };
     let (d60, d30) = (narrow(60), narrow(30));
     // One colour all along: a class; otherwise the gradient, inline.
@@ -94,23 +98,19 @@ fn position(k: usize, days: usize) -> String {
 
 /// ", 2 days with downtime, 1 with maintenance, 30 without data": what the
 /// colours say, in words, for the bar's accessible name.
-fn tally(s: &Summary) -> String {
+fn tally(lang: Lang, s: &Summary) -> String {
     let days = || s.days.iter().map(|(_, t)| t.as_ref());
     let count = |f: &dyn Fn(Option<&Totals>) -> bool| days().filter(|t| f(*t)).count();
     let down = count(&|t| t.and_then(uptime).is_some_and(|u| u < 1.0));
     let maintained = |t: Option<&Totals>| t.is_some_and(|t| t[4] > 0);
     let maintenance = count(&maintained);
     let blank = count(&|t| t.and_then(uptime).is_none() && !maintained(t));
-    let mut out = match down {
-        0 => ", no downtime".to_owned(),
-        1 => ", 1 day with downtime".to_owned(),
-        n => format!(", {n} days with downtime"),
-    };
+    let mut out = say!(lang, "tally-downtime", n = down);
     if maintenance > 0 {
-        out.push_str(&format!(", {maintenance} with maintenance"));
+        out.push_str(&say!(lang, "tally-maintenance", n = maintenance));
     }
     if blank > 0 {
-        out.push_str(&format!(", {blank} without data"));
+        out.push_str(&say!(lang, "tally-no-data", n = blank));
     }
     out
 }
@@ -143,7 +143,7 @@ mod tests {
     }
 
     fn html(s: &Summary) -> String {
-        strip(&config().components[0], s).into_string()
+        strip(Lang::english(), &config().components[0], s).into_string()
     }
 
     #[test]

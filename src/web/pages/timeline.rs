@@ -7,8 +7,9 @@ use maud::{Markup, html};
 
 use super::incident::component_name;
 use crate::incidents::{Author, ComponentChange, Update};
-use crate::read::time;
 use crate::read::view::View;
+use crate::read::{time, words};
+use crate::say;
 
 /// Who reads the timeline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,18 +25,18 @@ pub enum Reader {
 
 impl Reader {
     /// The section's heading and its id.
-    fn heading(self) -> (&'static str, &'static str) {
+    fn heading(self, v: &View) -> (&'static str, String) {
         match self {
-            Reader::Public => ("updates-title", "Updates"),
-            Reader::Engineer => ("timeline-title", "Timeline"),
+            Reader::Public => ("updates-title", v.lang.say("updates")),
+            Reader::Engineer => ("timeline-title", "Timeline".to_owned()),
         }
     }
 
     fn when(self, v: &View, at: DateTime<Utc>) -> Markup {
         let tz = v.config.site.timezone;
         let shown = match self {
-            Reader::Public => time::full(at, tz),
-            Reader::Engineer => time::short(at, v.now, tz),
+            Reader::Public => time::full(v.lang, at, tz),
+            Reader::Engineer => time::short(v.lang, at, v.now, tz),
         };
         html! { time datetime=(time::iso(at)) { (shown) } }
     }
@@ -43,11 +44,16 @@ impl Reader {
     /// "Public API: operational → major outage" in a sentence for customers;
     /// engineers see the labels as the admin pages write them elsewhere.
     fn change(self, v: &View, c: &ComponentChange) -> String {
-        let (old, new) = (c.old.label(), c.new.label());
         let name = component_name(v, &c.component);
         match self {
-            Reader::Public => format!("{name}: {} → {}", old.to_lowercase(), new.to_lowercase()),
-            Reader::Engineer => format!("{name}: {old} → {new}"),
+            Reader::Public => say!(
+                v.lang,
+                "update-change",
+                component = name,
+                old = words::status_lower(v.lang, c.old),
+                new = words::status_lower(v.lang, c.new)
+            ),
+            Reader::Engineer => format!("{name}: {} → {}", c.old.label(), c.new.label()),
         }
     }
 }
@@ -56,15 +62,15 @@ impl Reader {
 pub fn timeline<S: Copy>(
     v: &View,
     updates: &[Update<S>],
-    label: fn(S) -> &'static str,
+    label: impl Fn(S) -> String,
     reader: Reader,
 ) -> Markup {
-    let (id, heading) = reader.heading();
+    let (id, heading) = reader.heading(v);
     html! {
         section aria-labelledby=(id) {
             h2 id=(id) { (heading) }
             ol.timeline {
-                @for u in updates.iter().rev() { (entry(v, u, label(u.status), reader)) }
+                @for u in updates.iter().rev() { (entry(v, u, &label(u.status), reader)) }
             }
         }
     }
@@ -84,12 +90,12 @@ fn entry<S>(v: &View, u: &Update<S>, label: &str, reader: Reader) -> Markup {
                     @if !u.notify { " · not emailed" }
                 }
             }
-            div.text { (super::note::body(&u.body, v.config.site.timezone)) }
+            div.text { (super::note::body(v.lang, &u.body, v.config.site.timezone)) }
             @if !changes.is_empty() {
                 ul.changes { @for c in changes { li { (reader.change(v, c)) } } }
             }
             @if reader == Reader::Public && automatic {
-                p.update__author { "Posted automatically" }
+                p.update__author { (v.lang.say("update-automatic")) }
             }
         }
     }
@@ -123,7 +129,13 @@ mod tests {
     }
 
     fn render(reader: Reader) -> String {
-        timeline(&v(), &updates(), IncidentStatus::label, reader).into_string()
+        timeline(
+            &v(),
+            &updates(),
+            |s: IncidentStatus| s.label().to_owned(),
+            reader,
+        )
+        .into_string()
     }
 
     #[test]
@@ -189,14 +201,26 @@ mod tests {
             ComponentStatus::PartialOutage,
         )];
         for reader in [Reader::Public, Reader::Engineer] {
-            let out = timeline(&v(), &[u.clone()], IncidentStatus::label, reader).into_string();
+            let out = timeline(
+                &v(),
+                &[u.clone()],
+                |s: IncidentStatus| s.label().to_owned(),
+                reader,
+            )
+            .into_string();
             assert!(!out.contains("class=\"changes\""), "{out}");
         }
         u.changes.push(ComponentChange {
             component: id("db"),
             ..change(ComponentStatus::PartialOutage, ComponentStatus::Operational)
         });
-        let out = timeline(&v(), &[u], IncidentStatus::label, Reader::Public).into_string();
+        let out = timeline(
+            &v(),
+            &[u],
+            |s: IncidentStatus| s.label().to_owned(),
+            Reader::Public,
+        )
+        .into_string();
         assert!(
             out.contains(
                 "<ul class=\"changes\"><li>Database: partial outage → operational</li></ul>"
@@ -208,7 +232,13 @@ mod tests {
     #[test]
     fn a_maintenance_timeline_labels_updates_with_maintenance_statuses() {
         let u = vec![update(MaintenanceStatus::InProgress, "Started.", at(2, 0))];
-        let out = timeline(&v(), &u, MaintenanceStatus::label, Reader::Engineer).into_string();
+        let out = timeline(
+            &v(),
+            &u,
+            |s: MaintenanceStatus| s.label().to_owned(),
+            Reader::Engineer,
+        )
+        .into_string();
         assert!(out.contains("<strong>In progress</strong>"), "{out}");
     }
 }

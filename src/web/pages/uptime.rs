@@ -16,8 +16,10 @@ use maud::{Markup, html};
 
 use crate::config::Component;
 use crate::incidents::Book;
+use crate::lang::Lang;
 use crate::model::ComponentId;
 use crate::read::words;
+use crate::say;
 use crate::uptime::report::{Coverage, Summary};
 use crate::uptime::{Totals, calendar, uptime};
 
@@ -26,14 +28,20 @@ pub type DayIncidents<'a> = HashMap<(&'a ComponentId, NaiveDate), Vec<Cow<'a, st
 
 /// Every incident of the last `days` days, on each day it was open, per
 /// affected component.
-pub fn incidents_by_day(book: &Book, now: DateTime<Utc>, tz: Tz, days: u32) -> DayIncidents<'_> {
+pub fn incidents_by_day(
+    lang: Lang,
+    book: &Book,
+    now: DateTime<Utc>,
+    tz: Tz,
+    days: u32,
+) -> DayIncidents<'_> {
     let today = calendar::local_date(now, tz);
     let first = today - chrono::Duration::days(i64::from(days));
     let mut out: DayIncidents<'_> = HashMap::new();
     for i in book.incidents.values() {
         let last = calendar::local_date(i.resolved_at.unwrap_or(now), tz).min(today);
         let mut day = calendar::local_date(i.started_at, tz).max(first);
-        let name = words::incident_name(&i.name);
+        let name = words::incident_name(lang, &i.name);
         while day <= last {
             for c in i.components.keys() {
                 out.entry((c, day)).or_default().push(name.clone());
@@ -46,69 +54,86 @@ pub fn incidents_by_day(book: &Book, now: DateTime<Utc>, tz: Tz, days: u32) -> D
 
 /// "99.95%": floored, so a day with any downtime never reads 100%. (The
 /// millionth added keeps float error from flooring an exact 99.95 to 99.94.)
-pub fn percent(u: f64) -> String {
-    if u >= 1.0 {
-        return "100%".to_owned();
-    }
-    let floored = (u * 10_000.0 + 1e-6).floor().min(9_999.0) / 100.0;
-    format!("{floored:.2}%")
+pub fn percent(lang: Lang, u: f64) -> String {
+    let n = match u >= 1.0 {
+        true => "100".to_owned(),
+        false => lang.decimal((u * 10_000.0 + 1e-6).floor().min(9_999.0) / 100.0, 2),
+    };
+    say!(lang, "percent", n = n)
 }
 
 /// "since 2 Dec (4 days of data)" when observation began within the
 /// figure's days, so a new install's figure never reads as 90 days' worth.
-pub fn since(c: &Coverage) -> Option<String> {
-    let days = match c.observed_days {
-        1 => "1 day".to_owned(),
-        n => format!("{n} days"),
-    };
-    c.since
-        .map(|d| format!("since {} ({days} of data)", d.format("%-d %b")))
+pub fn since(lang: Lang, c: &Coverage) -> Option<String> {
+    c.since.map(|d| {
+        let day = lang.day(d, "date-day-short");
+        say!(lang, "uptime-since", day = day, days = c.observed_days)
+    })
 }
 
 /// "99.95% uptime over 90 days", "99.2% uptime since 2 Dec (4 days of
 /// data)", "no data over 90 days": a figure that says what it covers.
-pub fn caption(c: &Coverage) -> String {
-    match (c.uptime, since(c)) {
-        (None, _) => format!("no data over {} days", c.days),
-        (Some(u), Some(since)) => format!("{} uptime {since}", percent(u)),
-        (Some(u), None) => format!("{} uptime over {} days", percent(u), c.days),
+pub fn caption(lang: Lang, c: &Coverage) -> String {
+    match (c.uptime, since(lang, c)) {
+        (None, _) => say!(lang, "uptime-no-data", days = c.days),
+        (Some(u), Some(since)) => {
+            say!(
+                lang,
+                "uptime-figure-since",
+                percent = percent(lang, u),
+                since = since
+            )
+        }
+        (Some(u), None) => say!(
+            lang,
+            "uptime-figure",
+            percent = percent(lang, u),
+            days = c.days
+        ),
     }
 }
 
 /// The bar with its legend: the oldest day shown, the figure over the days
 /// shown (90, or 60 and 30 on narrow screens, which show only those), today.
-pub fn bar(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
+pub fn bar(lang: Lang, c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
+    let label = say!(
+        lang,
+        "bar-label",
+        component = c.name.as_str(),
+        range = range(lang, s)
+    );
     html! {
         div.uptime {
-            ol.bar aria-label={(c.name) ": uptime per day from " (range(s)) ", oldest first"} {
+            ol.bar aria-label=(label) {
                 @for (date, totals) in &s.days {
-                    (cell(*date, totals.as_ref(), incidents.get(&(&c.id, *date))))
+                    (cell(lang, *date, totals.as_ref(), incidents.get(&(&c.id, *date))))
                 }
             }
             p.bar__legend {
                 span.bar__from {
-                    span.bar__90 { "90 days ago" }
-                    span.bar__60 { "60 days ago" }
-                    span.bar__30 { "30 days ago" }
+                    span.bar__90 { (say!(lang, "days-ago", days = 90)) }
+                    span.bar__60 { (say!(lang, "days-ago", days = 60)) }
+                    span.bar__30 { (say!(lang, "days-ago", days = 30)) }
                 }
                 span.bar__figure {
-                    span.bar__90 { (caption(&s.coverage(90))) }
-                    span.bar__60 { (caption(&s.coverage(60))) }
-                    span.bar__30 { (caption(&s.coverage(30))) }
+                    span.bar__90 { (caption(lang, &s.coverage(90))) }
+                    span.bar__60 { (caption(lang, &s.coverage(60))) }
+                    span.bar__30 { (caption(lang, &s.coverage(30))) }
                 }
-                span.bar__to { "Today" }
+                span.bar__to { (lang.say("today")) }
             }
         }
     }
 }
 
 /// "3 Sep 2026 to 1 Dec 2026": the bar's days, whose cells name no year.
-fn range(s: &Summary) -> String {
-    let day = |d: Option<&(NaiveDate, _)>| d.map(|(d, _)| d.format("%-d %b %Y").to_string());
-    format!(
-        "{} to {}",
-        day(s.days.first()).unwrap_or_default(),
-        day(s.days.last()).unwrap_or_default()
+fn range(lang: Lang, s: &Summary) -> String {
+    let day = |d: Option<&(NaiveDate, _)>| d.map(|(d, _)| lang.day(*d, "date-day-year-short"));
+    say!(
+        lang,
+        "days-range",
+        from = day(s.days.first()).unwrap_or_default(),
+        to = day(s.days.last()).unwrap_or_default()
     )
 }
 
@@ -116,8 +141,13 @@ fn range(s: &Summary) -> String {
 /// always read by screen readers) says the date, the uptime and the
 /// incidents. Each cell is a tab stop, so a keyboard reaches every day's
 /// text as a mouse does; the same texts are also a list below the bar.
-fn cell(date: NaiveDate, totals: Option<&Totals>, incidents: Option<&Vec<Cow<'_, str>>>) -> Markup {
-    let (class, text) = day_text(date, "%-d %b", totals, incidents);
+fn cell(
+    lang: Lang,
+    date: NaiveDate,
+    totals: Option<&Totals>,
+    incidents: Option<&Vec<Cow<'_, str>>>,
+) -> Markup {
+    let (class, text) = day_text(lang, date, "date-day-short", totals, incidents);
     html! {
         // Terse markup: 90 of these per component.
         li class=(class) tabindex="0" { span { (text) } }
@@ -142,6 +172,7 @@ pub(super) fn day_class(totals: Option<&Totals>) -> &'static str {
 
 /// A day's colour class and its words.
 fn day_text(
+    lang: Lang,
     date: NaiveDate,
     format: &str,
     totals: Option<&Totals>,
@@ -149,31 +180,38 @@ fn day_text(
 ) -> (&'static str, String) {
     let u = totals.and_then(uptime);
     let maintenance = totals.is_some_and(|t| t[4] > 0);
-    let mut text = format!("{}: ", date.format(format));
-    match u {
-        Some(u) => text.push_str(&format!("{} uptime", percent(u))),
-        None if maintenance => text.push_str("under maintenance"),
-        None => text.push_str("no data"),
-    }
-    if maintenance && u.is_some() {
-        text.push_str(", with maintenance");
-    }
+    let day = lang.day(date, format);
+    let mut text = match u {
+        Some(u) if maintenance => say!(
+            lang,
+            "day-uptime-maintenance",
+            day = day,
+            percent = percent(lang, u)
+        ),
+        Some(u) => say!(lang, "day-uptime", day = day, percent = percent(lang, u)),
+        None if maintenance => say!(lang, "day-maintenance", day = day),
+        None => say!(lang, "day-no-data", day = day),
+    };
     match incidents.map(Vec::as_slice) {
         None | Some([]) => {}
-        Some([one]) => text.push_str(&format!("; incident: {one}")),
-        Some(many) => text.push_str(&format!("; {} incidents: {}", many.len(), many.join("; "))),
+        Some(many) => text.push_str(&say!(
+            lang,
+            "day-incidents",
+            n = many.len(),
+            names = many.join("; ")
+        )),
     }
     (day_class(totals), text)
 }
 
 /// Every day of the bar as a table row, newest first, behind a disclosure.
-pub fn day_table(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
+pub fn day_table(lang: Lang, c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Markup {
     html! {
         details.days {
-            summary { "Every day, in words" }
+            summary { (lang.say("days-in-words")) }
             ul.days__list {
                 @for (date, totals) in s.days.iter().rev() {
-                    li { (day_text(*date, "%a %-d %b %Y", totals.as_ref(), incidents.get(&(&c.id, *date))).1) }
+                    li { (day_text(lang, *date, "date-day-year", totals.as_ref(), incidents.get(&(&c.id, *date))).1) }
                 }
             }
         }
@@ -182,18 +220,28 @@ pub fn day_table(c: &Component, s: &Summary, incidents: &DayIncidents<'_>) -> Ma
 
 /// The figures of a component's detail page; a day figure covering fewer
 /// days than it names says since when.
-pub fn figures(s: &Summary) -> Markup {
-    let show = |u: Option<f64>| u.map_or_else(|| "no data".to_owned(), percent);
+/// `since_24h`: when the component was first seen, if within the last 24
+/// hours ("since 14:02 CET").
+pub fn figures(lang: Lang, s: &Summary, since_24h: Option<&str>) -> Markup {
+    let show = |u: Option<f64>| u.map_or_else(|| lang.say("no-data"), |u| percent(lang, u));
     html! {
         dl.figures {
-            div { dt { "Last 24 hours" } dd { (show(s.last_24h)) } }
+            div {
+                dt { (lang.say("last-24-hours")) }
+                dd {
+                    (show(s.last_24h))
+                    @if let Some(since) = since_24h.filter(|_| s.last_24h.is_some()) {
+                        span.figures__since { (since) }
+                    }
+                }
+            }
             @for days in [7, 30, 90] {
                 @let c = s.coverage(days);
                 div {
-                    dt { (days) " days" }
+                    dt { (say!(lang, "n-days", days = days)) }
                     dd {
                         (show(c.uptime))
-                        @if let Some(since) = since(&c).filter(|_| c.uptime.is_some()) {
+                        @if let Some(since) = since(lang, &c).filter(|_| c.uptime.is_some()) {
                             span.figures__since { (since) }
                         }
                     }
@@ -234,7 +282,7 @@ mod tests {
     #[test]
     fn on_a_two_day_old_install_every_day_figure_says_since_when() {
         let s = summary(2);
-        let out = figures(&s).into_string();
+        let out = figures(Lang::english(), &s, None).into_string();
         assert_eq!(
             out.matches("<span class=\"figures__since\">since 2 Dec (3 days of data)</span>")
                 .count(),
@@ -242,7 +290,7 @@ mod tests {
             "7, 30 and 90 days: {out}"
         );
         let c = &config().components[0];
-        let bar = bar(c, &s, &DayIncidents::new()).into_string();
+        let bar = bar(Lang::english(), c, &s, &DayIncidents::new()).into_string();
         for days in [90, 60, 30] {
             assert!(
                 bar.contains(&format!(
@@ -256,9 +304,15 @@ mod tests {
     #[test]
     fn a_long_observed_component_shows_each_figure_over_its_days() {
         let s = summary(89);
-        let out = figures(&s).into_string();
+        let out = figures(Lang::english(), &s, None).into_string();
         assert!(!out.contains("since"), "{out}");
-        let bar = bar(&config().components[0], &s, &DayIncidents::new()).into_string();
+        let bar = bar(
+            Lang::english(),
+            &config().components[0],
+            &s,
+            &DayIncidents::new(),
+        )
+        .into_string();
         assert!(
             bar.contains("<span class=\"bar__90\">99.99% uptime over 90 days</span>"),
             "{bar}"
@@ -272,6 +326,9 @@ mod tests {
             "{bar}"
         );
         let none = Summary::default();
-        assert_eq!(caption(&none.coverage(90)), "no data over 90 days");
+        assert_eq!(
+            caption(Lang::english(), &none.coverage(90)),
+            "no data over 90 days"
+        );
     }
 }

@@ -111,6 +111,7 @@ mod tests {
             created_at: at,
             confirmed_at: confirmed.then_some(at),
             confirmations_sent: vec![],
+            language: None,
         }
     }
 

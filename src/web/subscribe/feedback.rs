@@ -2,11 +2,11 @@
 //! links in a resolution email ("is everything working for you now?"). The
 //! latest answer counts; the thank-you page offers the other one.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::manage::lookup;
 use super::pages::{self, answer_slug};
-use super::{Unavailable, write};
+use super::{Here, Unavailable, write};
 use crate::incidents::IncidentId;
 use crate::pipeline::desk::{Done, SubscriptionCommand};
 use crate::subscribers::Answer;
@@ -14,12 +14,13 @@ use crate::web::Shared;
 
 #[tracing::instrument(skip_all)]
 pub async fn record(
+    req: HttpRequest,
     shared: web::Data<Shared>,
     path: web::Path<(String, String, String)>,
 ) -> HttpResponse {
     let (incident, token, answer) = path.into_inner();
     let snapshot = shared.snapshots.current();
-    let site = &snapshot.view.config.site;
+    let site = Here::of(&req, &snapshot.view.config.site);
     let found = IncidentId::parse(&incident)
         .ok()
         .and_then(|id| snapshot.view.book.incidents.get(&id));

@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use crate::config::Component;
+use crate::lang::Lang;
 use crate::model::ComponentId;
 use crate::web::pages::status::groups;
 
@@ -34,7 +35,7 @@ const COMPONENTS: &str = "subscribe-components";
 /// description, and takes the focus (the first one, when both are wrong), as
 /// the admin forms do: a screen reader lands on the field with the reason,
 /// and a keyboard user can retype at once.
-pub fn render(components: &[Component], entered: &Entered) -> Markup {
+pub fn render(lang: Lang, components: &[Component], entered: &Entered) -> Markup {
     let email_error = entered.email_problem.as_deref();
     let described = match email_error {
         Some(_) => "subscribe-email-error subscribe-email-hint",
@@ -42,9 +43,11 @@ pub fn render(components: &[Component], entered: &Entered) -> Markup {
     };
     html! {
         form.subscribe method="post" action="/subscribe" {
-            (summary(&entered.problems()))
+            // The page's language: their emails will be in it.
+            input type="hidden" name="lang" value=(lang.tag());
+            (summary(lang, &entered.problems()))
             p.field.field--error[email_error.is_some()] {
-                label for=(EMAIL) { "Email address" }
+                label for=(EMAIL) { (lang.say("form-email")) }
                 input #subscribe-email type="email" name="email" required
                     autocomplete="email" inputmode="email" maxlength="254"
                     value=(entered.email)
@@ -54,22 +57,20 @@ pub fn render(components: &[Component], entered: &Entered) -> Markup {
                 @if let Some(e) = email_error {
                     span.field__error #subscribe-email-error { "✕ " (e) }
                 }
-                span.hint #subscribe-email-hint {
-                    "We'll email you a link to confirm. We send nothing else until you do."
-                }
+                span.hint #subscribe-email-hint { (lang.say("form-email-hint")) }
             }
-            (choices_checked(components, &entered.components, entered))
-            p { button.primary type="submit" { "Subscribe" } }
+            (choices_checked(lang, components, &entered.components, entered))
+            p { button.primary type="submit" { (lang.say("form-subscribe")) } }
         }
     }
 }
 
 /// Above the form: each problem, linked to its field.
-fn summary(problems: &[(&str, &str)]) -> Markup {
+fn summary(lang: Lang, problems: &[(&str, &str)]) -> Markup {
     html! {
         @if !problems.is_empty() {
             div.problems role="alert" {
-                p { strong { "Please fix this:" } }
+                p { strong { (lang.say("form-fix")) } }
                 ul { @for (field, p) in problems { li { a href={"#" (field)} { (p) } } } }
             }
         }
@@ -78,14 +79,19 @@ fn summary(problems: &[(&str, &str)]) -> Markup {
 
 /// The component checkboxes, grouped as on the status page. None checked
 /// means every component, including ones added later.
-pub fn choices(components: &[Component], checked: &[String]) -> Markup {
-    choices_checked(components, checked, &Entered::default())
+pub fn choices(lang: Lang, components: &[Component], checked: &[String]) -> Markup {
+    choices_checked(lang, components, checked, &Entered::default())
 }
 
 /// [`choices`], with the list's problem (if any) at the list: the fieldset
 /// is described by it, and its first box takes the focus when the address
 /// is fine.
-fn choices_checked(components: &[Component], checked: &[String], entered: &Entered) -> Markup {
+fn choices_checked(
+    lang: Lang,
+    components: &[Component],
+    checked: &[String],
+    entered: &Entered,
+) -> Markup {
     let error = entered.components_problem.as_deref();
     let focus = (error.is_some() && entered.email_problem.is_none())
         .then(|| components.first().map(|c| c.id.as_str()))
@@ -94,11 +100,11 @@ fn choices_checked(components: &[Component], checked: &[String], entered: &Enter
         @if !components.is_empty() {
             fieldset.choices #subscribe-components
                 aria-describedby=[error.map(|_| "subscribe-components-error")] {
-                legend { "Which components?" }
+                legend { (lang.say("form-which")) }
                 @if let Some(e) = error {
                     p.field__error #subscribe-components-error { "✕ " (e) }
                 }
-                p.hint { "Leave all unchecked for everything, including components added later." }
+                p.hint { (lang.say("form-which-hint")) }
                 @for (group, members) in groups(components) {
                     @match group {
                         Some(name) => fieldset.choices__group {
@@ -132,12 +138,12 @@ fn boxes(members: &[&Component], checked: &[String], focus: Option<&str>) -> Mar
 
 /// "Every component" or the names of the chosen ones (ids no longer in the
 /// config are shown as ids).
-pub fn following(components: &[Component], chosen: &[ComponentId]) -> Markup {
+pub fn following(lang: Lang, components: &[Component], chosen: &[ComponentId]) -> Markup {
     html! {
         @if chosen.is_empty() {
-            p { "You follow " strong { "every component" } ", including ones added later." }
+            p { (lang.say("form-follow-all")) }
         } @else {
-            p { "You follow:" }
+            p { (lang.say("form-follow")) }
             ul {
                 @for id in chosen {
                     li { (components.iter().find(|c| &c.id == id).map_or(id.as_str(), |c| c.name.as_str())) }
@@ -147,12 +153,28 @@ pub fn following(components: &[Component], chosen: &[ComponentId]) -> Markup {
     }
 }
 
-pub fn problems(problems: &[String]) -> Markup {
+pub fn problems(lang: Lang, problems: &[String]) -> Markup {
     html! {
         @if !problems.is_empty() {
             div.problems role="alert" {
-                p { strong { "Please fix this:" } }
+                p { strong { (lang.say("form-fix")) } }
                 ul { @for p in problems { li { (p) } } }
+            }
+        }
+    }
+}
+
+/// The language of their emails, on the manage page, when there is a choice.
+pub fn language(offered: &[Lang], current: Lang) -> Markup {
+    html! {
+        @if offered.len() > 1 {
+            p.field {
+                label for="subscribe-language" { (current.say("form-language")) }
+                select #subscribe-language name="language" {
+                    @for l in offered {
+                        option value=(l.tag()) lang=(l.tag()) selected[*l == current] { (l.name()) }
+                    }
+                }
             }
         }
     }

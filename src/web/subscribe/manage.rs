@@ -2,11 +2,12 @@
 //! and leaving it.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 
 use super::pages::{self, Notice};
-use super::{Unavailable, blocking, chosen, config, plausible, write};
+use super::{Here, Unavailable, blocking, chosen, config, plausible, write};
+use crate::lang::Lang;
 use crate::pipeline::desk::{Done, SubscriptionCommand};
 use crate::subscribers::PENDING_FOR;
 use crate::subscribers::Subscriber;
@@ -16,26 +17,50 @@ use crate::web::form_data::FormData;
 /// `GET /subscriptions/{token}/confirm`: the link in the confirmation email.
 /// Following it again later shows the same page.
 #[tracing::instrument(skip_all)]
-pub async fn confirm(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+pub async fn confirm(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    token: web::Path<String>,
+) -> HttpResponse {
     let config = config(&shared);
+    let here = Here::of(&req, &config.site);
     let token = token.into_inner();
     if !plausible(&token) {
-        return pages::link_gone(&config.site);
+        return pages::link_gone(here);
     }
     match write(&shared, "confirm", SubscriptionCommand::Confirm { token }).await {
-        Ok(Done::Subscriber(Some(s))) => pages::confirmed(&config.site, &config.components, &s),
-        Ok(_) => pages::link_gone(&config.site),
-        Err(_) => pages::unavailable(&config.site),
+        Ok(Done::Subscriber(Some(s))) => {
+            pages::confirmed(theirs(&req, here, &s), &config.components, &s)
+        }
+        Ok(_) => pages::link_gone(here),
+        Err(_) => pages::unavailable(here),
+    }
+}
+
+/// A subscriber's own page: in the language they chose for their emails,
+/// unless the visitor picked one on the page (`?lang=`, the cookie).
+fn theirs<'a>(req: &HttpRequest, here: Here<'a>, s: &Subscriber) -> Here<'a> {
+    let stored = (s.language.as_deref())
+        .and_then(Lang::parse)
+        .filter(|l| here.site.languages.contains(l));
+    match (crate::web::lang::explicit(req, here.site), stored) {
+        (None, Some(lang)) => Here { lang, ..here },
+        _ => here,
     }
 }
 
 /// `GET /subscriptions/{token}`: the manage page.
-pub async fn show(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+pub async fn show(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    token: web::Path<String>,
+) -> HttpResponse {
     let config = config(&shared);
-    let (site, components) = (&config.site, &config.components);
+    let (site, components) = (Here::of(&req, &config.site), &config.components);
     match lookup(&shared, token.into_inner()).await {
         Ok(Some(s)) => {
             let checked = ids(&s);
+            let site = theirs(&req, site, &s);
             pages::manage(StatusCode::OK, site, components, &s, &checked, Notice::None)
         }
         Ok(None) => pages::link_gone(site),
@@ -46,12 +71,13 @@ pub async fn show(shared: web::Data<Shared>, token: web::Path<String>) -> HttpRe
 /// `POST /subscriptions/{token}`: saves the chosen components (none: all).
 #[tracing::instrument(skip_all)]
 pub async fn save(
+    req: HttpRequest,
     shared: web::Data<Shared>,
     token: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
     let config = config(&shared);
-    let (site, components) = (&config.site, &config.components);
+    let (site, components) = (Here::of(&req, &config.site), &config.components);
     let token = token.into_inner();
     let Some(form) = FormData::parse(&body) else {
         return pages::bad_form(site);
@@ -62,7 +88,13 @@ pub async fn save(
         Ok(None) => return pages::link_gone(site),
         Err(Unavailable) => return pages::unavailable(site),
     };
-    let ids = match chosen(components, &given) {
+    // Their emails' language, as chosen on the form (kept if not offered).
+    let language = Lang::parse(form.value("language")).filter(|l| site.site.languages.contains(l));
+    let site = match language {
+        Some(lang) => Here { lang, ..site },
+        None => theirs(&req, site, &s),
+    };
+    let ids = match chosen(site.lang, components, &given) {
         Ok(ids) => ids,
         Err(problem) => {
             let problems = [problem];
@@ -79,6 +111,7 @@ pub async fn save(
     let command = SubscriptionCommand::SetComponents {
         token,
         components: ids,
+        language: language.map(|l| l.tag().to_owned()),
     };
     match write(&shared, "save components", command).await {
         Ok(Done::Subscriber(Some(s))) => {
@@ -98,12 +131,17 @@ pub async fn save(
 }
 
 /// `GET /subscriptions/{token}/unsubscribe`: asks; does not unsubscribe.
-pub async fn unsubscribe_page(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+pub async fn unsubscribe_page(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    token: web::Path<String>,
+) -> HttpResponse {
     let config = config(&shared);
+    let here = Here::of(&req, &config.site);
     if plausible(&token) {
-        pages::unsubscribe(&config.site, &token)
+        pages::unsubscribe(here, &token)
     } else {
-        pages::link_gone(&config.site)
+        pages::link_gone(here)
     }
 }
 
@@ -111,8 +149,13 @@ pub async fn unsubscribe_page(shared: web::Data<Shared>, token: web::Path<String
 /// clients POST `List-Unsubscribe=One-Click` without cookies) and the page's
 /// button. Any body will do, and an unknown token gets the same answer.
 #[tracing::instrument(skip_all)]
-pub async fn unsubscribe(shared: web::Data<Shared>, token: web::Path<String>) -> HttpResponse {
+pub async fn unsubscribe(
+    req: HttpRequest,
+    shared: web::Data<Shared>,
+    token: web::Path<String>,
+) -> HttpResponse {
     let config = config(&shared);
+    let here = Here::of(&req, &config.site);
     let token = token.into_inner();
     if plausible(&token) {
         match write(
@@ -124,10 +167,10 @@ pub async fn unsubscribe(shared: web::Data<Shared>, token: web::Path<String>) ->
         {
             Ok(Done::Removed(true)) => tracing::info!("a subscriber unsubscribed"),
             Ok(_) => {}
-            Err(_) => return pages::unavailable(&config.site),
+            Err(_) => return pages::unavailable(here),
         }
     }
-    pages::unsubscribed(&config.site)
+    pages::unsubscribed(here)
 }
 
 /// The live subscription behind `token`: unknown tokens and confirmations

@@ -24,9 +24,11 @@ use actix_web::web;
 
 pub use limits::Limits;
 
-use crate::config::{Component, Config};
+use crate::config::{Component, Config, Site};
+use crate::lang::Lang;
 use crate::model::ComponentId;
 use crate::pipeline::desk::{Command, Done, SubscriptionCommand};
+use crate::say;
 use crate::store::StoreError;
 use crate::web::Shared;
 
@@ -59,6 +61,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The configuration the current snapshot was built from.
+/// A visitor's page: the site, in their language (see `web::lang`).
+#[derive(Clone, Copy)]
+pub struct Here<'a> {
+    pub site: &'a Site,
+    pub lang: Lang,
+}
+
+impl<'a> Here<'a> {
+    pub fn of(req: &actix_web::HttpRequest, site: &'a Site) -> Self {
+        Self {
+            site,
+            lang: crate::web::lang::of(req, site),
+        }
+    }
+}
+
 fn config(shared: &Shared) -> Arc<Config> {
     shared.snapshots.current().view.config.clone()
 }
@@ -105,7 +123,11 @@ async fn write(
 }
 
 /// The chosen components in page order, or the ids that name none (once each).
-fn chosen(components: &[Component], given: &[String]) -> Result<Vec<ComponentId>, String> {
+fn chosen(
+    lang: Lang,
+    components: &[Component],
+    given: &[String],
+) -> Result<Vec<ComponentId>, String> {
     let mut unknown: Vec<&str> = Vec::new();
     for g in given {
         if !components.iter().any(|c| c.id.as_str() == g) && !unknown.contains(&g.as_str()) {
@@ -114,14 +136,11 @@ fn chosen(components: &[Component], given: &[String]) -> Result<Vec<ComponentId>
     }
     if !unknown.is_empty() {
         let quoted: Vec<String> = unknown.iter().map(|u| format!("\"{u}\"")).collect();
-        let noun = if unknown.len() == 1 {
-            "There is no component"
-        } else {
-            "There are no components"
-        };
-        return Err(format!(
-            "{noun} {}: choose from the list.",
-            quoted.join(", ")
+        return Err(say!(
+            lang,
+            "form-unknown-components",
+            n = unknown.len(),
+            ids = quoted.join(", ")
         ));
     }
     Ok(components
@@ -156,12 +175,17 @@ mod tests {
     fn chosen_components_keep_page_order_and_unknown_ones_are_named_once() {
         let all = [component("api"), component("db"), component("web")];
         let given = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let ids = chosen(&all, &given(&["web", "api", "web"])).unwrap();
+        let ids = chosen(Lang::english(), &all, &given(&["web", "api", "web"])).unwrap();
         let ids: Vec<&str> = ids.iter().map(ComponentId::as_str).collect();
         assert_eq!(ids, ["api", "web"]);
-        assert_eq!(chosen(&all, &[]).unwrap(), vec![]);
+        assert_eq!(chosen(Lang::english(), &all, &[]).unwrap(), vec![]);
         assert_eq!(
-            chosen(&all, &given(&["api", "nope", "<b>", "nope"])).unwrap_err(),
+            chosen(
+                Lang::english(),
+                &all,
+                &given(&["api", "nope", "<b>", "nope"])
+            )
+            .unwrap_err(),
             "There are no components \"nope\", \"<b>\": choose from the list."
         );
     }

@@ -7,91 +7,101 @@ use actix_web::HttpResponse;
 use actix_web::http::{StatusCode, header};
 use maud::{Markup, html};
 
+use super::Here;
 use super::form::{self, Entered};
-use crate::config::{Component, Site};
+use crate::config::Component;
 use crate::incidents::{Incident, IncidentId};
+use crate::lang::Lang;
 use crate::read::words;
+use crate::say;
 use crate::subscribers::PENDING_FOR;
 use crate::subscribers::{Answer, Subscriber};
 use crate::web::pages::layout;
+use crate::web::pages::{MARK, sentence};
 use crate::web::xml_chars;
 
 /// A personal page: HTML, not stored anywhere, not framable, no Referer (the
-/// URL holds the token), not indexed.
-pub fn personal(status: StatusCode, site: &Site, title: &str, content: Markup) -> HttpResponse {
+/// URL holds the token), not indexed; in the visitor's language.
+pub fn personal(status: StatusCode, here: Here<'_>, title: &str, content: Markup) -> HttpResponse {
+    let page = layout::page(here.site, here.lang, title, None, content);
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"))
         .insert_header(("X-Robots-Tag", "noindex"))
-        .body(xml_chars::clean_string(
-            layout::page(site, title, None, content).into_string(),
-        ))
+        .insert_header((header::CONTENT_LANGUAGE, here.lang.tag()))
+        .body(xml_chars::clean_string(page.into_string()))
 }
 
 /// `GET /subscribe`, and the form again (422) with what was wrong.
 pub fn signup(
     status: StatusCode,
-    site: &Site,
+    here: Here<'_>,
     components: &[Component],
     entered: &Entered,
 ) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "Get status updates by email" }
-        p { "We email you when an incident starts, changes or ends, and before planned maintenance." }
-        (form::render(components, entered))
+        h1 { (l.say("signup-title")) }
+        p { (l.say("subscribe-what")) }
+        (form::render(l, components, entered))
     };
-    personal(status, site, "Subscribe", content)
+    personal(status, here, &l.say("signup-page"), content)
 }
 
 /// The one answer to every accepted form, so nobody learns whether an address
 /// is new, pending or subscribed.
-pub fn check_inbox(site: &Site, email: &str) -> HttpResponse {
+pub fn check_inbox(here: Here<'_>, email: &str) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "Check your inbox" }
-        p.lead { "If " strong { (email) } " can receive email, a message with a link is on its way." }
-        p {
-            "Open the link to confirm your subscription (if this address is already "
-            "subscribed, the link lets you manage it instead). Links to confirm work for "
-            (PENDING_FOR.num_days()) " days."
+        h1 { (l.say("inbox-title")) }
+        p.lead {
+            (sentence(&say!(l, "inbox-lead", email = MARK), html! { strong { (email) } }))
         }
-        p { "Nothing arrived? Look in your spam folder, or " a href="/subscribe" { "try again" } "." }
-        (back())
+        p { (say!(l, "inbox-open", days = PENDING_FOR.num_days())) }
+        p {
+            (sentence(
+                &say!(l, "inbox-nothing", again = MARK),
+                html! { a href="/subscribe" { (l.say("inbox-try-again")) } },
+            ))
+        }
+        (back(l))
     };
-    personal(StatusCode::OK, site, "Check your inbox", content)
+    personal(StatusCode::OK, here, &l.say("inbox-title"), content)
 }
 
 /// 429: the address had its confirmation emails for today.
-pub fn capped(site: &Site, wait: Duration) -> HttpResponse {
+pub fn capped(here: Here<'_>, wait: Duration) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "Too many emails to this address today" }
-        p.lead { "We've sent this address several emails today already; try again tomorrow." }
-        p { "Look for our earlier messages (and in your spam folder): their links still work." }
-        (back())
+        h1 { (l.say("capped-title")) }
+        p.lead { (l.say("capped-lead")) }
+        p { (l.say("capped-earlier")) }
+        (back(l))
     };
     let res = personal(
         StatusCode::TOO_MANY_REQUESTS,
-        site,
-        "Try again tomorrow",
+        here,
+        &l.say("capped-page"),
         content,
     );
     retry_after(res, wait)
 }
 
 /// 429 with Retry-After: this network posted the form too often.
-pub fn too_many(site: &Site, wait: Duration) -> HttpResponse {
+pub fn too_many(here: Here<'_>, wait: Duration) -> HttpResponse {
+    let l = here.lang;
     let minutes = wait.as_secs().div_ceil(60).max(1);
-    let unit = if minutes == 1 { "minute" } else { "minutes" };
     let content = html! {
-        h1 { "Too many requests" }
-        p.lead { "Too many requests from your network; try again in " (minutes) " " (unit) "." }
-        (back())
+        h1 { (l.say("too-many-title")) }
+        p.lead { (say!(l, "too-many-lead", minutes = minutes)) }
+        (back(l))
     };
     let res = personal(
         StatusCode::TOO_MANY_REQUESTS,
-        site,
-        "Too many requests",
+        here,
+        &l.say("too-many-title"),
         content,
     );
     retry_after(res, wait)
@@ -107,53 +117,56 @@ fn retry_after(mut res: HttpResponse, wait: Duration) -> HttpResponse {
 }
 
 /// `GET /subscriptions/{token}/confirm`.
-pub fn confirmed(site: &Site, components: &[Component], s: &Subscriber) -> HttpResponse {
+pub fn confirmed(here: Here<'_>, components: &[Component], s: &Subscriber) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "You're subscribed" }
-        p.lead { "We'll email " strong { (s.email) } " when something changes." }
-        (form::following(components, &s.components))
-        p { a href=(manage_url(&s.token)) { "Change what you follow, or unsubscribe" } }
-        p.hint { "Every email we send carries this link too." }
-        (back())
+        h1 { (l.say("confirmed-title")) }
+        p.lead { (sentence(&say!(l, "confirmed-lead", email = MARK), html! { strong { (s.email) } })) }
+        (form::following(l, components, &s.components))
+        p { a href=(manage_url(&s.token)) { (l.say("confirmed-change")) } }
+        p.hint { (l.say("confirmed-every-email")) }
+        (back(l))
     };
-    personal(StatusCode::OK, site, "You're subscribed", content)
+    personal(StatusCode::OK, here, &l.say("confirmed-title"), content)
 }
 
 /// `GET /subscriptions/{token}`, and the answer to saving it.
 pub fn manage(
     status: StatusCode,
-    site: &Site,
+    here: Here<'_>,
     components: &[Component],
     s: &Subscriber,
     checked: &[String],
     notice: Notice<'_>,
 ) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "Your subscription" }
+        h1 { (l.say("mail-manage-title")) }
         @match notice {
             Notice::None => {},
-            Notice::Saved => p.notice role="status" { "Saved." },
-            Notice::Problems(problems) => (form::problems(problems)),
+            Notice::Saved => p.notice role="status" { (l.say("manage-saved")) },
+            Notice::Problems(problems) => (form::problems(l, problems)),
         }
-        p.lead { "Emails go to " strong { (s.email) } "." }
+        p.lead { (sentence(&say!(l, "manage-lead", email = MARK), html! { strong { (s.email) } })) }
         @if !s.is_confirmed() {
             p {
-                "This subscription is not confirmed yet, so nothing is sent. "
-                a href={(manage_url(&s.token)) "/confirm"} { "Confirm it" }
+                (l.say("manage-unconfirmed")) " "
+                a href={(manage_url(&s.token)) "/confirm"} { (l.say("manage-confirm")) }
             }
         }
-        (form::following(components, &s.components))
+        (form::following(l, components, &s.components))
         form.subscribe method="post" action=(manage_url(&s.token)) {
-            (form::choices(components, checked))
-            p { button.primary type="submit" { "Save" } }
+            (form::language(&here.site.languages, l))
+            (form::choices(l, components, checked))
+            p { button.primary type="submit" { (l.say("manage-save")) } }
         }
-        h2 { "Unsubscribe" }
+        h2 { (l.say("mail-unsubscribe")) }
         form.action method="post" action={(manage_url(&s.token)) "/unsubscribe"} {
             input type="hidden" name="List-Unsubscribe" value="One-Click";
-            p { button type="submit" { "Unsubscribe" } }
+            p { button type="submit" { (l.say("mail-unsubscribe")) } }
         }
     };
-    personal(status, site, "Your subscription", content)
+    personal(status, here, &l.say("mail-manage-title"), content)
 }
 
 /// What the manage page says above the form.
@@ -166,84 +179,111 @@ pub enum Notice<'a> {
 
 /// `GET /subscriptions/{token}/unsubscribe`: a button, because a GET must
 /// not unsubscribe (mail scanners follow links).
-pub fn unsubscribe(site: &Site, token: &str) -> HttpResponse {
+pub fn unsubscribe(here: Here<'_>, token: &str) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "Unsubscribe?" }
-        p.lead { "You'll get no more status emails from us." }
+        h1 { (l.say("unsubscribe-title")) }
+        p.lead { (l.say("unsubscribe-lead")) }
         form.action method="post" action={(manage_url(token)) "/unsubscribe"} {
             input type="hidden" name="List-Unsubscribe" value="One-Click";
-            p { button.primary type="submit" { "Unsubscribe" } }
+            p { button.primary type="submit" { (l.say("mail-unsubscribe")) } }
         }
-        p { a href=(manage_url(token)) { "Follow fewer components instead" } }
+        p { a href=(manage_url(token)) { (l.say("unsubscribe-fewer")) } }
     };
-    personal(StatusCode::OK, site, "Unsubscribe", content)
+    personal(StatusCode::OK, here, &l.say("mail-unsubscribe"), content)
 }
 
 /// The same whether or not the token was known (unsubscribing twice is fine).
-pub fn unsubscribed(site: &Site) -> HttpResponse {
+pub fn unsubscribed(here: Here<'_>) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "You're unsubscribed" }
-        p.lead { "We won't send you status emails any more." }
-        p { "Changed your mind? " a href="/subscribe" { "Subscribe again" } "." }
-        (back())
+        h1 { (l.say("unsubscribed-title")) }
+        p.lead { (l.say("unsubscribed-lead")) }
+        p {
+            (sentence(
+                &say!(l, "unsubscribed-again", again = MARK),
+                html! { a href="/subscribe" { (l.say("unsubscribed-subscribe")) } },
+            ))
+        }
+        (back(l))
     };
-    personal(StatusCode::OK, site, "You're unsubscribed", content)
+    personal(StatusCode::OK, here, &l.say("unsubscribed-title"), content)
 }
 
 /// 404 for a token that is unknown, expired or unsubscribed.
-pub fn link_gone(site: &Site) -> HttpResponse {
+pub fn link_gone(here: Here<'_>) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "This link no longer works" }
-        p.lead { "This link has expired or was already used; " a href="/subscribe" { "subscribe again" } "." }
-        (back())
+        h1 { (l.say("gone-title")) }
+        p.lead {
+            (sentence(
+                &say!(l, "gone-lead", again = MARK),
+                html! { a href="/subscribe" { (l.say("gone-subscribe")) } },
+            ))
+        }
+        (back(l))
     };
-    personal(StatusCode::NOT_FOUND, site, "Link expired", content)
+    personal(StatusCode::NOT_FOUND, here, &l.say("gone-page"), content)
 }
 
 /// `GET /feedback/{incident}/{token}/{answer}`, after recording the answer.
-pub fn thanks(site: &Site, incident: &Incident, token: &str, answer: Answer) -> HttpResponse {
+pub fn thanks(here: Here<'_>, incident: &Incident, token: &str, answer: Answer) -> HttpResponse {
+    let l = here.lang;
     let (said, other, change) = match answer {
         Answer::Working => (
-            "it's working for you",
+            "thanks-working",
             Answer::StillBroken,
-            "It's still broken for me",
+            "thanks-change-broken",
         ),
-        Answer::StillBroken => (
-            "it's still broken for you",
-            Answer::Working,
-            "It works for me now",
-        ),
+        Answer::StillBroken => ("thanks-broken", Answer::Working, "thanks-change-working"),
     };
     let content = html! {
-        h1 { "Thank you" }
-        p.lead { "We've noted that " (said) " after " a href={"/incidents/" (incident.id)} { (words::incident_name(&incident.name)) } "." }
+        h1 { (l.say("thanks-title")) }
+        p.lead {
+            (sentence(
+                &say!(l, said, incident = MARK),
+                html! { a href={"/incidents/" (incident.id)} { (words::incident_name(l, &incident.name)) } },
+            ))
+        }
         @if answer == Answer::StillBroken {
-            p { "Our engineers see every answer like yours. If it stays broken, contact support as well." }
+            p { (l.say("thanks-broken-note")) }
         }
         form.action method="post" action=(feedback_url(&incident.id, token, other)) {
-            p { button type="submit" { (change) } }
+            p { button type="submit" { (l.say(change)) } }
         }
-        (back())
+        (back(l))
     };
-    personal(StatusCode::OK, site, "Thank you", content)
+    personal(StatusCode::OK, here, &l.say("thanks-title"), content)
 }
 
 /// 400: the body was not a form.
-pub fn bad_form(site: &Site) -> HttpResponse {
+pub fn bad_form(here: Here<'_>) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "Form not readable" }
-        p.lead { "The form could not be read, so nothing was changed. Go back, reload the page and try again." }
+        h1 { (l.say("bad-form-title")) }
+        p.lead { (l.say("bad-form-lead")) }
     };
-    personal(StatusCode::BAD_REQUEST, site, "Form not readable", content)
+    personal(
+        StatusCode::BAD_REQUEST,
+        here,
+        &l.say("bad-form-title"),
+        content,
+    )
 }
 
 /// 503: storage failed; the cause is in the log.
-pub fn unavailable(site: &Site) -> HttpResponse {
+pub fn unavailable(here: Here<'_>) -> HttpResponse {
+    let l = here.lang;
     let content = html! {
-        h1 { "Not saved" }
-        p.lead { "Something went wrong on our side and nothing was changed. Please try again in a minute." }
+        h1 { (l.say("unavailable-title")) }
+        p.lead { (l.say("unavailable-lead")) }
     };
-    personal(StatusCode::SERVICE_UNAVAILABLE, site, "Try again", content)
+    personal(
+        StatusCode::SERVICE_UNAVAILABLE,
+        here,
+        &l.say("unavailable-page"),
+        content,
+    )
 }
 
 pub fn manage_url(token: &str) -> String {
@@ -262,6 +302,6 @@ pub fn answer_slug(answer: Answer) -> &'static str {
     }
 }
 
-fn back() -> Markup {
-    html! { p { a href="/" { "Back to the status page" } } }
+fn back(l: Lang) -> Markup {
+    html! { p { a href="/" { (l.say("back-to-status")) } } }
 }

@@ -9,8 +9,10 @@ use lettre::Message;
 use lettre::message::Mailbox;
 
 use super::form::Entered;
-use super::{chosen, config, pages, write};
+use super::{Here, chosen, config, pages, write};
+use crate::lang::Lang;
 use crate::pipeline::desk::{Done, SubscriptionCommand};
+use crate::say;
 use crate::subscribers::{Subscribed, normalise};
 use crate::web::form_data::FormData;
 use crate::web::{Shared, client};
@@ -18,11 +20,11 @@ use crate::web::{Shared, client};
 /// The longest address SMTP can carry (RFC 5321's 256-octet path, less `<>`).
 const MAX_EMAIL: usize = 254;
 
-pub async fn show(shared: web::Data<Shared>) -> HttpResponse {
+pub async fn show(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let config = config(&shared);
     pages::signup(
         StatusCode::OK,
-        &config.site,
+        Here::of(&req, &config.site),
         &config.components,
         &Entered::default(),
     )
@@ -31,7 +33,7 @@ pub async fn show(shared: web::Data<Shared>) -> HttpResponse {
 #[tracing::instrument(skip_all)]
 pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Bytes) -> HttpResponse {
     let config = config(&shared);
-    let site = &config.site;
+    let site = Here::of(&req, &config.site);
     if let Err(wait) = shared.limits.admit(client::of(&req, &shared)) {
         return pages::too_many(site, wait);
     }
@@ -43,8 +45,17 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
         components: form.all("components").map(str::to_owned).collect(),
         ..Entered::default()
     };
-    let email = address(&entered.email).map_err(|p| entered.email_problem = Some(p));
-    let components = chosen(&config.components, &entered.components)
+    // The language of the page the form was on (hidden field), else this
+    // request's: every email to them will be in it.
+    let language = Lang::parse(form.value("lang"))
+        .filter(|l| site.site.languages.contains(l))
+        .unwrap_or(site.lang);
+    let site = Here {
+        lang: language,
+        ..site
+    };
+    let email = address(site.lang, &entered.email).map_err(|p| entered.email_problem = Some(p));
+    let components = chosen(site.lang, &config.components, &entered.components)
         .map_err(|p| entered.components_problem = Some(p));
     let (Ok(email), Ok(components)) = (email, components) else {
         return pages::signup(
@@ -57,6 +68,7 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
     let command = SubscriptionCommand::Subscribe {
         email: email.clone(),
         components,
+        language: Some(language.tag().to_owned()),
     };
     match write(&shared, "subscribe", command).await {
         Ok(Done::Subscribed(Subscribed::Capped { retry_at })) => {
@@ -73,28 +85,20 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
 /// will be made. lettre parses `a@[127.0.0.1]` and `"quoted spaces"@b.com`
 /// as addresses but cannot put them in a message's envelope, so they used to
 /// be accepted here and fail at the first email.
-fn address(given: &str) -> Result<String, String> {
+fn address(lang: Lang, given: &str) -> Result<String, String> {
     if given.is_empty() {
-        return Err("Enter your email address.".into());
+        return Err(lang.say("form-email-missing"));
     }
     let email = normalise(given);
     if email.len() > MAX_EMAIL {
-        return Err(format!(
-            "That email address is too long (at most {MAX_EMAIL} characters)."
-        ));
+        return Err(say!(lang, "form-email-long", max = MAX_EMAIL));
     }
-    let refused = |why: String| {
-        format!(
-            "\"{given}\" is not an email address we can send to ({why}); it should look like name@example.com."
-        )
-    };
+    let refused = |why: String| say!(lang, "form-email-refused", given = given, why = why);
     let parsed =
         lettre::Address::from_str(&email).map_err(|e| refused(e.to_string().to_lowercase()))?;
     match mailable(parsed) {
         true => Ok(email),
-        false => Err(refused(
-            "addresses in quotes or with an [IP address] as the domain cannot be mailed".into(),
-        )),
+        false => Err(refused(lang.say("form-email-unmailable"))),
     }
 }
 
@@ -118,7 +122,11 @@ mod tests {
     #[test]
     fn addresses_are_parsed_by_lettre_and_stored_with_the_domain_lowercased() {
         assert_eq!(
-            address("  Ann.Lee+status@Example.COM ").unwrap(),
+            address(
+                crate::lang::Lang::english(),
+                "  Ann.Lee+status@Example.COM "
+            )
+            .unwrap(),
             "Ann.Lee+status@example.com"
         );
         for bad in [
@@ -129,13 +137,20 @@ mod tests {
             "ann@exa mple.com",
             "a b@example.com",
         ] {
-            assert!(address(bad).is_err(), "{bad:?} accepted");
+            assert!(
+                address(crate::lang::Lang::english(), bad).is_err(),
+                "{bad:?} accepted"
+            );
         }
         for unmailable in ["a@[127.0.0.1]", "\"quoted spaces\"@b.com"] {
-            let e = address(unmailable).unwrap_err();
+            let e = address(crate::lang::Lang::english(), unmailable).unwrap_err();
             assert!(e.contains("cannot be mailed"), "{unmailable}: {e}");
         }
         let long = format!("{}@example.com", "a".repeat(250));
-        assert!(address(&long).unwrap_err().contains("too long"));
+        assert!(
+            address(crate::lang::Lang::english(), &long)
+                .unwrap_err()
+                .contains("too long")
+        );
     }
 }
