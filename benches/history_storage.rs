@@ -84,6 +84,7 @@ fn pipeline(config: Config, clock: Arc<SimClock>) -> anyhow::Result<Pipeline> {
         book: book.clone(),
         uptime: Arc::new(Report::default()),
         now,
+        lang: candor::lang::Lang::english(),
     };
     Ok(Pipeline {
         locations: Default::default(),

@@ -91,6 +91,7 @@ fn view(config: &Arc<Config>) -> View {
         book,
         uptime: Arc::new(uptime),
         now,
+        lang: candor::lang::Lang::english(),
     }
 }
 

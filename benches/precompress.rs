@@ -62,6 +62,7 @@ fn view(config: &Arc<Config>) -> View {
         book,
         uptime: Arc::new(uptime),
         now,
+        lang: candor::lang::Lang::english(),
     }
 }
 
