@@ -15,7 +15,7 @@ use super::snapshot::Rendered;
 use crate::incidents::{Incident, Maintenance, promise};
 use crate::model::ComponentId;
 use crate::read::view::View;
-use crate::read::words::promise as why;
+use crate::read::words::promise as promised;
 use crate::read::{time, words};
 
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -112,15 +112,15 @@ fn incident_text(v: &View, i: &Incident) -> String {
         "{}#postmortem",
         link(&v.config.site.public_url, &["incidents", i.id.as_str()])
     );
-    let why = why::why(l, &promise::grounds(i, &name), tz, &postmortem);
-    let why = why::why_line(l, &why);
+    let why = promised::why(l, &promise::grounds(i, &name), tz, &postmortem);
+    let why = promised::why_line(l, &why);
     let mut text = match latest.trim() {
         "" => why,
         latest => format!("{latest}\n\n{why}"),
     };
     if let Some(by) = i.next_update_by.filter(|_| i.status.is_open()) {
         text.push('\n');
-        text.push_str(&why::next_update_by(l, &time::day_time(l, by, tz)));
+        text.push_str(&promised::next_update_by(l, &time::day_time(l, by, tz)));
     }
     text
 }

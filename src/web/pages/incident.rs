@@ -11,7 +11,7 @@ use crate::incidents::{Impact, Incident, Maintenance, MaintenanceStatus};
 use crate::markup as text;
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
-use crate::read::words::promise as why;
+use crate::read::words::promise as promised;
 use crate::read::{time, words};
 use crate::say;
 
@@ -150,16 +150,16 @@ fn why(v: &View, i: &Incident) -> Markup {
     match promise::grounds(i, &name) {
         Grounds::Cause { text: cause } => text::render(&cause),
         Grounds::Checks { seen, passing } => {
-            let said = why::checks(l, &seen, passing, tz);
-            let times: Vec<_> = (why::checks_times(&seen).into_iter())
+            let said = promised::checks(l, &seen, passing, tz);
+            let times: Vec<_> = (promised::checks_times(&seen).into_iter())
                 .map(|at| (at, words::clock(l, at, tz)))
                 .collect();
             html! { p { (note::timed(&said, &times)) } }
         }
-        Grounds::Investigating => html! { p { (why::under_investigation(l)) } },
-        Grounds::NotPublished => html! { p { (why::cause_not_published(l)) } },
+        Grounds::Investigating => html! { p { (promised::under_investigation(l)) } },
+        Grounds::NotPublished => html! { p { (promised::cause_not_published(l)) } },
         Grounds::Postmortem => html! {
-            p { a href={"/incidents/" (i.id) "#postmortem"} { (why::read_the_postmortem(l)) } }
+            p { a href={"/incidents/" (i.id) "#postmortem"} { (promised::read_the_postmortem(l)) } }
         },
     }
 }
@@ -174,11 +174,11 @@ fn next_update(v: &View, i: &Incident) -> Markup {
         None => html! {},
         Some(NextUpdate::Due(at)) => {
             let times = shown(at);
-            html! { p.next-update { (note::timed(&why::next_update_by(l, &times[0].1), &times)) } }
+            html! { p.next-update { (note::timed(&promised::next_update_by(l, &times[0].1), &times)) } }
         }
         Some(NextUpdate::Overdue(at)) => {
             let times = shown(at);
-            let said = why::update_overdue_since(l, &times[0].1);
+            let said = promised::update_overdue_since(l, &times[0].1);
             html! { p.next-update.next-update--overdue { strong { (note::timed(&said, &times)) } } }
         }
     }
