@@ -71,6 +71,7 @@ fn past_incident(n: usize, hours_ago: i64) -> anyhow::Result<Incident> {
         resolved_at: Some(end),
         cause: Some("A failed deploy.".into()),
         expected_resolution_at: None,
+        next_update_by: None,
         workaround: None,
         postmortem: None,
         source: Author::Engineer,

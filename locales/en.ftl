@@ -528,3 +528,30 @@ report-text-too-long = What you wrote is { $chars } characters long; a report ke
 report-unreadable = The form could not be read, so nothing was reported. Go back, reload the page and try again.
 report-unavailable-title = Not saved
 report-unavailable-lead = Something went wrong on our side and your report was not saved. Please try again in a minute.
+
+## An incident's why and its promised next update (incidents::promise)
+
+# The checks' evidence as an automatic incident's why, one sentence per check.
+why-check = The check “{ $check }” of { $component } reports { $reason }
+why-check-failing = The check “{ $check }” of { $component } fails
+why-check-unnamed = { $component }: { $reason }
+why-from-some = { $said } from { $failing } of { $all } locations ({ $names })
+why-from-all = { $said } from all { $all } locations
+why-since = { $said } since { $since }.
+why-plain = { $said }.
+# The checks pass again, while the incident waits out its quiet period.
+why-passed = The check “{ $check }” of { $component } failed from { $since }; it passes again.
+why-passed-plain = The check “{ $check }” of { $component } failed; it passes again.
+why-passed-unnamed = { $component } failed from { $since }; it passes again.
+why-passed-unnamed-plain = { $component } failed; it passes again.
+why-more = { $n ->
+    [one] And 1 more check fails.
+   *[other] And { $n } more checks fail.
+  }
+why-not-published = Cause not yet published
+why-postmortem = Read the postmortem
+why-postmortem-at = Read the postmortem: { $url }
+why-line = Why: { $why }
+next-update-by = Next update by { $time }
+next-update-overdue = Update overdue since { $time }
+mail-next-update = Next update

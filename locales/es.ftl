@@ -527,3 +527,28 @@ report-text-too-long = Lo que escribió tiene { $chars } caracteres; un informe 
 report-unreadable = No se pudo leer el formulario, así que no se informó de nada. Vuelva atrás, recargue la página e inténtelo de nuevo.
 report-unavailable-title = No guardado
 report-unavailable-lead = Algo falló de nuestro lado y su informe no se guardó. Inténtelo de nuevo en un minuto.
+
+## El porqué de un incidente y su próxima actualización prometida (incidents::promise)
+
+why-check = La comprobación «{ $check }» de { $component } indica { $reason }
+why-check-failing = La comprobación «{ $check }» de { $component } falla
+why-check-unnamed = { $component }: { $reason }
+why-from-some = { $said } desde { $failing } de { $all } ubicaciones ({ $names })
+why-from-all = { $said } desde las { $all } ubicaciones
+why-since = { $said } desde las { $since }.
+why-plain = { $said }.
+why-passed = La comprobación «{ $check }» de { $component } falló desde las { $since }; vuelve a pasar.
+why-passed-plain = La comprobación «{ $check }» de { $component } falló; vuelve a pasar.
+why-passed-unnamed = { $component } falló desde las { $since }; vuelve a pasar.
+why-passed-unnamed-plain = { $component } falló; vuelve a pasar.
+why-more = { $n ->
+    [one] Y 1 comprobación más falla.
+   *[other] Y { $n } comprobaciones más fallan.
+  }
+why-not-published = Causa aún no publicada
+why-postmortem = Leer el análisis posterior
+why-postmortem-at = Leer el análisis posterior: { $url }
+why-line = Por qué: { $why }
+next-update-by = Próxima actualización hacia las { $time }
+next-update-overdue = Actualización atrasada desde las { $time }
+mail-next-update = Próxima actualización

@@ -166,6 +166,10 @@ pub struct Incidents {
     /// that joined it) waits, so that components failing together are in
     /// one email (zero: at once).
     pub settle: Duration,
+    /// The next update an open incident promises when nobody names a time:
+    /// an automatic incident from its opening, an engineer's post from the
+    /// post (None: `"off"`, no promise unless an engineer gives one).
+    pub next_update_within: Option<Duration>,
 }
 
 impl Incidents {
@@ -176,6 +180,7 @@ impl Incidents {
         quiet_period: Duration::from_secs(300),
         correlate_within: Duration::from_secs(120),
         settle: Duration::ZERO,
+        next_update_within: Some(Duration::from_secs(1800)),
     };
 }
 

@@ -39,6 +39,7 @@ pub struct RawIncidents {
     pub quiet_period: Option<String>,
     pub correlate_within: Option<String>,
     pub settle: Option<String>,
+    pub next_update_within: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

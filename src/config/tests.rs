@@ -404,6 +404,29 @@ fn incident_timings_out_of_range_name_their_key() {
 }
 
 #[test]
+fn the_promised_next_update_is_30_minutes_unless_set_or_off() {
+    let within = |toml: &str| Config::parse(toml).map(|c| c.incidents.next_update_within);
+    let minutes = |m: u64| Some(std::time::Duration::from_secs(m * 60));
+    assert_eq!(within("").unwrap(), minutes(30));
+    assert_eq!(
+        within("[incidents]\nnext_update_within = \"45m\"\n").unwrap(),
+        minutes(45)
+    );
+    for off in ["off", "OFF", "0", "0s"] {
+        let toml = format!("[incidents]\nnext_update_within = \"{off}\"\n");
+        assert_eq!(within(&toml).unwrap(), None, "{off}");
+    }
+    for (bad, why) in [
+        ("soon", "\"soon\" is not a duration"),
+        ("30s", "use 1m to 24h, or \"off\""),
+        ("2d", "use 1m to 24h, or \"off\""),
+    ] {
+        let all = problems(&format!("[incidents]\nnext_update_within = \"{bad}\"\n"));
+        assert_problem(&all, &["incidents.next_update_within", why]);
+    }
+}
+
+#[test]
 fn the_storage_cache_size_is_a_size_within_bounds() {
     let size = |s: &str| Config::parse(&format!("[server]\ncache_size = \"{s}\"\n"));
     assert_eq!(Config::parse("").unwrap().server.cache_size, 8_000_000);

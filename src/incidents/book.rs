@@ -105,6 +105,7 @@ impl Book {
             resolved_at: resolved.then_some(now),
             cause: v.cause,
             expected_resolution_at: v.expected_resolution_at,
+            next_update_by: v.next_update_by.filter(|_| !resolved),
             workaround: v.workaround,
             postmortem: None,
             source: Author::Engineer,
@@ -168,6 +169,8 @@ impl Book {
             &mut incident.expected_resolution_at,
             v.expected_resolution_at,
         );
+        // Each post makes the next promise; a resolution promises nothing.
+        incident.next_update_by = v.next_update_by.filter(|_| v.status.is_open());
         if v.status == IncidentStatus::Monitoring && incident.monitoring_at.is_none() {
             incident.monitoring_at = Some(now);
         }

@@ -18,7 +18,8 @@ use super::{Impact, IncidentStatus, MaintenanceStatus};
 use crate::config::Config;
 use crate::model::{ComponentId, ComponentStatus};
 use values::{
-    choice, components, edit_text, eta, incident_status, known_component, optional_text, text, time,
+    choice, components, edit_text, eta, incident_status, known_component, next_update,
+    optional_text, text, time,
 };
 
 pub use raw::{
@@ -73,6 +74,8 @@ pub struct NewIncident {
     pub components: BTreeMap<ComponentId, ComponentStatus>,
     pub cause: Option<String>,
     pub expected_resolution_at: Option<DateTime<Utc>>,
+    /// The next update promised (the default already applied).
+    pub next_update_by: Option<DateTime<Utc>>,
     pub workaround: Option<String>,
     pub notify: bool,
 }
@@ -84,6 +87,9 @@ pub struct NewUpdate {
     pub components: BTreeMap<ComponentId, ComponentStatus>,
     pub cause: Edit<String>,
     pub expected_resolution_at: Edit<DateTime<Utc>>,
+    /// The next update promised (the default already applied); the book
+    /// keeps it only while the incident stays open.
+    pub next_update_by: Option<DateTime<Utc>>,
     pub workaround: Edit<String>,
     pub notify: bool,
 }
@@ -128,6 +134,8 @@ impl IncidentInput {
             Edit::Set(at) => Some(at),
             Edit::Keep | Edit::Clear => None,
         };
+        let within = config.incidents.next_update_within;
+        let next = next_update(&mut e, self.next_update_at.as_deref(), now, within);
         match (status, impact) {
             (Some(status), Some(impact)) if e.is_empty() => Ok(NewIncident {
                 name,
@@ -137,6 +145,7 @@ impl IncidentInput {
                 components,
                 cause,
                 expected_resolution_at: eta,
+                next_update_by: next,
                 workaround,
                 notify: self.notify.unwrap_or(true),
             }),
@@ -154,6 +163,8 @@ impl UpdateInput {
         let cause = edit_text(&mut e, "cause", self.cause);
         let workaround = edit_text(&mut e, "workaround", self.workaround);
         let eta = eta(&mut e, self.expected_resolution_at.as_deref(), now);
+        let within = config.incidents.next_update_within;
+        let next = next_update(&mut e, self.next_update_at.as_deref(), now, within);
         match status {
             Some(status) if e.is_empty() => Ok(NewUpdate {
                 status,
@@ -161,6 +172,7 @@ impl UpdateInput {
                 components,
                 cause,
                 expected_resolution_at: eta,
+                next_update_by: next,
                 workaround,
                 notify: self.notify.unwrap_or(true),
             }),

@@ -6,6 +6,7 @@ pub mod book;
 pub mod ids;
 pub mod input;
 pub mod name;
+pub mod promise;
 pub mod records;
 pub mod said;
 mod split;
@@ -207,6 +208,11 @@ pub struct Incident {
     pub cause: Option<String>,
     /// When it is expected to be back.
     pub expected_resolution_at: Option<DateTime<Utc>>,
+    /// The next update customers are promised, while it is open: set when
+    /// it opens and by every engineer's post, cleared when it resolves (see
+    /// [`promise`]). Absent in records stored before it existed: no promise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_update_by: Option<DateTime<Utc>>,
     /// What customers can do meanwhile.
     pub workaround: Option<String>,
     pub postmortem: Option<Postmortem>,

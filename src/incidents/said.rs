@@ -90,6 +90,20 @@ impl From<Said> for UpdateText {
     }
 }
 
+impl Said {
+    /// The checks' evidence this note carries (opened, joined, a new status,
+    /// failing again).
+    pub fn evidence(&self) -> Option<&[Evidence]> {
+        match self {
+            Self::Detected { evidence }
+            | Self::Now { evidence, .. }
+            | Self::Joined { evidence, .. }
+            | Self::FailingAgain { evidence, .. } => Some(evidence),
+            _ => None,
+        }
+    }
+}
+
 impl UpdateText {
     /// The text as written, for an engineer's update (None for Candor's own).
     pub fn written(&self) -> Option<&str> {

@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::incidents::book::Event;
 use crate::incidents::{
     Author, Book, Incident, IncidentId, Maintenance, MaintenanceId, RecordId, UpdateId, UpdateText,
+    promise,
 };
 
 /// The notices the events of one change cause. One change sends at most one
@@ -110,7 +111,9 @@ fn incident(
         impact: headline(i),
         components: affected(config, i.components.iter().map(|(c, s)| (c, *s))),
         cause: i.cause.clone(),
+        why: Some(promise::grounds(i, &|c| name(config, c))),
         expected_resolution_at: i.expected_resolution_at,
+        next_update_by: i.next_update_by.filter(|_| i.status.is_open()),
         workaround: i.workaround.clone(),
         body: u.body.clone(),
         window: None,
@@ -161,7 +164,9 @@ fn maintenance(
         impact: NoticeImpact::Maintenance,
         components: affected(config, m.components.iter().map(|c| (c, status))),
         cause: None,
+        why: None,
         expected_resolution_at: None,
+        next_update_by: None,
         workaround: None,
         body: if m.body.is_empty() {
             u.body.clone()
@@ -171,6 +176,13 @@ fn maintenance(
         window: Some((m.scheduled_for, m.scheduled_until)),
         at: u.at,
     })
+}
+
+/// A component's configured name (its id once it has left the config).
+fn name(config: &Config, id: &crate::model::ComponentId) -> String {
+    config
+        .component(id)
+        .map_or_else(|| id.to_string(), |c| c.name.clone())
 }
 
 fn affected<'a>(
@@ -199,6 +211,7 @@ mod tests {
     const RULES: crate::config::Incidents = crate::config::Incidents::AT_ONCE;
     use crate::incidents::auto::{self, Observed};
     use crate::incidents::input::{IncidentInput, MaintenanceInput, UpdateInput};
+    use crate::incidents::promise::Grounds;
     use crate::model::{ComponentId, ComponentStatus};
 
     fn config(notify_automatic: bool) -> Config {
@@ -247,6 +260,12 @@ mod tests {
             if let Some(n) = notices.first() {
                 assert_eq!(n.kind, NoticeKind::IncidentOpened);
                 assert_eq!(n.impact, NoticeImpact::Worst(ComponentStatus::MajorOutage));
+                let Some(Grounds::Checks { seen, .. }) = &n.why else {
+                    panic!("the why is the evidence: {:?}", n.why)
+                };
+                assert_eq!(seen[0].component, "Public API");
+                assert_eq!(seen[0].evidence, outage().evidence);
+                assert_eq!(n.next_update_by, Some(t(31)), "30 minutes after opening");
             }
         }
     }
@@ -294,6 +313,9 @@ mod tests {
             .map(|n| n.kind)
             .collect();
         assert_eq!(kinds, vec![NoticeKind::IncidentResolved]);
+        let resolved = &notices(&events, &book, &config)[0];
+        assert_eq!(resolved.why, Some(Grounds::NotPublished));
+        assert_eq!(resolved.next_update_by, None, "nothing more is promised");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::update_ref::UpdateRef;
+use crate::incidents::promise::Grounds;
 use crate::incidents::{IncidentName, RecordId, UpdateText};
 use crate::model::{ComponentId, ComponentStatus};
 
@@ -56,8 +57,16 @@ pub struct Notice {
     pub components: Vec<Affected>,
     /// Why; None while unknown.
     pub cause: Option<String>,
+    /// What the why rests on, as data: the cause, or else the checks'
+    /// evidence, or where the answer stands. Jobs queued by older builds
+    /// lack it; [`Notice::grounds`] then tells it from `cause` and `kind`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<Grounds>,
     /// When it's expected back.
     pub expected_resolution_at: Option<DateTime<Utc>>,
+    /// The next update promised, while it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_update_by: Option<DateTime<Utc>>,
     /// What to do meanwhile.
     pub workaround: Option<String>,
     /// The latest update's text.
@@ -74,6 +83,19 @@ impl Notice {
         components.is_empty()
             || self.components.is_empty()
             || self.components.iter().any(|a| components.contains(&a.id))
+    }
+
+    /// What the why rests on; for a job queued before that was kept, as
+    /// its cause and kind say.
+    pub fn grounds(&self) -> Grounds {
+        if let Some(why) = &self.why {
+            return why.clone();
+        }
+        match (&self.cause, self.kind) {
+            (Some(text), _) => Grounds::Cause { text: text.clone() },
+            (None, NoticeKind::IncidentResolved) => Grounds::NotPublished,
+            (None, _) => Grounds::Investigating,
+        }
     }
 
     /// The first message of a thread gets the thread's own Message-ID.

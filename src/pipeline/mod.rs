@@ -24,6 +24,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::engine::{Change, Engine};
 use crate::incidents::auto::{self, Observed};
+use crate::incidents::promise;
 use crate::incidents::{Book, GroupRef, Member};
 use crate::metrics::Metrics;
 use crate::model::{CheckResult, ComponentId, ComponentStatus, LocationId};
@@ -244,7 +245,8 @@ impl Pipeline {
     }
 
     /// Time-driven transitions; true when the page must change (a transition, or
-    /// an ETA just passed: the page then says the estimate was missed).
+    /// an ETA or promised update just passed: the page then says the estimate
+    /// was missed, or the update is overdue).
     async fn tick(&mut self) -> bool {
         let now = self.clock.now();
         // Locations that fell silent (or spoke again) count no more (or again).
@@ -270,10 +272,12 @@ impl Pipeline {
             self.checkpoint(now);
         }
         let since = std::mem::replace(&mut self.last_tick, now);
+        // An ETA or a promised update that just passed: the page says so.
         let eta_passed = self.book.incidents.values().any(|i| {
-            i.status.is_open()
+            (i.status.is_open()
                 && i.expected_resolution_at
-                    .is_some_and(|eta| since < eta && eta <= now)
+                    .is_some_and(|eta| since < eta && eta <= now))
+                || promise::fell_due(i, since, now)
         });
         let rules = &self.config.incidents;
         let remind = self.config.email.reminder_before;

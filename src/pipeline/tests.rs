@@ -269,3 +269,22 @@ async fn a_write_copies_only_the_record_it_changes_and_shares_the_rest_with_the_
 }
 
 mod reports;
+
+#[tokio::test]
+async fn the_page_is_made_again_the_moment_a_promised_update_falls_due() {
+    let (memory, shown) = (Arc::new(MemoryStore::default()), Arc::new(Shown::default()));
+    let clock = Arc::new(ManualClock::default());
+    let mut p = pipeline_with(CONFIG, &memory, &shown, clock.clone());
+    let result = failure(&p);
+    p.handle(&result).await;
+    assert!(p.handle(&result).await, "an automatic incident opens");
+    // Past the settle time (its email goes out: a change of its own).
+    clock.advance(chrono::Duration::seconds(31));
+    p.tick().await;
+    clock.advance(chrono::Duration::minutes(29));
+    assert!(!p.tick().await, "the promise is still to come");
+    clock.advance(chrono::Duration::seconds(30));
+    assert!(p.tick().await, "30 minutes after opening it falls due");
+    clock.advance(chrono::Duration::seconds(1));
+    assert!(!p.tick().await, "once");
+}

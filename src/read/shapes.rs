@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::config::Component;
 use crate::engine::overall;
-use crate::incidents::{Incident, Maintenance, MaintenanceStatus, RecordId, Update};
-use crate::model::ComponentStatus;
+use crate::incidents::{Incident, Maintenance, MaintenanceStatus, RecordId, Update, promise};
+use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
 use crate::read::words;
 
@@ -190,7 +190,9 @@ pub fn incident(v: &View, cat: &Catalog, i: &Incident) -> Value {
         "incident_updates": updates(v, &RecordId::from(&i.id), &i.updates, |s| s.as_str()),
         "components": cat.objects(i.components.keys()),
         "cause": i.cause,
+        "why": why(v, i),
         "expected_resolution_at": opt_time(i.expected_resolution_at),
+        "next_update_by": opt_time(i.next_update_by.filter(|_| i.status.is_open())),
         "workaround": i.workaround,
         "postmortem_body": postmortem.map(|p| p.body.as_str()),
         "postmortem_published_at": opt_time(postmortem.map(|p| p.at)),
@@ -218,9 +220,21 @@ pub fn maintenance(v: &View, cat: &Catalog, m: &Maintenance) -> Value {
         "scheduled_for": time(m.scheduled_for),
         "scheduled_until": time(m.scheduled_until),
         "cause": null,
+        "why": null,
         "expected_resolution_at": null,
+        "next_update_by": null,
         "workaround": null,
     })
+}
+
+/// Candor's "why" in words: the cause, the checks' evidence, or where the
+/// answer stands (see `incidents::promise`).
+fn why(v: &View, i: &Incident) -> String {
+    let name =
+        |c: &ComponentId| (v.config.component(c)).map_or_else(|| c.to_string(), |k| k.name.clone());
+    let grounds = promise::grounds(i, &name);
+    let postmortem = format!("{}/incidents/{}#postmortem", base_url(v), i.id);
+    words::promise::why(v.lang, &grounds, v.config.site.timezone, &postmortem)
 }
 
 /// Newest first, as Statuspage lists them.

@@ -10,6 +10,7 @@
 //! Every function takes the reader's language; nothing stored changes with it.
 
 mod names;
+pub mod promise;
 mod reason;
 
 use std::borrow::Cow;

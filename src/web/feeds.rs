@@ -12,9 +12,11 @@ use reqwest::Url;
 use super::Shared;
 use super::public::PAGE_CACHE;
 use super::snapshot::Rendered;
-use crate::incidents::{Incident, Maintenance};
+use crate::incidents::{Incident, Maintenance, promise};
+use crate::model::ComponentId;
 use crate::read::view::View;
-use crate::read::words;
+use crate::read::words::promise as promised;
+use crate::read::{time, words};
 
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";
 pub const RSS: &str = "application/rss+xml; charset=utf-8";
@@ -82,9 +84,7 @@ fn item<'a>(v: &View, record: Record<'a>) -> Item<'a> {
                 words::incident_name(l, &i.name),
                 words::incident_status(l, i.status)
             ),
-            text: i
-                .latest()
-                .map_or(Cow::Borrowed(""), |u| words::update(l, &u.body, tz)),
+            text: Cow::Owned(incident_text(v, i)),
             link: link(base, &["incidents", i.id.as_str()]),
             updated: i.updated_at,
         },
@@ -97,6 +97,32 @@ fn item<'a>(v: &View, record: Record<'a>) -> Item<'a> {
             updated: m.updated_at,
         },
     }
+}
+
+/// The latest update's text, then the why and, while one is promised, when
+/// the next update comes (nothing that changes with the time of the render).
+fn incident_text(v: &View, i: &Incident) -> String {
+    let (tz, l) = (v.config.site.timezone, v.lang);
+    let latest = i
+        .latest()
+        .map_or(Cow::Borrowed(""), |u| words::update(l, &u.body, tz));
+    let name =
+        |c: &ComponentId| (v.config.component(c)).map_or_else(|| c.to_string(), |k| k.name.clone());
+    let postmortem = format!(
+        "{}#postmortem",
+        link(&v.config.site.public_url, &["incidents", i.id.as_str()])
+    );
+    let why = promised::why(l, &promise::grounds(i, &name), tz, &postmortem);
+    let why = promised::why_line(l, &why);
+    let mut text = match latest.trim() {
+        "" => why,
+        latest => format!("{latest}\n\n{why}"),
+    };
+    if let Some(by) = i.next_update_by.filter(|_| i.status.is_open()) {
+        text.push('\n');
+        text.push_str(&promised::next_update_by(l, &time::day_time(l, by, tz)));
+    }
+    text
 }
 
 /// `segments` appended to the public URL's path (which may be a prefix).

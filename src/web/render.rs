@@ -208,6 +208,7 @@ name = "Database"
             resolved_at: None,
             cause: None,
             expected_resolution_at: None,
+            next_update_by: None,
             workaround: None,
             postmortem: None,
             source: Author::Engineer,

@@ -12,7 +12,7 @@ use crate::helpers::{TOKEN, TestApp, admin_request, spawn_app_full};
 
 use crate::helpers::API_AND_DB as COMPONENTS;
 
-const INCIDENT: [&str; 18] = [
+const INCIDENT: [&str; 19] = [
     "cause",
     "components",
     "created_at",
@@ -21,6 +21,7 @@ const INCIDENT: [&str; 18] = [
     "impact",
     "monitoring_at",
     "name",
+    "next_update_by",
     "postmortem",
     "recovered_at",
     "resolved_at",

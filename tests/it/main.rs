@@ -28,6 +28,7 @@ mod incidents;
 mod languages;
 mod live_page;
 mod phone;
+mod promise;
 mod receiver;
 mod reports;
 mod security_headers;

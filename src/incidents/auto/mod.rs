@@ -175,6 +175,7 @@ fn open(
         resolved_at: None,
         cause: None,
         expected_resolution_at: None,
+        next_update_by: super::promise::promised(now, rules.next_update_within),
         workaround: c.workaround.clone(),
         postmortem: None,
         source: Author::Automatic,

@@ -130,6 +130,7 @@ fn settle(incident: &mut Incident, now: DateTime<Utc>) -> Vec<Event> {
         .collect();
     incident.status = IncidentStatus::Resolved;
     incident.resolved_at = Some(now);
+    incident.next_update_by = None;
     // An email still held for a later addition has nothing left to say; one
     // held to open the thread stays, marking an incident nobody was told of.
     incident.held = incident.held.filter(|h| h.opening);

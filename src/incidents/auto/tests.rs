@@ -16,6 +16,7 @@ const RULES: Rules = Rules {
     quiet_period: Duration::from_secs(300),
     correlate_within: Duration::from_secs(120),
     settle: Duration::from_secs(30),
+    next_update_within: Some(Duration::from_secs(1800)),
 };
 
 fn t(secs: i64) -> DateTime<Utc> {

@@ -25,6 +25,10 @@ pub struct IncidentInput {
     pub cause: Option<String>,
     #[serde(deserialize_with = "text")]
     pub expected_resolution_at: Option<String>,
+    /// When customers hear next (RFC 3339); absent: `[incidents]
+    /// next_update_within` from now; empty: no promise.
+    #[serde(deserialize_with = "text")]
+    pub next_update_at: Option<String>,
     #[serde(deserialize_with = "text")]
     pub workaround: Option<String>,
     #[serde(deserialize_with = "flag")]
@@ -32,7 +36,8 @@ pub struct IncidentInput {
 }
 
 /// Raw fields of an incident update. For cause, ETA and workaround: absent keeps
-/// the current value, an empty string clears it.
+/// the current value, an empty string clears it. The next update is promised
+/// afresh by every post: absent, `[incidents] next_update_within` from now.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct UpdateInput {
@@ -46,6 +51,8 @@ pub struct UpdateInput {
     pub cause: Option<String>,
     #[serde(deserialize_with = "text")]
     pub expected_resolution_at: Option<String>,
+    #[serde(deserialize_with = "text")]
+    pub next_update_at: Option<String>,
     #[serde(deserialize_with = "text")]
     pub workaround: Option<String>,
     #[serde(deserialize_with = "flag")]

@@ -212,3 +212,25 @@ pub(super) fn eta(
         },
     }
 }
+
+/// `next_update_at`: absent, the default promise (`within` from now, None
+/// when off); empty (or null), no promise; else a time still to come.
+pub(super) fn next_update(
+    e: &mut FieldErrors,
+    value: Option<&str>,
+    now: DateTime<Utc>,
+    within: Option<std::time::Duration>,
+) -> Option<DateTime<Utc>> {
+    const FIELD: &str = "next_update_at";
+    match value.map(str::trim) {
+        None => crate::incidents::promise::promised(now, within),
+        Some("") => None,
+        Some(v) => match time(e, FIELD, Some(v)) {
+            Some(t) if t <= now => {
+                e.add(FIELD, "is in the past: give a time still to come");
+                None
+            }
+            other => other,
+        },
+    }
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use reqwest::Url;
 
 use super::subject::{self, and_list};
-use super::{Letterhead, Links, labels};
+use super::{Letterhead, Links, labels, why};
 use crate::lang::Lang;
 use crate::outbox::Letter;
 use crate::outbox::notice::{Notice, NoticeKind, Recipient};
@@ -81,12 +81,10 @@ fn incident(head: &Letterhead, l: Lang, notice: &Notice, recipient: &Recipient) 
         l.say("mail-status"),
         labels::status(l, notice.status),
     ));
-    blocks.push(match given(notice.cause.as_deref()) {
-        Some(cause) => Block::Quote(l.say("mail-why"), cause),
-        None => Block::Field(l.say("mail-why"), l.say("mail-why-unknown")),
-    });
+    blocks.push(why::why(head, l, notice));
     if !resolved {
         blocks.push(Block::Field(l.say("mail-back"), eta(head, l, notice)));
+        blocks.extend(why::next_update(head, l, notice));
         if let Some(workaround) = given(notice.workaround.as_deref()) {
             blocks.push(Block::Quote(l.say("mail-meanwhile"), workaround));
         }
@@ -115,7 +113,7 @@ fn affected(l: Lang, notice: &Notice, recipient: Option<&Recipient>, with_status
 /// "by 15:30 CET (22 Nov)", in the site's zone.
 fn eta(head: &Letterhead, l: Lang, notice: &Notice) -> String {
     match notice.expected_resolution_at {
-        Some(at) => l.date(&at.with_timezone(&head.tz), "mail-eta"),
+        Some(at) => why::by(head, l, at),
         None => l.say("mail-no-estimate"),
     }
 }

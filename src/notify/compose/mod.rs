@@ -11,6 +11,7 @@ mod html;
 mod labels;
 mod subject;
 mod text;
+mod why;
 
 #[cfg(test)]
 mod tests;

@@ -45,7 +45,9 @@ fn notice(kind: NoticeKind) -> Notice {
             ComponentStatus::MajorOutage,
         )],
         cause: None,
+        why: None,
         expected_resolution_at: None,
+        next_update_by: None,
         workaround: None,
         body: "We are looking into elevated error rates.".into(),
         window: None,
@@ -651,3 +653,6 @@ fn a_long_list_for_everyone_is_told_by_group() {
     );
     assert!(!text.contains("Service 01"), "{text}");
 }
+
+#[path = "promise_tests.rs"]
+mod promise;

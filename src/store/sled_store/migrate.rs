@@ -12,6 +12,12 @@
 //! - 3 → 4: hour blocks, check states and uptime days, one sled entry each,
 //!   are packed into a few entries per hour, per tree and per day (see
 //!   `packed`).
+//!
+//! A field added to a stored record with a serde default needs no new
+//! version: records without it read as before, and an older build ignores
+//! it. An incident's `next_update_by` (absent: nothing promised) and a
+//! queued notice's `why` and `next_update_by` (absent: the why is told from
+//! its cause and kind, as before) came so.
 
 use std::path::Path;
 

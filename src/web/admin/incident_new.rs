@@ -70,12 +70,25 @@ fn page(v: &View, session: &Session, form: Form<'_>) -> Markup {
             (component_selects(v, form, "Not affected", false))
             (form.area("cause", "Cause", 2, Some("Why it happened, once known. Leave empty while investigating.")))
             (form.datetime("expected_resolution_at", "Expected back", tz))
+            (form.datetime_hint("next_update_at", "Next update by", tz, &next_update_hint(v)))
             (form.area("workaround", "Workaround", 2, Some("What customers can do meanwhile.")))
             (form.checkbox("notify", "Email subscribers"))
             button.primary type="submit" { "Open incident" }
         }
     };
     frame("Open an incident", Some(session), content)
+}
+
+/// What an empty "Next update by" promises: `[incidents] next_update_within`
+/// after the post, or nothing when that is off.
+pub fn next_update_hint(v: &View) -> String {
+    match v.config.incidents.next_update_within {
+        Some(d) => format!(
+            "When customers hear next. Empty: {} after this post. ",
+            humantime::format_duration(d)
+        ),
+        None => "When customers hear next. Empty: no promise. ".to_owned(),
+    }
 }
 
 /// One select per component, named `components.<id>`, grouped by component

@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::incident::Forms;
-use super::incident_new::{component_selects, incident_statuses};
+use super::incident_new::{component_selects, incident_statuses, next_update_hint};
 use super::layout::frame;
 use super::state::Session;
 use super::widgets;
@@ -73,6 +73,16 @@ fn now(v: &View, i: &Incident) -> Markup {
                         None => { em { "Not given" } }
                     }
                 }
+                dt { "Next update" }
+                dd {
+                    @match i.next_update_by.filter(|_| i.status.is_open()) {
+                        Some(at) => {
+                            time datetime=(time::iso(at)) { (time::short(crate::lang::Lang::english(), at, v.now, tz)) }
+                            @if at <= v.now { " " strong.late { "(overdue: post an update)" } }
+                        }
+                        None => { em { "Not promised" } }
+                    }
+                }
                 dt { "Workaround" }
                 dd.text { @match &i.workaround { Some(w) => { (w) } None => { em { "None" } } } }
                 dt { "Started" }
@@ -126,6 +136,7 @@ fn update_form(v: &View, session: &Session, i: &Incident, forms: Forms<'_>) -> M
                 (f.was("cause"))
                 (f.datetime("expected_resolution_at", "Expected back", v.config.site.timezone))
                 (f.was("expected_resolution_at"))
+                (f.datetime_hint("next_update_at", "Next update by", v.config.site.timezone, &next_update_hint(v)))
                 (f.area("workaround", "Workaround", 2, None))
                 (f.was("workaround"))
                 (f.checkbox("notify", "Email subscribers"))

@@ -28,12 +28,14 @@ pub fn incident(f: &FormData, tz: Tz) -> (IncidentInput, FieldErrors) {
     Submitted::new(f, &[], &[COMPONENTS])
         .checkbox("notify")
         .local_time("expected_resolution_at", tz, Empty::Absent)
+        .local_time("next_update_at", tz, Empty::Absent)
         .read()
 }
 
 /// A form sends every field, so a field still showing what it was prefilled with
 /// keeps the current value (None), an emptied one clears it (""), and anything
-/// else sets it.
+/// else sets it. The next update starts empty: each post promises afresh, and
+/// empty is the default promise.
 pub fn update(f: &FormData, tz: Tz) -> (UpdateInput, FieldErrors) {
     Submitted::new(f, &[], &[COMPONENTS])
         .checkbox("notify")
@@ -41,6 +43,7 @@ pub fn update(f: &FormData, tz: Tz) -> (UpdateInput, FieldErrors) {
         .unless_edited("expected_resolution_at")
         .unless_edited("workaround")
         .local_time("expected_resolution_at", tz, Empty::Clears)
+        .local_time("next_update_at", tz, Empty::Absent)
         .read()
 }
 
@@ -240,6 +243,30 @@ mod tests {
             Some("missing: pick a date and time")
         );
         assert_eq!(input.notify, Some(false));
+    }
+
+    #[test]
+    fn a_next_update_is_a_local_time_and_left_empty_is_the_default_promise() {
+        let f = FormData::default().with("next_update_at", "2026-11-22T15:30");
+        let (input, e) = update(&f, berlin());
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            input.next_update_at.as_deref(),
+            Some("2026-11-22T14:30:00Z")
+        );
+        let (input, _) = incident(&f, berlin());
+        assert_eq!(
+            input.next_update_at.as_deref(),
+            Some("2026-11-22T14:30:00Z")
+        );
+        let empty = FormData::default().with("next_update_at", "");
+        assert_eq!(
+            update(&empty, berlin()).0.next_update_at,
+            None,
+            "absent: the default"
+        );
+        let bad = FormData::default().with("next_update_at", "soon");
+        assert!(update(&bad, berlin()).1.get("next_update_at").is_some());
     }
 
     #[test]

@@ -73,7 +73,13 @@ impl<'a> Form<'a> {
 
     /// A local date and time, read in the site's zone (named next to it).
     pub fn datetime(&self, name: &str, label: &str, tz: Tz) -> Markup {
-        let hint = format!("In {} time.", tz.name());
+        self.datetime_hint(name, label, tz, "")
+    }
+
+    /// [`Self::datetime`] with a hint of its own before the zone's
+    /// ("Empty: 30m after this post. ").
+    pub fn datetime_hint(&self, name: &str, label: &str, tz: Tz, hint: &str) -> Markup {
+        let hint = format!("{hint}In {} time.", tz.name());
         self.field(name, label, Some(&hint), |described| {
             html! {
                 input type="datetime-local" id=(self.id(name)) name=(name) value=(self.fields.value(name))
@@ -192,6 +198,7 @@ fn label_of(field: &str) -> String {
         "body" => "Message",
         "cause" => "Cause",
         "expected_resolution_at" => "Expected back",
+        "next_update_at" => "Next update by",
         "workaround" => "Workaround",
         "scheduled_for" => "From",
         "scheduled_until" => "Until",

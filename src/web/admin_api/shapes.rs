@@ -39,6 +39,8 @@ pub struct IncidentJson<'a> {
     resolved_at: Option<String>,
     cause: Option<&'a str>,
     expected_resolution_at: Option<String>,
+    /// The next update promised while open (see `incidents::promise`).
+    next_update_by: Option<String>,
     workaround: Option<&'a str>,
     postmortem: Option<PostmortemJson<'a>>,
     /// `automatic` or `engineer`: who opened it.
@@ -115,6 +117,7 @@ pub fn incident(i: &Incident, tz: Tz) -> IncidentJson<'_> {
         resolved_at: i.resolved_at.map(time),
         cause: i.cause.as_deref(),
         expected_resolution_at: i.expected_resolution_at.map(time),
+        next_update_by: i.next_update_by.map(time),
         workaround: i.workaround.as_deref(),
         postmortem: i.postmortem.as_ref().map(postmortem),
         source: author(i.source),

@@ -231,6 +231,29 @@ fn candor_adds_the_cause_the_estimate_and_the_workaround() {
 }
 
 #[test]
+fn candor_adds_the_why_in_words_and_the_promised_next_update() {
+    let mut v = sample();
+    let mut book = (*v.book).clone();
+    let open_id = crate::incidents::IncidentId::fixture("inc-open");
+    let open = book.incidents.get_mut(&open_id).unwrap();
+    open.next_update_by = Some(at(10, 50));
+    v.book = std::sync::Arc::new(book);
+    let all = endpoints(&v);
+    let [open, old] = [0, 1].map(|i| &all["incidents.json"]["incidents"][i]);
+    assert_eq!(open["why"], "A failed failover", "the engineer's cause");
+    assert_eq!(open["next_update_by"], "2026-11-22T10:50:00.000Z");
+    assert_eq!(old["why"], "Cause not yet published");
+    assert_eq!(old["next_update_by"], Value::Null, "resolved: no promise");
+    let unresolved = &all["incidents/unresolved.json"]["incidents"][0];
+    assert_eq!(unresolved["next_update_by"], "2026-11-22T10:50:00.000Z");
+    let now = &all["scheduled-maintenances/active.json"]["scheduled_maintenances"][0];
+    assert_eq!(
+        (&now["why"], &now["next_update_by"]),
+        (&Value::Null, &Value::Null)
+    );
+}
+
+#[test]
 fn maintenances_are_filtered_into_upcoming_and_active() {
     let all = endpoints(&sample());
     let list = |p: &str| ids(&all[p]["scheduled_maintenances"]).join(",");

@@ -52,7 +52,10 @@ fn the_atom_feed_lists_records_newest_first_with_status_in_the_title() {
     assert_eq!(e.updated, Some(at(11, 0)));
     assert_eq!(feed.updated, Some(at(11, 0)), "the newest entry's time");
     let last = e_content(&feed.entries[2]);
-    assert_eq!(last, "All good again.", "the latest update's text");
+    assert_eq!(
+        last, "All good again.\n\nWhy: Cause not yet published",
+        "the latest update's text, and the why"
+    );
 }
 
 fn e_content(e: &Entry) -> String {
@@ -90,7 +93,10 @@ fn the_rss_feed_lists_the_same_records_with_guids_and_dates() {
     assert_eq!(feed.entries[0].id, format!("{BASE}/incidents/new"));
     assert_eq!(feed.entries[2].published, Some(at(9, 0)));
     let text = feed.entries[2].summary.as_ref().unwrap();
-    assert_eq!(text.content, "All good again.");
+    assert_eq!(
+        text.content,
+        "All good again.\n\nWhy: Cause not yet published"
+    );
 }
 
 #[test]
@@ -106,7 +112,7 @@ fn engineers_markup_stays_text_in_both_feeds() {
     );
     assert_eq!(
         e_content(&a.entries[0]),
-        "Use <script>alert(1)</script> & retry"
+        "Use <script>alert(1)</script> & retry\n\nWhy: Under investigation"
     );
     let raw = String::from_utf8_lossy(&atom(&v).body().expect("our own gzip")).into_owned();
     assert!(!raw.contains("<script>"), "{raw}");
@@ -116,7 +122,7 @@ fn engineers_markup_stays_text_in_both_feeds() {
     let html = &r.entries[0].summary.as_ref().unwrap().content;
     assert_eq!(
         html,
-        "Use &lt;script&gt;alert(1)&lt;/script&gt; &amp; retry"
+        "Use &lt;script&gt;alert(1)&lt;/script&gt; &amp; retry\n\nWhy: Under investigation"
     );
 }
 
@@ -172,4 +178,51 @@ fn an_empty_book_still_gives_valid_feeds() {
     let v = view(config(), book(vec![], vec![]), at(10, 0));
     assert!(parse(&atom(&v)).entries.is_empty());
     assert!(parse(&rss(&v)).entries.is_empty());
+}
+
+#[test]
+fn an_automatic_incident_gives_its_evidence_as_the_why_and_its_next_update() {
+    use crate::incidents::{Author, ComponentChange, Said};
+    use crate::model::{ComponentStatus, Evidence, Reason};
+    let mut i = incident("auto", "Public API: major outage", at(11, 0));
+    i.source = Author::Automatic;
+    i.updates[0].author = Author::Automatic;
+    i.updates[0].body = Said::Detected {
+        evidence: vec![Evidence {
+            seen_from: None,
+            check: "API health".into(),
+            reason: Some(Reason::HttpStatus { code: 503 }),
+            runs: 2,
+            since: Some(at(11, 0)),
+        }],
+    }
+    .into();
+    i.updates[0].changes = vec![ComponentChange {
+        component: id("api"),
+        old: ComponentStatus::Operational,
+        new: ComponentStatus::MajorOutage,
+    }];
+    i.next_update_by = Some(at(11, 30));
+    let mut pm = resolve(incident("pm", "Disk full", at(8, 0)), at(9, 0));
+    pm.postmortem = Some(crate::incidents::Postmortem {
+        body: "What happened.".into(),
+        at: at(10, 0),
+    });
+    let v = view(config(), book(vec![i, pm], vec![]), at(11, 5));
+    let feed = parse(&atom(&v));
+    let text = e_content(&feed.entries[0]);
+    assert!(
+        text.ends_with(
+            "\n\nWhy: The check “API health” of Public API reports HTTP 503 Service Unavailable \
+             since 12:00 CET.\nNext update by Sun 22 Nov, 12:30 CET"
+        ),
+        "{text}"
+    );
+    let text = e_content(&feed.entries[1]);
+    assert!(
+        text.ends_with(&format!(
+            "Why: Read the postmortem: {BASE}/incidents/pm#postmortem"
+        )),
+        "{text}"
+    );
 }

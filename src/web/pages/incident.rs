@@ -5,11 +5,13 @@
 use maud::{Markup, html};
 
 use super::timeline::{Reader, timeline};
-use super::{MARK, layout};
+use super::{MARK, layout, note};
+use crate::incidents::promise::{self, Grounds, NextUpdate};
 use crate::incidents::{Impact, Incident, Maintenance, MaintenanceStatus};
 use crate::markup as text;
 use crate::model::{ComponentId, ComponentStatus};
 use crate::read::view::View;
+use crate::read::words::promise as promised;
 use crate::read::{time, words};
 use crate::say;
 
@@ -27,7 +29,7 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
                 span.pill { (say!(l, "record-status", status = words::incident_status(l, i.status))) }
             }
             @if let Some(pm) = i.postmortem.as_ref().filter(|_| !open) {
-                section.postmortem aria-labelledby="postmortem-title" {
+                section.postmortem #postmortem aria-labelledby="postmortem-title" {
                     h2 #postmortem-title { (l.say("postmortem")) }
                     p.muted { (l.say("postmortem-published")) " " (when(pm.at, v)) }
                     div.text { (text::render(&pm.body)) }
@@ -36,8 +38,8 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
             (facts(v, i))
             @if open {
                 (answers(v, i))
-            } @else if let Some(cause) = &i.cause {
-                dl.answers { dt { (l.say("answer-why")) } dd { (text::render(cause)) } }
+            } @else {
+                dl.answers { dt { (l.say("answer-why")) } dd { (why(v, i)) } }
             }
             (timeline(v, &i.updates, |s| words::incident_status(l, s), Reader::Public))
         }
@@ -127,18 +129,57 @@ pub fn answers(v: &View, i: &Incident) -> Markup {
     html! {
         dl.answers {
             dt { (l.say("answer-why")) }
-            dd {
-                @match &i.cause {
-                    Some(cause) => (text::render(cause)),
-                    None => p { (l.say("answer-why-unknown")) },
-                }
-            }
+            dd { (why(v, i)) }
             dt { (l.say("answer-back")) }
-            dd { p { (expected_back(v, i)) } }
+            dd { p { (expected_back(v, i)) } (next_update(v, i)) }
             @if let Some(w) = &i.workaround {
                 dt { (l.say("answer-meanwhile")) }
                 dd { (text::render(w)) }
             }
+        }
+    }
+}
+
+/// Why: an engineer's cause as written; else what the checks see, each time
+/// marked up; else where the answer stands (under investigation; once closed,
+/// the postmortem or that the cause is not yet published). Closed incidents'
+/// whys do not depend on `v.now` (their pages are kept).
+fn why(v: &View, i: &Incident) -> Markup {
+    let (tz, l) = (v.config.site.timezone, v.lang);
+    let name = |c: &ComponentId| component_name(v, c).to_owned();
+    match promise::grounds(i, &name) {
+        Grounds::Cause { text: cause } => text::render(&cause),
+        Grounds::Checks { seen, passing } => {
+            let said = promised::checks(l, &seen, passing, tz);
+            let times: Vec<_> = (promised::checks_times(&seen).into_iter())
+                .map(|at| (at, words::clock(l, at, tz)))
+                .collect();
+            html! { p { (note::timed(&said, &times)) } }
+        }
+        Grounds::Investigating => html! { p { (promised::under_investigation(l)) } },
+        Grounds::NotPublished => html! { p { (promised::cause_not_published(l)) } },
+        Grounds::Postmortem => html! {
+            p { a href={"/incidents/" (i.id) "#postmortem"} { (promised::read_the_postmortem(l)) } }
+        },
+    }
+}
+
+/// "Next update by 14:32 CET" while that is to come; "Update overdue since
+/// 14:32 CET" once it passed without a post (the pipeline renders again the
+/// moment it passes).
+fn next_update(v: &View, i: &Incident) -> Markup {
+    let (tz, l) = (v.config.site.timezone, v.lang);
+    let shown = |at| vec![(at, time::short(l, at, v.now, tz))];
+    match promise::next_update(i, v.now) {
+        None => html! {},
+        Some(NextUpdate::Due(at)) => {
+            let times = shown(at);
+            html! { p.next-update { (note::timed(&promised::next_update_by(l, &times[0].1), &times)) } }
+        }
+        Some(NextUpdate::Overdue(at)) => {
+            let times = shown(at);
+            let said = promised::update_overdue_since(l, &times[0].1);
+            html! { p.next-update.next-update--overdue { strong { (note::timed(&said, &times)) } } }
         }
     }
 }
@@ -357,3 +398,7 @@ mod tests {
         assert!(pos(&out, "All done.") < pos(&out, "Maintenance scheduled."));
     }
 }
+
+#[cfg(test)]
+#[path = "incident_promise_tests.rs"]
+mod promise_tests;

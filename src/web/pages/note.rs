@@ -19,25 +19,32 @@ pub fn body(lang: Lang, text: &UpdateText, tz: Tz) -> Markup {
         return markup::render(&said);
     };
     // The note names each time as `words::clock` writes it, in the order of
-    // its evidence: cut the sentence there.
+    // its evidence.
+    let shown: Vec<_> = (times(note).into_iter())
+        .map(|at| (at, words::clock(lang, at, tz)))
+        .collect();
+    html! { p { (timed(&said, &shown)) } }
+}
+
+/// Words that name times, each time (as shown there) marked up as a
+/// `<time datetime>`: the sentence is cut where each one is found, in order;
+/// one not found is skipped.
+pub fn timed(said: &str, times: &[(DateTime<Utc>, String)]) -> Markup {
     let mut pieces = Vec::new();
-    let mut rest: &str = &said;
-    for at in times(note) {
-        let shown = words::clock(lang, at, tz);
-        if let Some(start) = rest.find(&shown) {
+    let mut rest: &str = said;
+    for (at, shown) in times {
+        if let Some(start) = rest.find(shown.as_str()) {
             let end = start + shown.len();
-            pieces.push((&rest[..start], Some((at, &rest[start..end]))));
+            pieces.push((&rest[..start], Some((*at, &rest[start..end]))));
             rest = &rest[end..];
         }
     }
     pieces.push((rest, None));
     html! {
-        p {
-            @for (text, at) in pieces {
-                (markup::inline(text))
-                @if let Some((at, shown)) = at {
-                    time datetime=(time::iso(at)) { (shown) }
-                }
+        @for (text, at) in pieces {
+            (markup::inline(text))
+            @if let Some((at, shown)) = at {
+                time datetime=(time::iso(at)) { (shown) }
             }
         }
     }

@@ -43,6 +43,7 @@ fn full_incident() -> Incident {
         resolved_at: Some(at("2026-11-22T15:30:00.000000001Z")),
         cause: Some("A failed \"failover\"".into()),
         expected_resolution_at: Some(at("2026-11-22T15:30:00Z")),
+        next_update_by: None,
         workaround: Some("Retry after a minute".into()),
         postmortem: Some(Postmortem {
             body: "Root cause: a stuck replica.".into(),
@@ -94,6 +95,7 @@ fn bare_incident() -> Incident {
         resolved_at: None,
         cause: None,
         expected_resolution_at: None,
+        next_update_by: None,
         workaround: None,
         postmortem: None,
         source: Author::Engineer,
@@ -152,6 +154,7 @@ fn an_incident_has_every_key_in_order_statuses_in_words_and_times_as_precise_as_
         r#""resolved_at":"2026-11-22T15:30:00.000000001Z","#,
         r#""cause":"A failed \"failover\"","#,
         r#""expected_resolution_at":"2026-11-22T15:30:00Z","#,
+        r#""next_update_by":null,"#,
         r#""workaround":"Retry after a minute","#,
         r#""postmortem":{"body":"Root cause: a stuck replica.","at":"2026-11-22T16:00:00.250Z"},"#,
         r#""source":"automatic","#,
@@ -179,7 +182,7 @@ fn an_incident_without_the_optional_fields_has_them_as_null_not_missing() {
         r#""updated_at":"2026-11-22T14:00:00Z","#,
         r#""started_at":"2026-11-22T14:00:00Z","#,
         r#""monitoring_at":null,"resolved_at":null,"cause":null,"#,
-        r#""expected_resolution_at":null,"workaround":null,"postmortem":null,"#,
+        r#""expected_resolution_at":null,"next_update_by":null,"workaround":null,"postmortem":null,"#,
         r#""source":"engineer","taken_over":false,"recovered_at":null,"#,
         r#""updates":[]}"#,
     );
@@ -193,7 +196,7 @@ fn through_a_json_value_the_keys_come_sorted() {
     let expected = concat!(
         r#"{"cause":null,"components":{},"created_at":"2026-11-22T14:00:00Z","#,
         r#""expected_resolution_at":null,"id":"bare","impact":"none","#,
-        r#""monitoring_at":null,"name":"Durable","postmortem":null,"#,
+        r#""monitoring_at":null,"name":"Durable","next_update_by":null,"postmortem":null,"#,
         r#""recovered_at":null,"resolved_at":null,"source":"engineer","#,
         r#""started_at":"2026-11-22T14:00:00Z","status":"investigating","#,
         r#""taken_over":false,"updated_at":"2026-11-22T14:00:00Z","#,
