@@ -121,7 +121,8 @@ fn stays_inside(path: &Path) -> bool {
 /// Rewrites the links of a rendered page that only a server answers:
 /// `href="/history?page=N"` → `href="/history/page/N/"`, the subscribe
 /// link and form (`/subscribe`) → `subscribe`, the live site's absolute URL,
-/// and the report forms and link (`/report`) → the live site's `/report`.
+/// the report forms and link (`/report`) → the live site's `/report`, and
+/// the follow form of an open incident → the live site's.
 pub fn for_static_host(html: &str, subscribe: &str) -> String {
     const PAGE: &str = "href=\"/history?page=";
     let mut out = String::with_capacity(html.len());
@@ -146,6 +147,10 @@ pub fn for_static_host(html: &str, subscribe: &str) -> String {
         .replace("action=\"/subscribe\"", &format!("action=\"{live}\""))
         .replace("href=\"/report\"", &format!("href=\"{report}\""))
         .replace("action=\"/report\"", &format!("action=\"{report}\""))
+        .replace(
+            "action=\"/incidents/",
+            &format!("action=\"{base}/incidents/"),
+        )
 }
 
 #[cfg(test)]
@@ -184,6 +189,15 @@ mod tests {
         assert_eq!(
             for_static_host(html, LIVE),
             r#"<a href="https://status.acme.example/report">r</a><form class="report" method="post" action="https://status.acme.example/report">"#
+        );
+    }
+
+    #[test]
+    fn following_an_incident_goes_to_the_live_site() {
+        let html = r#"<form method="post" action="/incidents/abc/follow">"#;
+        assert_eq!(
+            for_static_host(html, LIVE),
+            r#"<form method="post" action="https://status.acme.example/incidents/abc/follow">"#
         );
     }
 

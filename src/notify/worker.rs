@@ -145,8 +145,9 @@ impl Worker {
             };
             let recipients: Vec<Recipient> = page
                 .into_iter()
-                .filter(|s| notice.concerns(&s.components))
+                .filter(|s| s.wants(&notice))
                 .map(|s| Recipient {
+                    follower: s.follows.is_some(),
                     email: s.email,
                     token: s.token,
                     components: s.components,
@@ -288,7 +289,7 @@ impl Worker {
     /// A letter as the log names it: kind, notice and subscriber id, never
     /// the address (an operator finds the subscriber by its id).
     fn label(&self, letter: &Letter) -> String {
-        let id = match self.store.subscriber_by_email(letter.to()) {
+        let id = match self.store.subscriber_by_token(letter.token()) {
             Ok(found) => found.map(|s| s.id),
             Err(_) => None,
         };

@@ -18,6 +18,7 @@ pub mod webhook;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::incidents::{IncidentId, IncidentName};
 use notice::{Notice, Recipient};
 use webhook::Delivery;
 
@@ -41,6 +42,16 @@ pub enum Letter {
         #[serde(default)]
         language: Option<String>,
     },
+    /// "Confirm you want news of this incident" (double opt-in of a
+    /// follower); `name` is the incident's, as it was when they asked.
+    FollowConfirmation {
+        email: String,
+        token: String,
+        incident: IncidentId,
+        name: IncidentName,
+        #[serde(default)]
+        language: Option<String>,
+    },
     /// One notice to one subscriber (split off a broadcast to be retried).
     Notice {
         notice: Notice,
@@ -52,16 +63,28 @@ impl Letter {
     /// The language it is written in, as stored (a tag; None: the default).
     pub fn language(&self) -> Option<&str> {
         match self {
-            Letter::Confirmation { language, .. } | Letter::ManageLink { language, .. } => {
-                language.as_deref()
-            }
+            Letter::Confirmation { language, .. }
+            | Letter::ManageLink { language, .. }
+            | Letter::FollowConfirmation { language, .. } => language.as_deref(),
             Letter::Notice { recipient, .. } => recipient.language.as_deref(),
+        }
+    }
+
+    /// The secret of the recipient's links (what finds their record).
+    pub fn token(&self) -> &str {
+        match self {
+            Letter::Confirmation { token, .. }
+            | Letter::ManageLink { token, .. }
+            | Letter::FollowConfirmation { token, .. } => token,
+            Letter::Notice { recipient, .. } => &recipient.token,
         }
     }
 
     pub fn to(&self) -> &str {
         match self {
-            Letter::Confirmation { email, .. } | Letter::ManageLink { email, .. } => email,
+            Letter::Confirmation { email, .. }
+            | Letter::ManageLink { email, .. }
+            | Letter::FollowConfirmation { email, .. } => email,
             Letter::Notice { recipient, .. } => &recipient.email,
         }
     }

@@ -117,4 +117,8 @@ pub struct Recipient {
     /// Their language (a tag; None: the site's default).
     #[serde(default)]
     pub language: Option<String>,
+    /// A follower of this one incident, not a subscriber: their footer and
+    /// unsubscribe link say "stop following".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub follower: bool,
 }

@@ -75,7 +75,8 @@ impl Pipeline {
     /// it stays: the book is as before.
     fn stage(&mut self, command: Command, problems: FieldErrors) -> Result<Done, CommandError> {
         if let Command::Subscription(command) = command {
-            let done = super::subscriptions::apply(&*self.store, command, self.clock.now());
+            let now = self.clock.now();
+            let done = super::subscriptions::apply(&*self.store, &self.book, command, now);
             return Ok(done.inspect_err(|e| {
                 tracing::warn!(error = %e, "could not store a visitor's change; it was not applied");
             })?);

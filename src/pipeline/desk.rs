@@ -74,6 +74,13 @@ pub enum SubscriptionCommand {
         components: Vec<ComponentId>,
         language: Option<String>,
     },
+    /// Follow one open incident at `email` (no subscription), or resend
+    /// its confirmation. `language`: the page's, for every email to them.
+    Follow {
+        email: String,
+        incident: IncidentId,
+        language: Option<String>,
+    },
     Confirm {
         token: String,
     },
@@ -91,7 +98,8 @@ pub enum SubscriptionCommand {
         token: String,
         answer: Answer,
     },
-    /// Forget subscriptions never confirmed in time.
+    /// Forget subscriptions never confirmed in time, and followers of
+    /// incidents resolved more than [`crate::subscribers::FOLLOW_AFTER`] ago.
     ExpirePending,
 }
 

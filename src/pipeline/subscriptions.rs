@@ -8,14 +8,17 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::desk::{CommandError, Done, SubscriptionCommand};
+use crate::incidents::{Book, IncidentId};
 use crate::model::ComponentId;
 use crate::outbox::{Envelope, Job, Letter};
 use crate::store::{StoreError, SubscriberStore};
-use crate::subscribers::{CONFIRMATIONS_PER_DAY, Subscribed, Subscriber};
+use crate::subscribers::{CONFIRMATIONS_PER_DAY, FOLLOW_AFTER, Subscribed, Subscriber};
 
-/// Applies one visitor's write; nothing else changes with it.
+/// Applies one visitor's write; nothing else changes with it. The book is
+/// read only: which incidents are open to follow, which followers to forget.
 pub(super) fn apply(
     store: &dyn SubscriberStore,
+    book: &Book,
     command: SubscriptionCommand,
     now: DateTime<Utc>,
 ) -> Result<Done, StoreError> {
@@ -25,6 +28,11 @@ pub(super) fn apply(
             components,
             language,
         } => Done::Subscribed(subscribe(store, &email, components, language, now)?),
+        SubscriptionCommand::Follow {
+            email,
+            incident,
+            language,
+        } => Done::Subscribed(follow(store, book, &email, incident, language, now)?),
         SubscriptionCommand::Confirm { token } => Done::Subscriber(confirm(store, &token, now)?),
         SubscriptionCommand::SetComponents {
             token,
@@ -60,7 +68,7 @@ pub(super) fn apply(
             }
             Done::Answered(found.is_some())
         }
-        SubscriptionCommand::ExpirePending => Done::Expired(expire_pending(store, now)?),
+        SubscriptionCommand::ExpirePending => Done::Expired(expire_pending(store, book, now)?),
     })
 }
 
@@ -77,15 +85,9 @@ fn subscribe(
         Some(s) => s,
         None => Subscriber::pending(store.new_subscriber_id()?, email, Vec::new(), now),
     };
-    s.confirmations_sent
-        .retain(|t| now - *t < Duration::days(1));
-    if s.confirmations_sent.len() >= CONFIRMATIONS_PER_DAY {
-        let oldest = s.confirmations_sent.iter().min().copied().unwrap_or(now);
-        return Ok(Subscribed::Capped {
-            retry_at: oldest + Duration::days(1),
-        });
+    if let Some(capped) = cap(&mut s, now) {
+        return Ok(capped);
     }
-    s.confirmations_sent.push(now);
     let (email, token) = (s.email.clone(), s.token.clone());
     let (letter, outcome) = if s.is_confirmed() {
         // In the language of the page used now; their setting stays theirs.
@@ -114,6 +116,55 @@ fn subscribe(
     Ok(outcome)
 }
 
+/// Counts one more confirmation email to `s` today, or, when it had its
+/// [`CONFIRMATIONS_PER_DAY`], says when another may go.
+fn cap(s: &mut Subscriber, now: DateTime<Utc>) -> Option<Subscribed> {
+    s.confirmations_sent
+        .retain(|t| now - *t < Duration::days(1));
+    if s.confirmations_sent.len() >= CONFIRMATIONS_PER_DAY {
+        let oldest = s.confirmations_sent.iter().min().copied().unwrap_or(now);
+        return Some(Subscribed::Capped {
+            retry_at: oldest + Duration::days(1),
+        });
+    }
+    s.confirmations_sent.push(now);
+    None
+}
+
+/// Makes `email` (already validated) a follower of `incident` while it is
+/// open, or re-sends its confirmation (a confirmed follower confirming
+/// again changes nothing), queueing the email with the record. Their
+/// language is the page's they used last. Subscriptions are left alone.
+fn follow(
+    store: &dyn SubscriberStore,
+    book: &Book,
+    email: &str,
+    incident: IncidentId,
+    language: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Subscribed, StoreError> {
+    let Some(i) = book.incidents.get(&incident).filter(|i| i.status.is_open()) else {
+        return Ok(Subscribed::NotOpen);
+    };
+    let mut s = match store.follower(email, &incident)? {
+        Some(s) => s,
+        None => Subscriber::following(store.new_subscriber_id()?, email, incident.clone(), now),
+    };
+    if let Some(capped) = cap(&mut s, now) {
+        return Ok(capped);
+    }
+    s.language = language.clone();
+    let letter = Letter::FollowConfirmation {
+        email: s.email.clone(),
+        token: s.token.clone(),
+        incident,
+        name: i.name.clone(),
+        language,
+    };
+    store.save_subscriber(&s, Some(&Envelope::new(Job::Send(letter), now)))?;
+    Ok(Subscribed::ConfirmationQueued)
+}
+
 /// Confirms the subscription behind `token`; None if unknown or expired
 /// (an expired one is forgotten).
 fn confirm(
@@ -135,10 +186,19 @@ fn confirm(
     Ok(Some(s))
 }
 
-/// Forgets subscriptions never confirmed in time; returns how many.
-fn expire_pending(store: &dyn SubscriberStore, now: DateTime<Utc>) -> Result<usize, StoreError> {
+/// Forgets subscriptions never confirmed in time, and followers whose
+/// incident is gone or was resolved [`FOLLOW_AFTER`] ago; returns how many.
+fn expire_pending(
+    store: &dyn SubscriberStore,
+    book: &Book,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    let done_with = |incident: &IncidentId| match book.incidents.get(incident) {
+        None => true,
+        Some(i) => i.resolved_at.is_some_and(|at| now - at > FOLLOW_AFTER),
+    };
     let stale: Vec<Subscriber> = (store.all_subscribers()?.into_iter())
-        .filter(|s| s.is_stale(now))
+        .filter(|s| s.is_stale(now) || s.follows.as_ref().is_some_and(done_with))
         .collect();
     for s in &stale {
         store.remove_subscriber(s)?;
@@ -185,7 +245,7 @@ mod tests {
             email: email.into(),
             components: Vec::new(),
         };
-        match apply(store, c, now).unwrap() {
+        match apply(store, &Book::default(), c, now).unwrap() {
             Done::Subscribed(s) => s,
             other => panic!("unexpected {other:?}"),
         }
@@ -204,7 +264,10 @@ mod tests {
         let token = late.token;
         let c = SubscriptionCommand::Confirm { token };
         assert!(
-            matches!(apply(&*store, c, at(8)).unwrap(), Done::Subscriber(None)),
+            matches!(
+                apply(&*store, &Book::default(), c, at(8)).unwrap(),
+                Done::Subscriber(None)
+            ),
             "an expired link confirms nothing"
         );
         assert!(
@@ -215,11 +278,11 @@ mod tests {
         );
         let expire = || SubscriptionCommand::ExpirePending;
         assert!(matches!(
-            apply(&*store, expire(), at(6)).unwrap(),
+            apply(&*store, &Book::default(), expire(), at(6)).unwrap(),
             Done::Expired(0)
         ));
         assert!(matches!(
-            apply(&*store, expire(), at(8)).unwrap(),
+            apply(&*store, &Book::default(), expire(), at(8)).unwrap(),
             Done::Expired(1)
         ));
         assert_eq!(store.subscriber_counts().unwrap(), (0, 0));
@@ -248,7 +311,7 @@ mod tests {
             .token;
         let c = SubscriptionCommand::Confirm { token };
         assert!(matches!(
-            apply(&*store, c, at(1)).unwrap(),
+            apply(&*store, &Book::default(), c, at(1)).unwrap(),
             Done::Subscriber(Some(_))
         ));
         assert_eq!(
@@ -257,5 +320,103 @@ mod tests {
         );
         let (_, last) = store.jobs(None, usize::MAX).unwrap().pop().unwrap();
         assert!(matches!(last.job, Job::Send(Letter::ManageLink { .. })));
+    }
+
+    /// A book with one incident, open or resolved at `at(0)`.
+    fn book_with_incident(open: bool) -> (Book, IncidentId) {
+        use crate::incidents::input::IncidentInput;
+        let config = crate::config::Config::parse("").unwrap();
+        let input = IncidentInput {
+            name: Some("Login fails".into()),
+            status: Some(if open { "investigating" } else { "resolved" }.into()),
+            body: Some("Looking.".into()),
+            ..Default::default()
+        };
+        let mut book = Book::default();
+        let valid = input.validate(&config, at(0)).unwrap();
+        let operational = |_: &ComponentId| crate::model::ComponentStatus::Operational;
+        let (id, _) = book.open_incident(valid, &operational, at(0));
+        (book, id)
+    }
+
+    fn follow_at(
+        store: &dyn SubscriberStore,
+        book: &Book,
+        incident: &IncidentId,
+        now: DateTime<Utc>,
+    ) -> Subscribed {
+        let c = SubscriptionCommand::Follow {
+            email: "ana@example.com".into(),
+            incident: incident.clone(),
+            language: Some("es".into()),
+        };
+        match apply(store, book, c, now).unwrap() {
+            Done::Subscribed(s) => s,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn following_an_open_incident_is_no_subscription_and_ends_a_week_after_it_resolves() {
+        let store = in_memory();
+        let (mut book, id) = book_with_incident(true);
+        subscribe_at(&*store, "ana@example.com", at(0));
+        assert_eq!(
+            follow_at(&*store, &book, &id, at(0)),
+            Subscribed::ConfirmationQueued
+        );
+        let follower = store.follower("ana@example.com", &id).unwrap().unwrap();
+        assert_eq!(follower.follows.as_ref(), Some(&id));
+        assert_eq!(follower.language.as_deref(), Some("es"));
+        // Their subscription is another record, untouched, and the only one counted.
+        let sub = store
+            .subscriber_by_email("ana@example.com")
+            .unwrap()
+            .unwrap();
+        assert!(sub.follows.is_none() && sub.id != follower.id);
+        assert_eq!(store.subscriber_counts().unwrap(), (0, 1));
+        let (_, last) = store.jobs(None, usize::MAX).unwrap().pop().unwrap();
+        assert!(matches!(
+            last.job,
+            Job::Send(Letter::FollowConfirmation { ref incident, .. }) if *incident == id
+        ));
+        // The same cap of confirmation emails as a subscription.
+        follow_at(&*store, &book, &id, at(0));
+        follow_at(&*store, &book, &id, at(0));
+        assert!(matches!(
+            follow_at(&*store, &book, &id, at(0)),
+            Subscribed::Capped { .. }
+        ));
+        // Confirmed, it stays while the incident is open and a week after.
+        let c = SubscriptionCommand::Confirm {
+            token: follower.token.clone(),
+        };
+        apply(&*store, &book, c, at(1)).unwrap();
+        let sweep = |book: &Book, when| {
+            apply(&*store, book, SubscriptionCommand::ExpirePending, when).unwrap()
+        };
+        assert!(matches!(sweep(&book, at(6)), Done::Expired(0)));
+        let resolved = book.incidents.get_mut(&id).unwrap();
+        resolved.status = crate::incidents::IncidentStatus::Resolved;
+        resolved.resolved_at = Some(at(6));
+        // Day 12: only the subscription, never confirmed, goes.
+        assert!(matches!(sweep(&book, at(12)), Done::Expired(1)));
+        assert!(store.follower("ana@example.com", &id).unwrap().is_some());
+        assert!(matches!(sweep(&book, at(14)), Done::Expired(1)));
+        assert!(store.follower("ana@example.com", &id).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_resolved_or_unknown_incident_cannot_be_followed() {
+        let store = in_memory();
+        let (book, id) = book_with_incident(false);
+        assert_eq!(follow_at(&*store, &book, &id, at(0)), Subscribed::NotOpen);
+        let unknown = IncidentId::parse("zzzzzzzzzzzz").unwrap();
+        assert_eq!(
+            follow_at(&*store, &book, &unknown, at(0)),
+            Subscribed::NotOpen
+        );
+        assert_eq!(store.outbox_counts().unwrap().queued, 0);
+        assert!(store.all_subscribers().unwrap().is_empty());
     }
 }

@@ -181,7 +181,14 @@ pub trait SubscriberStore: Send + Sync {
     /// A new subscriber id: unique and increasing, so the fan-out cursor
     /// meets new subscribers last.
     fn new_subscriber_id(&self) -> Result<String, StoreError>;
+    /// The subscriber (not a follower) at `email`.
     fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>, StoreError>;
+    /// The follower of `incident` at `email`.
+    fn follower(
+        &self,
+        email: &str,
+        incident: &IncidentId,
+    ) -> Result<Option<Subscriber>, StoreError>;
     fn subscriber_by_token(&self, token: &str) -> Result<Option<Subscriber>, StoreError>;
     /// Writes the record (and its lookups), with `job` if any, atomically.
     fn save_subscriber(&self, s: &Subscriber, job: Option<&Envelope>) -> Result<(), StoreError>;
@@ -195,7 +202,8 @@ pub trait SubscriberStore: Send + Sync {
     ) -> Result<Vec<Subscriber>, StoreError>;
     /// Every subscriber (export; slow on a big list: off the executor).
     fn all_subscribers(&self) -> Result<Vec<Subscriber>, StoreError>;
-    /// (confirmed, pending)
+    /// (confirmed, pending) subscribers; followers of one incident are not
+    /// counted.
     fn subscriber_counts(&self) -> Result<(u64, u64), StoreError>;
     /// Records (or replaces) a subscriber's answer about an incident.
     fn save_answer(

@@ -6,12 +6,17 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::incidents::{IncidentId, RecordId};
 use crate::model::ComponentId;
+use crate::outbox::notice::Notice;
 
 /// Confirmation emails one address may be sent per day.
 pub const CONFIRMATIONS_PER_DAY: usize = 3;
 /// Unconfirmed subscriptions are forgotten after this.
 pub const PENDING_FOR: Duration = Duration::days(7);
+/// A follower is forgotten this long after their incident is resolved (its
+/// "is everything working for you now?" links work until then).
+pub const FOLLOW_AFTER: Duration = Duration::days(7);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subscriber {
@@ -33,6 +38,11 @@ pub struct Subscriber {
     /// (subscriptions from before languages; or one no longer offered).
     #[serde(default)]
     pub language: Option<String>,
+    /// A follower of one incident ("Email me when this is resolved"): told
+    /// only that incident's news, and no general subscription. None: a
+    /// subscriber.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<IncidentId>,
 }
 
 impl Subscriber {
@@ -52,6 +62,15 @@ impl Subscriber {
             confirmed_at: None,
             confirmations_sent: Vec::new(),
             language: None,
+            follows: None,
+        }
+    }
+
+    /// A new, unconfirmed follower of `incident`, with a fresh token.
+    pub fn following(id: String, email: &str, incident: IncidentId, now: DateTime<Utc>) -> Self {
+        Self {
+            follows: Some(incident),
+            ..Self::pending(id, email, Vec::new(), now)
         }
     }
 
@@ -72,6 +91,22 @@ impl Subscriber {
         self.confirmed_at.is_some()
     }
 
+    /// Whether `notice` is for them: a follower hears only their incident's
+    /// news; a subscriber, what concerns their components.
+    pub fn wants(&self, notice: &Notice) -> bool {
+        match &self.follows {
+            Some(incident) => notice.subject_id == RecordId::from(incident),
+            None => notice.concerns(&self.components),
+        }
+    }
+
+    /// The key their address is found by: the address for a subscriber
+    /// (one per address), the address and the incident for a follower (one
+    /// per address and incident, beside any subscription).
+    pub fn address_key(&self) -> String {
+        address_key(&self.email, self.follows.as_ref())
+    }
+
     /// Unconfirmed for longer than [`PENDING_FOR`]: to be forgotten.
     pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
         !self.is_confirmed() && now - self.created_at > PENDING_FOR
@@ -89,6 +124,9 @@ pub enum Subscribed {
     /// Too many emails to this address today; nothing queued. Another may
     /// be sent from `retry_at` on (when the oldest of today's leaves the day).
     Capped { retry_at: DateTime<Utc> },
+    /// A follow of an incident that is no longer open (or never was):
+    /// nothing stored, nothing queued.
+    NotOpen,
 }
 
 /// A subscriber's answer to the resolution email's question.
@@ -117,6 +155,14 @@ impl FeedbackCounts {
                 self.last_still_broken = self.last_still_broken.max(Some(at));
             }
         }
+    }
+}
+
+/// See [`Subscriber::address_key`]. A NUL never occurs in an address.
+pub fn address_key(email: &str, follows: Option<&IncidentId>) -> String {
+    match follows {
+        Some(incident) => format!("{email}\0{incident}"),
+        None => email.to_owned(),
     }
 }
 

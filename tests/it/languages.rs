@@ -10,7 +10,7 @@ use candor::clock::SystemClock;
 use serde_json::json;
 
 use crate::helpers::{TOKEN, TestApp, admin_request, client, spawn_app_full, spawn_app_with};
-use crate::smtp::{Mail, Smtp};
+use crate::smtp::Smtp;
 
 const COMPONENTS: &str = r#"
 [[components]]
@@ -120,30 +120,6 @@ async fn a_site_in_english_only_ignores_accept_language() {
     assert_eq!(header(&h, "content-language"), "en");
 }
 
-/// The mail as text: quoted-printable undone.
-fn decoded(mail: &Mail) -> String {
-    let joined = mail.data.replace("=\r\n", "");
-    let bytes = joined.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'=', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn config(smtp_url: &str) -> String {
     format!(
         "[email]\nfrom = \"Test Status <status@test.example>\"\nsmtp_url = \"{smtp_url}\"\n{COMPONENTS}"
@@ -171,7 +147,7 @@ async fn a_subscriber_is_written_to_in_the_language_they_subscribed_in_until_the
             .unwrap()
             .contains("Revise su bandeja de entrada")
     );
-    let confirmation = decoded(&smtp.wait_for(who, 1).await[0]);
+    let confirmation = smtp.wait_for(who, 1).await[0].decoded();
     assert!(
         confirmation.contains("lang=\"es\"")
             && confirmation.contains("Confirmar para empezar a recibir avisos"),
@@ -190,7 +166,7 @@ async fn a_subscriber_is_written_to_in_the_language_they_subscribed_in_until_the
         "body": "Requests fail.", "components": {"api": "major_outage"}});
     let (status, opened) = admin_request(&app.base, "POST", "/incidents", incident).await;
     assert_eq!(status, 201, "{opened}");
-    let notice = decoded(&smtp.wait_for(who, 2).await[1]);
+    let notice = smtp.wait_for(who, 2).await[1].decoded();
     assert!(
         notice.contains("Por qué") && notice.contains("Interrupción grave"),
         "{notice}"
@@ -234,7 +210,7 @@ async fn a_subscriber_is_written_to_in_the_language_they_subscribed_in_until_the
     .await;
     assert!((200..300).contains(&status));
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let english = decoded(&smtp.wait_for(who, 3).await[2]);
+    let english = smtp.wait_for(who, 3).await[2].decoded();
     assert!(
         english.contains("lang=\"en\"") && english.contains("Why") && !english.contains("Por qué"),
         "{english}"

@@ -19,6 +19,7 @@ mod email;
 mod export;
 mod faults;
 mod feeds;
+mod follow;
 mod fuzz;
 mod helpers;
 mod history;

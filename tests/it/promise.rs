@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{API_AND_DB, TOKEN, TestApp, admin_request, spawn_app_full};
 use crate::incidents::wait_for_incidents;
-use crate::smtp::{Mail, Smtp};
+use crate::smtp::Smtp;
 use crate::target::{Mode, Target};
 
 /// The page's words for the evidence of an HTTP 503 on the API.
@@ -71,31 +71,6 @@ async fn text(app: &TestApp, path: &str) -> String {
     app.get(path).await.text().await.unwrap()
 }
 
-/// The message with quoted-printable undone (soft breaks joined, `=XX`
-/// bytes decoded), as a mail client shows it.
-fn decoded(mail: &Mail) -> String {
-    let joined = mail.data.replace("=\r\n", "");
-    let bytes = joined.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'='
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|b| hex(*b)),
-                bytes.get(i + 2).and_then(|b| hex(*b)),
-            )
-        {
-            out.push((hi * 16 + lo) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The incident emails `to` got (not the subscription's own).
 fn notices(smtp: &Smtp, to: &str) -> Vec<String> {
     (smtp.mails().into_iter())
@@ -105,7 +80,7 @@ fn notices(smtp: &Smtp, to: &str) -> Vec<String> {
                 .unwrap_or_default()
                 .contains("subscription")
         })
-        .map(|m| decoded(&m))
+        .map(|m| m.decoded())
         .collect()
 }
 
@@ -334,4 +309,59 @@ async fn the_page_says_an_update_is_overdue_the_moment_the_promise_passes() {
     let overdue = format!("Update overdue since <time datetime=\"{}\">", iso(by));
     app.wait_for_page("the overdue update", |p| p.contains(&overdue))
         .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spanish_subscriber_reads_the_evidence_the_workaround_and_the_next_update_in_spanish() {
+    use candor::pipeline::desk::{Command, SubscriptionCommand};
+    let target = Target::start(Mode::Answer(503, "down")).await;
+    let smtp = Smtp::start().await;
+    let body = config(&target.url("/health"), &email(&smtp)).replacen(
+        "name = \"Public API\"\n",
+        "name = \"Public API\"\nworkaround = \"Use the web app at https://app.example.com\"\n",
+        1,
+    );
+    let (app, _clock) = spawn(&body).await;
+    let who = "ana@example.com";
+    let subscribe = SubscriptionCommand::Subscribe {
+        email: who.into(),
+        components: Vec::new(),
+        language: Some("es".into()),
+    };
+    app.desk
+        .submit(Command::Subscription(subscribe))
+        .await
+        .unwrap();
+    let token = app.subscriber(who).expect("stored").token;
+    let confirm = SubscriptionCommand::Confirm { token };
+    app.desk
+        .submit(Command::Subscription(confirm))
+        .await
+        .unwrap();
+
+    let incident = opened(&app).await;
+    let by = time(&incident["next_update_by"]);
+    let clock = by.format("%H:%M UTC").to_string();
+    // The confirmation first, then the incident's opening.
+    let opening = smtp.wait_for(who, 2).await[1].decoded();
+    assert!(opening.contains("lang=\"es\""), "{opening}");
+    assert!(
+        opening.contains(
+            "Por qué: La comprobación «API health» de Public API indica HTTP 503 Service Unavailable desde las "
+        ),
+        "the checks' evidence, in Spanish: {opening}"
+    );
+    assert!(
+        opening.contains("Mientras tanto")
+            && opening.contains("Use the web app at https://app.example.com"),
+        "the component's workaround: {opening}"
+    );
+    assert!(
+        opening.contains(&format!("Próxima actualización: hacia las {clock} (")),
+        "the promised next update ({clock}): {opening}"
+    );
+    assert!(
+        !opening.contains("Next update") && !opening.contains("Why:"),
+        "{opening}"
+    );
 }

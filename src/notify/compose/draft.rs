@@ -8,6 +8,7 @@ use reqwest::Url;
 
 use super::subject::{self, and_list};
 use super::{Letterhead, Links, labels, why};
+use crate::incidents::IncidentName;
 use crate::lang::Lang;
 use crate::outbox::Letter;
 use crate::outbox::notice::{Notice, NoticeKind, Recipient};
@@ -46,6 +47,7 @@ pub fn draft(head: &Letterhead, letter: &Letter) -> Draft {
     match letter {
         Letter::Confirmation { token, .. } => confirmation(head, l, token),
         Letter::ManageLink { token, .. } => manage_link(head, l, token),
+        Letter::FollowConfirmation { token, name, .. } => follow_confirmation(head, l, token, name),
         Letter::Notice { notice, recipient } => {
             let blocks = match is_incident(notice) {
                 true => incident(head, l, notice, recipient),
@@ -184,6 +186,17 @@ fn window(head: &Letterhead, l: Lang, from: DateTime<Utc>, until: DateTime<Utc>)
 
 fn notice_footer(head: &Letterhead, l: Lang, notice: &Notice, recipient: &Recipient) -> Vec<Block> {
     let links = Links::new(head);
+    if recipient.follower {
+        return vec![
+            Block::Para(say!(
+                l,
+                "mail-footer-follower",
+                incident = words::incident_name(l, &notice.name),
+                site = head.title.as_str()
+            )),
+            Block::Link(l.say("mail-stop-following"), links.unsubscribe(recipient)),
+        ];
+    }
     vec![
         Block::Para(say!(
             l,
@@ -192,10 +205,7 @@ fn notice_footer(head: &Letterhead, l: Lang, notice: &Notice, recipient: &Recipi
             site = head.title.as_str()
         )),
         Block::Link(l.say("mail-manage"), links.manage(&recipient.token)),
-        Block::Link(
-            l.say("mail-unsubscribe"),
-            links.unsubscribe(&recipient.token),
-        ),
+        Block::Link(l.say("mail-unsubscribe"), links.unsubscribe(recipient)),
     ]
 }
 
@@ -232,6 +242,36 @@ fn confirmation(head: &Letterhead, l: Lang, token: &str) -> Draft {
                 Links::new(head).confirm(token),
             )]),
             Block::Para(say!(l, "mail-confirm-nothing", days = days)),
+            Block::Para(l.say("mail-not-you")),
+        ],
+        footer: site_footer(head, l),
+        lang: l,
+    }
+}
+
+/// A follower's double opt-in: one incident's news, nothing else.
+fn follow_confirmation(head: &Letterhead, l: Lang, token: &str, name: &IncidentName) -> Draft {
+    let title = l.say("mail-follow-confirm-title");
+    let incident = words::incident_name(l, name);
+    Draft {
+        subject: subject::plain(head, &title),
+        heading: title,
+        blocks: vec![
+            Block::Para(say!(
+                l,
+                "mail-follow-confirm-asked",
+                incident = incident,
+                site = head.title.as_str()
+            )),
+            Block::Buttons(vec![(
+                l.say("mail-follow-confirm-button"),
+                Links::new(head).confirm_follow(token),
+            )]),
+            Block::Para(say!(
+                l,
+                "mail-follow-confirm-nothing",
+                days = PENDING_FOR.num_days()
+            )),
             Block::Para(l.say("mail-not-you")),
         ],
         footer: site_footer(head, l),

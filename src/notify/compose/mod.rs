@@ -26,7 +26,7 @@ use reqwest::Url;
 use crate::config::Config;
 use crate::lang::Lang;
 use crate::outbox::Letter;
-use crate::outbox::notice::Notice;
+use crate::outbox::notice::{Notice, Recipient};
 
 /// What every message needs from the config.
 #[derive(Debug, Clone)]
@@ -98,12 +98,12 @@ pub fn compose(head: &Letterhead, letter: &Letter) -> Result<Message, ComposeErr
         .subject(draft.subject);
     let builder = match letter {
         Letter::Notice { notice, recipient } => {
-            let unsubscribe = Links::new(head).unsubscribe(&recipient.token);
+            let unsubscribe = Links::new(head).unsubscribe(recipient);
             with_unsubscribe(with_thread(builder, head, notice), &unsubscribe)
         }
-        Letter::Confirmation { .. } | Letter::ManageLink { .. } => {
-            builder.message_id(Some(lone_message_id(head)))
-        }
+        Letter::Confirmation { .. }
+        | Letter::ManageLink { .. }
+        | Letter::FollowConfirmation { .. } => builder.message_id(Some(lone_message_id(head))),
     };
     Ok(builder.multipart(body)?)
 }
@@ -218,8 +218,22 @@ impl Links {
         self.at(&["subscriptions", token])
     }
 
-    pub(crate) fn unsubscribe(&self, token: &str) -> Url {
-        self.at(&["subscriptions", token, "unsubscribe"])
+    /// Where a recipient leaves: a subscriber unsubscribes, a follower
+    /// stops following.
+    pub(crate) fn unsubscribe(&self, recipient: &Recipient) -> Url {
+        let token = recipient.token.as_str();
+        match recipient.follower {
+            true => self.stop_following(token),
+            false => self.at(&["subscriptions", token, "unsubscribe"]),
+        }
+    }
+
+    pub(crate) fn confirm_follow(&self, token: &str) -> Url {
+        self.at(&["follow", token, "confirm"])
+    }
+
+    pub(crate) fn stop_following(&self, token: &str) -> Url {
+        self.at(&["follow", token, "stop"])
     }
 
     /// `answer` is `working` or `still-broken`.

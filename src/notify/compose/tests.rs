@@ -75,6 +75,7 @@ fn maintenance(kind: NoticeKind) -> Notice {
 fn to_ana(notice: Notice) -> Letter {
     let ids = ["public-api", "database"].map(|c| ComponentId::parse(c).unwrap());
     let recipient = Recipient {
+        follower: false,
         language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
@@ -580,7 +581,15 @@ fn links_stay_under_the_public_url_path_and_ids_are_one_segment() {
         "https://acme.test/status/incidents/inc1"
     );
     assert_eq!(
-        links.unsubscribe("a/b?c#d").as_str(),
+        links
+            .unsubscribe(&Recipient {
+                email: "a@b.test".into(),
+                token: "a/b?c#d".into(),
+                components: vec![],
+                language: None,
+                follower: false,
+            })
+            .as_str(),
         "https://acme.test/status/subscriptions/a%2Fb%3Fc%23d/unsubscribe"
     );
     assert_eq!(
@@ -610,6 +619,7 @@ fn group_outage() -> Notice {
 #[test]
 fn a_subscriber_reads_what_affects_them_and_a_count_of_the_rest() {
     let recipient = Recipient {
+        follower: false,
         language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
@@ -637,6 +647,7 @@ fn a_subscriber_reads_what_affects_them_and_a_count_of_the_rest() {
 #[test]
 fn a_long_list_for_everyone_is_told_by_group() {
     let recipient = Recipient {
+        follower: false,
         language: None,
         email: "ana@example.com".into(),
         token: "tok123".into(),
@@ -656,3 +667,56 @@ fn a_long_list_for_everyone_is_told_by_group() {
 
 #[path = "promise_tests.rs"]
 mod promise;
+
+#[test]
+fn a_follower_is_told_why_and_leaves_by_stopping_not_by_unsubscribing() {
+    let Letter::Notice { notice, recipient } = to_ana(notice(NoticeKind::IncidentResolved)) else {
+        unreachable!()
+    };
+    let recipient = Recipient {
+        follower: true,
+        components: Vec::new(),
+        ..recipient
+    };
+    let letter = Letter::Notice { notice, recipient };
+    let raw = raw(&letter);
+    assert!(
+        raw.contains("List-Unsubscribe: <https://status.acme.test/follow/tok123/stop>\r\n"),
+        "{raw}"
+    );
+    let text = render_text(&head(), &letter);
+    assert!(
+        text.contains("you asked Acme Status to email you about “")
+            && text.contains("Stop following this incident")
+            && !text.contains("Manage your subscription"),
+        "{text}"
+    );
+    // The resolution still asks whether it works for them.
+    assert!(
+        text.contains("/feedback/inc123abc456/tok123/working"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_follow_confirmation_names_the_incident_in_the_readers_language() {
+    let letter = |language: &str| Letter::FollowConfirmation {
+        email: "ana@example.com".into(),
+        token: "tok123".into(),
+        incident: crate::incidents::IncidentId::parse("inc123abc456").unwrap(),
+        name: IncidentName::Written("Login fails".into()),
+        language: Some(language.into()),
+    };
+    let text = render_text(&head(), &letter("en"));
+    assert!(
+        text.contains("about “Login fails”: its updates and its resolution")
+            && text.contains("https://status.acme.test/follow/tok123/confirm"),
+        "{text}"
+    );
+    let es = render_text(&head(), &letter("es"));
+    assert!(
+        es.contains("sobre «Login fails»") && es.contains("Confirmar para seguir este incidente"),
+        "{es}"
+    );
+    assert!(!raw(&letter("en")).contains("List-Unsubscribe"));
+}

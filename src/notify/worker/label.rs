@@ -14,6 +14,9 @@ pub fn describe(letter: &Letter, subscriber: Option<&str>) -> String {
     match letter {
         Letter::Confirmation { .. } => format!("confirmation for {whom}"),
         Letter::ManageLink { .. } => format!("manage link for {whom}"),
+        Letter::FollowConfirmation { incident, .. } => {
+            format!("follow confirmation of {incident} for {whom}")
+        }
         Letter::Notice { notice, .. } => format!(
             "notice {} of {} for {whom}",
             notice.update_id, notice.subject_id

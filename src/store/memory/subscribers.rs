@@ -16,7 +16,19 @@ impl SubscriberStore for MemoryStore {
 
     fn subscriber_by_email(&self, email: &str) -> Result<Option<Subscriber>, StoreError> {
         let r = self.read();
-        Ok(r.subscribers.values().find(|s| s.email == email).cloned())
+        let found = (r.subscribers.values()).find(|s| s.email == email && s.follows.is_none());
+        Ok(found.cloned())
+    }
+
+    fn follower(
+        &self,
+        email: &str,
+        incident: &IncidentId,
+    ) -> Result<Option<Subscriber>, StoreError> {
+        let r = self.read();
+        let found = (r.subscribers.values())
+            .find(|s| s.email == email && s.follows.as_ref() == Some(incident));
+        Ok(found.cloned())
     }
 
     fn subscriber_by_token(&self, token: &str) -> Result<Option<Subscriber>, StoreError> {
@@ -59,8 +71,9 @@ impl SubscriberStore for MemoryStore {
 
     fn subscriber_counts(&self) -> Result<(u64, u64), StoreError> {
         let r = self.read();
-        let confirmed = r.subscribers.values().filter(|s| s.is_confirmed()).count() as u64;
-        Ok((confirmed, r.subscribers.len() as u64 - confirmed))
+        let subscribers = || r.subscribers.values().filter(|s| s.follows.is_none());
+        let confirmed = subscribers().filter(|s| s.is_confirmed()).count() as u64;
+        Ok((confirmed, subscribers().count() as u64 - confirmed))
     }
 
     fn save_answer(

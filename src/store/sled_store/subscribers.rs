@@ -12,7 +12,7 @@ use super::SledStore;
 use crate::incidents::IncidentId;
 use crate::outbox::Envelope;
 use crate::store::{StoreError, SubscriberStore};
-use crate::subscribers::{Answer, FeedbackCounts, Subscriber};
+use crate::subscribers::{Answer, FeedbackCounts, Subscriber, address_key};
 
 #[derive(Clone)]
 pub struct Trees {
@@ -54,6 +54,21 @@ impl SubscriberStore for SledStore {
         })
     }
 
+    fn follower(
+        &self,
+        email: &str,
+        incident: &IncidentId,
+    ) -> Result<Option<Subscriber>, StoreError> {
+        let key = address_key(email, Some(incident));
+        self.read(|t| {
+            let t = &t.subscribers;
+            match t.emails.get(key.as_bytes())? {
+                Some(id) => t.by_id(&id),
+                None => Ok(None),
+            }
+        })
+    }
+
     fn subscriber_by_token(&self, token: &str) -> Result<Option<Subscriber>, StoreError> {
         self.read(|t| {
             let t = &t.subscribers;
@@ -70,12 +85,13 @@ impl SubscriberStore for SledStore {
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| StoreError::corrupt("job", e))?;
+        let key = s.address_key();
         self.write(|trees| {
             let t = &trees.subscribers;
             (&t.records, &t.emails, &t.tokens, &trees.outbox)
                 .transaction(|(records, emails, tokens, outbox)| {
                     records.insert(s.id.as_bytes(), record.as_slice())?;
-                    emails.insert(s.email.as_bytes(), s.id.as_bytes())?;
+                    emails.insert(key.as_bytes(), s.id.as_bytes())?;
                     tokens.insert(&token_key(&s.token)[..], s.id.as_bytes())?;
                     if let Some(job) = &job {
                         outbox.insert(&outbox.generate_id()?.to_be_bytes(), job.as_slice())?;
@@ -87,12 +103,13 @@ impl SubscriberStore for SledStore {
     }
 
     fn remove_subscriber(&self, s: &Subscriber) -> Result<(), StoreError> {
+        let key = s.address_key();
         self.write(|t| {
             let t = &t.subscribers;
             (&t.records, &t.emails, &t.tokens)
                 .transaction(|(records, emails, tokens)| {
                     records.remove(s.id.as_bytes())?;
-                    emails.remove(s.email.as_bytes())?;
+                    emails.remove(key.as_bytes())?;
                     tokens.remove(&token_key(&s.token)[..])?;
                     Ok::<(), ConflictableTransactionError<()>>(())
                 })
@@ -146,10 +163,11 @@ impl SubscriberStore for SledStore {
             let (mut confirmed, mut pending) = (0, 0);
             for item in t.subscribers.records.iter() {
                 let (_, v) = item?;
-                if decode::<Subscriber>(&v)?.is_confirmed() {
-                    confirmed += 1
-                } else {
-                    pending += 1
+                let s = decode::<Subscriber>(&v)?;
+                match (&s.follows, s.is_confirmed()) {
+                    (Some(_), _) => {}
+                    (None, true) => confirmed += 1,
+                    (None, false) => pending += 1,
                 }
             }
             Ok((confirmed, pending))

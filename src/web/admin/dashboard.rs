@@ -63,7 +63,7 @@ fn outbox(m: &crate::metrics::Metrics) -> Markup {
 pub async fn subscribers_csv(engineer: Engineer) -> HttpResponse {
     let store = engineer.shared.store.clone();
     let list = match web::block(move || store.all_subscribers()).await {
-        Ok(Ok(list)) => Some(list),
+        Ok(Ok(list)) => Some(export::subscriptions(list)),
         Ok(Err(e)) => unreadable("the subscriber list", e.into()),
         Err(e) => unreadable("the subscriber list", e.into()),
     };

@@ -105,7 +105,8 @@ pub async fn list_subscribers(
         }
     };
     let store = shared.store.clone();
-    match web::block(move || store.all_subscribers()).await {
+    let subscriptions = move || store.all_subscribers().map(export::subscriptions);
+    match web::block(subscriptions).await {
         Ok(Ok(list)) if csv => export::csv_response(&list, shared.clock.now()),
         Ok(Ok(list)) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -38,6 +38,7 @@ pub fn incident_page(v: &View, i: &Incident) -> Markup {
             (facts(v, i))
             @if open {
                 (answers(v, i))
+                (crate::web::subscribe::follow::on_incident(l, &i.id))
             } @else {
                 dl.answers { dt { (l.say("answer-why")) } dd { (why(v, i)) } }
             }

@@ -13,6 +13,13 @@ const COLUMNS: [&str; 4] = ["email", "components", "confirmed_at", "created_at"]
 /// The CSV's `components` cell for "everything" (parentheses are never in ids).
 const ALL: &str = "(all)";
 
+/// The subscriptions of a stored list: followers of one incident are not
+/// subscribers, and their addresses are not exported.
+pub fn subscriptions(mut list: Vec<Subscriber>) -> Vec<Subscriber> {
+    list.retain(|s| s.follows.is_none());
+    list
+}
+
 /// `{"counts": {"confirmed", "pending"}, "subscribers": [{email, components,
 /// confirmed_at, created_at}]}`; `components: []` means every component.
 pub fn json(list: &[Subscriber]) -> Value {
@@ -112,6 +119,7 @@ mod tests {
             confirmed_at: confirmed.then_some(at),
             confirmations_sent: vec![],
             language: None,
+            follows: None,
         }
     }
 

@@ -29,9 +29,7 @@ pub async fn confirm(
         return pages::link_gone(here);
     }
     match write(&shared, "confirm", SubscriptionCommand::Confirm { token }).await {
-        Ok(Done::Subscriber(Some(s))) => {
-            pages::confirmed(theirs(&req, here, &s), &config.components, &s)
-        }
+        Ok(Done::Subscriber(Some(s))) => super::follow::confirmed(&req, &shared, here, &s),
         Ok(_) => pages::link_gone(here),
         Err(_) => pages::unavailable(here),
     }
@@ -39,7 +37,7 @@ pub async fn confirm(
 
 /// A subscriber's own page: in the language they chose for their emails,
 /// unless the visitor picked one on the page (`?lang=`, the cookie).
-fn theirs<'a>(req: &HttpRequest, here: Here<'a>, s: &Subscriber) -> Here<'a> {
+pub(super) fn theirs<'a>(req: &HttpRequest, here: Here<'a>, s: &Subscriber) -> Here<'a> {
     let stored = (s.language.as_deref())
         .and_then(Lang::parse)
         .filter(|l| here.site.languages.contains(l));
@@ -188,7 +186,8 @@ pub(super) async fn lookup(
     })
     .await?;
     let now = shared.clock.now();
-    Ok(found.filter(|s| live(s, now)))
+    // A follower's token opens only the follower's pages (`/follow/...`).
+    Ok(found.filter(|s| live(s, now) && s.follows.is_none()))
 }
 
 fn live(s: &Subscriber, now: DateTime<Utc>) -> bool {

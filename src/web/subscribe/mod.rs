@@ -9,9 +9,11 @@
 //! - `GET|POST /subscriptions/{token}` (manage)
 //! - `GET|POST /subscriptions/{token}/unsubscribe` (POST = one-click)
 //! - `GET|POST /feedback/{incident}/{token}/{working|still-broken}`
+//! - following one incident: see [`follow`]
 
 pub mod export;
 mod feedback;
+pub mod follow;
 pub mod form;
 mod limits;
 mod manage;
@@ -58,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/feedback/{incident}/{token}/{answer}",
             web::post().to(feedback::record),
         );
+    follow::routes(cfg);
 }
 
 /// The configuration the current snapshot was built from.

@@ -85,7 +85,7 @@ pub async fn submit(req: HttpRequest, shared: web::Data<Shared>, body: web::Byte
 /// will be made. lettre parses `a@[127.0.0.1]` and `"quoted spaces"@b.com`
 /// as addresses but cannot put them in a message's envelope, so they used to
 /// be accepted here and fail at the first email.
-fn address(lang: Lang, given: &str) -> Result<String, String> {
+pub(super) fn address(lang: Lang, given: &str) -> Result<String, String> {
     if given.is_empty() {
         return Err(lang.say("form-email-missing"));
     }
