@@ -294,6 +294,10 @@ subscribe-what = We email you when an incident starts, changes or ends, and befo
 subscribe-every = This form follows every component; { $choose } on a page of their own.
 subscribe-choose = choose components
 banner-operational = All systems operational
+banner-incidents-open = { $n ->
+    [one] An incident is open
+   *[other] { $n } incidents are open
+  }
 banner-affected = Affected: { $components }
 current-incidents = Current incidents
 affected-label = Affected:

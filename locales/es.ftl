@@ -293,6 +293,10 @@ subscribe-what = Le escribimos cuando un incidente empieza, cambia o termina, y 
 subscribe-every = Este formulario sigue todos los componentes; { $choose } en una página aparte.
 subscribe-choose = elija componentes
 banner-operational = Todos los sistemas operativos
+banner-incidents-open = { $n ->
+    [one] Hay un incidente en curso
+   *[other] Hay { $n } incidentes en curso
+  }
 banner-affected = Afectados: { $components }
 current-incidents = Incidentes en curso
 affected-label = Afectados:

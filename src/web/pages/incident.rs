@@ -102,14 +102,17 @@ fn facts(v: &View, i: &Incident) -> Markup {
                 dt { (l.say("fact-resolved")) } dd { (when(end, v)) }
                 dt { (l.say("fact-duration")) } dd { (time::span(l, i.started_at, end)) }
             }
-            dt { (l.say("fact-affected")) } dd {
-                (affected(v, statuses))
-                // The permalink is where each one can be looked up by name.
-                @if i.components.len() > super::grouped::LONG {
-                    details.affected-all {
-                        summary { (say!(l, "affected-each", n = i.components.len())) }
-                        ul.affected {
-                            @for (id, s) in &i.components { li { (component_name(v, id)) (status_label(l, *s)) } }
+            // An incident about no particular component names none.
+            @if !i.components.is_empty() {
+                dt { (l.say("fact-affected")) } dd {
+                    (affected(v, statuses))
+                    // The permalink is where each one can be looked up by name.
+                    @if i.components.len() > super::grouped::LONG {
+                        details.affected-all {
+                            summary { (say!(l, "affected-each", n = i.components.len())) }
+                            ul.affected {
+                                @for (id, s) in &i.components { li { (component_name(v, id)) (status_label(l, *s)) } }
+                            }
                         }
                     }
                 }
@@ -358,6 +361,28 @@ mod tests {
             !out.contains("Resolved") && !out.contains("Duration"),
             "{out}"
         );
+        // Open: the follow form, in the page's language.
+        assert!(
+            out.contains("action=\"/incidents/inc1/follow\"")
+                && out.contains("Email me when this is resolved"),
+            "{out}"
+        );
+        let resolved = incident_page(&v(), &resolve(i.clone(), at(11, 0))).into_string();
+        assert!(
+            !resolved.contains("/follow\""),
+            "nothing to follow: {resolved}"
+        );
+    }
+
+    #[test]
+    fn an_incident_about_no_component_names_none() {
+        let mut i = incident("inc1", "Login slow", at(9, 0));
+        i.components.clear();
+        let out = incident_page(&v(), &i).into_string();
+        assert!(!out.contains("Affected"), "{out}");
+        i.components.insert(id("api"), ComponentStatus::MajorOutage);
+        let out = incident_page(&v(), &i).into_string();
+        assert!(out.contains("Affected"), "{out}");
     }
 
     #[test]

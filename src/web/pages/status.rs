@@ -9,7 +9,7 @@ use super::components::{self, icon};
 use super::incident::{affected, answers, impact, maintenance_badge, window};
 use super::{layout, note};
 use crate::engine::overall;
-use crate::incidents::{GroupRef, Incident, Maintenance, MaintenanceStatus, Member};
+use crate::incidents::{GroupRef, Impact, Incident, Maintenance, MaintenanceStatus, Member};
 use crate::markup as text;
 use crate::model::ComponentStatus;
 use crate::read::time;
@@ -71,9 +71,21 @@ fn subscribe(v: &View) -> Markup {
 
 fn banner(v: &View) -> Markup {
     let worst = overall(v.components.values().map(|s| s.status));
-    let text = match worst {
-        ComponentStatus::Operational => v.lang.say("banner-operational"),
-        other => words::status(v.lang, other),
+    let open = v.book.open_incidents();
+    // Every component up while an engineer keeps an incident open (about
+    // none of them, or about components they set back already): not "all
+    // systems operational", but the incident, as bad as its impact says. An
+    // automatic incident whose checks pass again is waiting out its quiet
+    // period, not still hurting.
+    let hurting: Vec<_> = (open.iter()).filter(|i| i.recovered_at.is_none()).collect();
+    let impact = hurting.iter().map(|i| i.impact).max();
+    let (worst, text) = match (worst, impact) {
+        (ComponentStatus::Operational, Some(impact)) => (
+            as_status(impact),
+            say!(v.lang, "banner-incidents-open", n = hurting.len()),
+        ),
+        (ComponentStatus::Operational, None) => (worst, v.lang.say("banner-operational")),
+        (other, _) => (other, words::status(v.lang, other)),
     };
     let affected = not_operational(v);
     html! {
@@ -86,6 +98,16 @@ fn banner(v: &View) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The status an incident's impact looks like (the same shapes as its badge).
+fn as_status(impact: Impact) -> ComponentStatus {
+    match impact {
+        Impact::None => ComponentStatus::Operational,
+        Impact::Minor => ComponentStatus::DegradedPerformance,
+        Impact::Major => ComponentStatus::PartialOutage,
+        Impact::Critical => ComponentStatus::MajorOutage,
     }
 }
 

@@ -184,3 +184,18 @@ fn the_banner_names_a_group_that_is_out_as_a_whole_as_the_group() {
         "{out}"
     );
 }
+
+#[test]
+fn an_open_incident_about_no_component_is_not_all_systems_operational() {
+    let mut i = incident("inc1", "Logins slow", at(14, 0));
+    i.components.clear();
+    i.impact = crate::incidents::Impact::Major;
+    let out = with_incident(i);
+    assert!(!out.contains("All systems operational"), "{out}");
+    assert!(
+        out.contains("banner--partial_outage") && out.contains("An incident is open"),
+        "{out}"
+    );
+    let quiet = page(&view(config(), book(vec![], vec![]), at(14, 5)));
+    assert!(quiet.contains("All systems operational"), "{quiet}");
+}
