@@ -34,6 +34,19 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// [`Self::evidence`] while the checks take the component out of
+    /// operational; else nothing (a single failed result proves nothing).
+    pub fn failing_evidence(&self, component: &ComponentId) -> Vec<Evidence> {
+        let failing = (self.components.get(component))
+            .is_some_and(|c| c.status != crate::model::ComponentStatus::Operational);
+        match failing {
+            true => self.evidence(component),
+            false => Vec::new(),
+        }
+    }
+}
+
 /// A component's findings as stored: a list, or (from older builds) the
 /// sentence made of them, or null. The sentence is kept whole, as one finding
 /// naming no check, so it is shown as it was.

@@ -9,7 +9,9 @@
 //!   still fails, the evidence of the latest automatic note about it (opened,
 //!   joined, a new status, failing again), so an automatic incident never
 //!   reads "under investigation" while its own evidence says what fails.
-//!   Else, while open, under investigation. Once closed without a cause: the
+//!   Else, while open, what the checks of its components find now (an
+//!   engineer's incident without a cause, about components whose checks
+//!   fail). Else, while open, under investigation. Once closed without a cause: the
 //!   postmortem, when there is one, else "not yet published".
 //! - **Next update.** An automatic incident promises one at
 //!   `[incidents] next_update_within` after it opens; every engineer's post
@@ -53,8 +55,13 @@ pub struct Seen {
     pub evidence: Vec<Evidence>,
 }
 
-/// The incident's "Why"; `name` gives a component's name.
-pub fn grounds(i: &Incident, name: &dyn Fn(&ComponentId) -> String) -> Grounds {
+/// The incident's "Why"; `name` gives a component's name, `seen_now` what
+/// its checks find now (empty while they pass).
+pub fn grounds(
+    i: &Incident,
+    name: &dyn Fn(&ComponentId) -> String,
+    seen_now: &dyn Fn(&ComponentId) -> Vec<Evidence>,
+) -> Grounds {
     if let Some(text) = i.cause.as_ref().filter(|c| !c.trim().is_empty()) {
         return Grounds::Cause { text: text.clone() };
     }
@@ -65,12 +72,26 @@ pub fn grounds(i: &Incident, name: &dyn Fn(&ComponentId) -> String) -> Grounds {
         };
     }
     let seen = failing_evidence(i, name);
-    if seen.is_empty() {
-        return Grounds::Investigating;
+    if !seen.is_empty() {
+        return Grounds::Checks {
+            seen,
+            passing: i.recovered_at.is_some(),
+        };
     }
-    Grounds::Checks {
-        seen,
-        passing: i.recovered_at.is_some(),
+    let now: Vec<Seen> = (i.components.keys())
+        .map(|c| (c, seen_now(c)))
+        .filter(|(_, evidence)| !evidence.is_empty())
+        .map(|(c, evidence)| Seen {
+            component: name(c),
+            evidence,
+        })
+        .collect();
+    match now.is_empty() {
+        true => Grounds::Investigating,
+        false => Grounds::Checks {
+            seen: now,
+            passing: false,
+        },
     }
 }
 

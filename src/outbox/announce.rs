@@ -11,24 +11,40 @@ use crate::incidents::{
     Author, Book, Incident, IncidentId, Maintenance, MaintenanceId, RecordId, UpdateId, UpdateText,
     promise,
 };
+use crate::model::{ComponentId, Evidence};
 
 /// The notices the events of one change cause. One change sends at most one
 /// email per incident: resolving (or opening) supersedes the update beside it.
-pub fn notices(events: &[Event], book: &Book, config: &Config) -> Vec<Notice> {
+/// What a component's checks find now (empty while they pass).
+pub type SeenNow<'a> = &'a dyn Fn(&ComponentId) -> Vec<Evidence>;
+
+/// `seen_now`: what a component's checks find now (an incident without a
+/// cause or evidence of its own gives that as its why).
+pub fn notices(events: &[Event], book: &Book, config: &Config, seen_now: SeenNow) -> Vec<Notice> {
     let mut out = Vec::new();
     for event in events {
         let notice = match event {
             Event::IncidentOpened { id } => {
-                incident(book, config, id, NoticeKind::IncidentOpened, None)
+                incident(book, config, seen_now, id, NoticeKind::IncidentOpened, None)
             }
-            Event::IncidentResolved { id } => {
-                incident(book, config, id, NoticeKind::IncidentResolved, None)
-            }
-            Event::IncidentUpdated { id, update } if !superseded(events, id) => {
-                incident(book, config, id, NoticeKind::IncidentUpdated, Some(update))
-            }
+            Event::IncidentResolved { id } => incident(
+                book,
+                config,
+                seen_now,
+                id,
+                NoticeKind::IncidentResolved,
+                None,
+            ),
+            Event::IncidentUpdated { id, update } if !superseded(events, id) => incident(
+                book,
+                config,
+                seen_now,
+                id,
+                NoticeKind::IncidentUpdated,
+                Some(update),
+            ),
             Event::IncidentAnnounced { id, opening } if !resolved(events, id) => {
-                announced(book, config, id, *opening)
+                announced(book, config, seen_now, id, *opening)
             }
             Event::IncidentUpdated { .. } | Event::IncidentAnnounced { .. } => None,
             Event::MaintenanceScheduled { id } => {
@@ -69,19 +85,26 @@ fn resolved(events: &[Event], id: &IncidentId) -> bool {
 
 /// A held email whose settle time passed: the incident as it is now, with
 /// the latest update meant for subscribers.
-fn announced(book: &Book, config: &Config, id: &IncidentId, opening: bool) -> Option<Notice> {
+fn announced(
+    book: &Book,
+    config: &Config,
+    seen_now: SeenNow,
+    id: &IncidentId,
+    opening: bool,
+) -> Option<Notice> {
     let i = book.incidents.get(id)?;
     let u = i.updates.iter().rev().find(|u| u.notify)?;
     let kind = match opening {
         true => NoticeKind::IncidentOpened,
         false => NoticeKind::IncidentUpdated,
     };
-    incident(book, config, id, kind, Some(&u.id))
+    incident(book, config, seen_now, id, kind, Some(&u.id))
 }
 
 fn incident(
     book: &Book,
     config: &Config,
+    seen_now: SeenNow,
     id: &IncidentId,
     kind: NoticeKind,
     update: Option<&UpdateId>,
@@ -111,7 +134,7 @@ fn incident(
         impact: headline(i),
         components: affected(config, i.components.iter().map(|(c, s)| (c, *s))),
         cause: i.cause.clone(),
-        why: Some(promise::grounds(i, &|c| name(config, c))),
+        why: Some(promise::grounds(i, &|c| name(config, c), seen_now)),
         expected_resolution_at: i.expected_resolution_at,
         next_update_by: i.next_update_by.filter(|_| i.status.is_open()),
         workaround: i.workaround.clone(),
@@ -255,7 +278,7 @@ mod tests {
                 t(1),
                 &RULES,
             );
-            let notices = notices(&events, &book, &config(allowed));
+            let notices = notices(&events, &book, &config(allowed), &|_| Vec::new());
             assert_eq!(notices.len(), expected, "notify_automatic = {allowed}");
             if let Some(n) = notices.first() {
                 assert_eq!(n.kind, NoticeKind::IncidentOpened);
@@ -292,7 +315,7 @@ mod tests {
             .update_incident(&id, quiet.validate(&config, t(1)).unwrap(), &current, t(1))
             .unwrap();
         assert!(
-            notices(&events, &book, &config).is_empty(),
+            notices(&events, &book, &config, &|_| Vec::new()).is_empty(),
             "notify: false sends nothing"
         );
         let resolve = UpdateInput {
@@ -308,12 +331,12 @@ mod tests {
                 t(2),
             )
             .unwrap();
-        let kinds: Vec<NoticeKind> = notices(&events, &book, &config)
+        let kinds: Vec<NoticeKind> = notices(&events, &book, &config, &|_| Vec::new())
             .iter()
             .map(|n| n.kind)
             .collect();
         assert_eq!(kinds, vec![NoticeKind::IncidentResolved]);
-        let resolved = &notices(&events, &book, &config)[0];
+        let resolved = &notices(&events, &book, &config, &|_| Vec::new())[0];
         assert_eq!(resolved.why, Some(Grounds::NotPublished));
         assert_eq!(resolved.next_update_by, None, "nothing more is promised");
     }
@@ -343,7 +366,7 @@ mod tests {
         let completed = auto::tick(&mut book, t(240), &RULES, &none);
         let kinds: Vec<NoticeKind> = [scheduled, reminder, started, completed]
             .iter()
-            .flat_map(|events| notices(events, &book, &config))
+            .flat_map(|events| notices(events, &book, &config, &|_| Vec::new()))
             .map(|n| n.kind)
             .collect();
         assert_eq!(

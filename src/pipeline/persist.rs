@@ -65,18 +65,20 @@ impl Pipeline {
 
     /// One email broadcast per notice the events cause.
     fn broadcasts(&self, events: &[Event]) -> Vec<Envelope> {
-        crate::outbox::announce::notices(events, &self.book, &self.config)
-            .into_iter()
-            .map(|notice| {
-                let job = Job::Broadcast {
-                    notice,
-                    cursor: None,
-                    sent: 0,
-                    failed: 0,
-                };
-                Envelope::new(job, self.clock.now())
-            })
-            .collect()
+        crate::outbox::announce::notices(events, &self.book, &self.config, &|c| {
+            self.engine.failing_evidence(c)
+        })
+        .into_iter()
+        .map(|notice| {
+            let job = Job::Broadcast {
+                notice,
+                cursor: None,
+                sent: 0,
+                failed: 0,
+            };
+            Envelope::new(job, self.clock.now())
+        })
+        .collect()
     }
 }
 

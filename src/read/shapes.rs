@@ -232,7 +232,7 @@ pub fn maintenance(v: &View, cat: &Catalog, m: &Maintenance) -> Value {
 fn why(v: &View, i: &Incident) -> String {
     let name =
         |c: &ComponentId| (v.config.component(c)).map_or_else(|| c.to_string(), |k| k.name.clone());
-    let grounds = promise::grounds(i, &name);
+    let grounds = promise::grounds(i, &name, &|c| v.seen_now(c));
     let postmortem = format!("{}/incidents/{}#postmortem", base_url(v), i.id);
     words::promise::why(v.lang, &grounds, v.config.site.timezone, &postmortem)
 }

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::engine::Engine;
 pub use crate::engine::located::{Place, Places};
 use crate::incidents::{Book, Maintenance, effective_status_among};
-use crate::model::{ComponentId, ComponentStatus, Finding};
+use crate::model::{ComponentId, ComponentStatus, Evidence, Finding};
 
 /// Who decided a component's current status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,9 @@ pub struct ComponentView {
     /// Per place its checks are probed from, when that is anywhere but this
     /// instance alone; and failures not confirmed by enough of them.
     pub places: Places,
+    /// What its checks find while they take it out of operational, whoever
+    /// decided its status (an engineer's incident's why); else empty.
+    pub evidence: Vec<Evidence>,
 }
 
 /// Why a component is not operational, as data.
@@ -61,6 +64,13 @@ pub struct View {
     /// default_language`, or one of the others: the snapshot keeps a
     /// rendering per language).
     pub lang: crate::lang::Lang,
+}
+
+impl View {
+    /// What the checks of `component` find now (empty while they pass).
+    pub fn seen_now(&self, component: &ComponentId) -> Vec<Evidence> {
+        (self.components.get(component)).map_or_else(Vec::new, |c| c.evidence.clone())
+    }
 }
 
 /// Each configured component's effective status.
@@ -108,6 +118,7 @@ pub fn components(
                 first_seen: (checks.and_then(|s| s.first_seen)).unwrap_or(DateTime::UNIX_EPOCH),
                 checks_status,
                 places: engine.places(&c.id, now),
+                evidence: engine.failing_evidence(&c.id),
             };
             (c.id.clone(), view)
         })

@@ -112,7 +112,12 @@ fn incident_text(v: &View, i: &Incident) -> String {
         "{}#postmortem",
         link(&v.config.site.public_url, &["incidents", i.id.as_str()])
     );
-    let why = promised::why(l, &promise::grounds(i, &name), tz, &postmortem);
+    let why = promised::why(
+        l,
+        &promise::grounds(i, &name, &|c| v.seen_now(c)),
+        tz,
+        &postmortem,
+    );
     let why = promised::why_line(l, &why);
     let mut text = match latest.trim() {
         "" => why,

@@ -177,6 +177,7 @@ name = "Database"
             first_seen: at(0, 0) - chrono::Duration::days(30),
             checks_status: status,
             places: Default::default(),
+            evidence: Vec::new(),
         }
     }
 

@@ -365,3 +365,48 @@ async fn a_spanish_subscriber_reads_the_evidence_the_workaround_and_the_next_upd
         "{opening}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engineers_incident_without_a_cause_gives_the_failing_checks_as_the_why() {
+    let target = Target::start(Mode::Answer(503, "down")).await;
+    let (app, _clock) = spawn(&config(&target.url("/health"), "")).await;
+    opened(&app).await;
+    let incident = json!({"name": "Login trouble", "status": "investigating", "impact": "major",
+        "body": "Looking into it.", "components": {"api": "major_outage"}});
+    let (status, posted) = admin_request(&app.base, "POST", "/incidents", incident).await;
+    assert_eq!(status, 201, "{posted}");
+    let id = posted["id"].as_str().unwrap();
+    let page = text(&app, &format!("/incidents/{id}")).await;
+    assert!(page.contains(WHY), "{page}");
+    assert!(!page.contains("Under investigation"), "{page}");
+    let api: Value = app
+        .get("/api/v2/incidents/unresolved.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let listed = (api["incidents"].as_array().unwrap().iter())
+        .find(|i| i["id"] == id)
+        .unwrap()
+        .clone();
+    assert!(
+        (listed["why"].as_str().unwrap_or_default()).starts_with("The check “API health”"),
+        "{listed}"
+    );
+    // Once the engineer writes a cause, it is the why.
+    let update =
+        json!({"status": "identified", "body": "Found it.", "cause": "An expired certificate"});
+    let (status, _) = admin_request(
+        &app.base,
+        "POST",
+        &format!("/incidents/{id}/updates"),
+        update,
+    )
+    .await;
+    assert!((200..300).contains(&status));
+    let page = text(&app, &format!("/incidents/{id}")).await;
+    assert!(
+        page.contains("An expired certificate") && !page.contains(WHY),
+        "{page}"
+    );
+}

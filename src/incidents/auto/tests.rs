@@ -75,7 +75,7 @@ fn only(book: &Book) -> &Incident {
 }
 
 fn kinds(events: &[Event], book: &Book) -> Vec<NoticeKind> {
-    notices(events, book, &config())
+    notices(events, book, &config(), &|_| Vec::new())
         .iter()
         .map(|n| n.kind)
         .collect()
@@ -225,7 +225,7 @@ fn the_opening_email_waits_the_settle_time_and_says_everything_that_failed_meanw
     assert!(!due(&book, t(29), &RULES));
     assert!(due(&book, t(30), &RULES));
     let released = tick(&mut book, t(30), &RULES, &none);
-    let sent = notices(&released, &book, &config());
+    let sent = notices(&released, &book, &config(), &|_| Vec::new());
     assert_eq!(sent.len(), 1, "one email for the three");
     assert_eq!(sent[0].kind, NoticeKind::IncidentOpened);
     assert_eq!(sent[0].components.len(), 3);
@@ -244,7 +244,7 @@ fn later_additions_fold_into_one_email_after_the_settle_time() {
     events.extend(fail(&mut book, "web", 70, &RULES));
     assert!(kinds(&events, &book).is_empty(), "folded, not one each");
     let released = tick(&mut book, t(90), &RULES, &none);
-    let sent = notices(&released, &book, &config());
+    let sent = notices(&released, &book, &config(), &|_| Vec::new());
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].kind, NoticeKind::IncidentUpdated);
     assert_eq!(sent[0].components.len(), 3);

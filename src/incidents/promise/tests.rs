@@ -103,7 +103,7 @@ fn components(g: &Grounds) -> Vec<&str> {
 fn an_automatic_incident_without_a_cause_rests_on_its_evidence_not_under_investigation() {
     let mut book = Book::default();
     fail(&mut book, "api", 0);
-    let g = grounds(only(&book), &name);
+    let g = grounds(only(&book), &name, &nothing_now);
     let Grounds::Checks { seen, passing } = &g else {
         panic!("{g:?}")
     };
@@ -118,17 +118,20 @@ fn the_latest_evidence_of_each_component_still_failing_is_kept() {
     fail(&mut book, "api", 0);
     fail(&mut book, "pay", 1);
     assert_eq!(
-        components(&grounds(only(&book), &name)),
+        components(&grounds(only(&book), &name, &nothing_now)),
         ["Public API", "PAY"]
     );
     // Payments recovers while the API still fails: it leaves the why.
     let (up, down) = (ComponentStatus::Operational, ComponentStatus::MajorOutage);
     checks(&mut book, "pay", down, up, 2);
-    assert_eq!(components(&grounds(only(&book), &name)), ["Public API"]);
+    assert_eq!(
+        components(&grounds(only(&book), &name, &nothing_now)),
+        ["Public API"]
+    );
     // The API degrades instead: the newer evidence replaces the older.
     let partial = observed("api", ComponentStatus::PartialOutage, 502, 3);
     auto::on_status_change(&mut book, &partial, down, t(3), &RULES);
-    let Grounds::Checks { seen, .. } = grounds(only(&book), &name) else {
+    let Grounds::Checks { seen, .. } = grounds(only(&book), &name, &nothing_now) else {
         panic!("no evidence")
     };
     assert_eq!(seen.len(), 1);
@@ -141,7 +144,7 @@ fn checks_passing_again_mark_the_evidence_as_past() {
     fail(&mut book, "api", 0);
     let (up, down) = (ComponentStatus::Operational, ComponentStatus::MajorOutage);
     checks(&mut book, "api", down, up, 4);
-    let g = grounds(only(&book), &name);
+    let g = grounds(only(&book), &name, &nothing_now);
     assert!(matches!(g, Grounds::Checks { passing: true, .. }), "{g:?}");
 }
 
@@ -152,7 +155,10 @@ fn an_engineers_cause_wins_and_a_resolution_without_one_is_not_yet_published() {
     let id = only_id(&book);
     post(&mut book, &id, update("identified"), 5);
     assert!(
-        matches!(grounds(only(&book), &name), Grounds::Checks { .. }),
+        matches!(
+            grounds(only(&book), &name, &nothing_now),
+            Grounds::Checks { .. }
+        ),
         "an update without a cause keeps the evidence"
     );
     let cause = UpdateInput {
@@ -161,20 +167,29 @@ fn an_engineers_cause_wins_and_a_resolution_without_one_is_not_yet_published() {
     };
     post(&mut book, &id, cause, 6);
     let text = "A failed deploy.".to_owned();
-    assert_eq!(grounds(only(&book), &name), Grounds::Cause { text });
+    assert_eq!(
+        grounds(only(&book), &name, &nothing_now),
+        Grounds::Cause { text }
+    );
     let cleared = UpdateInput {
         cause: Some(String::new()),
         ..update("resolved")
     };
     post(&mut book, &id, cleared, 7);
-    assert_eq!(grounds(only(&book), &name), Grounds::NotPublished);
+    assert_eq!(
+        grounds(only(&book), &name, &nothing_now),
+        Grounds::NotPublished
+    );
     book.write_postmortem(&id, "What happened.".into(), t(60))
         .unwrap();
-    assert_eq!(grounds(only(&book), &name), Grounds::Postmortem);
+    assert_eq!(
+        grounds(only(&book), &name, &nothing_now),
+        Grounds::Postmortem
+    );
 }
 
 #[test]
-fn an_engineers_incident_without_a_cause_is_under_investigation() {
+fn an_engineers_incident_without_a_cause_gives_its_components_failing_checks_as_the_why() {
     let mut book = Book::default();
     let input = IncidentInput {
         name: Some("Slow logins".into()),
@@ -185,7 +200,35 @@ fn an_engineers_incident_without_a_cause_is_under_investigation() {
     };
     let v = input.validate(&config(), t(0)).unwrap();
     book.open_incident(v, &operational, t(0));
-    assert_eq!(grounds(only(&book), &name), Grounds::Investigating);
+    assert_eq!(
+        grounds(only(&book), &name, &nothing_now),
+        Grounds::Investigating
+    );
+    // Until its checks fail: then their evidence is the why, as for an
+    // automatic incident, while the engineer has written no cause.
+    let failing = |c: &ComponentId| match c.as_str() {
+        "api" => vec![evidence(503, 0)],
+        _ => Vec::new(),
+    };
+    assert_eq!(
+        grounds(only(&book), &name, &failing),
+        Grounds::Checks {
+            seen: vec![Seen {
+                component: "Public API".into(),
+                evidence: vec![evidence(503, 0)],
+            }],
+            passing: false,
+        }
+    );
+    // A component the incident is not about does not explain it.
+    let elsewhere = |c: &ComponentId| match c.as_str() {
+        "pay" => vec![evidence(500, 0)],
+        _ => Vec::new(),
+    };
+    assert_eq!(
+        grounds(only(&book), &name, &elsewhere),
+        Grounds::Investigating
+    );
 }
 
 #[test]
@@ -323,4 +366,9 @@ fn an_incident_stored_before_promises_existed_still_loads() {
     let old: Incident = serde_json::from_value(json).unwrap();
     assert_eq!(old.next_update_by, None);
     assert_eq!(next_update(&old, t(40)), None);
+}
+
+/// The checks find nothing now (what the notes say is all there is).
+fn nothing_now(_: &ComponentId) -> Vec<Evidence> {
+    Vec::new()
 }

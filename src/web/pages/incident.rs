@@ -151,7 +151,7 @@ pub fn answers(v: &View, i: &Incident) -> Markup {
 fn why(v: &View, i: &Incident) -> Markup {
     let (tz, l) = (v.config.site.timezone, v.lang);
     let name = |c: &ComponentId| component_name(v, c).to_owned();
-    match promise::grounds(i, &name) {
+    match promise::grounds(i, &name, &|c| v.seen_now(c)) {
         Grounds::Cause { text: cause } => text::render(&cause),
         Grounds::Checks { seen, passing } => {
             let said = promised::checks(l, &seen, passing, tz);

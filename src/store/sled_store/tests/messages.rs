@@ -58,7 +58,7 @@ fn messages_survive_a_reopen_as_data() {
         &RULES,
     );
     let config = crate::Config::parse("[[components]]\nid = \"api\"\nname = \"Public API\"\n");
-    let notice = announce::notices(&events, &book, &config.unwrap()).remove(0);
+    let notice = announce::notices(&events, &book, &config.unwrap(), &|_| Vec::new()).remove(0);
     let job = Envelope::new(
         Job::Broadcast {
             notice,
