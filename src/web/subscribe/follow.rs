@@ -16,7 +16,7 @@ use maud::{Markup, html};
 
 use super::pages::{self, personal};
 use super::signup::address;
-use super::{Here, config, plausible, write};
+use super::{Here, Unavailable, config, plausible, write};
 use crate::incidents::{Incident, IncidentId};
 use crate::lang::Lang;
 use crate::pipeline::desk::{Done, SubscriptionCommand};
@@ -32,7 +32,11 @@ const EMAIL: &str = "follow-email";
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/incidents/{id}/follow", web::get().to(show))
         .route("/incidents/{id}/follow", web::post().to(submit))
-        .route("/follow/{token}/confirm", web::get().to(confirm))
+        // The confirmation link of a follower, answered as a subscriber's is.
+        .route(
+            "/follow/{token}/confirm",
+            web::get().to(super::manage::confirm),
+        )
         .route("/follow/{token}/stop", web::get().to(stop_page))
         .route("/follow/{token}/stop", web::post().to(stop));
 }
@@ -202,27 +206,6 @@ fn not_open(shared: &Shared, here: Here<'_>, id: &str) -> HttpResponse {
     personal(status, here, &l.say("follow-not-open-page"), content)
 }
 
-/// `GET /follow/{token}/confirm`: the link in the confirmation email.
-/// Following it again later shows the same page.
-#[tracing::instrument(skip_all)]
-pub async fn confirm(
-    req: HttpRequest,
-    shared: web::Data<Shared>,
-    token: web::Path<String>,
-) -> HttpResponse {
-    let config = config(&shared);
-    let here = Here::of(&req, &config.site);
-    let token = token.into_inner();
-    if !plausible(&token) {
-        return pages::link_gone(here);
-    }
-    match write(&shared, "confirm", SubscriptionCommand::Confirm { token }).await {
-        Ok(Done::Subscriber(Some(s))) => confirmed(&req, &shared, here, &s),
-        Ok(_) => pages::link_gone(here),
-        Err(_) => pages::unavailable(here),
-    }
-}
-
 /// After a confirmation link: a follower's page, or a subscriber's (the
 /// links of either kind confirm either, the token being the proof).
 pub(super) fn confirmed(
@@ -298,14 +281,10 @@ pub async fn stop(
 ) -> HttpResponse {
     let config = config(&shared);
     let here = Here::of(&req, &config.site);
-    let token = token.into_inner();
-    if plausible(&token) {
-        let command = SubscriptionCommand::Unsubscribe { token };
-        match write(&shared, "stop following", command).await {
-            Ok(Done::Removed(true)) => tracing::info!("a follower stopped following"),
-            Ok(_) => {}
-            Err(_) => return pages::unavailable(here),
-        }
+    if let Err(Unavailable) =
+        super::manage::leave(&shared, token.into_inner(), "stop following").await
+    {
+        return pages::unavailable(here);
     }
     let l = here.lang;
     let content = html! {

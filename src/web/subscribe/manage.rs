@@ -14,7 +14,8 @@ use crate::subscribers::Subscriber;
 use crate::web::Shared;
 use crate::web::form_data::FormData;
 
-/// `GET /subscriptions/{token}/confirm`: the link in the confirmation email.
+/// `GET /subscriptions/{token}/confirm` and `GET /follow/{token}/confirm`:
+/// the link in the confirmation email (the page says which it confirmed).
 /// Following it again later shows the same page.
 #[tracing::instrument(skip_all)]
 pub async fn confirm(
@@ -154,21 +155,27 @@ pub async fn unsubscribe(
 ) -> HttpResponse {
     let config = config(&shared);
     let here = Here::of(&req, &config.site);
-    let token = token.into_inner();
-    if plausible(&token) {
-        match write(
-            &shared,
-            "unsubscribe",
-            SubscriptionCommand::Unsubscribe { token },
-        )
-        .await
-        {
-            Ok(Done::Removed(true)) => tracing::info!("a subscriber unsubscribed"),
-            Ok(_) => {}
-            Err(_) => return pages::unavailable(here),
-        }
+    match leave(&shared, token.into_inner(), "unsubscribe").await {
+        Ok(()) => pages::unsubscribed(here),
+        Err(Unavailable) => pages::unavailable(here),
     }
-    pages::unsubscribed(here)
+}
+
+/// Forgets the subscriber or follower behind `token`; an implausible or
+/// unknown token is no error (leaving twice is fine). Err: storage failed.
+pub(super) async fn leave(
+    shared: &Shared,
+    token: String,
+    what: &'static str,
+) -> Result<(), Unavailable> {
+    if !plausible(&token) {
+        return Ok(());
+    }
+    let done = write(shared, what, SubscriptionCommand::Unsubscribe { token }).await?;
+    if let Done::Removed(true) = done {
+        tracing::info!("{what}: done");
+    }
+    Ok(())
 }
 
 /// The live subscription behind `token`: unknown tokens and confirmations
