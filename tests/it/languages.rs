@@ -78,6 +78,19 @@ async fn each_visitor_reads_their_language_and_the_switch_sticks() {
         page.contains("<html lang=\"es\"") && page.contains("Disponibilidad"),
         "{page}"
     );
+    // A malformed header is no error: the default language, or the one it
+    // still names (a bad weight is read leniently).
+    for (given, lang) in [
+        (";;;,q=,", "en"),
+        (",,,", "en"),
+        ("*;q=2", "en"),
+        (&"x".repeat(5_000) as &str, "en"),
+        ("es;q=abc,,", "es"),
+    ] {
+        let (h, page) = fetch(&app, "/", &[("Accept-Language", given)]).await;
+        assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{given}");
+        assert_eq!(header(&h, "content-language"), lang, "{given}");
+    }
     // A language the site does not offer is no choice.
     let (h, page) = fetch(&app, "/?lang=xx", &[]).await;
     assert!(page.contains("<html lang=\"en\""));
