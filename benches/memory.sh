@@ -10,7 +10,8 @@
 # CANDOR_BIN=path measures a binary built elsewhere; samples are kept in
 # $KEEP (default /tmp/candor-memory.tsv); PORT (default 18092) and the next
 # two are used, so two runs can go side by side; CACHE_SIZE sets
-# `[server] cache_size` (otherwise its default, 8MB).
+# `[server] cache_size` (otherwise its default, 8MB); LANGUAGES sets `[site]
+# languages` (e.g. '"en"'; otherwise every language Candor has).
 source "$(dirname "$0")/common.sh"
 DURATION=${1:-3600}; PERIOD=30; KEEP=${KEEP:-/tmp/candor-memory.tsv}; P=${PORT:-18092}
 need nginx curl python3
@@ -23,6 +24,9 @@ for size in 10 1000; do
   write_config "$WORK/$size.toml" "$port" "$WORK/data-$size" "$size" "$size" "$PERIOD" "$P"
   if [ -n "${CACHE_SIZE:-}" ]; then
     sed -i "s/^max_concurrent_checks = .*/&\ncache_size = \"$CACHE_SIZE\"/" "$WORK/$size.toml"
+  fi
+  if [ -n "${LANGUAGES:-}" ]; then
+    sed -i "s/^title = .*/&\nlanguages = [$LANGUAGES]/" "$WORK/$size.toml"
   fi
   "$CANDOR" serve --config "$WORK/$size.toml" >"$WORK/candor-$size.log" 2>&1 &
   PID[$size]=$!; PIDS+=($!)
