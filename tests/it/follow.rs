@@ -9,18 +9,8 @@ use std::time::Duration;
 use candor::clock::SystemClock;
 use serde_json::{Value, json};
 
-use crate::helpers::{TOKEN, TestApp, admin_request, client, spawn_app_full};
+use crate::helpers::{API_AND_DB, TOKEN, TestApp, admin_request, client, spawn_app_full};
 use crate::smtp::Smtp;
-
-const CONFIG: &str = r#"
-[[components]]
-id = "api"
-name = "Public API"
-
-[[components]]
-id = "db"
-name = "Database"
-"#;
 
 async fn post_form(app: &TestApp, path: &str, body: &str) -> (u16, String) {
     let res = client()
@@ -57,7 +47,7 @@ fn confirm_token(mail: &str) -> String {
 async fn a_follower_hears_of_that_incident_only_until_it_is_resolved_in_their_language() {
     let smtp = Smtp::start().await;
     let config = format!(
-        "[email]\nfrom = \"Test Status <status@test.example>\"\nsmtp_url = \"{}\"\n{CONFIG}",
+        "[email]\nfrom = \"Test Status <status@test.example>\"\nsmtp_url = \"{}\"\n{API_AND_DB}",
         smtp.url()
     );
     let app = spawn_app_full(&config, Some(TOKEN), Arc::new(SystemClock)).await;
@@ -70,10 +60,8 @@ async fn a_follower_hears_of_that_incident_only_until_it_is_resolved_in_their_la
         .header("Accept-Language", "es")
         .send()
         .await
-        .unwrap()
-        .text()
-        .await
         .unwrap();
+    let page = page.text().await.unwrap();
     assert!(
         page.contains("Avísenme cuando esté resuelto")
             && page.contains(&format!("action=\"/incidents/{api}/follow\""))
@@ -112,14 +100,9 @@ async fn a_follower_hears_of_that_incident_only_until_it_is_resolved_in_their_la
     smtp.wait_for(who, 2).await;
 
     let token = confirm_token(&confirmation);
-    let confirmed = client()
-        .get(format!("{}/follow/{token}/confirm", app.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // In their language, without asking the browser's.
+    let confirmed = app.get(&format!("/follow/{token}/confirm")).await;
+    let confirmed = confirmed.text().await.unwrap();
     assert!(
         confirmed.contains("Está siguiendo este incidente") && confirmed.contains("API errors"),
         "{confirmed}"
@@ -205,4 +188,24 @@ async fn a_follower_hears_of_that_incident_only_until_it_is_resolved_in_their_la
     assert_eq!(status, 200);
     assert!(stopped.contains("no longer follow"), "{stopped}");
     assert!(app.store.all_subscribers().unwrap().is_empty());
+
+    // The subscribe form's allowance per network covers following too: five
+    // posts above, then 429 with Retry-After by the eleventh.
+    let follow = format!("/incidents/{api}/follow");
+    let mut limited = None;
+    for _ in 0..6 {
+        let res = client()
+            .post(format!("{}{follow}", app.base))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            limited = Some(res);
+            break;
+        }
+    }
+    let limited = limited.expect("a network's eleventh follow in an hour is refused");
+    assert!(limited.headers().contains_key("retry-after"));
 }

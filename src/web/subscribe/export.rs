@@ -141,6 +141,18 @@ mod tests {
     }
 
     #[test]
+    fn followers_of_one_incident_are_not_exported_as_subscribers() {
+        let follower = Subscriber {
+            follows: Some(crate::incidents::IncidentId::parse("inc123abc456").unwrap()),
+            ..subscriber("ana@example.com", &[], true)
+        };
+        let list = vec![subscriber("bo@example.com", &[], true), follower];
+        let kept = subscriptions(list);
+        let emails: Vec<&str> = kept.iter().map(|s| s.email.as_str()).collect();
+        assert_eq!(emails, ["bo@example.com"]);
+    }
+
+    #[test]
     fn the_json_counts_and_lists_without_tokens() {
         let v = json(&[
             subscriber("ann@example.com", &["api"], true),
