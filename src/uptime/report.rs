@@ -18,12 +18,120 @@ pub const BAR_DAYS: u32 = 90;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
-    /// The last [`BAR_DAYS`] local days, oldest first, today last; None: no record.
-    pub days: Vec<(NaiveDate, Option<Totals>)>,
+    /// The last [`BAR_DAYS`] local days, oldest first, today last.
+    pub days: Days,
     pub last_24h: Option<f64>,
     pub last_7d: Option<f64>,
     pub last_30d: Option<f64>,
     pub last_90d: Option<f64>,
+}
+
+/// The days of a bar, oldest first, each with its totals (None: no record).
+/// The days before today hold only from the first with a record, in one
+/// slice shared by every report made the same day (they no longer change):
+/// a report rebuilt every few seconds copies a pointer per component, and a
+/// new install's empty days cost nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Days {
+    /// The last day (today); meaningless when `len` is 0.
+    last: NaiveDate,
+    /// How many days the bar has, today included.
+    len: u32,
+    /// The days just before `last`, oldest first; earlier ones have no record.
+    before: Arc<[Option<Totals>]>,
+    today: Option<Totals>,
+}
+
+impl Days {
+    /// `totals` are the days ending on `last`, oldest first.
+    pub fn new(last: NaiveDate, mut totals: Vec<Option<Totals>>) -> Self {
+        let len = u32::try_from(totals.len()).unwrap_or(u32::MAX);
+        let today = totals.pop().flatten();
+        Self::of(last, len, trimmed(totals), today)
+    }
+
+    fn of(last: NaiveDate, len: u32, before: Arc<[Option<Totals>]>, today: Option<Totals>) -> Self {
+        Self {
+            last,
+            len,
+            before,
+            today,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Day `i`, counted from the oldest.
+    pub fn get(&self, i: usize) -> Option<(NaiveDate, Option<&Totals>)> {
+        (i < self.len()).then(|| self.at(i))
+    }
+
+    /// Day `i` < `len`.
+    fn at(&self, i: usize) -> (NaiveDate, Option<&Totals>) {
+        let back = self.len().saturating_sub(i + 1);
+        let date = self.last - Duration::days(i64::try_from(back).unwrap_or(0));
+        let totals = match back {
+            0 => self.today.as_ref(),
+            b => (self.before.len().checked_sub(b)).and_then(|j| self.before[j].as_ref()),
+        };
+        (date, totals)
+    }
+
+    pub fn first(&self) -> Option<(NaiveDate, Option<&Totals>)> {
+        self.get(0)
+    }
+
+    pub fn last(&self) -> Option<(NaiveDate, Option<&Totals>)> {
+        self.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+
+    /// Oldest first.
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (NaiveDate, Option<&Totals>)> + ExactSizeIterator + '_
+    {
+        (0..self.len()).map(|i| self.at(i))
+    }
+
+    /// Whether `other`'s days before today are the same slice as these.
+    #[cfg(test)]
+    pub fn shares_past_with(&self, other: &Days) -> bool {
+        Arc::ptr_eq(&self.before, &other.before)
+    }
+
+    /// How many days before today are held (from the first with a record).
+    #[cfg(test)]
+    pub fn past_held(&self) -> usize {
+        self.before.len()
+    }
+
+    /// Sets day `i` (counted from the oldest) for a test.
+    #[cfg(test)]
+    pub fn set(&mut self, i: usize, totals: Option<Totals>) {
+        let mut all: Vec<_> = self.iter().map(|(_, t)| t.copied()).collect();
+        all[i] = totals;
+        *self = Self::new(self.last, all);
+    }
+
+    /// The totals of the days from `from` (counted from the oldest) on.
+    fn totals_from(&self, from: usize) -> impl Iterator<Item = &Totals> {
+        (from..self.len()).filter_map(|i| self.at(i).1)
+    }
+}
+
+/// The days from the first with a record on.
+fn trimmed(totals: Vec<Option<Totals>>) -> Arc<[Option<Totals>]> {
+    let first = totals
+        .iter()
+        .position(Option::is_some)
+        .unwrap_or(totals.len());
+    totals[first..].into()
 }
 
 /// What a figure over the last `days` local days covers. A new install (or
@@ -47,16 +155,17 @@ impl Summary {
     /// day of the bar with observed time: a gap after that is a gap in the
     /// data (grey days on the bar), not a later start.
     pub fn coverage(&self, days: u32) -> Coverage {
-        let seen = |t: &Option<Totals>| t.as_ref().is_some_and(|t| super::observed(t) > 0);
-        let from = self.days.len().saturating_sub(days as usize);
-        let window = &self.days[from..];
-        let began = self.days.iter().find(|(_, t)| seen(t)).map(|(d, _)| *d);
-        let first = window.first().map(|(d, _)| *d);
+        let seen = |t: Option<&Totals>| t.is_some_and(|t| super::observed(t) > 0);
+        let all = &self.days;
+        let from = all.len().saturating_sub(days as usize);
+        let window = || (from..all.len()).map(|i| all.at(i));
+        let began = all.iter().find(|(_, t)| seen(*t)).map(|(d, _)| d);
+        let first = all.get(from).map(|(d, _)| d);
         Coverage {
             days,
-            uptime: uptime_of(window.iter().filter_map(|(_, t)| t.as_ref())),
+            uptime: uptime_of(all.totals_from(from)),
             since: began.filter(|b| first.is_some_and(|f| *b > f)),
-            observed_days: u32::try_from(window.iter().filter(|(_, t)| seen(t)).count())
+            observed_days: u32::try_from(window().filter(|(_, t)| seen(*t)).count())
                 .unwrap_or(u32::MAX),
         }
     }
@@ -77,16 +186,38 @@ impl Report {
         ids: impl IntoIterator<Item = &'a ComponentId>,
         now: DateTime<Utc>,
     ) -> Self {
+        Self::build_after(ledger, latency, ids, now, None)
+    }
+
+    /// [`Report::build`], sharing the days before today with `previous`, a
+    /// report made earlier today.
+    fn build_after<'a>(
+        ledger: &Ledger,
+        latency: &Latency,
+        ids: impl IntoIterator<Item = &'a ComponentId>,
+        now: DateTime<Utc>,
+        previous: Option<&Report>,
+    ) -> Self {
         let tz = ledger.timezone();
         let today = calendar::day_no(calendar::local_date(now, tz));
         let components = ids
             .into_iter()
-            .map(|id| (id.clone(), Arc::new(summary(ledger, id, today, now))))
+            .map(|id| {
+                let before = previous.and_then(|p| p.before(id));
+                (
+                    id.clone(),
+                    Arc::new(summary(ledger, id, today, now, before)),
+                )
+            })
             .collect();
         Self {
             components,
             latency: latency.clone(),
         }
+    }
+
+    fn before(&self, id: &ComponentId) -> Option<Arc<[Option<Totals>]>> {
+        self.components.get(id).map(|s| s.days.before.clone())
     }
 }
 
@@ -123,29 +254,37 @@ impl Reports {
             if recent {
                 let mut next = Report::clone(report);
                 for id in changed {
-                    let summary = Arc::new(summary(ledger, id, today, now));
-                    next.components.insert(id.clone(), summary);
+                    let summary = summary(ledger, id, today, now, report.before(id));
+                    next.components.insert(id.clone(), Arc::new(summary));
                 }
                 next.latency = latency.clone();
                 *report = Arc::new(next);
                 return report.clone();
             }
         }
-        let report = Arc::new(Report::build(ledger, latency, ids, now));
+        let previous = (self.last.as_ref()).filter(|(_, _, day)| *day == today);
+        let previous = previous.map(|(report, _, _)| &**report);
+        let report = Arc::new(Report::build_after(ledger, latency, ids, now, previous));
         self.last = Some((report.clone(), now, today));
         report
     }
 }
 
-fn summary(ledger: &Ledger, id: &ComponentId, today: DayNo, now: DateTime<Utc>) -> Summary {
+/// One component's summary; `before`: its days before today, from a
+/// report made earlier today (the days before today no longer change).
+fn summary(
+    ledger: &Ledger,
+    id: &ComponentId,
+    today: DayNo,
+    now: DateTime<Utc>,
+    before: Option<Arc<[Option<Totals>]>>,
+) -> Summary {
     let first = today.saturating_sub(BAR_DAYS - 1);
-    let days: Vec<(NaiveDate, Option<Totals>)> = (first..=today)
-        .map(|d| (calendar::date(d), ledger.day(id, d).map(|day| day.totals)))
-        .collect();
-    let last = |n: usize| {
-        let from = days.len().saturating_sub(n);
-        uptime_of(days[from..].iter().filter_map(|(_, t)| t.as_ref()))
-    };
+    let totals = |d| ledger.day(id, d).map(|day| day.totals);
+    let before = before.unwrap_or_else(|| trimmed((first..today).map(totals).collect()));
+    let len = today - first + 1;
+    let days = Days::of(calendar::date(today), len, before, totals(today));
+    let last = |n: usize| uptime_of(days.totals_from(days.len().saturating_sub(n)));
     Summary {
         last_24h: last_24h(ledger, id, today, now),
         last_7d: last(7),

@@ -172,8 +172,8 @@ fn time_without_results_is_not_observed_and_a_day_without_any_has_no_data() {
     let report = Report::build(&l, &Latency::default(), [&id("api")], local(d, 23, 0));
     let days = &report.components[&id("api")].days;
     assert_eq!(days.len(), 90);
-    assert_eq!(days[89].0, d);
-    assert!(days[..89].iter().all(|(_, t)| t.is_none()));
+    assert_eq!(days.last().map(|(day, _)| day), Some(d));
+    assert!(days.iter().take(89).all(|(_, t)| t.is_none()));
 }
 
 #[test]
@@ -250,31 +250,86 @@ fn the_report_gives_24_hour_7_day_30_day_and_90_day_figures() {
     assert_eq!(s.coverage(7).uptime, s.last_7d);
 }
 
+/// Reports rebuilt during a day share the days before today (they no longer
+/// change) and give the figures a new report would; after midnight they are
+/// read again. Days before the first record are not held at all.
+#[test]
+fn reports_of_one_day_share_the_days_before_it() {
+    use super::report::Reports;
+    let first = date(2026, 11, 1);
+    let now = local(date(2026, 11, 30), 12, 0);
+    let mut l = ledger(span(first, berlin()).0);
+    let outage = [
+        (local(date(2026, 11, 20), 9, 0), S::MajorOutage),
+        (local(date(2026, 11, 20), 12, 0), S::Operational),
+    ];
+    run(&mut l, span(first, berlin()).0, now, &outage);
+    let (api, ids) = (id("api"), [id("api"), id("docs")]);
+    let mut reports = Reports::default();
+    let a = reports.get(&l, &Latency::default(), &ids, &[], now);
+    // An hour later (past the reuse window), with an outage today.
+    let later = now + Duration::hours(1);
+    run(
+        &mut l,
+        now,
+        later,
+        &[(now + Duration::minutes(10), S::MajorOutage)],
+    );
+    let b = reports.get(&l, &Latency::default(), &ids, &[], later);
+    let fresh = Report::build(&l, &Latency::default(), &ids, later);
+    let (sa, sb, sf) = (
+        &a.components[&api],
+        &b.components[&api],
+        &fresh.components[&api],
+    );
+    assert!(sb.days.shares_past_with(&sa.days));
+    assert!(!sf.days.shares_past_with(&sa.days));
+    assert_eq!(**sb, **sf, "the same figures as a report made anew");
+    assert!(sb.last_24h < sa.last_24h);
+    // The 29 days before today since the 1st, not 89.
+    assert_eq!(sb.days.past_held(), 29);
+    // The next day, the day that was today is read from the ledger.
+    let tomorrow = local(date(2026, 12, 1), 0, 30);
+    run(&mut l, later, tomorrow, &[]);
+    let c = reports.get(&l, &Latency::default(), &ids, &[], tomorrow);
+    let sc = &c.components[&api];
+    assert!(!sc.days.shares_past_with(&sb.days));
+    assert_eq!(sc.days.past_held(), 30);
+    assert_eq!(
+        **sc,
+        *Report::build(&l, &Latency::default(), &ids, tomorrow).components[&api]
+    );
+}
+
 #[test]
 fn coverage_says_when_observation_began_and_a_later_gap_is_not_a_start() {
-    use super::report::Summary;
+    use super::report::{Days, Summary};
     let today = date(2026, 12, 4);
     let day = |n: i64| today - Duration::days(n);
     let ok = Some([86_400_000, 0, 0, 0, 0]);
     let maintenance_only = Some([0, 0, 0, 0, 3_600_000]);
-    let mut s = Summary {
-        days: (0..90).rev().map(|n| (day(n), None)).collect(),
+    let mut days = vec![None; 90];
+    let with = |days: &Vec<_>| Summary {
+        days: Days::new(today, days.clone()),
         ..Summary::default()
     };
     // A 2-day-old install: half of the day before yesterday, yesterday, today.
-    s.days[87].1 = Some([43_200_000, 0, 0, 0, 0]);
-    s.days[88].1 = ok;
-    s.days[89].1 = Some([3_000_000, 0, 0, 600_000, 0]);
+    days[87] = Some([43_200_000, 0, 0, 0, 0]);
+    days[88] = ok;
+    days[89] = Some([3_000_000, 0, 0, 600_000, 0]);
+    let s = with(&days);
     let c = s.coverage(90);
     assert_eq!((c.days, c.since, c.observed_days), (90, Some(day(2)), 3));
     assert!(c.uptime.is_some_and(|u| u < 1.0));
     assert_eq!(s.coverage(7).since, Some(day(2)));
     // Maintenance alone is not observation.
-    s.days[80].1 = maintenance_only;
+    days[80] = maintenance_only;
+    let s = with(&days);
     assert_eq!(s.coverage(90).since, Some(day(2)));
     // Observed from the bar's first day, with a gap on the 30-day window's
     // first day: the 30-day figure still covers its 30 days (gaps are grey).
-    s.days[0].1 = ok;
+    days[0] = ok;
+    let s = with(&days);
     assert_eq!(s.coverage(90).since, None);
     assert_eq!(
         (s.coverage(30).since, s.coverage(30).observed_days),

@@ -85,7 +85,7 @@ fn figures(v: &View, id: &ComponentId) -> [Option<String>; 5] {
     let Some(s) = v.uptime.components.get(id) else {
         return Default::default();
     };
-    let today = s.days.last().and_then(|(_, t)| t.as_ref()).and_then(uptime);
+    let today = s.days.last().and_then(|(_, t)| t).and_then(uptime);
     [s.last_24h, s.last_7d, s.last_30d, s.last_90d, today].map(|u| u.map(|u| percent(v.lang, u)))
 }
 

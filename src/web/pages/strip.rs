@@ -22,7 +22,7 @@ use crate::uptime::{Totals, uptime};
 
 /// The bar of one component on `/`.
 pub fn strip(lang: Lang, c: &Component, s: &Summary) -> Markup {
-    let classes: Vec<&str> = s.days.iter().map(|(_, t)| day_class(t.as_ref())).collect();
+    let classes: Vec<&str> = s.days.iter().map(|(_, t)| day_class(t)).collect();
     let runs = runs(&classes);
     let figure = caption(lang, &s.coverage(90));
     let label = format!("{}: {figure}{}", c.name, tally(lang, s));
@@ -99,7 +99,7 @@ fn position(k: usize, days: usize) -> String {
 /// ", 2 days with downtime, 1 with maintenance, 30 without data": what the
 /// colours say, in words, for the bar's accessible name.
 fn tally(lang: Lang, s: &Summary) -> String {
-    let days = || s.days.iter().map(|(_, t)| t.as_ref());
+    let days = || s.days.iter().map(|(_, t)| t);
     let count = |f: &dyn Fn(Option<&Totals>) -> bool| days().filter(|t| f(*t)).count();
     let down = count(&|t| t.and_then(uptime).is_some_and(|u| u < 1.0));
     let maintained = |t: Option<&Totals>| t.is_some_and(|t| t[4] > 0);
@@ -150,23 +150,24 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::uptime::report::Days;
     use crate::web::render::fixtures::config;
 
     /// 90 days: operational all day, except the days listed (day, totals).
     fn summary(special: &[(usize, Totals)]) -> Summary {
-        let first = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let days = (0..90)
             .map(|i| {
                 let totals = special
                     .iter()
                     .find(|(d, _)| *d == i)
                     .map_or([86_400_000, 0, 0, 0, 0], |(_, t)| *t);
-                (first + chrono::Duration::days(i as i64), Some(totals))
+                Some(totals)
             })
             .collect::<Vec<_>>();
-        let last_90d = crate::uptime::uptime_of(days.iter().filter_map(|(_, t)| t.as_ref()));
+        let last_90d = crate::uptime::uptime_of(days.iter().flatten());
         Summary {
-            days,
+            days: Days::new(last, days),
             last_90d,
             ..Summary::default()
         }
@@ -205,8 +206,8 @@ mod tests {
     #[test]
     fn the_label_counts_days_with_maintenance_and_days_without_data() {
         let mut s = summary(&[(0, [0, 0, 0, 0, 3_600_000])]);
-        s.days[1].1 = None;
-        s.days[2].1 = None;
+        s.days.set(1, None);
+        s.days.set(2, None);
         let out = html(&s);
         assert!(
             out.contains("no downtime, 1 with maintenance, 2 without data"),
@@ -223,7 +224,7 @@ mod tests {
     #[test]
     fn a_component_without_any_data_says_so() {
         let mut s = summary(&[]);
-        s.days.iter_mut().for_each(|d| d.1 = None);
+        (0..90).for_each(|i| s.days.set(i, None));
         s.last_90d = None;
         let out = html(&s);
         assert!(out.contains("class=\"strip d-none\""), "{out}");
@@ -236,9 +237,9 @@ mod tests {
     #[test]
     fn a_new_install_says_since_when_and_narrow_screens_keep_that_caption() {
         let mut s = summary(&[]);
-        s.days.iter_mut().take(88).for_each(|d| d.1 = None);
-        s.days[88].1 = Some([43_200_000, 0, 0, 0, 0]);
-        s.days[89].1 = Some([3_000_000, 0, 0, 600_000, 0]);
+        (0..88).for_each(|i| s.days.set(i, None));
+        s.days.set(88, Some([43_200_000, 0, 0, 0, 0]));
+        s.days.set(89, Some([3_000_000, 0, 0, 600_000, 0]));
         let out = html(&s);
         assert!(
             out.contains(
@@ -259,7 +260,7 @@ mod tests {
         // Observed from 45 days ago: the 60-day figure covers 45 days, which
         // it says like the 90-day one; the 30-day figure covers all 30.
         let mut s = summary(&[(70, outage)]);
-        s.days.iter_mut().take(45).for_each(|d| d.1 = None);
+        (0..45).for_each(|i| s.days.set(i, None));
         let out = html(&s);
         assert!(
             out.contains(

@@ -105,8 +105,8 @@ pub fn bar(lang: Lang, c: &Component, s: &Summary, incidents: &DayIncidents<'_>)
     html! {
         div.uptime {
             ol.bar aria-label=(label) {
-                @for (date, totals) in &s.days {
-                    (cell(lang, *date, totals.as_ref(), incidents.get(&(&c.id, *date))))
+                @for (date, totals) in s.days.iter() {
+                    (cell(lang, date, totals, incidents.get(&(&c.id, date))))
                 }
             }
             p.bar__legend {
@@ -128,7 +128,7 @@ pub fn bar(lang: Lang, c: &Component, s: &Summary, incidents: &DayIncidents<'_>)
 
 /// "3 Sep 2026 to 1 Dec 2026": the bar's days, whose cells name no year.
 fn range(lang: Lang, s: &Summary) -> String {
-    let day = |d: Option<&(NaiveDate, _)>| d.map(|(d, _)| lang.day(*d, "date-day-year-short"));
+    let day = |d: Option<(NaiveDate, _)>| d.map(|(d, _)| lang.day(d, "date-day-year-short"));
     say!(
         lang,
         "days-range",
@@ -211,7 +211,7 @@ pub fn day_table(lang: Lang, c: &Component, s: &Summary, incidents: &DayIncident
             summary { (lang.say("days-in-words")) }
             ul.days__list {
                 @for (date, totals) in s.days.iter().rev() {
-                    li { (day_text(lang, *date, "date-day-year", totals.as_ref(), incidents.get(&(&c.id, *date))).1) }
+                    li { (day_text(lang, date, "date-day-year", totals, incidents.get(&(&c.id, date))).1) }
                 }
             }
         }
@@ -256,6 +256,7 @@ mod tests {
     use chrono::NaiveDate;
 
     use super::*;
+    use crate::uptime::report::Days;
     use crate::web::render::fixtures::config;
 
     /// 90 days to 4 Dec 2026, observed from `observed_from` days ago
@@ -263,18 +264,14 @@ mod tests {
     fn summary(observed_from: usize) -> Summary {
         let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
         let days = (0..90)
-            .map(|i| {
-                let ago = 89 - i;
-                let totals = match ago {
-                    0 => Some([43_200_000, 0, 0, 600_000, 0]),
-                    a if a <= observed_from => Some([86_400_000, 0, 0, 0, 0]),
-                    _ => None,
-                };
-                (today - chrono::Duration::days(ago as i64), totals)
+            .map(|i| match 89 - i {
+                0 => Some([43_200_000, 0, 0, 600_000, 0]),
+                a if a <= observed_from => Some([86_400_000, 0, 0, 0, 0]),
+                _ => None,
             })
             .collect();
         Summary {
-            days,
+            days: Days::new(today, days),
             ..Summary::default()
         }
     }
