@@ -123,7 +123,7 @@ impl Application {
         let announced = (first.components.iter())
             .map(|(id, c)| (id.clone(), c.status))
             .collect();
-        let snapshots = Arc::new(Snapshots::of(render_all(first, &[])));
+        let snapshots = Arc::new(Snapshots::of(render_all(first, &[], &[])));
         let metrics = Arc::new(Metrics::new());
         metrics
             .checks_configured

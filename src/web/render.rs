@@ -11,22 +11,23 @@ use super::component_pages::ComponentPages;
 use super::record_pages::{Changed, RecordPages};
 use super::snapshot::{Rendered, Snapshot};
 use super::{badges, feeds, history_pages, pages};
+use crate::lang::Lang;
 use crate::read::view::View;
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
 
-/// Renders every public page in each language of the site, the default
-/// first; `previous` (the last snapshots) lets unchanged pages be reused, each
-/// in its own language. The Statuspage JSON names no words of Candor's own
-/// but incident names and notes, which it gives in the default language: it is
-/// made once and shared.
-pub fn render_all(view: View, previous: &[Arc<Snapshot>]) -> Vec<Snapshot> {
+/// Renders every public page in the site's default language and in each
+/// language of `read` the site offers, the default first; `previous` (the
+/// last snapshots) lets unchanged pages be reused, each in its own language.
+/// The Statuspage JSON names no words of Candor's own but incident names and
+/// notes, which it gives in the default language: it is made once and shared.
+pub fn render_all(view: View, previous: &[Arc<Snapshot>], read: &[Lang]) -> Vec<Snapshot> {
     let site = &view.config.site;
     let mut langs = vec![site.default_language];
     langs.extend(
         site.languages
             .iter()
-            .filter(|l| **l != site.default_language),
+            .filter(|l| **l != site.default_language && read.contains(l)),
     );
     let mut out: Vec<Snapshot> = Vec::with_capacity(langs.len());
     for lang in langs {
@@ -39,6 +40,16 @@ pub fn render_all(view: View, previous: &[Arc<Snapshot>]) -> Vec<Snapshot> {
         out.push(snapshot);
     }
     out
+}
+
+/// Every public page of `first`'s state in `lang`, sharing its Statuspage
+/// JSON: a language's first snapshot.
+pub fn render_lang(first: &Snapshot, lang: Lang) -> Snapshot {
+    let view = View {
+        lang,
+        ..first.view.clone()
+    };
+    render_in(view, None, Some(first))
 }
 
 /// Renders every public page in `view.lang`. `previous` lets unchanged pages
@@ -401,5 +412,38 @@ mod tests {
         );
         assert!(!Arc::ptr_eq(&one.incidents["old"], &two.incidents["old"]));
         assert!(body(&two.incidents["old"]).contains("A disk filled up."));
+    }
+
+    /// A language of the site nobody has read costs no snapshot; its first
+    /// reader's request renders it, and every render after that includes it.
+    /// A language the site does not offer is answered in the default one.
+    #[test]
+    fn a_language_is_rendered_once_someone_reads_it() {
+        use crate::lang::Lang;
+        use crate::web::snapshot::Snapshots;
+        let (en, es) = (Lang::english(), Lang::parse("es").expect("Spanish"));
+        let config = config();
+        assert!(config.site.languages.contains(&es));
+        let first = view(config.clone(), book(vec![], vec![]), at(10, 0));
+        let snapshots = Snapshots::of(super::render_all(first.clone(), &[], &[]));
+        assert!(snapshots.languages_read().is_empty());
+        let spanish = snapshots.in_lang(es);
+        assert_eq!(spanish.view.lang, es);
+        assert!(body(&spanish.index).contains("lang=\"es\""));
+        assert!(Arc::ptr_eq(&spanish.api, &snapshots.current().api));
+        assert!(Arc::ptr_eq(&snapshots.in_lang(es), &spanish), "kept");
+        assert_eq!(snapshots.languages_read(), vec![es]);
+        let next = super::render_all(first.clone(), &[], &snapshots.languages_read());
+        assert_eq!(
+            next.iter().map(|s| s.view.lang).collect::<Vec<_>>(),
+            [en, es]
+        );
+
+        let mut only_english = (*config).clone();
+        only_english.site.languages = vec![en];
+        let view = view(Arc::new(only_english), book(vec![], vec![]), at(10, 0));
+        let snapshots = Snapshots::of(super::render_all(view, &[], &[es]));
+        assert_eq!(snapshots.in_lang(es).view.lang, en);
+        assert!(snapshots.languages_read().is_empty());
     }
 }

@@ -4,6 +4,8 @@
 use arc_swap::ArcSwap;
 use std::sync::Arc;
 
+use crate::lang::Lang;
+
 pub use super::rendered::{Encoded, Rendered};
 /// Re-exported for the static assets' ETags.
 pub use crate::model::fnv1a;
@@ -37,23 +39,34 @@ pub struct Snapshot {
     pub group_rows: super::pages::group_rows::GroupRows,
 }
 
-/// The current snapshot in each language the site offers (the default
-/// language's first), swapped atomically, all together, by the pipeline.
-pub struct Snapshots(ArcSwap<Vec<Arc<Snapshot>>>);
+/// The current snapshot in the default language and in each other language
+/// of the site read since start (the default language's first), swapped
+/// atomically, all together, by the pipeline. A language nobody has asked
+/// for costs nothing: its first reader's request renders it (about as long
+/// as a render for an engineer's write), and every render from then on
+/// includes it.
+pub struct Snapshots {
+    all: ArcSwap<Vec<Arc<Snapshot>>>,
+    /// The languages other than the default read since start. Its lock also
+    /// makes readers arriving together in a new language wait for one render.
+    read: std::sync::Mutex<Vec<Lang>>,
+}
 
 impl Snapshots {
     /// One snapshot alone.
     pub fn new(first: Snapshot) -> Self {
-        Self(ArcSwap::from_pointee(vec![Arc::new(first)]))
+        Self::of(vec![first])
     }
 
     /// One snapshot per language, the default first, as
     /// [`super::render::render_all`] makes them (never none: it renders the
     /// default language whatever else).
     pub fn of(all: Vec<Snapshot>) -> Self {
-        Self(ArcSwap::from_pointee(
-            all.into_iter().map(Arc::new).collect(),
-        ))
+        let read = all.iter().skip(1).map(|s| s.view.lang).collect();
+        Self {
+            all: ArcSwap::from_pointee(all.into_iter().map(Arc::new).collect()),
+            read: std::sync::Mutex::new(read),
+        }
     }
 
     /// The default language's.
@@ -61,21 +74,62 @@ impl Snapshots {
         self.all()[0].clone()
     }
 
-    /// The one in `lang`; the default language's if there is none in it.
-    pub fn in_lang(&self, lang: crate::lang::Lang) -> Arc<Snapshot> {
+    /// The one in `lang`, rendered now if it is the first read in a language
+    /// of the site since start; the default language's if the site does not
+    /// offer `lang`.
+    pub fn in_lang(&self, lang: Lang) -> Arc<Snapshot> {
+        if let Some(found) = self.find(lang) {
+            return found;
+        }
+        let mut read = self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let all = self.all();
-        let found = all.iter().find(|s| s.view.lang == lang);
-        found.unwrap_or(&all[0]).clone()
+        if let Some(found) = all.iter().find(|s| s.view.lang == lang) {
+            return found.clone();
+        }
+        let first = &all[0];
+        if !first.view.config.site.languages.contains(&lang) {
+            return first.clone();
+        }
+        if !read.contains(&lang) {
+            read.push(lang);
+        }
+        let one = Arc::new(super::render::render_lang(first, lang));
+        // Kept unless a render meanwhile replaced the snapshots: that one
+        // either has this language (it read `read` after the push above) or
+        // is followed by a render that will.
+        self.all.rcu(|current| {
+            let mut next = Vec::clone(current);
+            if Arc::ptr_eq(&current[0], first) {
+                next.push(one.clone());
+            }
+            next
+        });
+        one
+    }
+
+    /// The languages other than the default read since start.
+    pub fn languages_read(&self) -> Vec<Lang> {
+        self.read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn find(&self, lang: Lang) -> Option<Arc<Snapshot>> {
+        self.all().iter().find(|s| s.view.lang == lang).cloned()
     }
 
     fn all(&self) -> Arc<Vec<Arc<Snapshot>>> {
-        self.0.load_full()
+        self.all.load_full()
     }
 
     /// Makes `next` the current snapshot, alone; returns it, shared.
     pub fn replace(&self, next: Snapshot) -> Arc<Snapshot> {
         let next = Arc::new(next);
-        self.0.store(Arc::new(vec![next.clone()]));
+        self.all.store(Arc::new(vec![next.clone()]));
         next
     }
 
@@ -84,7 +138,7 @@ impl Snapshots {
     pub fn replace_all(&self, next: Vec<Snapshot>) -> Arc<Vec<Arc<Snapshot>>> {
         let next: Arc<Vec<Arc<Snapshot>>> = Arc::new(next.into_iter().map(Arc::new).collect());
         if !next.is_empty() {
-            self.0.store(next.clone());
+            self.all.store(next.clone());
         }
         next
     }
@@ -159,7 +213,8 @@ impl Publisher {
 impl crate::pipeline::Publish for Publisher {
     fn publish(&self, view: crate::read::View) {
         let previous = self.snapshots.all();
-        let snapshots = super::render::render_all(view, &previous);
+        let read = self.snapshots.languages_read();
+        let snapshots = super::render::render_all(view, &previous, &read);
         let shown = self.snapshots.replace_all(snapshots);
         self.rendered.notify_one();
         // Fails only once the thread is gone; requests then compress what
