@@ -92,10 +92,11 @@ fn brotli(body: &[u8], quality: i32) -> Vec<u8> {
 }
 
 /// The bodies rendered afresh on every render (closed incident pages, the
-/// history and the feeds are reused while no record changed).
+/// history and the feeds are reused while no record changed), with the
+/// overall badge (component badges are drawn when read).
 fn fresh_bodies(s: &Snapshot) -> anyhow::Result<Vec<Bytes>> {
     let mut all = vec![s.index.body()?];
-    for r in s.api.values().chain(s.badges.values().map(|b| &**b)) {
+    for r in s.api.values().chain([&*s.badges.overall]) {
         all.push(r.body()?);
     }
     Ok(all.into_iter().filter(|b| b.len() >= MIN_LEN).collect())

@@ -68,12 +68,12 @@ pub fn site_files(snapshot: &Snapshot) -> Vec<anyhow::Result<File<'_>>> {
         Cow::Borrowed(&snapshot.feed_rss),
         false,
     ));
-    for (key, badge) in &snapshot.badges {
+    for (key, badge) in snapshot.badges.all(&snapshot.view) {
         let path = match key.as_str() {
             "" => "badge.svg".to_owned(),
             id => format!("badge/{id}.svg"),
         };
-        files.push(file(path, Cow::Borrowed(&**badge), false));
+        files.push(file(path, Cow::Owned(Rendered::clone(&badge)), false));
     }
     for (id, page) in snapshot.incidents.iter() {
         files.push(file(

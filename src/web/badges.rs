@@ -1,9 +1,12 @@
 //! `GET /badge.svg` and `GET /badge/{component}.svg`: shields-style flat badges
-//! for READMEs and dashboards, pre-rendered into the snapshot. Built with maud,
-//! so component names are escaped like everything else engineers write.
+//! for READMEs and dashboards. The overall badge is rendered into the
+//! snapshot; a component's when asked for, from the snapshot's view, and kept
+//! in a bounded cache while its status holds (1,000 components' badges in
+//! three encodings were ~2 MB per language, most never read). Built with
+//! maud, so component names are escaped like everything else engineers write.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
@@ -31,10 +34,8 @@ const LABEL_COLOUR: &str = "#555";
 
 pub async fn overall_badge(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
     let snapshot = super::public::localized(&req, &shared);
-    match snapshot.badges.get(OVERALL) {
-        Some(badge) => super::public::answer(&req, &snapshot, badge.respond(&req, PAGE_CACHE)),
-        None => super::public::not_found().await,
-    }
+    let badge = &snapshot.badges.overall;
+    super::public::answer(&req, &snapshot, badge.respond(&req, PAGE_CACHE))
 }
 
 /// `{file}` is `{component id}.svg`; anything else is not a badge.
@@ -47,7 +48,7 @@ pub async fn component_badge(
     let badge = file
         .strip_suffix(".svg")
         .filter(|id| !id.is_empty())
-        .and_then(|id| snapshot.badges.get(id));
+        .and_then(|id| snapshot.badges.get(&snapshot.view, id));
     match badge {
         Some(badge) => super::public::answer(&req, &snapshot, badge.respond(&req, PAGE_CACHE)),
         None => HttpResponse::NotFound()
@@ -56,40 +57,83 @@ pub async fn component_badge(
     }
 }
 
-/// The overall badge (key [`OVERALL`]) and one per component (key: its id).
-/// Shared: a render keeps the badges whose status did not change by pointer.
-pub type Badges = HashMap<String, Arc<Rendered>>;
+/// Component badges kept without a live export: under 2 KB each with their
+/// compressed copies.
+pub const CACHED: usize = 64;
 
-/// Every badge, reusing those of `previous` whose status did not change.
-pub fn render(v: &View, previous: Option<(&View, &Badges)>) -> Badges {
-    let worst = overall(v.components.values().map(|c| c.status));
-    let mut badges = HashMap::with_capacity(v.config.components.len() + 1);
-    // A badge shows a status under a name from the config (the caller only
-    // passes a previous render of the same config): same status, same badge.
-    let kept = |key: &str, status: ComponentStatus, was: Option<ComponentStatus>| {
-        let (_, old) = previous?;
-        (was == Some(status))
-            .then(|| old.get(key).cloned())
-            .flatten()
-    };
-    let was_worst = previous.map(|(p, _)| overall(p.components.values().map(|c| c.status)));
-    let l = v.lang;
-    let badge = kept(OVERALL, worst, was_worst)
-        .unwrap_or_else(|| rendered(l, &l.say("badge-label"), worst));
-    badges.insert(OVERALL.to_owned(), badge);
-    let status_in = |view: &View, c: &crate::config::Component| {
-        view.components
-            .get(&c.id)
-            .map_or(ComponentStatus::Operational, |s| s.status)
-    };
-    for c in &v.config.components {
-        let status = status_in(v, c);
-        let was = previous.map(|(p, _)| status_in(p, c));
-        let badge =
-            kept(c.id.as_str(), status, was).unwrap_or_else(|| rendered(l, &c.name, status));
-        badges.insert(c.id.as_str().to_owned(), badge);
+/// A snapshot's badges: the overall one, and the components' as they are
+/// read, cached across the snapshots of one language and config.
+#[derive(Debug)]
+pub struct Badges {
+    pub overall: Arc<Rendered>,
+    status: ComponentStatus,
+    cache: Arc<Cache>,
+}
+
+/// Component badges by id, with the status each shows.
+type Cache = Mutex<lru::LruCache<crate::model::ComponentId, (ComponentStatus, Arc<Rendered>)>>;
+
+impl Badges {
+    /// The badges of `v`: the overall one drawn again only if the worst status
+    /// changed since `previous` (a render of the same config and language),
+    /// whose cache of component badges is kept.
+    pub fn render(v: &View, previous: Option<&Badges>) -> Self {
+        let status = overall(v.components.values().map(|c| c.status));
+        let l = v.lang;
+        let overall = match previous {
+            Some(p) if p.status == status => p.overall.clone(),
+            _ => rendered(l, &l.say("badge-label"), status),
+        };
+        let cache = previous.map(|p| p.cache.clone()).unwrap_or_else(|| {
+            // Room for every component when a live export writes them all.
+            let room = match v.config.export {
+                Some(_) => v.config.components.len(),
+                None => CACHED.min(v.config.components.len()),
+            };
+            let room = NonZeroUsize::new(room).unwrap_or(NonZeroUsize::MIN);
+            Arc::new(Mutex::new(lru::LruCache::new(room)))
+        });
+        Self {
+            overall,
+            status,
+            cache,
+        }
     }
-    badges
+
+    /// The badge of component `id` as `v` shows it: the cached one while its
+    /// status holds (its name comes from the config, which a cache is never
+    /// kept across), otherwise drawn now. None for an unknown component.
+    pub fn get(&self, v: &View, id: &str) -> Option<Arc<Rendered>> {
+        let c = v.config.components.iter().find(|c| c.id.as_str() == id)?;
+        let status = (v.components.get(&c.id)).map_or(ComponentStatus::Operational, |s| s.status);
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((was, badge)) = cache.get(&c.id)
+            && *was == status
+        {
+            return Some(badge.clone());
+        }
+        let badge = rendered(v.lang, &c.name, status);
+        cache.put(c.id.clone(), (status, badge.clone()));
+        Some(badge)
+    }
+
+    /// How many component badges are cached now.
+    #[cfg(test)]
+    pub fn cached(&self) -> usize {
+        self.cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+
+    /// Every badge by path key ([`OVERALL`] or a component id), for an export.
+    pub fn all(&self, v: &View) -> Vec<(String, Arc<Rendered>)> {
+        let components = (v.config.components.iter())
+            .filter_map(|c| Some((c.id.as_str().to_owned(), self.get(v, c.id.as_str())?)));
+        std::iter::once((OVERALL.to_owned(), self.overall.clone()))
+            .chain(components)
+            .collect()
+    }
 }
 
 fn rendered(lang: Lang, label: &str, status: ComponentStatus) -> Arc<Rendered> {

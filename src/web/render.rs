@@ -78,7 +78,7 @@ fn render_in(view: View, previous: Option<&Snapshot>, api_from: Option<&Snapshot
         Some(p) => p.components.clone(),
         None => Arc::new(ComponentPages::for_config(&view.config)),
     };
-    let badges = badges::render(&view, previous.map(|p| (&p.view, &p.badges)));
+    let badges = badges::Badges::render(&view, previous.map(|p| &p.badges));
     let (history, history_order) = match &changed {
         Some((p, c)) if !c.touch_closed(&view, &p.view) => {
             (p.history.clone(), p.history_order.clone())

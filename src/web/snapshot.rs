@@ -149,7 +149,7 @@ impl Snapshot {
     /// kept from the previous snapshot already are).
     pub fn compress(&self) {
         let shared = self.incidents.iter().map(|(_, page)| page);
-        let shared = shared.chain(&self.history).chain(self.badges.values());
+        let shared = shared.chain(&self.history).chain([&self.badges.overall]);
         let owned = [&self.index, &self.feed_atom, &self.feed_rss].into_iter();
         let owned = owned.chain(self.api.values());
         for body in shared.map(|b| &**b).chain(owned) {

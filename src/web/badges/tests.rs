@@ -3,7 +3,7 @@
 use crate::model::ComponentStatus::{self, *};
 use crate::web::render::fixtures::*;
 
-use super::{OVERALL, badge, colour, render, words};
+use super::{Badges, OVERALL, badge, colour, words};
 
 const ALL: [ComponentStatus; 5] = [
     Operational,
@@ -134,29 +134,68 @@ fn the_overall_badge_shows_the_worst_component_and_each_component_its_own() {
     let mut components = (*v.components).clone();
     components.insert(id("db"), component(PartialOutage));
     v.components = std::sync::Arc::new(components);
-    let badges = render(&v, None);
-    assert_eq!(badges.len(), 3);
-    let text = |key: &str| parse(std::str::from_utf8(&badges[key].body().unwrap()).unwrap()).aria;
+    let badges = Badges::render(&v, None);
+    let all: std::collections::HashMap<_, _> = badges.all(&v).into_iter().collect();
+    assert_eq!(all.len(), 3);
+    let text = |key: &str| parse(std::str::from_utf8(&all[key].body().unwrap()).unwrap()).aria;
     assert_eq!(text(OVERALL), "status: partial outage");
     assert_eq!(text("db"), "Database: partial outage");
     assert_eq!(text("api"), "Public API: operational");
-    assert_eq!(badges["db"].content_type, "image/svg+xml");
+    assert_eq!(all["db"].content_type, "image/svg+xml");
+    assert!(badges.get(&v, "nope").is_none());
 }
 
 #[test]
 fn only_badges_whose_status_changed_are_drawn_again() {
     let before = view(config(), book(vec![], vec![]), at(10, 0));
-    let first = render(&before, None);
+    let first = Badges::render(&before, None);
+    let (api, db) = (first.get(&before, "api"), first.get(&before, "db"));
+    let (api, db) = (api.expect("api's"), db.expect("db's"));
     let mut after = before.clone();
     let mut components = (*after.components).clone();
     components.insert(id("db"), component(MajorOutage));
     after.components = std::sync::Arc::new(components);
-    let second = render(&after, Some((&before, &first)));
+    let second = Badges::render(&after, Some(&first));
     let bytes = |r: &crate::web::snapshot::Rendered| r.body().expect("a badge body");
-    let same = |key: &str| bytes(&first[key]).as_ptr() == bytes(&second[key]).as_ptr();
-    assert!(same("api"), "unchanged: the same bytes, not drawn again");
-    assert!(!same("db") && !same(OVERALL));
-    let db = bytes(&second["db"]);
+    let same = |a: &crate::web::snapshot::Rendered, b: &crate::web::snapshot::Rendered| {
+        bytes(a).as_ptr() == bytes(b).as_ptr()
+    };
+    let (api2, db2) = (second.get(&after, "api"), second.get(&after, "db"));
+    let (api2, db2) = (api2.expect("api's"), db2.expect("db's"));
+    assert!(
+        same(&api, &api2),
+        "unchanged: the same bytes, not drawn again"
+    );
+    assert!(!same(&db, &db2) && !same(&first.overall, &second.overall));
+    // The earlier snapshot still shows what it showed.
+    let db1 = first.get(&before, "db").expect("db's");
+    assert_eq!(
+        parse(std::str::from_utf8(&bytes(&db1)).unwrap()).aria,
+        "Database: operational"
+    );
+    let db = bytes(&second.get(&after, "db").expect("db's"));
     let text = std::str::from_utf8(&db).unwrap();
     assert_eq!(parse(text).aria, "Database: major outage");
+}
+
+/// Badges are drawn as they are read: none held at first, at most
+/// [`super::CACHED`] however many components are read.
+#[test]
+fn component_badges_are_drawn_when_read_and_the_cache_is_bounded() {
+    let mut toml = String::from("[site]\ntitle = \"Many\"\n");
+    for i in 0..100 {
+        toml.push_str(&format!(
+            "[[components]]\nid = \"c{i}\"\nname = \"Service {i}\"\n"
+        ));
+    }
+    let config = std::sync::Arc::new(crate::config::Config::parse(&toml).expect("config"));
+    let v = view(config, book(vec![], vec![]), at(10, 0));
+    let badges = Badges::render(&v, None);
+    assert_eq!(badges.cached(), 0);
+    for i in 0..100 {
+        let badge = badges.get(&v, &format!("c{i}")).expect("a badge");
+        let text = String::from_utf8(badge.body().expect("a body").to_vec()).expect("UTF-8");
+        assert_eq!(parse(&text).aria, format!("Service {i}: operational"));
+    }
+    assert_eq!(badges.cached(), super::CACHED);
 }
