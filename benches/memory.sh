@@ -11,7 +11,9 @@
 # $KEEP (default /tmp/candor-memory.tsv); PORT (default 18092) and the next
 # two are used, so two runs can go side by side; CACHE_SIZE sets
 # `[server] cache_size` (otherwise its default, 8MB); LANGUAGES sets `[site]
-# languages` (e.g. '"en"'; otherwise every language Candor has).
+# languages` (e.g. '"en"'; otherwise every language Candor has); READ_IN
+# sends the visits with `Accept-Language: $READ_IN` (e.g. `es`: the pages
+# are then held in Spanish as well as in the default language, English).
 source "$(dirname "$0")/common.sh"
 DURATION=${1:-3600}; PERIOD=30; KEEP=${KEEP:-/tmp/candor-memory.tsv}; P=${PORT:-18092}
 need nginx curl python3
@@ -36,9 +38,10 @@ echo "candor ${PID[10]} (10 components), ${PID[1000]} (1,000 components): sampli
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
 visit() {
-  curl -fsS -o /dev/null -H 'Accept-Encoding: br, gzip' "http://127.0.0.1:$1/"
+  local h=(-H 'Accept-Encoding: br, gzip' -H "Accept-Language: ${READ_IN:-en}")
+  curl -fsS -o /dev/null "${h[@]}" "http://127.0.0.1:$1/"
   for _ in 1 2 3; do
-    curl -fsS -o /dev/null -H 'Accept-Encoding: br, gzip' "http://127.0.0.1:$1/components/c$(( RANDOM % $2 + 1 ))"
+    curl -fsS -o /dev/null "${h[@]}" "http://127.0.0.1:$1/components/c$(( RANDOM % $2 + 1 ))"
   done
 }
 printf 'seconds\trss_10_kb\trss_1000_kb\n' >"$KEEP"
