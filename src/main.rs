@@ -46,6 +46,15 @@ fn tune_allocator() {
     }
 }
 
+/// Returns the pages the calling thread's heap no longer uses to the OS,
+/// after a render or a round of compression (see
+/// `candor::web::snapshot::after_renders`).
+fn collect_freed() {
+    // SAFETY: mimalloc's collection of the calling thread's heap, which any
+    // thread may call at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 /// Candor: a self-hosted status page and outage notifier.
 #[derive(Parser)]
 #[command(version, about)]
@@ -108,6 +117,7 @@ enum Command {
 
 fn main() -> ExitCode {
     tune_allocator();
+    candor::web::snapshot::after_renders(collect_freed);
     let cli = Cli::parse();
     // The one clock: the config is validated, and the app runs, on it.
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
