@@ -5,7 +5,6 @@
 //! three encodings were ~2 MB per language, most never read). Built with
 //! maud, so component names are escaped like everything else engineers write.
 
-use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -85,12 +84,7 @@ impl Badges {
             _ => rendered(l, &l.say("badge-label"), status),
         };
         let cache = previous.map(|p| p.cache.clone()).unwrap_or_else(|| {
-            // Room for every component when a live export writes them all.
-            let room = match v.config.export {
-                Some(_) => v.config.components.len(),
-                None => CACHED.min(v.config.components.len()),
-            };
-            let room = NonZeroUsize::new(room).unwrap_or(NonZeroUsize::MIN);
+            let room = super::component_pages::room(&v.config, CACHED);
             Arc::new(Mutex::new(lru::LruCache::new(room)))
         });
         Self {

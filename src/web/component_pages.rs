@@ -120,14 +120,8 @@ impl ComponentPages {
     /// Room for [`CACHED`] pages, or for every component when the config has
     /// a live export (which writes every page after each render).
     pub fn for_config(config: &Config) -> Self {
-        let wanted = match config.export {
-            Some(_) => config.components.len(),
-            None => CACHED.min(config.components.len()),
-        };
         Self {
-            cache: Mutex::new(lru::LruCache::new(
-                NonZeroUsize::new(wanted).unwrap_or(NonZeroUsize::MIN),
-            )),
+            cache: Mutex::new(lru::LruCache::new(room(config, CACHED))),
         }
     }
 
@@ -165,6 +159,17 @@ impl ComponentPages {
         // A panic while holding it cannot leave an entry half-written.
         self.cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Room for `cached` of something per component, or for every component
+/// when the config has a live export (which writes them all after each
+/// render).
+pub fn room(config: &Config, cached: usize) -> NonZeroUsize {
+    let wanted = match config.export {
+        Some(_) => config.components.len(),
+        None => cached.min(config.components.len()),
+    };
+    NonZeroUsize::new(wanted).unwrap_or(NonZeroUsize::MIN)
 }
 
 fn render(v: &View, c: &Component) -> Arc<Rendered> {
