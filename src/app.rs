@@ -104,8 +104,7 @@ impl Application {
             );
         }
         let config = Arc::new(config);
-        let store =
-            crate::store::open_with_cache(&config.server.data_dir, config.server.cache_size)?;
+        let store = crate::store::open_configured(&config.server)?;
         let now = clock.now();
         let Restored {
             engine,

@@ -217,7 +217,10 @@ fn export(path: &std::path::Path, out: &std::path::Path, clock: &dyn Clock) -> E
             return ExitCode::FAILURE;
         }
     };
-    config.apply_env();
+    if let Err(e) = config.apply_env() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     match candor::export::export(config, out, clock.now()) {
         Ok(done) => {
             println!(
@@ -245,7 +248,10 @@ fn serve(path: &std::path::Path, clock: Arc<dyn Clock>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    config.apply_env();
+    if let Err(e) = config.apply_env() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     on_runtime(run(config, clock))
 }
 
@@ -275,13 +281,12 @@ fn on_runtime(work: impl std::future::Future<Output = anyhow::Result<()>>) -> Ex
 }
 
 async fn run(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let data_dir = config.server.data_dir.clone();
+    let data = match &config.server.database_url {
+        Some(_) => "PostgreSQL".to_owned(),
+        None => config.server.data_dir.display().to_string(),
+    };
     let app = Application::build_with_clock(config, clock).await?;
-    tracing::info!(
-        "listening on {} (data in {})",
-        app.url(),
-        data_dir.display()
-    );
+    tracing::info!("listening on {} (data in {data})", app.url());
     app.run_until_stopped().await
 }
 

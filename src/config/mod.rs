@@ -97,6 +97,9 @@ pub struct Server {
     /// Bytes of storage pages kept in memory (sled's page cache, whose own
     /// default of 1 GB would let RSS grow with the data directory).
     pub cache_size: u64,
+    /// `database_url` (or `CANDOR_DATABASE_URL`): PostgreSQL instead of sled
+    /// in `data_dir`.
+    pub database_url: Option<DatabaseUrl>,
     /// `trusted_proxies`: reverse proxies in front of Candor. Only a request
     /// whose TCP peer is in one of these ranges has its `X-Forwarded-For`
     /// read (anyone else could write any address there); empty: the peer is
@@ -105,6 +108,35 @@ pub struct Server {
     /// `location`: the name of this instance's own vantage point ("Frankfurt";
     /// "Primary" by default), the location `local` of the checks.
     pub location: String,
+}
+
+/// A PostgreSQL URL (`postgres://user:password@host/db?sslmode=require`).
+/// It may hold a password, so its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// A URL of the `postgres` or `postgresql` scheme; what is wrong otherwise
+    /// (never repeating the text, which may hold a password).
+    pub fn parse(text: &str) -> Result<Self, &'static str> {
+        let text = text.trim();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err("must be a PostgreSQL URL (postgres://user@host:5432/candor)")
+        }
+    }
+
+    /// The URL itself, for the store to connect with.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"postgres://***\"")
+    }
 }
 
 #[derive(Clone)]
@@ -338,8 +370,17 @@ impl Config {
         Self::parse_at(text, SystemClock.now())
     }
 
-    /// Applies the environment overrides named in the contract (`CANDOR_SMTP_URL`).
-    pub fn apply_env(&mut self) {
+    /// Applies the environment overrides named in the contract
+    /// (`CANDOR_SMTP_URL`, `CANDOR_ADMIN_TOKEN`, `CANDOR_DATABASE_URL`); a
+    /// database URL there that is not one is an error naming the variable.
+    pub fn apply_env(&mut self) -> Result<(), String> {
+        if let Ok(url) = std::env::var("CANDOR_DATABASE_URL")
+            && !url.trim().is_empty()
+        {
+            let url =
+                DatabaseUrl::parse(&url).map_err(|why| format!("CANDOR_DATABASE_URL {why}"))?;
+            self.server.database_url = Some(url);
+        }
         if let Ok(url) = std::env::var("CANDOR_SMTP_URL")
             && !url.trim().is_empty()
         {
@@ -350,6 +391,7 @@ impl Config {
         {
             self.admin_token = Some(token.trim().to_owned());
         }
+        Ok(())
     }
 
     /// Reads each location's agent token (that is not set yet) from the

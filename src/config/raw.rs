@@ -22,6 +22,7 @@ pub struct RawServer {
     pub retention: Option<String>,
     pub max_concurrent_checks: Option<i64>,
     pub cache_size: Option<String>,
+    pub database_url: Option<String>,
     pub trusted_proxies: Option<Vec<String>>,
     pub location: Option<String>,
 }

@@ -447,6 +447,28 @@ fn the_storage_cache_size_is_a_size_within_bounds() {
 }
 
 #[test]
+fn a_database_url_is_a_postgres_url_never_shown_in_debug() {
+    let url = |s: &str| Config::parse(&format!("[server]\ndatabase_url = \"{s}\"\n"));
+    assert_eq!(Config::parse("").unwrap().server.database_url, None);
+    let config = url("postgres://candor:s3cret@db.internal:5432/status?sslmode=require").unwrap();
+    let set = config.server.database_url.as_ref().unwrap();
+    assert_eq!(
+        set.expose(),
+        "postgres://candor:s3cret@db.internal:5432/status?sslmode=require"
+    );
+    assert!(!format!("{config:?}").contains("s3cret"));
+    assert!(url("postgresql://db/status").is_ok());
+    for bad in ["mysql://db/status", "db.internal:5432", ""] {
+        let all = problems(&format!("[server]\ndatabase_url = \"{bad}\"\n"));
+        assert_problem(&all, &["server.database_url", "must be a PostgreSQL URL"]);
+    }
+    assert_problem(
+        &problems("[server]\ndatabase_url = 5432\n"),
+        &["server.database_url"],
+    );
+}
+
+#[test]
 fn a_components_workaround_is_trimmed_text_without_control_characters() {
     let with =
         |w: &str| format!("[[components]]\nid = \"api\"\nname = \"API\"\nworkaround = \"{w}\"\n");

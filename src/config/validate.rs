@@ -209,6 +209,11 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
     Server {
         location: locations::own_name(p, raw.location),
         cache_size: cache_size(p, raw.cache_size.as_deref()),
+        database_url: (raw.database_url.as_deref()).and_then(|text| {
+            super::DatabaseUrl::parse(text)
+                .map_err(|why| p.add("server.database_url", why))
+                .ok()
+        }),
         trusted_proxies: proxies::trusted_proxies(p, raw.trusted_proxies),
         listen,
         data_dir: PathBuf::from(data_dir),

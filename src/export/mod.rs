@@ -36,22 +36,26 @@ pub use mirror::{Mirror, Outcome};
 /// holds it.
 pub fn snapshot(config: Config, now: DateTime<Utc>) -> anyhow::Result<Snapshot> {
     let dir = config.server.data_dir.clone();
-    // Store::open would create an empty database: a wrong path (relative to the
-    // working directory) must not quietly export an empty site.
-    anyhow::ensure!(
-        dir.is_dir(),
-        "there is no data directory at {}: check server.data_dir (a relative path is \
-         relative to the working directory)",
-        dir.display()
-    );
-    let store =
-        crate::store::open_with_cache(&dir, config.server.cache_size).with_context(|| {
+    let store = if config.server.database_url.is_some() {
+        crate::store::open_configured(&config.server)
+            .context("cannot open the database at server.database_url")?
+    } else {
+        // Store::open would create an empty database: a wrong path (relative
+        // to the working directory) must not quietly export an empty site.
+        anyhow::ensure!(
+            dir.is_dir(),
+            "there is no data directory at {}: check server.data_dir (a relative path is \
+             relative to the working directory)",
+            dir.display()
+        );
+        crate::store::open_configured(&config.server).with_context(|| {
             format!(
                 "cannot open the data directory {}: if a running Candor uses it, stop it or \
              export from a copy of the directory",
                 dir.display()
             )
-        })?;
+        })?
+    };
     let config = Arc::new(config);
     let restored = crate::pipeline::restore::restore(&config, &*store, now)
         .with_context(|| format!("while reading the state in {}", dir.display()))?;

@@ -1,7 +1,8 @@
 //! Storage, as the core sees it: a few traits, one per kind of record (as
 //! pict-rs splits its repo), and the plain data that crosses them. Two
 //! implementations sit behind them: [`sled_store`] (the embedded default,
-//! on disk) and [`memory`] (for unit tests of the pipeline and the worker).
+//! on disk), [`pg_store`] (PostgreSQL, for several nodes on one database)
+//! and [`memory`] (for unit tests of the pipeline and the worker).
 //!
 //! The signatures name only Candor's own types: no backend iterator, batch,
 //! tree or error leaves this module's implementations. Every method is one
@@ -13,8 +14,11 @@
 //! Methods are synchronous and quick (sled keeps recent writes in memory);
 //! only [`Storage::flush`], which waits for the disk, is async.
 
+pub(crate) mod blocks;
 pub mod health;
+pub(crate) mod journal;
 pub mod memory;
+pub mod pg_store;
 pub mod sled_store;
 
 use std::future::Future;
@@ -287,6 +291,20 @@ pub fn open_with_cache(dir: &Path, cache_size: u64) -> Result<Store, StoreError>
     Ok(Arc::new(sled_store::SledStore::open_with_cache(
         dir, cache_size,
     )?))
+}
+
+/// Opens the store `server` names: PostgreSQL at `database_url` when it is
+/// set (migrating its schema), else sled in `data_dir`.
+pub fn open_configured(server: &crate::config::Server) -> Result<Store, StoreError> {
+    match &server.database_url {
+        Some(url) => Ok(Arc::new(pg_store::PgStore::connect(url.expose())?)),
+        None => open_with_cache(&server.data_dir, server.cache_size),
+    }
+}
+
+/// PostgreSQL at `url` (see [`pg_store`]).
+pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+    Ok(Arc::new(pg_store::PgStore::connect(url)?))
 }
 
 /// Storage in memory only, for tests.

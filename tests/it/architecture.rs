@@ -117,7 +117,10 @@ fn read_graph() -> Graph {
         let text = production(&path);
         let targets = graph.edges.entry(module.clone()).or_default();
         targets.extend(imports(&text).into_iter().filter(|t| *t != module));
-        if text.contains("sled::") && !path.starts_with(src.join("store")) {
+        let backend = ["sled::", "postgres::", "tokio_postgres"]
+            .iter()
+            .any(|b| text.contains(b));
+        if backend && !path.starts_with(src.join("store")) {
             graph.sled_outside_store.push(path.clone());
         }
         let framework = ["actix_web", "maud"]
@@ -178,11 +181,11 @@ fn imports_between_top_level_modules_form_no_cycle() {
 }
 
 #[test]
-fn sled_is_named_only_in_the_store_and_the_core_names_no_web_framework() {
+fn sled_and_postgres_are_named_only_in_the_store_and_the_core_names_no_web_framework() {
     let graph = read_graph();
     assert!(
         graph.sled_outside_store.is_empty(),
-        "sled outside src/store/: {:?}",
+        "sled or PostgreSQL outside src/store/: {:?}",
         graph.sled_outside_store
     );
     assert!(

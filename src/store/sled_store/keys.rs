@@ -4,7 +4,9 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
+#[cfg(test)]
+use chrono::Utc;
 
 #[cfg(test)]
 use crate::model::{CheckId, CheckResult};
@@ -21,10 +23,7 @@ pub fn result_key(check: &CheckId, at: DateTime<Utc>) -> Vec<u8> {
     key
 }
 
-/// Milliseconds since the epoch, clamped at zero (times before 1970 don't occur).
-pub fn millis(at: DateTime<Utc>) -> u64 {
-    u64::try_from(at.timestamp_millis()).unwrap_or(0)
-}
+pub use crate::store::blocks::millis;
 
 /// `[outcome][duration ms, u32 BE][reason, UTF-8]`: about 5 bytes for a healthy result.
 /// Schema 1 knew reasons only as words: tests write `Reason::Other` text.

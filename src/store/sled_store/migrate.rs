@@ -21,9 +21,9 @@
 
 use std::path::Path;
 
-use super::blocks::{self, Block};
 use super::{keys, packed};
 use crate::model::{CheckId, CheckResult};
+use crate::store::blocks::{self, Block};
 use crate::store::{SCHEMA_VERSION, StoreError};
 
 pub const SCHEMA_KEY: &[u8] = b"schema_version";

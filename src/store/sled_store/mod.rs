@@ -8,9 +8,7 @@
 //! each noted in the store's [`Health`]; after a disk failure the database is
 //! reopened in place ([`recover`]).
 
-mod blocks;
 mod commit;
-mod journal;
 mod keys;
 mod migrate;
 mod outbox;
@@ -37,6 +35,7 @@ use crate::engine::CheckState;
 use crate::engine::ComponentState;
 use crate::incidents::{Book, Incident, Maintenance};
 use crate::model::{CheckId, CheckResult, ComponentId};
+use crate::store::{blocks, journal};
 use trees::Trees;
 
 impl From<sled::Error> for StoreError {

@@ -1,4 +1,5 @@
-//! Raw check results packed into one sled entry per check and hour.
+//! Raw check results packed into one entry per check and hour (a sled entry,
+//! a PostgreSQL row).
 //!
 //! sled spends 150–370 bytes of disk on every entry however small (measured:
 //! 2 million 5-byte results took 743 MB), so 1,000 checks every 30 s kept for
@@ -37,9 +38,14 @@ const DATA: u8 = 0xFF;
 
 const HOUR_MS: u64 = 3_600_000;
 
+/// Milliseconds since the epoch, clamped at zero (times before 1970 don't occur).
+pub fn millis(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp_millis()).unwrap_or(0)
+}
+
 /// Hours since the epoch of `at` (0 before 1970, which does not occur).
 pub fn hour_of(at: DateTime<Utc>) -> u32 {
-    u32::try_from(super::keys::millis(at) / HOUR_MS).unwrap_or(u32::MAX)
+    u32::try_from(millis(at) / HOUR_MS).unwrap_or(u32::MAX)
 }
 
 pub fn key(hour: u32, check: &CheckId) -> Vec<u8> {
@@ -82,7 +88,7 @@ impl Block {
         let mut block = Self::new(hour);
         let (results, valid) = decode_prefix(hour, &bytes);
         for r in results {
-            block.last_ms = super::keys::millis(r.at);
+            block.last_ms = millis(r.at);
             if r.reason.is_some() {
                 block.last_reason = r.reason;
             }
@@ -95,7 +101,7 @@ impl Block {
     /// Appends a result; results arrive in time order per check (an earlier one
     /// is stored at the previous entry's time rather than breaking the format).
     pub fn push(&mut self, r: &CheckResult) {
-        let ms = super::keys::millis(r.at).max(self.last_ms);
+        let ms = millis(r.at).max(self.last_ms);
         self.bytes.extend((ms - self.last_ms).encode_var_vec());
         self.bytes.push(outcome_byte(r.outcome));
         let duration = u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX);

@@ -116,10 +116,15 @@ impl Journal {
         }
     }
 
-    /// Results of `check` in `hour` not yet written (the open block), if any.
+    /// Results of `check` in `hour` not yet written, if any: the open block,
+    /// or one closed when the hour ended and not yet written (the newest).
     pub fn pending(&self, check: &CheckId, hour: u32) -> Option<&[u8]> {
-        let open = self.open.get(check).filter(|o| o.hour == hour)?;
-        Some(&open.block.bytes)
+        if let Some(open) = self.open.get(check).filter(|o| o.hour == hour) {
+            return Some(&open.block.bytes);
+        }
+        (self.closed.iter().rev())
+            .find(|(h, c, _)| *h == hour && c == check)
+            .map(|(_, _, bytes)| bytes.as_slice())
     }
 
     /// Forgets open blocks of hours before `hour` that are already written
