@@ -37,6 +37,7 @@ use background::prune_loop;
 pub use background::shutdown_signal;
 
 mod background;
+pub mod node;
 
 pub struct Application {
     addr: std::net::SocketAddr,
@@ -50,6 +51,8 @@ pub struct Application {
     dispatcher: Dispatcher,
     /// `[export] dir`, when configured.
     export: Option<LiveExport>,
+    /// The pages being served.
+    snapshots: Arc<Snapshots>,
     results: mpsc::Receiver<crate::model::CheckResult>,
     commands: mpsc::Receiver<Submission>,
     retention: Duration,
@@ -70,12 +73,22 @@ impl Application {
     }
 
     /// As [`Application::build`], reading time from `clock` (tests move it).
-    pub async fn build_with_clock(
-        mut config: Config,
-        clock: Arc<dyn Clock>,
-    ) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(&config.server.listen)
             .with_context(|| format!("cannot listen on {}", config.server.listen))?;
+        let store = crate::store::open_configured(&config.server)?;
+        Self::build_on(config, clock, listener, store, None).await
+    }
+
+    /// As [`Application::build_with_clock`], on a listener and a store
+    /// already open: a node that has just taken the leader's lease.
+    pub async fn build_on(
+        mut config: Config,
+        clock: Arc<dyn Clock>,
+        listener: TcpListener,
+        store: Store,
+        node: Option<Arc<crate::web::node::Node>>,
+    ) -> anyhow::Result<Self> {
         let addr = listener.local_addr()?;
         if config.site.public_url_derived
             && let Ok(url) = reqwest::Url::parse(&browser_url(addr))
@@ -104,7 +117,6 @@ impl Application {
             );
         }
         let config = Arc::new(config);
-        let store = crate::store::open_configured(&config.server)?;
         let now = clock.now();
         let Restored {
             engine,
@@ -123,6 +135,7 @@ impl Application {
             .map(|(id, c)| (id.clone(), c.status))
             .collect();
         let snapshots = Arc::new(Snapshots::of(render_all(first, &[], &[])));
+        let shown_pages = snapshots.clone();
         let metrics = Arc::new(Metrics::new());
         metrics
             .checks_configured
@@ -151,6 +164,7 @@ impl Application {
             admin_token: config.admin_token.clone(),
             clock: clock.clone(),
             agents: Arc::new(web::agents::Agents::new(&config, arrive)),
+            node,
         };
         let server = web::server(listener, shared)?;
         let (tx, rx) = mpsc::channel(4096);
@@ -195,6 +209,7 @@ impl Application {
             worker,
             dispatcher,
             export,
+            snapshots: shown_pages,
             results: rx,
             commands,
             retention: config.server.retention,
@@ -213,6 +228,17 @@ impl Application {
     /// An address a browser on this machine can open.
     pub fn url(&self) -> String {
         browser_url(self.addr)
+    }
+
+    /// The pages it serves (a node that stops leading keeps showing them
+    /// while the database cannot be read).
+    pub fn snapshots(&self) -> Arc<Snapshots> {
+        self.snapshots.clone()
+    }
+
+    /// The metrics this application exports.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.pipeline.metrics.clone()
     }
 
     /// The database handle, for tests that inspect what was stored.

@@ -281,6 +281,9 @@ fn on_runtime(work: impl std::future::Future<Output = anyhow::Result<()>>) -> Ex
 }
 
 async fn run(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    if let Some(shared) = candor::store::open_shared(&config.server)? {
+        return candor::app::node::run(config, clock, shared).await;
+    }
     let data = match &config.server.database_url {
         Some(_) => "PostgreSQL".to_owned(),
         None => config.server.data_dir.display().to_string(),

@@ -36,6 +36,11 @@ pub struct Metrics {
     pub check_duration: Histogram,
     pub page_renders: Counter,
     pub checks_configured: Gauge,
+    /// 1 on the node that holds the leader's lease (several nodes on one
+    /// database), 0 on a standby or a lone node.
+    pub leader: Gauge,
+    /// Times the leader's lease changed hands, as the database counts them.
+    pub lease_changes: Gauge,
     /// Emails accepted by the SMTP server (or written as files).
     pub emails_sent: Counter,
     /// Emails given up on (5xx, or retried past `give_up_after`).
@@ -90,6 +95,8 @@ impl Metrics {
             checks_skipped: Counter::default(),
             page_renders: Counter::default(),
             checks_configured: Gauge::default(),
+            leader: Gauge::default(),
+            lease_changes: Gauge::default(),
             emails_sent: Counter::default(),
             emails_failed: Counter::default(),
             webhooks_sent: Counter::default(),
@@ -133,6 +140,16 @@ impl Metrics {
             "page_renders",
             "Public page snapshots rendered",
             m.page_renders.clone(),
+        );
+        registry.register(
+            "leader",
+            "1 on the node that holds the leader's lease, else 0",
+            m.leader.clone(),
+        );
+        registry.register(
+            "lease_changes",
+            "Times the leader's lease changed hands (read from the database)",
+            m.lease_changes.clone(),
         );
         registry.register(
             "checks_configured",

@@ -100,6 +100,10 @@ pub struct Server {
     /// `database_url` (or `CANDOR_DATABASE_URL`): PostgreSQL instead of sled
     /// in `data_dir`.
     pub database_url: Option<DatabaseUrl>,
+    /// `advertise_url`: where the other nodes on the database reach this one
+    /// (forwarded writes go to the leader's); unset: `http://` + the address
+    /// it listens on.
+    pub advertise_url: Option<Url>,
     /// `trusted_proxies`: reverse proxies in front of Candor. Only a request
     /// whose TCP peer is in one of these ranges has its `X-Forwarded-For`
     /// read (anyone else could write any address there); empty: the peer is

@@ -23,6 +23,7 @@ pub struct RawServer {
     pub max_concurrent_checks: Option<i64>,
     pub cache_size: Option<String>,
     pub database_url: Option<String>,
+    pub advertise_url: Option<String>,
     pub trusted_proxies: Option<Vec<String>>,
     pub location: Option<String>,
 }

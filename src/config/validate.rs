@@ -209,6 +209,16 @@ fn server(p: &mut Problems, raw: RawServer) -> Server {
     Server {
         location: locations::own_name(p, raw.location),
         cache_size: cache_size(p, raw.cache_size.as_deref()),
+        advertise_url: (raw.advertise_url.as_deref()).and_then(|text| match Url::parse(text) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Some(u),
+            Ok(_) | Err(_) => {
+                p.add(
+                    "server.advertise_url",
+                    format!("\"{text}\" is not an http:// or https:// URL with a host"),
+                );
+                None
+            }
+        }),
         database_url: (raw.database_url.as_deref()).and_then(|text| {
             super::DatabaseUrl::parse(text)
                 .map_err(|why| p.add("server.database_url", why))

@@ -254,6 +254,85 @@ pub trait ReportStore: Send + Sync {
     fn prune_reports(&self, before: DateTime<Utc>, keep: usize) -> Result<usize, StoreError>;
 }
 
+/// The leader's lease as a node reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub node: String,
+    /// Where the leader takes forwarded writes (`[server] advertise_url`).
+    pub advertise_url: String,
+    /// Grows with every change of holder; the leader's writes check it.
+    pub epoch: i64,
+    /// How many times the lease changed hands since the database was made.
+    pub changes: u64,
+}
+
+/// A node that said it was alive lately.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeSeen {
+    pub node: String,
+    pub advertise_url: String,
+    /// "leader" or "standby".
+    pub role: String,
+    pub seen_ago: Duration,
+}
+
+/// One leader among several nodes on one database: a lease with an epoch,
+/// taken and renewed against the database's clock, and the change notices
+/// the leader's commits send to the standbys.
+pub trait LeaseStore: Send + Sync {
+    /// Takes the lease for `ttl` if it is free or already `node`'s; its epoch
+    /// when held (a new one when it changed hands), `None` when another
+    /// node holds it.
+    fn acquire(
+        &self,
+        node: &str,
+        advertise: &str,
+        ttl: Duration,
+    ) -> Result<Option<i64>, StoreError>;
+    /// Extends `node`'s lease at `epoch`; false when it is no longer theirs.
+    fn renew(&self, node: &str, epoch: i64, ttl: Duration) -> Result<bool, StoreError>;
+    /// Ends `node`'s lease now (a clean shutdown), so a standby takes over
+    /// without waiting for it to expire.
+    fn release(&self, node: &str, epoch: i64) -> Result<(), StoreError>;
+    /// The live holder, if any.
+    fn holder(&self) -> Result<Option<Holder>, StoreError>;
+    /// Records that `node` is alive, in `role`.
+    fn seen(&self, node: &str, advertise: &str, role: &str) -> Result<(), StoreError>;
+    /// The nodes seen within `within`.
+    fn nodes(&self, within: Duration) -> Result<Vec<NodeSeen>, StoreError>;
+    /// Calls `changed` after each of the leader's commits (on a thread of
+    /// its own, for as long as the process runs).
+    fn watch(&self, changed: Box<dyn Fn() + Send>) -> Result<(), StoreError>;
+}
+
+/// A store shared by several nodes, with its lease; see [`open_shared`].
+pub struct Shared {
+    pub store: Store,
+    pub lease: Arc<dyn LeaseStore>,
+    /// Makes every later write of `store` check that `node` still holds the
+    /// lease at `epoch` (`None`: unchecked, for a node that is not leader).
+    pub fence: Arc<SetFence>,
+}
+
+/// Sets (or, with `None`, clears) the node and epoch every write checks.
+pub type SetFence = dyn Fn(Option<(String, i64)>) + Send + Sync;
+
+/// The store `server` names, shared with other nodes: `None` for sled (one
+/// node only).
+pub fn open_shared(server: &crate::config::Server) -> Result<Option<Shared>, StoreError> {
+    let Some(url) = &server.database_url else {
+        return Ok(None);
+    };
+    let store = pg_store::PgStore::connect(url.expose())?;
+    let lease = pg_store::lease::PgLease::connect(url.expose())?;
+    let fenced = store.clone();
+    Ok(Some(Shared {
+        store: Arc::new(store),
+        lease: Arc::new(lease),
+        fence: Arc::new(move |f| fenced.set_fence(f)),
+    }))
+}
+
 /// A future that waits for storage.
 pub type Flushing<'a> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + Send + 'a>>;
 

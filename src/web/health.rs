@@ -15,12 +15,21 @@ pub async fn healthz(shared: web::Data<Shared>) -> HttpResponse {
     let storage = shared.store.healthy();
     let beat = shared.heartbeat.load(Ordering::Relaxed);
     let age = shared.clock.now().timestamp() - beat;
-    let scheduler = beat > 0 && age <= STALE_AFTER_SECS;
-    let body = json!({
+    let node = shared.node.as_ref().map(|n| n.state());
+    // A standby runs no scheduler: that is its role, not a failure.
+    let standby = node.as_ref().is_some_and(|n| !n.leader);
+    let scheduler = standby || (beat > 0 && age <= STALE_AFTER_SECS);
+    let mut body = json!({
         "status": if storage && scheduler { "ok" } else { "unhealthy" },
         "storage": if storage { "ok" } else { "failing" },
-        "scheduler": if scheduler { "ok" } else { "stalled" },
+        "scheduler": if standby { "standby" } else if scheduler { "ok" } else { "stalled" },
     });
+    if let (Some(state), Some(me)) = (&node, &shared.node) {
+        body["role"] = json!(if state.leader { "leader" } else { "standby" });
+        body["node"] = json!(me.id);
+        body["leader"] = json!(state.leader_url);
+        body["epoch"] = json!(state.epoch);
+    }
     let mut res = if storage && scheduler {
         HttpResponse::Ok()
     } else {
@@ -72,6 +81,7 @@ mod tests {
                 &Config::parse("").unwrap(),
                 tokio::sync::mpsc::channel(1).0,
             )),
+            node: None,
         }
     }
 

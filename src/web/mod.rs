@@ -18,6 +18,7 @@ mod headers;
 mod health;
 pub mod history_pages;
 pub mod lang;
+pub mod node;
 pub mod pages;
 mod public;
 pub mod record_pages;
@@ -63,6 +64,8 @@ pub struct Shared {
     pub clock: Arc<dyn Clock>,
     /// Agents' tokens, their locations' checks, and the way to the pipeline.
     pub agents: Arc<agents::Agents>,
+    /// This node's role among several on one database; `None` on sled.
+    pub node: Option<Arc<node::Node>>,
 }
 
 /// GET, and HEAD for the same resource (uptime monitors and link checkers
@@ -79,6 +82,8 @@ pub fn server(listener: TcpListener, shared: Shared) -> std::io::Result<Server> 
         App::new()
             .wrap(headers::security())
             .app_data(shared.clone())
+            // First: on a standby, writes go to the leader.
+            .configure(node::routes)
             .route("/", read().to(public::index))
             .route("/incidents/{id}", read().to(public::incident))
             .route("/components/{id}", read().to(public::component))

@@ -122,7 +122,7 @@ impl Snapshots {
         self.all().iter().find(|s| s.view.lang == lang).cloned()
     }
 
-    fn all(&self) -> Arc<Vec<Arc<Snapshot>>> {
+    pub fn all(&self) -> Arc<Vec<Arc<Snapshot>>> {
         self.all.load_full()
     }
 

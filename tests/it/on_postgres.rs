@@ -157,12 +157,22 @@ async fn a_database_restarted_under_candor_is_reported_then_used_again() {
     assert_eq!(status, 503, "nothing is acknowledged that is not stored");
     let body = wait_for_health(&app.base, 503).await;
     assert!(body.contains("\"storage\":\"failing\""), "{body}");
-    // The public page is served from memory meanwhile.
-    let page = client().get(format!("{}/", app.base)).send().await.unwrap();
-    assert_eq!(page.status().as_u16(), 200);
+    // Down for longer than the leader's lease: the node stops leading (no
+    // renewal), stands by on its last pages, and says so.
+    let stopped = Instant::now();
+    let standing = wait_for_role(&app.base, "standby", Duration::from_secs(15)).await;
+    assert_eq!(standing["storage"], "failing", "{standing}");
+    while stopped.elapsed() < Duration::from_secs(8) {
+        // The public page is served from memory meanwhile.
+        let page = client().get(format!("{}/", app.base)).send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        assert!(page.text().await.unwrap().contains("Before"));
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
 
     db.start();
-    wait_for_health(&app.base, 200).await;
+    let back = wait_for_role(&app.base, "leader", Duration::from_secs(15)).await;
+    assert_eq!(back["status"], "ok", "{back}");
     let (status, _) = admin_request(&app.base, "POST", "/incidents", incident("After")).await;
     assert_eq!(status, 201);
     let names = psql(
@@ -172,4 +182,204 @@ async fn a_database_restarted_under_candor_is_reported_then_used_again() {
     )
     .unwrap();
     assert_eq!(names, "After,Before");
+}
+
+/// /healthz of a node as JSON (any status).
+async fn health_json(base: &str) -> serde_json::Value {
+    let (_, body) = healthz(base).await;
+    serde_json::from_str(&body).unwrap_or_default()
+}
+
+/// Waits until `base` reports `role` (fails after `within`).
+async fn wait_for_role(base: &str, role: &str, within: Duration) -> serde_json::Value {
+    let deadline = Instant::now() + within;
+    loop {
+        let h = health_json(base).await;
+        if h["role"] == role {
+            return h;
+        }
+        assert!(Instant::now() < deadline, "{base} never became {role}: {h}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn page_of(base: &str) -> String {
+    let res = client().get(format!("{base}/")).send().await.unwrap();
+    res.text().await.unwrap()
+}
+
+/// Waits until the page of `base` shows `what` (fails after `within`).
+async fn wait_for_text(base: &str, what: &str, within: Duration) -> Duration {
+    let start = Instant::now();
+    loop {
+        if page_of(base).await.contains(what) {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < within,
+            "{base} never showed {what:?} within {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn two_nodes_one_leader_writes_through_the_standby_and_the_standby_takes_over() {
+    let url = cluster().fresh_database();
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let body = checked(&target.url("/"), "every = \"200ms\"");
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = serve(&dir_a, &body, &url);
+    let led = wait_for_role(&a.base, "leader", Duration::from_secs(10)).await;
+    let b = serve(&dir_b, &body, &url);
+    let standby = wait_for_role(&b.base, "standby", Duration::from_secs(10)).await;
+    assert_eq!(standby["leader"], a.base.as_str(), "{standby}");
+    assert_eq!(standby["epoch"], led["epoch"]);
+    assert_eq!(standby["scheduler"], "standby");
+    // Still one leader a few lease renewals later.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(health_json(&a.base).await["role"], "leader");
+    assert_eq!(health_json(&b.base).await["role"], "standby");
+    let metrics = client()
+        .get(format!("{}/metrics", a.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("candor_leader 1"), "{metrics}");
+
+    // A write sent to the standby is the leader's: 201 once committed, then
+    // on both nodes' pages within a second.
+    let (status, made) =
+        admin_request(&b.base, "POST", "/incidents", incident("Replica lag")).await;
+    assert_eq!(status, 201, "{made}");
+    let on_a = wait_for_text(&a.base, "Replica lag", Duration::from_secs(1)).await;
+    let on_b = wait_for_text(&b.base, "Replica lag", Duration::from_secs(1)).await;
+    eprintln!(
+        "write through the standby seen on the leader after {on_a:?}, on the standby after {on_b:?}"
+    );
+
+    // The leader dies: the standby takes the lease within 10 s, with a new
+    // epoch, and schedules the checks: a target failing now opens an incident.
+    a.kill_9();
+    let killed = Instant::now();
+    let took = wait_for_role(&b.base, "leader", Duration::from_secs(10)).await;
+    eprintln!(
+        "failover: the standby leads {:?} after kill -9",
+        killed.elapsed()
+    );
+    assert!(
+        took["epoch"].as_i64() > led["epoch"].as_i64(),
+        "{took} after {led}"
+    );
+    target.set(Mode::Answer(503, "down")).await;
+    wait_for_text(&b.base, "API health: HTTP 503", Duration::from_secs(10)).await;
+    let page = page_of(&b.base).await;
+    assert!(
+        page.contains("Replica lag"),
+        "no acknowledged write is missing"
+    );
+}
+
+#[tokio::test]
+async fn a_leader_paused_past_its_lease_stands_by_and_never_writes_again() {
+    let url = cluster().fresh_database();
+    let target = Target::start(Mode::Answer(200, "ok")).await;
+    let body = checked(&target.url("/"), "every = \"200ms\"");
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = serve(&dir_a, &body, &url);
+    let led = wait_for_role(&a.base, "leader", Duration::from_secs(10)).await;
+    let b = serve(&dir_b, &body, &url);
+    wait_for_role(&b.base, "standby", Duration::from_secs(10)).await;
+    let pid = a.child.id().to_string();
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    };
+    signal("-STOP");
+    let took = wait_for_role(&b.base, "leader", Duration::from_secs(12)).await;
+    assert!(took["epoch"].as_i64() > led["epoch"].as_i64());
+    let (status, _) = admin_request(&b.base, "POST", "/incidents", incident("While paused")).await;
+    assert_eq!(status, 201);
+    // Resumed, the old leader finds its lease gone: it stands by behind the
+    // new leader (its writes, fenced by the old epoch, could not commit).
+    signal("-CONT");
+    let after = wait_for_role(&a.base, "standby", Duration::from_secs(10)).await;
+    assert_eq!(after["leader"], b.base.as_str(), "{after}");
+    assert_eq!(health_json(&b.base).await["role"], "leader");
+    // And a write sent to it now reaches the new leader.
+    let (status, _) =
+        admin_request(&a.base, "POST", "/incidents", incident("After resuming")).await;
+    assert_eq!(status, 201);
+    wait_for_text(&b.base, "After resuming", Duration::from_secs(2)).await;
+}
+
+#[test]
+fn a_write_checks_the_lease_in_its_own_transaction_so_a_deposed_leader_cannot_commit() {
+    use candor::incidents::Incident;
+    use candor::store::Commit;
+    let url = cluster().fresh_database();
+    let config = candor::Config::parse(&format!("[server]\ndatabase_url = \"{url}\"\n")).unwrap();
+    let open = || candor::store::open_shared(&config.server).unwrap().unwrap();
+    let (a, b) = (open(), open());
+    let named = |name: &str| -> Incident {
+        let mut i: Incident = serde_json::from_str(crate::stores::INCIDENT).unwrap();
+        i.id =
+            candor::incidents::IncidentId::parse(&format!("{:0>12}", name.to_lowercase())).unwrap();
+        i
+    };
+    let write = |s: &candor::store::Shared, i: &Incident| {
+        s.store.commit(&Commit {
+            incidents: vec![i],
+            ..Commit::default()
+        })
+    };
+    let ttl = Duration::from_secs(1);
+    let first = a
+        .lease
+        .acquire("a", "http://a", ttl)
+        .unwrap()
+        .expect("a free lease");
+    (a.fence)(Some(("a".into(), first)));
+    write(&a, &named("aone")).unwrap();
+    assert_eq!(
+        b.lease.acquire("b", "http://b", ttl).unwrap(),
+        None,
+        "held by a"
+    );
+    assert_eq!(b.lease.holder().unwrap().unwrap().node, "a");
+    // a stops renewing (paused); its lease runs out and b takes it.
+    std::thread::sleep(Duration::from_millis(1_200));
+    let second = b
+        .lease
+        .acquire("b", "http://b", ttl)
+        .unwrap()
+        .expect("an expired lease");
+    assert!(second > first);
+    (b.fence)(Some(("b".into(), second)));
+    let refused = write(&a, &named("atwo")).unwrap_err().to_string();
+    assert!(
+        refused.contains("no longer holds the leader's lease"),
+        "{refused}"
+    );
+    assert!(
+        !a.lease.renew("a", first, ttl).unwrap(),
+        "a's epoch is over"
+    );
+    write(&b, &named("bone")).unwrap();
+    let ids = psql(
+        &url,
+        "SELECT string_agg(id, ',' ORDER BY id) FROM incidents",
+    )
+    .unwrap();
+    assert_eq!(
+        ids, "00000000aone,00000000bone",
+        "a's write after b took over is not there"
+    );
+    assert_eq!(b.lease.holder().unwrap().unwrap().changes, 2);
 }

@@ -10,8 +10,10 @@ use super::link::backend;
 use crate::store::StoreError;
 
 /// Every migration, in order: (version, name, SQL).
-const MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "schema", include_str!("migrations/0001_schema.sql"))];
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "schema", include_str!("migrations/0001_schema.sql")),
+    (2, "lease", include_str!("migrations/0002_lease.sql")),
+];
 
 /// The advisory lock key of migrations ("candor" in ASCII, as a number).
 const LOCK: i64 = 0x63_61_6e_64_6f_72;

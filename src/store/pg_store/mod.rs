@@ -10,6 +10,7 @@
 //! when PostgreSQL acknowledges it, so `flush` has nothing left to wait for.
 //! Nothing of rust-postgres leaves this module.
 
+pub mod lease;
 mod link;
 mod migrate;
 mod records;
@@ -19,7 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use postgres::Client;
+use postgres::{Client, Transaction};
 
 use super::health::Health;
 use super::{Commit, StateStore, States, Storage, StoreError, StoredResult, blocks, journal};
@@ -38,6 +39,8 @@ pub struct PgStore {
     health: Arc<Health>,
     /// Tests only: every write fails (see [`Storage::inject_disk_full`]).
     refuse: Arc<AtomicBool>,
+    /// The leader's node and epoch, checked by every write (see `lease`).
+    fence: Arc<Mutex<Option<(String, i64)>>>,
 }
 
 impl PgStore {
@@ -57,7 +60,14 @@ impl PgStore {
             checkpointing: Arc::default(),
             health: Arc::default(),
             refuse: Arc::default(),
+            fence: Arc::default(),
         })
+    }
+
+    /// Every later write checks, in its own transaction, that `node` still
+    /// holds the lease at `epoch`, and fails if not; `None`: unchecked.
+    pub fn set_fence(&self, fence: Option<(String, i64)>) {
+        *self.fence.lock().unwrap_or_else(|p| p.into_inner()) = fence;
     }
 
     /// Runs a read; a backend error is noted in the store's health.
@@ -72,11 +82,12 @@ impl PgStore {
         got
     }
 
-    /// Runs a write (one statement, or a transaction `f` opens and commits);
-    /// its failure or success is noted in the store's health.
+    /// Runs a write in one transaction: the fence first (when set), then
+    /// `f`, then a notice to the standbys, committed together. Its failure
+    /// or success is noted in the store's health.
     fn write<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Client) -> Result<R, StoreError> + Send + 'static,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<R, StoreError> + Send + 'static,
     ) -> Result<R, StoreError> {
         if self.refuse.load(Ordering::Relaxed) {
             let e = StoreError::Backend(
@@ -85,7 +96,31 @@ impl PgStore {
             self.health.failed(&e);
             return Err(e);
         }
-        let done = self.read(f);
+        let fence = self.fence.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let done = self.read(move |c| {
+            let mut tx = c.transaction().map_err(backend)?;
+            if let Some((node, epoch)) = &fence {
+                // Locks the lease row until this commits: a node taking the
+                // lease waits for it, and a lost lease fails it.
+                let held = tx
+                    .query_opt(
+                        "SELECT 1 FROM candor_lease WHERE id = 1 AND holder = $1 AND epoch = $2 \
+                         AND expires_at > now() FOR SHARE",
+                        &[node, epoch],
+                    )
+                    .map_err(backend)?;
+                if held.is_none() {
+                    return Err(StoreError::Backend(format!(
+                        "this node no longer holds the leader's lease (epoch {epoch}): nothing written"
+                    )));
+                }
+            }
+            let out = f(&mut tx)?;
+            tx.batch_execute(&format!("NOTIFY {}", lease::CHANGES))
+                .map_err(backend)?;
+            tx.commit().map_err(backend)?;
+            Ok(out)
+        });
         if done.is_ok() {
             self.health.written();
             // A commit PostgreSQL acknowledged is durable: nothing to flush.
@@ -119,8 +154,7 @@ impl PgStore {
             .collect();
         let written = encoded.and_then(|states| {
             let (ids, states): (Vec<String>, Vec<Vec<u8>>) = states.into_iter().unzip();
-            self.write(move |c| {
-                let mut tx = c.transaction().map_err(backend)?;
+            self.write(move |tx| {
                 tx.execute(
                     "INSERT INTO result_blocks (hour, check_id, block) \
                      SELECT * FROM unnest($1::integer[], $2::text[], $3::bytea[]) \
@@ -135,7 +169,7 @@ impl PgStore {
                     &[&ids, &states],
                 )
                 .map_err(backend)?;
-                tx.commit().map_err(backend)
+                Ok(())
             })
         });
         if written.is_err() {
@@ -231,7 +265,7 @@ impl StateStore for PgStore {
 
     fn commit(&self, c: &Commit<'_>) -> Result<(), StoreError> {
         let change = records::Change::of(c)?;
-        self.write(move |client| change.write(client))
+        self.write(move |tx| change.write(tx))
     }
 
     fn load_state(&self) -> Result<States, StoreError> {

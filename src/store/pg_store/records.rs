@@ -2,7 +2,7 @@
 //! visitors' reports.
 
 use chrono::{DateTime, Utc};
-use postgres::{Client, Transaction};
+use postgres::Transaction;
 
 use super::link::backend;
 use super::{PgStore, from_json, json};
@@ -52,12 +52,11 @@ impl Change {
     }
 
     /// Every row in one transaction: all of the change or none of it.
-    pub fn write(self, c: &mut Client) -> Result<(), StoreError> {
-        let mut tx = c.transaction().map_err(backend)?;
-        upsert(&mut tx, "incidents", "id", "record", self.incidents)?;
-        upsert(&mut tx, "maintenances", "id", "record", self.maintenances)?;
+    pub fn write(self, tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+        upsert(tx, "incidents", "id", "record", self.incidents)?;
+        upsert(tx, "maintenances", "id", "record", self.maintenances)?;
         upsert(
-            &mut tx,
+            tx,
             "component_states",
             "component_id",
             "state",
@@ -69,7 +68,7 @@ impl Change {
             .into_iter()
             .filter_map(|(id, o)| Some((id, o?)))
             .collect();
-        upsert(&mut tx, "overrides", "component_id", "record", kept)?;
+        upsert(tx, "overrides", "component_id", "record", kept)?;
         let removed: Vec<String> = removed.into_iter().map(|(id, _)| id).collect();
         if !removed.is_empty() {
             tx.execute(
@@ -78,8 +77,8 @@ impl Change {
             )
             .map_err(backend)?;
         }
-        insert_jobs(&mut tx, self.jobs)?;
-        tx.commit().map_err(backend)
+        insert_jobs(tx, self.jobs)?;
+        Ok(())
     }
 }
 
@@ -247,10 +246,9 @@ impl OutboxStore for PgStore {
 
     fn enqueue(&self, jobs: &[Envelope]) -> Result<(), StoreError> {
         let jobs = encode_jobs(jobs)?;
-        self.write(move |c| {
-            let mut tx = c.transaction().map_err(backend)?;
-            insert_jobs(&mut tx, jobs)?;
-            tx.commit().map_err(backend)
+        self.write(move |tx| {
+            insert_jobs(tx, jobs)?;
+            Ok(())
         })
     }
 
@@ -258,15 +256,14 @@ impl OutboxStore for PgStore {
         let id = job_param(id)?;
         let (tries, bytes) = (attempts(job), json(job, "outbox job")?);
         let split = encode_jobs(split)?;
-        self.write(move |c| {
-            let mut tx = c.transaction().map_err(backend)?;
+        self.write(move |tx| {
             tx.execute(
                 "UPDATE outbox SET attempts = $2, job = $3 WHERE id = $1",
                 &[&id, &tries, &bytes],
             )
             .map_err(backend)?;
-            insert_jobs(&mut tx, split)?;
-            tx.commit().map_err(backend)
+            insert_jobs(tx, split)?;
+            Ok(())
         })
     }
 
@@ -282,8 +279,7 @@ impl OutboxStore for PgStore {
     fn fail_job(&self, id: JobId, job: &Envelope) -> Result<(), StoreError> {
         let id = job_param(id)?;
         let bytes = json(job, "outbox job")?;
-        self.write(move |c| {
-            let mut tx = c.transaction().map_err(backend)?;
+        self.write(move |tx| {
             tx.execute("DELETE FROM outbox WHERE id = $1", &[&id])
                 .map_err(backend)?;
             tx.execute(
@@ -292,7 +288,7 @@ impl OutboxStore for PgStore {
                 &[&id, &bytes],
             )
             .map_err(backend)?;
-            tx.commit().map_err(backend)
+            Ok(())
         })
     }
 
@@ -355,8 +351,7 @@ impl ReportStore for PgStore {
             .map(|(c, since)| (c.as_str().to_owned(), since.map(millis)))
             .collect();
         let jobs = encode_jobs(&change.jobs)?;
-        self.write(move |c| {
-            let mut tx = c.transaction().map_err(backend)?;
+        self.write(move |tx| {
             if let Some((at, bytes)) = &report {
                 tx.execute(
                     "INSERT INTO reports (at_ms, record) VALUES ($1, $2)",
@@ -378,8 +373,8 @@ impl ReportStore for PgStore {
                 }
                 .map_err(backend)?;
             }
-            insert_jobs(&mut tx, jobs)?;
-            tx.commit().map_err(backend)
+            insert_jobs(tx, jobs)?;
+            Ok(())
         })
     }
 
@@ -435,8 +430,7 @@ impl ReportStore for PgStore {
     fn prune_reports(&self, before: DateTime<Utc>, keep: usize) -> Result<usize, StoreError> {
         let before = millis(before);
         let keep = limit_param(keep);
-        self.write(move |c| {
-            let mut tx = c.transaction().map_err(backend)?;
+        self.write(move |tx| {
             let old = tx
                 .execute("DELETE FROM reports WHERE at_ms < $1", &[&before])
                 .map_err(backend)?;
@@ -447,7 +441,6 @@ impl ReportStore for PgStore {
                     &[&keep],
                 )
                 .map_err(backend)?;
-            tx.commit().map_err(backend)?;
             Ok(count(old + beyond))
         })
     }

@@ -80,8 +80,7 @@ impl SubscriberStore for PgStore {
         );
         let (confirmed, follower) = (s.is_confirmed(), s.follows.is_some());
         let jobs = encode_jobs(job.cloned().as_slice())?;
-        self.write(move |c| {
-            let mut tx = c.transaction().map_err(backend)?;
+        self.write(move |tx| {
             tx.execute(
                 "INSERT INTO subscribers (id, address_key, token_hash, confirmed, follower, saved, record) \
                  VALUES ($1, $2, $3, $4, $5, nextval('subscriber_saves'), $6) \
@@ -91,20 +90,19 @@ impl SubscriberStore for PgStore {
                 &[&id, &key, &hash, &confirmed, &follower, &record],
             )
             .map_err(backend)?;
-            insert_jobs(&mut tx, jobs)?;
-            tx.commit().map_err(backend)
+            insert_jobs(tx, jobs)?;
+            Ok(())
         })
     }
 
     fn remove_subscriber(&self, s: &Subscriber) -> Result<(), StoreError> {
         let id = s.id.clone();
-        self.write(move |c| {
-            let mut tx = c.transaction().map_err(backend)?;
+        self.write(move |tx| {
             tx.execute("DELETE FROM subscribers WHERE id = $1", &[&id])
                 .map_err(backend)?;
             tx.execute("DELETE FROM feedback WHERE subscriber_id = $1", &[&id])
                 .map_err(backend)?;
-            tx.commit().map_err(backend)
+            Ok(())
         })
     }
 

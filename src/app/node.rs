@@ -1,0 +1,335 @@
+//! One node among several on one PostgreSQL database (`[server]
+//! database_url`): exactly one leads, the holder of the database's lease,
+//! and runs the whole application (scheduler, automation, outbox, webhooks);
+//! the others stand by.
+//!
+//! A standby serves the public pages from its own snapshot, rendered from
+//! the database again after each of the leader's commits (the leader's
+//! transactions `NOTIFY`; the standby `LISTEN`s), and forwards every write
+//! to the leader (`web::node`). Every second it tries to take the lease;
+//! when the leader is gone (its lease expired, or it released it on a clean
+//! stop), one standby takes it with a new epoch, starts the application from
+//! what the database holds, and leads. A leader that cannot renew its lease
+//! stops leading and stands by again; its writes check the epoch in their
+//! own transaction, so it cannot commit once another node leads.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
+
+use super::{Application, browser_url, shutdown_signal};
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::pipeline::desk::Desk;
+use crate::pipeline::restore::restore;
+use crate::store::{self, LeaseStore};
+use crate::web::node::{Node, NodeState};
+use crate::web::render::render_all;
+use crate::web::snapshot::{Snapshot, Snapshots};
+use crate::web::{self, Shared};
+
+/// How long a lease lasts without renewal: the longest a dead leader's
+/// node keeps the others waiting.
+pub const LEASE_TTL: Duration = Duration::from_secs(6);
+/// The leader renews this often (three tries within one lease).
+const RENEW_EVERY: Duration = Duration::from_secs(2);
+/// A standby tries to take the lease this often.
+const TRY_EVERY: Duration = Duration::from_secs(1);
+/// A standby's pages are rendered again at most this often, and at least
+/// this often even without a notice (a notice missed while reconnecting).
+const REFRESH_AT_MOST: Duration = Duration::from_millis(200);
+const REFRESH_AT_LEAST: Duration = Duration::from_secs(30);
+
+/// Runs this node until SIGTERM or SIGINT: standing by, leading when it
+/// holds the lease, standing by again if it loses it.
+pub async fn run(
+    config: Config,
+    clock: Arc<dyn Clock>,
+    shared: store::Shared,
+) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(&config.server.listen)
+        .with_context(|| format!("cannot listen on {}", config.server.listen))?;
+    let addr = listener.local_addr()?;
+    let advertise = match &config.server.advertise_url {
+        Some(url) => url.as_str().trim_end_matches('/').to_owned(),
+        None => browser_url(addr),
+    };
+    let id = format!(
+        "{}-{:06x}",
+        std::process::id(),
+        rand::random::<u32>() & 0xff_ffff
+    );
+    let node = Arc::new(Node::new(id.clone(), advertise.clone())?);
+    let changed = Arc::new(Notify::new());
+    let wake = changed.clone();
+    shared.lease.watch(Box::new(move || wake.notify_one()))?;
+    let mut signal = shutdown_signal()?;
+    // The pages the node last served as leader, shown while standing by if
+    // the database cannot be read.
+    let mut last_pages: Option<Arc<Snapshots>> = None;
+    tracing::info!(node = %id, advertise = %advertise, "listening on {} (data in PostgreSQL), standing by", browser_url(addr));
+    loop {
+        // Standing by until the lease is ours.
+        let standby = Standby::start(
+            listener.try_clone()?,
+            &config,
+            &clock,
+            &shared,
+            &node,
+            &changed,
+            last_pages.take(),
+        )
+        .await?;
+        let epoch = tokio::select! {
+            () = &mut signal => {
+                standby.stop().await;
+                return Ok(());
+            }
+            epoch = wait_for_lease(&shared, &node, &standby.metrics) => epoch,
+        };
+        standby.stop().await;
+        tracing::info!(node = %id, epoch, "took the leader's lease: leading");
+        (shared.fence)(Some((id.clone(), epoch)));
+        node.set(NodeState {
+            leader: true,
+            leader_url: Some(advertise.clone()),
+            epoch,
+        });
+        let app = Application::build_on(
+            config.clone(),
+            clock.clone(),
+            listener.try_clone()?,
+            shared.store.clone(),
+            Some(node.clone()),
+        )
+        .await?;
+        last_pages = Some(app.snapshots());
+        let metrics = app.metrics();
+        metrics.leader.set(1);
+        if let Ok(Some(h)) = shared.lease.holder() {
+            metrics
+                .lease_changes
+                .set(i64::try_from(h.changes).unwrap_or(i64::MAX));
+        }
+        let lost = Arc::new(AtomicBool::new(false));
+        let renewing = tokio::spawn(keep_lease(
+            shared.lease.clone(),
+            node.clone(),
+            epoch,
+            app.stopper(),
+            lost.clone(),
+        ));
+        // The application stops on SIGTERM and SIGINT itself, or when the
+        // lease is lost (`keep_lease` cancels it).
+        let ran = app.run_until_stopped().await;
+        renewing.abort();
+        (shared.fence)(None);
+        if !lost.load(Ordering::Relaxed) {
+            // A clean stop hands the lease over at once.
+            let _ = shared.lease.release(&id, epoch);
+            return ran;
+        }
+        if let Err(e) = ran {
+            tracing::warn!(error = %e, "the application stopped while losing the lease");
+        }
+        tracing::error!(node = %id, epoch, "lost the leader's lease (another node leads, or the database was unreachable for too long): standing by");
+        node.set(NodeState {
+            leader: false,
+            leader_url: None,
+            epoch,
+        });
+    }
+}
+
+/// Tries to take the lease every [`TRY_EVERY`]; meanwhile keeps the node's
+/// idea of the leader current. Returns the epoch once the lease is ours.
+async fn wait_for_lease(shared: &store::Shared, node: &Arc<Node>, metrics: &Metrics) -> i64 {
+    loop {
+        let lease = shared.lease.clone();
+        let (id, advertise) = (node.id.clone(), node.advertise_url.clone());
+        let tried = tokio::task::spawn_blocking(move || {
+            let _ = lease.seen(&id, &advertise, "standby");
+            let got = lease.acquire(&id, &advertise, LEASE_TTL)?;
+            Ok::<_, store::StoreError>((got, lease.holder()?))
+        })
+        .await;
+        match tried {
+            Ok(Ok((Some(epoch), _))) => return epoch,
+            Ok(Ok((None, holder))) => {
+                if let Some(h) = &holder {
+                    metrics
+                        .lease_changes
+                        .set(i64::try_from(h.changes).unwrap_or(i64::MAX));
+                }
+                node.set(NodeState {
+                    leader: false,
+                    leader_url: holder.as_ref().map(|h| h.advertise_url.clone()),
+                    epoch: holder.map_or(0, |h| h.epoch),
+                });
+            }
+            Ok(Err(e)) => tracing::debug!(error = %e, "cannot read the lease"),
+            Err(e) => tracing::debug!(error = %e, "the lease check stopped"),
+        }
+        tokio::time::sleep(TRY_EVERY).await;
+    }
+}
+
+/// Renews the lease every [`RENEW_EVERY`]. When it is no longer ours, or no
+/// renewal succeeded for a whole lease, it stops the application.
+async fn keep_lease(
+    lease: Arc<dyn LeaseStore>,
+    node: Arc<Node>,
+    epoch: i64,
+    stop: CancellationToken,
+    lost: Arc<AtomicBool>,
+) {
+    let mut renewed = Instant::now();
+    loop {
+        tokio::time::sleep(RENEW_EVERY).await;
+        let (lease, id, advertise) = (lease.clone(), node.id.clone(), node.advertise_url.clone());
+        let got = tokio::task::spawn_blocking(move || {
+            let _ = lease.seen(&id, &advertise, "leader");
+            lease.renew(&id, epoch, LEASE_TTL)
+        })
+        .await;
+        match got {
+            Ok(Ok(true)) => renewed = Instant::now(),
+            Ok(Ok(false)) => break,
+            Ok(Err(e)) => tracing::warn!(error = %e, "cannot renew the leader's lease"),
+            Err(e) => tracing::warn!(error = %e, "the lease renewal stopped"),
+        }
+        if renewed.elapsed() >= LEASE_TTL {
+            break;
+        }
+    }
+    lost.store(true, Ordering::Relaxed);
+    stop.cancel();
+}
+
+/// A standby's web server and the task that keeps its pages current.
+struct Standby {
+    server: actix_web::dev::ServerHandle,
+    metrics: Arc<Metrics>,
+    refresh: tokio::task::JoinHandle<()>,
+}
+
+impl Standby {
+    async fn start(
+        listener: TcpListener,
+        config: &Config,
+        clock: &Arc<dyn Clock>,
+        shared: &store::Shared,
+        node: &Arc<Node>,
+        changed: &Arc<Notify>,
+        last: Option<Arc<Snapshots>>,
+    ) -> anyhow::Result<Self> {
+        let config = Arc::new(config.clone());
+        let snapshots = match (
+            render_from(&config, &shared.store, clock, &[], &[]).await,
+            last,
+        ) {
+            (Ok(first), _) => Arc::new(Snapshots::of(first)),
+            // The database is out of reach: the last pages, until it is back
+            // (`keep_current` renders again every second meanwhile).
+            (Err(e), Some(last)) => {
+                tracing::warn!(error = %e, "cannot read the database: showing the last pages until it is back");
+                changed.notify_one();
+                last
+            }
+            (Err(e), None) => return Err(e),
+        };
+        let (desk, _) = Desk::new(1);
+        let (arrive, _) = mpsc::channel(1);
+        let metrics = Arc::new(Metrics::new());
+        let web = Shared {
+            limits: Arc::default(),
+            report_limits: Arc::new(web::reports::limits()),
+            failures: Arc::default(),
+            snapshots: snapshots.clone(),
+            store: shared.store.clone(),
+            metrics: metrics.clone(),
+            heartbeat: Arc::new(AtomicI64::new(0)),
+            desk,
+            admin_token: config.admin_token.clone(),
+            clock: clock.clone(),
+            agents: Arc::new(web::agents::Agents::new(&config, arrive)),
+            node: Some(node.clone()),
+        };
+        let server = web::server(listener, web)?;
+        let handle = server.handle();
+        tokio::spawn(server);
+        let refresh = tokio::spawn(keep_current(
+            config,
+            shared.store.clone(),
+            clock.clone(),
+            snapshots,
+            changed.clone(),
+        ));
+        Ok(Self {
+            server: handle,
+            metrics,
+            refresh,
+        })
+    }
+
+    /// Stops serving (requests in flight finish) and refreshing.
+    async fn stop(self) {
+        self.refresh.abort();
+        self.server.stop(true).await;
+    }
+}
+
+/// The pages of what the database holds now.
+async fn render_from(
+    config: &Arc<Config>,
+    store: &store::Store,
+    clock: &Arc<dyn Clock>,
+    previous: &[Arc<Snapshot>],
+    read: &[crate::lang::Lang],
+) -> anyhow::Result<Vec<Snapshot>> {
+    let (config, store, now) = (config.clone(), store.clone(), clock.now());
+    let (previous, read) = (previous.to_vec(), read.to_vec());
+    tokio::task::spawn_blocking(move || {
+        let restored = restore(&config, &*store, now).context("while reading the database")?;
+        Ok(render_all(restored.view, &previous, &read))
+    })
+    .await?
+}
+
+/// Renders the standby's pages again after each notice of a commit (bursts
+/// folded together) and every [`REFRESH_AT_LEAST`] regardless.
+async fn keep_current(
+    config: Arc<Config>,
+    store: store::Store,
+    clock: Arc<dyn Clock>,
+    snapshots: Arc<Snapshots>,
+    changed: Arc<Notify>,
+) {
+    loop {
+        let _ = tokio::time::timeout(REFRESH_AT_LEAST, changed.notified()).await;
+        tokio::time::sleep(REFRESH_AT_MOST).await;
+        let previous = snapshots.all();
+        match render_from(
+            &config,
+            &store,
+            &clock,
+            &previous,
+            &snapshots.languages_read(),
+        )
+        .await
+        {
+            Ok(next) => {
+                snapshots.replace_all(next);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot render the standby's pages from the database")
+            }
+        }
+    }
+}
