@@ -86,6 +86,19 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Copy an installation from its sled data directory into an empty
+    /// PostgreSQL database (to run several nodes on it), and say what was
+    /// copied. Stop the Candor that uses the directory first.
+    MigrateStore {
+        /// The store to copy: `sled:DIR` (a data directory).
+        #[arg(long)]
+        from: String,
+        /// The database to copy into: a `postgres://` URL (or set
+        /// CANDOR_DATABASE_URL and leave this out, to keep its password out
+        /// of the process list).
+        #[arg(long, env = "CANDOR_DATABASE_URL", hide_env_values = true)]
+        to: String,
+    },
     /// Probe, from this machine, the checks a Candor server assigns to one
     /// of its `[[locations]]`, and send it the results. Needs no config file
     /// and no data dir; the location's token is read from CANDOR_AGENT_TOKEN.
@@ -125,6 +138,7 @@ fn main() -> ExitCode {
         Command::CheckConfig => check_config(&cli.config, &*clock),
         Command::Serve => serve(&cli.config, clock),
         Command::Export { out } => export(&cli.config, &out, &*clock),
+        Command::MigrateStore { from, to } => migrate_store(&from, &to),
         Command::Agent {
             server,
             location,
@@ -153,6 +167,32 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// `candor migrate-store`: sled into PostgreSQL, all of it or nothing.
+fn migrate_store(from: &str, to: &str) -> ExitCode {
+    let Some(dir) = from.strip_prefix("sled:") else {
+        eprintln!("error: --from must be sled:DIR (the data directory to copy), not {from:?}");
+        return ExitCode::FAILURE;
+    };
+    if let Err(why) = candor::config::DatabaseUrl::parse(to) {
+        eprintln!("error: --to {why}");
+        return ExitCode::FAILURE;
+    }
+    match candor::store::copy::sled_to_postgres(std::path::Path::new(dir), to) {
+        Ok(copied) => {
+            let total: u64 = copied.values().sum();
+            println!("copied {total} records from {dir} into PostgreSQL:");
+            for (kind, n) in &copied {
+                println!("  {n:>9} {kind}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: nothing was copied: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -15,6 +15,7 @@
 //! only [`Storage::flush`], which waits for the disk, is async.
 
 pub(crate) mod blocks;
+pub mod copy;
 pub mod health;
 pub(crate) mod journal;
 pub mod memory;

@@ -538,3 +538,161 @@ fn a_failing_store_says_so_keeps_what_it_had_and_recovers(b: &Backend) {
         "results kept in memory through the failure are written after it"
     );
 }
+
+/// Every kind of record, in `store`.
+fn fill(store: &Store) -> (Incident, Vec<Subscriber>) {
+    for sec in [10, 40, 3_590, 3_610] {
+        let outcome = if sec == 40 {
+            Outcome::Down
+        } else {
+            Outcome::Up
+        };
+        store
+            .record(&result("api", sec, outcome), &state(outcome))
+            .unwrap();
+    }
+    store.checkpoint().unwrap();
+    let incident: Incident = serde_json::from_str(INCIDENT).unwrap();
+    let maintenance: Maintenance = serde_json::from_str(MAINTENANCE).unwrap();
+    let pinned: Override = serde_json::from_str(PINNED).unwrap();
+    let api = ComponentId::parse("api").unwrap();
+    let down = ComponentState::operational(at(0));
+    store
+        .commit(&Commit {
+            incidents: vec![&incident],
+            maintenances: vec![&maintenance],
+            overrides: vec![(&api, Some(&pinned))],
+            components: vec![(&api, &down)],
+            jobs: vec![webhook(1), webhook(2), webhook(3)],
+        })
+        .unwrap();
+    let jobs = store.jobs(None, 10).unwrap();
+    store.fail_job(jobs[0].0, &jobs[0].1).unwrap();
+    let people: Vec<Subscriber> = ["ana@example.com", "bo@example.com"]
+        .iter()
+        .map(|e| subscriber(store, e, true))
+        .collect();
+    for s in &people {
+        store.save_subscriber(s, None).unwrap();
+    }
+    store
+        .save_answer(&incident.id, &people[0].id, Answer::StillBroken, at(50))
+        .unwrap();
+    store
+        .save_days(&[(100, api.clone(), day(9).encode())])
+        .unwrap();
+    let r = report("api", 20, "slow");
+    store
+        .save_reports(&ReportChange {
+            report: Some(&r),
+            alarms: vec![(&api, Some(at(20)))],
+            jobs: vec![],
+        })
+        .unwrap();
+    (incident, people)
+}
+
+#[test]
+fn a_sled_installation_copied_into_postgres_reads_the_same_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (incident, people) = fill(&candor::store::open(&data).unwrap());
+    let url = crate::postgres::cluster().fresh_database();
+    let from = format!("sled:{}", data.display());
+    // sled's flusher thread lets go of the directory's lock a moment after
+    // the store is dropped (a stopped Candor's process lets go at once).
+    let migrate = || {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let out = crate::helpers::run_candor(&["migrate-store", "--from", &from, "--to", &url]);
+            let locked = String::from_utf8_lossy(&out.stderr).contains("could not acquire lock");
+            if !locked || std::time::Instant::now() > deadline {
+                break out;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    let out = migrate();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for line in [
+        "2 hours of check results",
+        "1 incidents",
+        "2 queued notifications",
+        "1 failed notifications",
+        "2 subscribers",
+        "1 subscriber answers",
+        "1 visitor reports",
+    ] {
+        assert!(said.contains(line), "{line:?} not in:\n{said}");
+    }
+    let (sled, pg) = (
+        candor::store::open(&data).unwrap(),
+        candor::store::open_postgres(&url).unwrap(),
+    );
+    let api = CheckId::parse("api").unwrap();
+    assert_eq!(
+        pg.results(&api, at(0), at(7_200)).unwrap(),
+        sled.results(&api, at(0), at(7_200)).unwrap()
+    );
+    assert_eq!(pg.load_state().unwrap(), sled.load_state().unwrap());
+    assert_eq!(
+        pg.load_book().unwrap().incidents,
+        sled.load_book().unwrap().incidents
+    );
+    assert_eq!(
+        pg.load_book().unwrap().overrides,
+        sled.load_book().unwrap().overrides
+    );
+    assert_eq!(
+        pg.jobs(None, 10).unwrap(),
+        sled.jobs(None, 10).unwrap(),
+        "same ids, same order"
+    );
+    assert_eq!(pg.failed_jobs(10).unwrap(), sled.failed_jobs(10).unwrap());
+    assert_eq!(
+        pg.subscriber_by_token(&people[1].token).unwrap(),
+        Some(people[1].clone())
+    );
+    assert_eq!(
+        pg.confirmed_after(None, 10).unwrap(),
+        sled.confirmed_after(None, 10).unwrap()
+    );
+    assert_eq!(
+        pg.feedback(&incident.id).unwrap(),
+        sled.feedback(&incident.id).unwrap()
+    );
+    assert_eq!(pg.load_days(0, 0).unwrap(), sled.load_days(0, 0).unwrap());
+    assert_eq!(
+        pg.latest_reports(10).unwrap(),
+        sled.latest_reports(10).unwrap()
+    );
+    assert_eq!(pg.report_alarms().unwrap(), sled.report_alarms().unwrap());
+    // New ids come after the copied ones.
+    assert!(pg.new_subscriber_id().unwrap() > people[1].id);
+    pg.enqueue(&[webhook(9)]).unwrap();
+    let last = pg.jobs(None, 10).unwrap().last().unwrap().0;
+    assert!(last > sled.jobs(None, 10).unwrap().last().unwrap().0);
+
+    // Into a database that holds records: refused, nothing written.
+    drop(sled);
+    let again = migrate();
+    assert!(!again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        err.contains("already holds") && err.contains("nothing was copied"),
+        "{err}"
+    );
+    let missing = crate::helpers::run_candor(&[
+        "migrate-store",
+        "--from",
+        "sled:/nonexistent/dir",
+        "--to",
+        &url,
+    ]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no data directory"));
+}

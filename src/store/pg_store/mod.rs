@@ -10,6 +10,7 @@
 //! when PostgreSQL acknowledges it, so `flush` has nothing left to wait for.
 //! Nothing of rust-postgres leaves this module.
 
+pub mod import;
 pub mod lease;
 mod link;
 mod migrate;

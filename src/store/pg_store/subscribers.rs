@@ -15,7 +15,7 @@ use crate::outbox::Envelope;
 use crate::store::{StoreError, SubscriberStore};
 use crate::subscribers::{Answer, FeedbackCounts, Subscriber, address_key};
 
-fn token_hash(token: &str) -> Vec<u8> {
+pub(super) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 

@@ -9,6 +9,7 @@
 //! reopened in place ([`recover`]).
 
 mod commit;
+mod dump;
 mod keys;
 mod migrate;
 mod outbox;

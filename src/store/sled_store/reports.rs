@@ -166,6 +166,25 @@ fn from_tx(e: TransactionError<()>) -> StoreError {
     }
 }
 
+impl Trees {
+    /// Every report (in time order) and alarm, for `candor migrate-store`.
+    pub fn dump(&self, sink: &mut dyn FnMut(crate::store::copy::Record)) -> Result<(), StoreError> {
+        use crate::store::copy::Record;
+        for item in self.records.iter() {
+            let (_, v) = item?;
+            sink(Record::Report { json: v.to_vec() });
+        }
+        for item in self.alarms.iter() {
+            let (k, v) = item?;
+            sink(Record::Alarm {
+                component: String::from_utf8_lossy(&k).into_owned(),
+                json: v.to_vec(),
+            });
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::Duration;

@@ -227,6 +227,30 @@ fn from_tx(e: TransactionError<()>) -> StoreError {
     }
 }
 
+impl Trees {
+    /// Every subscriber record and answer, for `candor migrate-store` (the
+    /// lookups are made again from the records).
+    pub fn dump(&self, sink: &mut dyn FnMut(crate::store::copy::Record)) -> Result<(), StoreError> {
+        use crate::store::copy::Record;
+        for item in self.records.iter() {
+            let (_, v) = item?;
+            sink(Record::Subscriber { json: v.to_vec() });
+        }
+        for item in self.feedback.iter() {
+            let (k, v) = item?;
+            let Some(split) = k.iter().position(|b| *b == 0) else {
+                continue;
+            };
+            sink(Record::Answer {
+                incident: String::from_utf8_lossy(&k[..split]).into_owned(),
+                subscriber: String::from_utf8_lossy(&k[split + 1..]).into_owned(),
+                json: v.to_vec(),
+            });
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
