@@ -65,7 +65,11 @@ pub async fn run(
         std::process::id(),
         rand::random::<u32>() & 0xff_ffff
     );
-    let node = Arc::new(Node::new(id.clone(), advertise.clone())?);
+    let node = Arc::new(Node::new(
+        id.clone(),
+        advertise.clone(),
+        shared.lease.clone(),
+    )?);
     let changed = Arc::new(Notify::new());
     let wake = changed.clone();
     shared.lease.watch(Box::new(move || wake.notify_one()))?;

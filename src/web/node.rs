@@ -30,6 +30,8 @@ pub struct NodeState {
 pub struct Node {
     pub id: String,
     pub advertise_url: String,
+    /// The database's lease and heartbeats (the dashboard lists the nodes).
+    pub lease: Arc<dyn crate::store::LeaseStore>,
     state: ArcSwap<NodeState>,
     forwarder: reqwest::Client,
 }
@@ -41,7 +43,11 @@ const FORWARD_TIMEOUT: Duration = Duration::from_secs(30);
 const FORWARD_LIMIT: usize = 4 << 20;
 
 impl Node {
-    pub fn new(id: String, advertise_url: String) -> anyhow::Result<Self> {
+    pub fn new(
+        id: String,
+        advertise_url: String,
+        lease: Arc<dyn crate::store::LeaseStore>,
+    ) -> anyhow::Result<Self> {
         // The process's TLS provider, as the probes install it (an https
         // `advertise_url` is reached over it).
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -52,6 +58,7 @@ impl Node {
         Ok(Self {
             id,
             advertise_url,
+            lease,
             state: ArcSwap::from_pointee(NodeState {
                 leader: false,
                 leader_url: None,

@@ -30,7 +30,12 @@ pub async fn show(engineer: Engineer) -> HttpResponse {
     let delivery = outbox(&engineer.shared.metrics);
     let reports = crate::web::reports::overview::load(&engineer.shared).await;
     let reports = super::reports::section(&snapshot.view, reports.ok().as_ref());
-    let sections = Sections { reports, delivery };
+    let nodes = nodes(&engineer.shared).await;
+    let sections = Sections {
+        reports,
+        delivery,
+        nodes,
+    };
     html(
         StatusCode::OK,
         page(&snapshot.view, &engineer.session, counts, sections),
@@ -43,6 +48,43 @@ struct Sections {
     reports: Markup,
     /// Email delivery (from the metrics).
     delivery: Markup,
+    /// The nodes on the database seen in the last minute (several nodes only).
+    nodes: Markup,
+}
+
+/// How far back the dashboard lists nodes.
+const NODES_SEEN_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The nodes that said they were alive in the last minute, and which leads.
+async fn nodes(shared: &crate::web::Shared) -> Markup {
+    let Some(node) = shared.node.clone() else {
+        return html! {};
+    };
+    let lease = node.lease.clone();
+    let seen = match web::block(move || lease.nodes(NODES_SEEN_WITHIN)).await {
+        Ok(Ok(seen)) => Some(seen),
+        Ok(Err(e)) => unreadable("the nodes", e.into()),
+        Err(e) => unreadable("the nodes", e.into()),
+    };
+    let state = node.state();
+    html! {
+        section aria-labelledby="nodes-title" {
+            h2 #nodes-title { "Nodes" }
+            p { "Epoch " (state.epoch) " of the leader's lease. Nodes seen in the last minute:" }
+            @if seen.is_none() {
+                p.empty { "The list of nodes cannot be read from the database right now." }
+            }
+            ul {
+                @for n in seen.iter().flatten() {
+                    li {
+                        strong { (n.role) } " " (n.advertise_url) " (" (n.node)
+                        @if n.node == node.id { ", this node" }
+                        "), seen " (n.seen_ago.as_secs()) " s ago"
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Email delivery as the worker last counted it (numbers only, no user text).
@@ -99,6 +141,7 @@ fn page(v: &View, session: &Session, subscribers: Option<(u64, u64)>, more: Sect
         (recently_resolved(v))
         (subscriber_counts(subscribers))
         (more.delivery)
+        (more.nodes)
     };
     frame("Dashboard", Some(session), content)
 }
