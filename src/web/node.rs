@@ -78,7 +78,7 @@ impl Node {
 }
 
 /// Whether this request goes to the leader: on a standby, everything but a
-/// public read.
+/// public read (see [`LEADERS_PATHS`]).
 fn forwarded(ctx: &guard::GuardContext<'_>) -> bool {
     let Some(shared) = ctx.app_data::<web::Data<Shared>>() else {
         return false;
@@ -90,13 +90,21 @@ fn forwarded(ctx: &guard::GuardContext<'_>) -> bool {
         return false;
     }
     let head = ctx.head();
-    let path = head.uri.path();
     let read = head.method == Method::GET || head.method == Method::HEAD;
-    !read
-        || path.starts_with("/admin")
-        || path.starts_with("/api/admin/")
-        || path.starts_with("/api/agent/")
+    !read || LEADERS_PATHS.iter().any(|p| head.uri.path().starts_with(p))
 }
+
+/// Paths whose GETs are the leader's too: the admin side (its sessions live
+/// on the leader), the agents' API, and the links in emails, some of which
+/// write when followed (confirming, answering "still broken").
+const LEADERS_PATHS: [&str; 6] = [
+    "/admin",
+    "/api/admin/",
+    "/api/agent/",
+    "/subscriptions/",
+    "/feedback/",
+    "/follow/",
+];
 
 /// The route that forwards, registered before every other one.
 pub fn routes(cfg: &mut web::ServiceConfig) {

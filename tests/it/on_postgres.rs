@@ -385,3 +385,98 @@ fn a_write_checks_the_lease_in_its_own_transaction_so_a_deposed_leader_cannot_co
     );
     assert_eq!(b.lease.holder().unwrap().unwrap().changes, 2);
 }
+
+/// Subscribes `email` through the web form of `base` and its confirmation
+/// link (both may be a standby's: the leader answers).
+async fn subscribe(base: &str, smtp: &crate::smtp::Smtp, email: &str) -> Result<(), String> {
+    let form = client()
+        .post(format!("{base}/subscribe"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(format!("email={}", email.replace('@', "%40")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 200);
+    let confirmation = smtp.wait_for(email, 1).await.remove(0);
+    let link = crate::email::link(&confirmation, "/confirm");
+    // The link names the leader's public URL; follow it on `base` instead.
+    let path = link
+        .split_once("/subscriptions/")
+        .map(|(_, rest)| format!("/subscriptions/{rest}"))
+        .unwrap();
+    let confirmed = client().get(format!("{base}{path}")).send().await.unwrap();
+    match confirmed.status().as_u16() {
+        200 => Ok(()),
+        other => Err(format!("{path}: {other}")),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_leader_killed_mid_broadcast_the_new_leader_finishes_it_with_few_duplicates() {
+    let url = cluster().fresh_database();
+    let smtp = crate::smtp::Smtp::start().await;
+    let body = format!(
+        "[email]\nfrom = \"Status <status@test.example>\"\nsmtp_url = \"{}\"\n\n{COMPONENTS}",
+        smtp.url()
+    );
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut a = serve(&dir_a, &body, &url);
+    wait_for_role(&a.base, "leader", Duration::from_secs(10)).await;
+    let b = serve(&dir_b, &body, &url);
+    wait_for_role(&b.base, "standby", Duration::from_secs(10)).await;
+    let readers: Vec<String> = (0..8).map(|i| format!("reader{i}@example.com")).collect();
+    for r in &readers {
+        if let Err(e) = subscribe(&b.base, &smtp, r).await {
+            panic!("{e}\nA: {:#?}\nB: {:#?}", a.log(), b.log());
+        }
+    }
+    // Slow enough that the broadcast is still going when the kill comes.
+    smtp.slow_down(Duration::from_millis(150));
+    let (status, _) = admin_request(
+        &b.base,
+        "POST",
+        "/incidents",
+        incident("Killed mid-broadcast"),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let notices = || {
+        (smtp.mails().into_iter())
+            .filter(|m| {
+                m.header("subject")
+                    .is_some_and(|s| s.contains("Major outage"))
+            })
+            .collect::<Vec<_>>()
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while notices().is_empty() {
+        assert!(Instant::now() < deadline, "the broadcast never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    a.kill_9();
+    let at_kill = notices().len();
+    smtp.slow_down(Duration::ZERO);
+    wait_for_role(&b.base, "leader", Duration::from_secs(10)).await;
+    for r in &readers {
+        let got = smtp.wait_for(r, 2).await;
+        assert!(
+            got.len() >= 2,
+            "{r} got no notice (sent {at_kill} before the kill)"
+        );
+    }
+    // Each reader has the notice at least once; a page resent after the
+    // failover repeats it at most once.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for r in &readers {
+        let to_r = notices()
+            .iter()
+            .filter(|m| m.header("to").is_some_and(|t| t.contains(r)))
+            .count();
+        assert!((1..=2).contains(&to_r), "{r} got the notice {to_r} times");
+    }
+    eprintln!(
+        "{} notices for {} readers ({at_kill} before the kill)",
+        notices().len(),
+        readers.len()
+    );
+}
