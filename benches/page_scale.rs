@@ -9,6 +9,8 @@
 
 #[path = "../tests/it/chromium.rs"]
 mod chromium;
+#[path = "../tests/it/debian.rs"]
+mod debian;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -5,6 +5,8 @@
 # (from candor's /metrics histogram), CPU use of the candor process and its peak
 # RSS, each beside its target.
 #   benches/scheduler_scale.sh [CHECKS=10000] [WINDOW_SECONDS=120]
+# DATABASE_URL=postgres://... runs it on PostgreSQL (an empty database)
+# instead of sled (benches/postgres.sh runs both).
 source "$(dirname "$0")/common.sh"
 CHECKS=${1:-10000}; WINDOW=${2:-120}; PERIOD=30
 need nginx curl
@@ -13,6 +15,7 @@ start_nginx 'location / { return 200 "ok"; }' 18082
 
 {
   printf '[site]\ntitle = "Scale"\n[server]\nlisten = "127.0.0.1:18083"\ndata_dir = "%s/data"\nretention = "1h"\nmax_concurrent_checks = 256\n' "$WORK"
+  if [ -n "${DATABASE_URL:-}" ]; then printf 'database_url = "%s"\n' "$DATABASE_URL"; fi
   per=100
   for c in $(seq 1 $(( (CHECKS + per - 1) / per ))); do
     printf '[[components]]\nid = "c%d"\nname = "Component %d"\n' "$c" "$c"

@@ -6,7 +6,11 @@
 //! it changes, so the two should be close.
 //!   cargo bench --bench write_latency -- [WRITES=1000] [SMALL=10] [LARGE=5000]
 //! WRITES is per installation; both run in alternating rounds, so the
-//! machine's noise falls on both alike.
+//! machine's noise falls on both alike. With `DATABASE_URL=postgres://...`
+//! (an empty database) a third installation runs beside them: the large
+//! history on PostgreSQL, as the leader of several nodes (its writes check
+//! the lease), and the ratio to sled is printed (benches/postgres.sh makes
+//! a throwaway database and runs this).
 
 use std::time::{Duration, Instant};
 
@@ -103,14 +107,15 @@ fn past_incident(n: usize, hours_ago: i64) -> anyhow::Result<Incident> {
 /// clocks, nor the writers its requests.
 struct Installation {
     history: usize,
+    /// "sled" or "PostgreSQL".
+    store: &'static str,
     base: String,
     stop: CancellationToken,
     thread: std::thread::JoinHandle<anyhow::Result<()>>,
     latencies: Vec<Duration>,
 }
 
-async fn seed(data: &std::path::Path, history: usize) -> anyhow::Result<()> {
-    let store = candor::store::open(data)?;
+async fn seed(store: candor::store::Store, history: usize) -> anyhow::Result<()> {
     let records = (0..history)
         .map(|n| past_incident(n, 2 * (n as i64 + 1)))
         .collect::<anyhow::Result<Vec<_>>>()?;
@@ -123,7 +128,12 @@ async fn seed(data: &std::path::Path, history: usize) -> anyhow::Result<()> {
     Ok(store.flush().await?)
 }
 
-fn start(history: usize) -> anyhow::Result<Installation> {
+fn start(history: usize, database: Option<String>) -> anyhow::Result<Installation> {
+    let on = if database.is_some() {
+        "PostgreSQL"
+    } else {
+        "sled"
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -132,10 +142,29 @@ fn start(history: usize) -> anyhow::Result<Installation> {
         runtime.block_on(async move {
             let dir = tempfile::tempdir()?;
             let data = dir.path().join("data");
-            seed(&data, history).await?;
             let mut config = Config::parse(&config(&data)).map_err(|p| anyhow::anyhow!("{p:?}"))?;
             config.admin_token = Some(TOKEN.to_owned());
-            let app = Application::build(config).await?;
+            let app = match database {
+                None => {
+                    seed(candor::store::open(&data)?, history).await?;
+                    Application::build(config).await?
+                }
+                Some(url) => {
+                    config.server.database_url =
+                        Some(candor::config::DatabaseUrl::parse(&url).map_err(anyhow::Error::msg)?);
+                    let shared =
+                        candor::store::open_shared(&config.server)?.context("a database URL")?;
+                    seed(shared.store.clone(), history).await?;
+                    let epoch = (shared.lease)
+                        .acquire("bench", "http://127.0.0.1", Duration::from_secs(3600))?
+                        .context("the lease is free in a new database")?;
+                    (shared.fence)(Some(("bench".into(), epoch)));
+                    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+                    let clock = std::sync::Arc::new(candor::clock::SystemClock);
+                    Application::build_on(config, clock, listener, shared.store.clone(), None)
+                        .await?
+                }
+            };
             let base = format!("http://127.0.0.1:{}", app.port());
             tx.send((base, app.stopper()))?;
             app.run_until_stopped().await
@@ -144,6 +173,7 @@ fn start(history: usize) -> anyhow::Result<Installation> {
     let (base, stop) = rx.recv().context("the installation did not start")?;
     Ok(Installation {
         history,
+        store: on,
         base,
         stop,
         thread,
@@ -256,10 +286,15 @@ async fn main() -> anyhow::Result<()> {
         args.get(1).copied().unwrap_or(10),
         args.get(2).copied().unwrap_or(5000),
     ];
+    let database = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
     let mut installs = Vec::new();
-    for size in sizes {
+    let mut plan: Vec<(usize, Option<String>)> = sizes.iter().map(|s| (*s, None)).collect();
+    if let Some(url) = &database {
+        plan.push((sizes[1], Some(url.clone())));
+    }
+    for (size, on) in plan {
         let t = Instant::now();
-        installs.push(start(size)?);
+        installs.push(start(size, on)?);
         eprintln!(
             "started with {size} incidents in history ({:.1} s)",
             t.elapsed().as_secs_f64()
@@ -283,15 +318,16 @@ async fn main() -> anyhow::Result<()> {
         "write-to-2xx, {WRITERS} writers, {} components, {writes} writes each (5 rounds, alternating)",
         GROUPS * PER_GROUP
     );
-    println!("| incidents in history | writes | median | p90 | p99 | max |");
-    println!("|---|---|---|---|---|---|");
+    println!("| store | incidents in history | writes | median | p90 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|");
     let mut figures = Vec::new();
     for inst in &mut installs {
         inst.latencies.sort();
         let l = &inst.latencies;
         let (p50, p99) = (quantile(l, 0.5), quantile(l, 0.99));
         println!(
-            "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+            "| {} | {} | {} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+            inst.store,
             inst.history,
             l.len(),
             ms(p50),
@@ -301,9 +337,10 @@ async fn main() -> anyhow::Result<()> {
         );
         figures.push((p50, p99));
     }
-    let ratio = |f: fn(&(Duration, Duration)) -> Duration| {
-        ms(f(&figures[1])) / ms(f(&figures[0])).max(f64::EPSILON)
+    let ratio_of = |a: usize, b: usize, f: fn(&(Duration, Duration)) -> Duration| {
+        ms(f(&figures[a])) / ms(f(&figures[b])).max(f64::EPSILON)
     };
+    let ratio = |f| ratio_of(1, 0, f);
     println!(
         "ratio {} / {} incidents: median {:.2}x, p99 {:.2}x",
         sizes[1],
@@ -311,6 +348,14 @@ async fn main() -> anyhow::Result<()> {
         ratio(|f| f.0),
         ratio(|f| f.1)
     );
+    if figures.len() == 3 {
+        println!(
+            "ratio PostgreSQL / sled, {} incidents: median {:.2}x, p99 {:.2}x",
+            sizes[1],
+            ratio_of(2, 1, |f| f.0),
+            ratio_of(2, 1, |f| f.1)
+        );
+    }
     for inst in installs {
         inst.stop.cancel();
         inst.thread

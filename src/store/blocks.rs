@@ -48,6 +48,27 @@ pub fn hour_of(at: DateTime<Utc>) -> u32 {
     u32::try_from(millis(at) / HOUR_MS).unwrap_or(u32::MAX)
 }
 
+/// One check's results in `[from, to)`, oldest first, from the block of
+/// each hour that range spans (`block_of`, `None` for an hour without one).
+pub fn results_within<E>(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    mut block_of: impl FnMut(u32) -> Result<Option<Vec<u8>>, E>,
+) -> Result<Vec<StoredResult>, E> {
+    let mut out = Vec::new();
+    if to <= from {
+        return Ok(out);
+    }
+    let last = hour_of(to - chrono::Duration::milliseconds(1));
+    for hour in hour_of(from)..=last {
+        if let Some(bytes) = block_of(hour)? {
+            let in_range = |r: &StoredResult| from <= r.at && r.at < to;
+            out.extend(decode(hour, &bytes).into_iter().filter(in_range));
+        }
+    }
+    Ok(out)
+}
+
 pub fn key(hour: u32, check: &CheckId) -> Vec<u8> {
     let mut key = Vec::with_capacity(4 + check.as_str().len());
     key.extend_from_slice(&hour.to_be_bytes());

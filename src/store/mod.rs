@@ -51,6 +51,10 @@ pub enum StoreError {
     },
     #[error("cannot open the database in {}: {detail} (is another Candor using it, or is it not a Candor data directory?)", path.display())]
     Open { path: PathBuf, detail: String },
+    /// PostgreSQL at `[server] database_url` (the URL is never repeated: it
+    /// may hold a password).
+    #[error("cannot use the database at server.database_url: {0}")]
+    Database(String),
     #[error("the data in {} was written by a newer Candor (schema {found}); this one reads up to schema {SCHEMA_VERSION}", path.display())]
     TooNew { path: PathBuf, found: u32 },
     /// The backend failed (I/O, disk full); its own words.

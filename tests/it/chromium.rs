@@ -21,47 +21,13 @@ pub fn ensure_installed() -> Result<(), String> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    let apt = |args: &[&str]| {
-        let mut cmd = if root {
-            Command::new("apt-get")
-        } else {
-            let mut sudo = Command::new("sudo");
-            sudo.args(["-n", "apt-get"]);
-            sudo
-        };
-        // Another apt-get may hold the lock (a second test run, an engineer).
-        cmd.args(["-o", "DPkg::Lock::Timeout=300", "-q"])
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdout(Stdio::null())
-            .output()
-    };
-    let install = ["install", "-y", "chromium", "chromium-driver"];
-    // A fresh machine may have no package lists yet: update once on failure.
-    let ok =
-        |r: &std::io::Result<std::process::Output>| r.as_ref().is_ok_and(|o| o.status.success());
-    let mut result = apt(&install);
-    if !ok(&result) {
-        let _ = apt(&["update"]);
-        result = apt(&install);
-    }
-    match result {
-        Ok(o) if o.status.success() && Path::new(CHROMEDRIVER).exists() => Ok(()),
-        Ok(o) => Err(format!(
-            "could not install chromium and chromium-driver (Debian packages) for the \
-             browser test: `apt-get install -y chromium chromium-driver` {} exited with {}: {}",
-            if root { "as root" } else { "through sudo -n" },
-            o.status,
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Err(e) => Err(format!(
-            "could not run apt-get to install chromium and chromium-driver for the browser \
-             test ({e}); install them by hand: apt-get install -y chromium chromium-driver"
-        )),
+    crate::debian::apt_install(&["chromium", "chromium-driver"], "the browser tests")?;
+    if Path::new(CHROMEDRIVER).exists() {
+        Ok(())
+    } else {
+        Err(format!(
+            "chromium-driver is installed but {CHROMEDRIVER} is not there"
+        ))
     }
 }
 

@@ -15,6 +15,7 @@ mod cli;
 mod client_limits;
 mod clock;
 mod correlated;
+mod debian;
 mod email;
 mod export;
 mod faults;

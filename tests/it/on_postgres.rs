@@ -480,3 +480,95 @@ async fn the_leader_killed_mid_broadcast_the_new_leader_finishes_it_with_few_dup
         readers.len()
     );
 }
+
+#[test]
+fn tls_to_the_database_checks_the_servers_certificate() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let db = own_cluster();
+    let url = db.fresh_database();
+    // A private CA, and the server's certificate for 127.0.0.1 signed by it.
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let server_key = KeyPair::generate().unwrap();
+    let server = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&server_key, &issuer)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (crt, key, ca_file) = (
+        dir.path().join("server.crt"),
+        dir.path().join("server.key"),
+        dir.path().join("ca.pem"),
+    );
+    std::fs::write(&crt, server.pem()).unwrap();
+    std::fs::write(&key, server_key.serialize_pem()).unwrap();
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    // The server reads them as its own user (nobody, when the tests run as
+    // root), and wants its key private.
+    use std::os::unix::fs::PermissionsExt;
+    for f in [&crt, &key] {
+        std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o600)).unwrap();
+        if crate::debian::is_root() {
+            std::os::unix::fs::chown(f, Some(65534), None).unwrap();
+        }
+    }
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    for sql in [
+        "ALTER SYSTEM SET ssl = on".to_owned(),
+        format!("ALTER SYSTEM SET ssl_cert_file = '{}'", crt.display()),
+        format!("ALTER SYSTEM SET ssl_key_file = '{}'", key.display()),
+        "SELECT pg_reload_conf()".to_owned(),
+    ] {
+        psql(&url, &sql).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let tls_url = url
+        .replace("sslmode=disable", "")
+        .trim_end_matches(['?', '&'])
+        .to_owned();
+    let tls_url = format!(
+        "{tls_url}{}sslmode=require",
+        if tls_url.contains('?') { "&" } else { "?" }
+    );
+
+    let config = dir.path().join("c.toml");
+    std::fs::write(&config, config_with(dir.path(), COMPONENTS)).unwrap();
+    // Trusting the private CA (rustls reads SSL_CERT_FILE for its roots).
+    let ca_path = ca_file.display().to_string();
+    let app = Binary::serve_with_env(
+        &config,
+        &[
+            ("CANDOR_DATABASE_URL", tls_url.as_str()),
+            ("SSL_CERT_FILE", ca_path.as_str()),
+        ],
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(wait_for_role(&app.base, "leader", Duration::from_secs(10)));
+    let over_tls = psql(
+        &url,
+        "SELECT bool_and(ssl) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) \
+         WHERE application_name = 'candor'",
+    )
+    .unwrap();
+    assert_eq!(over_tls, "t", "every connection of Candor's is encrypted");
+    drop(app);
+
+    // Without the CA, the certificate is not trusted: a clear error at start.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_candor"))
+        .args(["serve", "--config"])
+        .arg(&config)
+        .env("CANDOR_DATABASE_URL", &tls_url)
+        .env("SSL_CERT_FILE", dir.path().join("none.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot connect to PostgreSQL"), "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+}

@@ -24,6 +24,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::debian::is_root;
+
 /// The login every cluster trusts (a superuser).
 pub const USER: &str = "candor";
 
@@ -616,13 +618,6 @@ fn executable(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }
 
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0")
-}
-
 /// PostgreSQL will not run as root (CI runs the tests as root): there, the
 /// clusters belong to `nobody`, and initdb and the server run as it through
 /// `runuser` or `setpriv` (util-linux). Elsewhere, as the test's own user.
@@ -667,50 +662,12 @@ fn owner_prefix() -> Vec<String> {
     )
 }
 
-/// Installs Debian's `postgresql` (the server, initdb and the psql client):
-/// with apt-get as root, or through `sudo -n` otherwise.
+/// Installs Debian's `postgresql` (the server, initdb and the psql client).
 fn install() -> Result<(), String> {
-    let root = is_root();
-    let apt = |args: &[&str]| {
-        let mut cmd = if root {
-            Command::new("apt-get")
-        } else {
-            let mut sudo = Command::new("sudo");
-            sudo.args(["-n", "apt-get"]);
-            sudo
-        };
-        // Another apt-get may hold the lock (a second test run, an engineer).
-        cmd.args(["-o", "DPkg::Lock::Timeout=300", "-q"])
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdout(Stdio::null())
-            .output()
-    };
-    let install = ["install", "-y", "--no-install-recommends", "postgresql"];
-    // A fresh machine may have no package lists yet: update once on failure.
-    let ok =
-        |r: &std::io::Result<std::process::Output>| r.as_ref().is_ok_and(|o| o.status.success());
-    let mut result = apt(&install);
-    if !ok(&result) {
-        let _ = apt(&["update"]);
-        result = apt(&install);
-    }
-    match result {
-        Ok(o) if o.status.success() => Ok(()),
-        Ok(o) => Err(format!(
-            "could not install postgresql (Debian package: the server, initdb and psql) for \
-             the PostgreSQL tests: `apt-get install -y --no-install-recommends postgresql` {} \
-             exited with {}: {}",
-            if root { "as root" } else { "through sudo -n" },
-            o.status,
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Err(e) => Err(format!(
-            "could not run apt-get to install postgresql for the PostgreSQL tests ({e}); \
-             install it by hand: apt-get install -y --no-install-recommends postgresql \
-             (or PostgreSQL's initdb, postgres and psql on PATH)"
-        )),
-    }
+    crate::debian::apt_install(
+        &["--no-install-recommends", "postgresql"],
+        "the PostgreSQL tests",
+    )
 }
 
 #[test]

@@ -39,10 +39,9 @@ impl Link {
     /// Parses `url` (libpq's URL or key=value form). The error never
     /// repeats the URL, which may hold a password.
     pub fn new(url: &str) -> Result<Self, StoreError> {
-        let mut config: Config = url.parse().map_err(|e| StoreError::Open {
-            path: "database_url".into(),
-            detail: format!("the database URL does not parse: {e}"),
-        })?;
+        let mut config: Config = url
+            .parse()
+            .map_err(|e| StoreError::Database(format!("the URL does not parse: {e}")))?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -59,10 +58,9 @@ impl Link {
     pub fn client(&mut self) -> Result<&mut Client, StoreError> {
         if self.client.as_ref().is_none_or(Client::is_closed) {
             self.client = None;
-            let client = self
-                .config
-                .connect(self.tls.clone())
-                .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {e}")))?;
+            let client = self.config.connect(self.tls.clone()).map_err(|e| {
+                StoreError::Backend(format!("cannot connect to PostgreSQL: {}", chain(&e)))
+            })?;
             self.client = Some(client);
         }
         match self.client.as_mut() {
@@ -132,6 +130,19 @@ impl Sender {
     }
 }
 
+/// An error and its causes, as one line ("error performing TLS handshake:
+/// invalid peer certificate: UnknownIssuer").
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(": ");
+        out.push_str(&c.to_string());
+        cause = c.source();
+    }
+    out
+}
+
 /// A PostgreSQL error in Candor's words, with the server's message when it
 /// sent one.
 pub(super) fn backend(e: postgres::Error) -> StoreError {
@@ -141,6 +152,6 @@ pub(super) fn backend(e: postgres::Error) -> StoreError {
             db.code().code(),
             db.message()
         )),
-        None => StoreError::Backend(format!("PostgreSQL: {e}")),
+        None => StoreError::Backend(format!("PostgreSQL: {}", chain(&e))),
     }
 }

@@ -49,10 +49,7 @@ impl PgStore {
     pub fn connect(url: &str) -> Result<Self, StoreError> {
         let link = link::Sender::spawn(link::Link::new(url)?)?;
         link.run(migrate::run).map_err(|e| match e {
-            StoreError::Backend(detail) => StoreError::Open {
-                path: "database_url".into(),
-                detail,
-            },
+            StoreError::Backend(detail) => StoreError::Database(detail),
             e => e,
         })?;
         Ok(Self {
@@ -324,32 +321,17 @@ impl StateStore for PgStore {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<StoredResult>, StoreError> {
-        let mut out = Vec::new();
         if to <= from {
-            return Ok(out);
+            return Ok(Vec::new());
         }
-        let (first, last) = (
-            blocks::hour_of(from),
-            blocks::hour_of(to - chrono::Duration::milliseconds(1)),
-        );
-        let mut stored = self
-            .stored_blocks(check, first..=last)?
-            .into_iter()
-            .peekable();
-        let in_range = |r: &StoredResult| from <= r.at && r.at < to;
-        for hour in first..=last {
-            let mut written = None;
-            while let Some((h, bytes)) = stored.next_if(|(h, _)| *h <= hour) {
-                if h == hour {
-                    written = Some(bytes);
-                }
-            }
+        // The written blocks of the whole range in one query.
+        let hours = blocks::hour_of(from)..=blocks::hour_of(to - chrono::Duration::milliseconds(1));
+        let mut written: std::collections::HashMap<u32, Vec<u8>> =
+            self.stored_blocks(check, hours)?.into_iter().collect();
+        blocks::results_within(from, to, |hour| {
             let pending = self.journal().pending(check, hour).map(<[u8]>::to_vec);
-            if let Some(bytes) = pending.or(written) {
-                out.extend(blocks::decode(hour, &bytes).into_iter().filter(in_range));
-            }
-        }
-        Ok(out)
+            Ok(pending.or_else(|| written.remove(&hour)))
+        })
     }
 
     fn prune(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {

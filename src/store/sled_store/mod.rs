@@ -239,27 +239,13 @@ impl StateStore for SledStore {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<StoredResult>, StoreError> {
-        let mut out = Vec::new();
-        if to <= from {
-            return Ok(out);
-        }
-        let last = blocks::hour_of(to - chrono::Duration::milliseconds(1));
-        for hour in blocks::hour_of(from)..=last {
-            let pending = self.journal().pending(check, hour).map(<[u8]>::to_vec);
-            let bytes = match pending {
-                Some(bytes) => bytes,
-                None => {
-                    let name = check.as_str().as_bytes();
-                    match self.read(|t| Ok(packed::get(&t.blocks, &hour.to_be_bytes(), name)?))? {
-                        Some(v) => v,
-                        None => continue,
-                    }
-                }
-            };
-            let in_range = |r: &StoredResult| from <= r.at && r.at < to;
-            out.extend(blocks::decode(hour, &bytes).into_iter().filter(in_range));
-        }
-        Ok(out)
+        blocks::results_within(from, to, |hour| {
+            if let Some(bytes) = self.journal().pending(check, hour) {
+                return Ok(Some(bytes.to_vec()));
+            }
+            let name = check.as_str().as_bytes();
+            self.read(|t| Ok(packed::get(&t.blocks, &hour.to_be_bytes(), name)?))
+        })
     }
     /// Deletes raw results of every hour that ended before `before`, for every
     /// check (also ones no longer configured); retention is kept by the hour.
