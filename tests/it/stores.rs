@@ -203,12 +203,15 @@ fn a_commit_writes_every_record_and_job_together(b: &Backend) {
                 jobs,
             })
             .unwrap();
-        // A later change removes one override and rewrites the incident.
+        // A later change removes one override and rewrites the incident,
+        // twice in one commit (posts committed together): the last wins.
+        let mut between = incident.clone();
+        between.cause = Some("A bad deploy".into());
         let mut later = incident.clone();
         later.cause = Some("A bad deploy, rolled back".into());
         store
             .commit(&Commit {
-                incidents: vec![&later],
+                incidents: vec![&between, &later],
                 overrides: vec![(&db, None)],
                 jobs: vec![webhook(3)],
                 ..Commit::default()

@@ -80,11 +80,30 @@ impl PgStore {
         got
     }
 
-    /// Runs a write in one transaction: the fence first (when set), then
-    /// `f`, then a notice to the standbys, committed together. Its failure
-    /// or success is noted in the store's health.
+    /// A write the pages show: standbys render theirs again after it.
     fn write<R: Send + 'static>(
         &self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.write_as(true, f)
+    }
+
+    /// A write no page shows (the outbox's progress, subscriber records,
+    /// pruning): no notice, so a broadcast to many does not make every
+    /// standby render again and again.
+    fn write_quiet<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<R, StoreError> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.write_as(false, f)
+    }
+
+    /// Runs a write in one transaction: the fence first (when set), then
+    /// `f`, then (when `shown`) a notice to the standbys, committed together.
+    /// Its failure or success is noted in the store's health.
+    fn write_as<R: Send + 'static>(
+        &self,
+        shown: bool,
         f: impl FnOnce(&mut Transaction<'_>) -> Result<R, StoreError> + Send + 'static,
     ) -> Result<R, StoreError> {
         if self.refuse.load(Ordering::Relaxed) {
@@ -114,8 +133,10 @@ impl PgStore {
                 }
             }
             let out = f(&mut tx)?;
-            tx.batch_execute(&format!("NOTIFY {}", lease::CHANGES))
-                .map_err(backend)?;
+            if shown {
+                tx.batch_execute(&format!("NOTIFY {}", lease::CHANGES))
+                    .map_err(backend)?;
+            }
             tx.commit().map_err(backend)?;
             Ok(out)
         });
@@ -337,7 +358,7 @@ impl StateStore for PgStore {
     fn prune(&self, before: DateTime<Utc>) -> Result<usize, StoreError> {
         let cutoff = blocks::hour_of(before);
         let hour = hour_param(cutoff);
-        let n = self.write(move |c| {
+        let n = self.write_quiet(move |c| {
             c.execute("DELETE FROM result_blocks WHERE hour < $1", &[&hour])
                 .map_err(backend)
         })?;
@@ -376,7 +397,7 @@ impl Storage for PgStore {
             }
             let store = self.clone();
             tokio::task::spawn_blocking(move || {
-                store.write(|c| {
+                store.write_quiet(|c| {
                     c.execute(
                         "INSERT INTO probe (id, at) VALUES (1, now()) \
                          ON CONFLICT (id) DO UPDATE SET at = EXCLUDED.at",

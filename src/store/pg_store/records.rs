@@ -62,8 +62,10 @@ impl Change {
             "state",
             self.components,
         )?;
-        let (kept, removed): (Vec<_>, Vec<_>) =
-            self.overrides.into_iter().partition(|(_, o)| o.is_some());
+        // Per component, the last of this change's overrides decides.
+        let last: std::collections::BTreeMap<String, Option<Vec<u8>>> =
+            self.overrides.into_iter().collect();
+        let (kept, removed): (Vec<_>, Vec<_>) = last.into_iter().partition(|(_, o)| o.is_some());
         let kept = kept
             .into_iter()
             .filter_map(|(id, o)| Some((id, o?)))
@@ -93,7 +95,18 @@ fn upsert(
     if rows.is_empty() {
         return Ok(());
     }
-    let (ids, values): (Vec<String>, Vec<Vec<u8>>) = rows.into_iter().unzip();
+    // One change may name a record twice (posts committed together, two
+    // updates of one incident): the last wins, as it would one at a time.
+    // PostgreSQL refuses to update a row twice in one statement.
+    let mut last: std::collections::HashMap<String, Vec<u8>> = std::collections::HashMap::new();
+    let mut order = Vec::with_capacity(rows.len());
+    for (id, row) in rows {
+        if last.insert(id.clone(), row).is_none() {
+            order.push(id);
+        }
+    }
+    let values: Vec<Vec<u8>> = order.iter().filter_map(|id| last.remove(id)).collect();
+    let ids = order;
     let sql = format!(
         "INSERT INTO {table} ({key}, {value}) SELECT * FROM unnest($1::text[], $2::bytea[]) \
          ON CONFLICT ({key}) DO UPDATE SET {value} = EXCLUDED.{value}"
@@ -217,7 +230,7 @@ impl RollupStore for PgStore {
 
     fn prune_days(&self, before: DayNo) -> Result<usize, StoreError> {
         let before = day_param(before);
-        self.write(move |c| {
+        self.write_quiet(move |c| {
             c.execute("DELETE FROM uptime_days WHERE day < $1", &[&before])
                 .map(count)
                 .map_err(backend)
@@ -246,7 +259,7 @@ impl OutboxStore for PgStore {
 
     fn enqueue(&self, jobs: &[Envelope]) -> Result<(), StoreError> {
         let jobs = encode_jobs(jobs)?;
-        self.write(move |tx| {
+        self.write_quiet(move |tx| {
             insert_jobs(tx, jobs)?;
             Ok(())
         })
@@ -256,7 +269,7 @@ impl OutboxStore for PgStore {
         let id = job_param(id)?;
         let (tries, bytes) = (attempts(job), json(job, "outbox job")?);
         let split = encode_jobs(split)?;
-        self.write(move |tx| {
+        self.write_quiet(move |tx| {
             tx.execute(
                 "UPDATE outbox SET attempts = $2, job = $3 WHERE id = $1",
                 &[&id, &tries, &bytes],
@@ -269,7 +282,7 @@ impl OutboxStore for PgStore {
 
     fn finish_job(&self, id: JobId) -> Result<(), StoreError> {
         let id = job_param(id)?;
-        self.write(move |c| {
+        self.write_quiet(move |c| {
             c.execute("DELETE FROM outbox WHERE id = $1", &[&id])
                 .map(drop)
                 .map_err(backend)
@@ -279,7 +292,7 @@ impl OutboxStore for PgStore {
     fn fail_job(&self, id: JobId, job: &Envelope) -> Result<(), StoreError> {
         let id = job_param(id)?;
         let bytes = json(job, "outbox job")?;
-        self.write(move |tx| {
+        self.write_quiet(move |tx| {
             tx.execute("DELETE FROM outbox WHERE id = $1", &[&id])
                 .map_err(backend)?;
             tx.execute(
@@ -430,7 +443,7 @@ impl ReportStore for PgStore {
     fn prune_reports(&self, before: DateTime<Utc>, keep: usize) -> Result<usize, StoreError> {
         let before = millis(before);
         let keep = limit_param(keep);
-        self.write(move |tx| {
+        self.write_quiet(move |tx| {
             let old = tx
                 .execute("DELETE FROM reports WHERE at_ms < $1", &[&before])
                 .map_err(backend)?;

@@ -43,7 +43,7 @@ fn many(rows: &[postgres::Row]) -> Result<Vec<Subscriber>, StoreError> {
 impl SubscriberStore for PgStore {
     /// From a sequence: unique and increasing, as sled's generated ids.
     fn new_subscriber_id(&self) -> Result<String, StoreError> {
-        self.write(|c| {
+        self.write_quiet(|c| {
             let n: i64 = c
                 .query_one("SELECT nextval('subscriber_ids')", &[])
                 .and_then(|r| r.try_get(0))
@@ -80,7 +80,7 @@ impl SubscriberStore for PgStore {
         );
         let (confirmed, follower) = (s.is_confirmed(), s.follows.is_some());
         let jobs = encode_jobs(job.cloned().as_slice())?;
-        self.write(move |tx| {
+        self.write_quiet(move |tx| {
             tx.execute(
                 "INSERT INTO subscribers (id, address_key, token_hash, confirmed, follower, saved, record) \
                  VALUES ($1, $2, $3, $4, $5, nextval('subscriber_saves'), $6) \
@@ -97,7 +97,7 @@ impl SubscriberStore for PgStore {
 
     fn remove_subscriber(&self, s: &Subscriber) -> Result<(), StoreError> {
         let id = s.id.clone();
-        self.write(move |tx| {
+        self.write_quiet(move |tx| {
             tx.execute("DELETE FROM subscribers WHERE id = $1", &[&id])
                 .map_err(backend)?;
             tx.execute("DELETE FROM feedback WHERE subscriber_id = $1", &[&id])
