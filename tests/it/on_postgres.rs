@@ -118,13 +118,13 @@ fn a_database_that_cannot_be_reached_is_a_clear_error_at_start() {
     assert!(said.contains("server.database_url"), "{said}");
 }
 
+/// /healthz of `base`; status 0 when the request fails (a node switching
+/// roles closes its idle connections, and a pooled one may be reset).
 async fn healthz(base: &str) -> (u16, String) {
-    let res = client()
-        .get(format!("{base}/healthz"))
-        .send()
-        .await
-        .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap())
+    match client().get(format!("{base}/healthz")).send().await {
+        Ok(res) => (res.status().as_u16(), res.text().await.unwrap_or_default()),
+        Err(e) => (0, e.to_string()),
+    }
 }
 
 async fn wait_for_health(base: &str, code: u16) -> String {
@@ -159,14 +159,12 @@ async fn a_database_restarted_under_candor_is_reported_then_used_again() {
     assert!(body.contains("\"storage\":\"failing\""), "{body}");
     // Down for longer than the leader's lease: the node stops leading (no
     // renewal), stands by on its last pages, and says so.
-    let stopped = Instant::now();
     let standing = wait_for_role(&app.base, "standby", Duration::from_secs(15)).await;
     assert_eq!(standing["storage"], "failing", "{standing}");
-    while stopped.elapsed() < Duration::from_secs(8) {
-        // The public page is served from memory meanwhile.
-        let page = client().get(format!("{}/", app.base)).send().await.unwrap();
-        assert_eq!(page.status().as_u16(), 200);
-        assert!(page.text().await.unwrap().contains("Before"));
+    // The public page is served from memory meanwhile.
+    for _ in 0..6 {
+        let page = page_of(&app.base).await;
+        assert!(page.contains("Before"), "{page}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
 
@@ -205,9 +203,12 @@ async fn wait_for_role(base: &str, role: &str, within: Duration) -> serde_json::
     }
 }
 
+/// The page of `base`; empty when the request fails (see [`healthz`]).
 async fn page_of(base: &str) -> String {
-    let res = client().get(format!("{base}/")).send().await.unwrap();
-    res.text().await.unwrap()
+    match client().get(format!("{base}/")).send().await {
+        Ok(res) => res.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Waits until the page of `base` shows `what` (fails after `within`).
