@@ -79,7 +79,15 @@ pub async fn run(
     let mut last_pages: Option<Arc<Snapshots>> = None;
     tracing::info!(node = %id, advertise = %advertise, "listening on {} (data in PostgreSQL), standing by", browser_url(addr));
     loop {
-        // Standing by until the lease is ours.
+        // Standing by until the lease is ours; knowing the leader before the
+        // first request, so writes can be forwarded from the start.
+        if let Ok(Some(h)) = shared.lease.holder() {
+            node.set(NodeState {
+                leader: false,
+                leader_url: Some(h.advertise_url),
+                epoch: h.epoch,
+            });
+        }
         let standby = Standby::start(
             listener.try_clone()?,
             &config,
@@ -300,8 +308,26 @@ async fn render_from(
     let (config, store, now) = (config.clone(), store.clone(), clock.now());
     let (previous, read) = (previous.to_vec(), read.to_vec());
     tokio::task::spawn_blocking(move || {
+        let started = Instant::now();
         let restored = restore(&config, &*store, now).context("while reading the database")?;
-        Ok(render_all(restored.view, &previous, &read))
+        let read_in = started.elapsed();
+        let mut view = restored.view;
+        // Records equal to those already shown keep their pointers, so the
+        // render redoes only the pages of what changed, as the leader's does.
+        if let Some(shown) = previous.first() {
+            let mut book = (*view.book).clone();
+            book.incidents.adopt_unchanged(&shown.view.book.incidents);
+            book.maintenances
+                .adopt_unchanged(&shown.view.book.maintenances);
+            view.book = Arc::new(book);
+        }
+        let pages = render_all(view, &previous, &read);
+        tracing::debug!(
+            read_ms = read_in.as_millis() as u64,
+            render_ms = (started.elapsed() - read_in).as_millis() as u64,
+            "standby pages rendered from the database"
+        );
+        Ok(pages)
     })
     .await?
 }
