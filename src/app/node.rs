@@ -77,35 +77,43 @@ pub async fn run(
     // The pages the node last served as leader, shown while standing by if
     // the database cannot be read.
     let mut last_pages: Option<Arc<Snapshots>> = None;
-    tracing::info!(node = %id, advertise = %advertise, "listening on {} (data in PostgreSQL), standing by", browser_url(addr));
+    tracing::info!(node = %id, advertise = %advertise, "listening on {} (data in PostgreSQL)", browser_url(addr));
     loop {
-        // Standing by until the lease is ours; knowing the leader before the
-        // first request, so writes can be forwarded from the start.
-        if let Ok(Some(h)) = shared.lease.holder() {
-            node.set(NodeState {
-                leader: false,
-                leader_url: Some(h.advertise_url),
-                epoch: h.epoch,
-            });
-        }
-        let standby = Standby::start(
-            listener.try_clone()?,
-            &config,
-            &clock,
-            &shared,
-            &node,
-            &changed,
-            last_pages.take(),
-        )
-        .await?;
-        let epoch = tokio::select! {
-            () = &mut signal => {
+        // A free lease is taken at once (a lone node, or the first of
+        // several, leads without a standby's moment); otherwise stand by,
+        // knowing the leader before the first request so that writes can be
+        // forwarded from the start, until the lease is ours.
+        let epoch = match shared.lease.acquire(&id, &advertise, LEASE_TTL) {
+            Ok(Some(epoch)) => epoch,
+            _ => {
+                if let Ok(Some(h)) = shared.lease.holder() {
+                    node.set(NodeState {
+                        leader: false,
+                        leader_url: Some(h.advertise_url),
+                        epoch: h.epoch,
+                    });
+                }
+                let standby = Standby::start(
+                    listener.try_clone()?,
+                    &config,
+                    &clock,
+                    &shared,
+                    &node,
+                    &changed,
+                    last_pages.take(),
+                )
+                .await?;
+                let epoch = tokio::select! {
+                    () = &mut signal => {
+                        standby.stop().await;
+                        return Ok(());
+                    }
+                    epoch = wait_for_lease(&shared, &node, &standby.metrics) => epoch,
+                };
                 standby.stop().await;
-                return Ok(());
+                epoch
             }
-            epoch = wait_for_lease(&shared, &node, &standby.metrics) => epoch,
         };
-        standby.stop().await;
         tracing::info!(node = %id, epoch, "took the leader's lease: leading");
         (shared.fence)(Some((id.clone(), epoch)));
         node.set(NodeState {

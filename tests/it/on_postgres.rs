@@ -148,6 +148,7 @@ async fn a_database_restarted_under_candor_is_reported_then_used_again() {
     let url = db.fresh_database();
     let dir = tempfile::tempdir().unwrap();
     let app = serve(&dir, COMPONENTS, &url);
+    wait_for_role(&app.base, "leader", Duration::from_secs(10)).await;
     let (status, _) = admin_request(&app.base, "POST", "/incidents", incident("Before")).await;
     assert_eq!(status, 201);
 
