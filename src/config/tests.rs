@@ -469,6 +469,28 @@ fn a_database_url_is_a_postgres_url_never_shown_in_debug() {
 }
 
 #[test]
+fn an_advertise_url_is_an_http_url_with_a_host() {
+    let url = |s: &str| Config::parse(&format!("[server]\nadvertise_url = \"{s}\"\n"));
+    assert_eq!(Config::parse("").unwrap().server.advertise_url, None);
+    let set = url("http://10.0.0.11:8080").unwrap().server.advertise_url;
+    assert_eq!(
+        set.map(|u| u.to_string()),
+        Some("http://10.0.0.11:8080/".into())
+    );
+    assert!(url("https://node-2.internal").is_ok());
+    for bad in ["10.0.0.11:8080", "ftp://node", "http://", ""] {
+        let all = problems(&format!("[server]\nadvertise_url = \"{bad}\"\n"));
+        assert_problem(
+            &all,
+            &[
+                "server.advertise_url",
+                "http:// or https:// URL with a host",
+            ],
+        );
+    }
+}
+
+#[test]
 fn a_components_workaround_is_trimmed_text_without_control_characters() {
     let with =
         |w: &str| format!("[[components]]\nid = \"api\"\nname = \"API\"\nworkaround = \"{w}\"\n");

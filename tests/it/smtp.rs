@@ -137,6 +137,23 @@ impl Smtp {
         self.shared.mails.lock().unwrap().clone()
     }
 
+    /// The mails whose subject contains `part`.
+    pub fn with_subject(&self, part: &str) -> Vec<Mail> {
+        (self.mails().into_iter())
+            .filter(|m| m.header("subject").is_some_and(|s| s.contains(part)))
+            .collect()
+    }
+
+    /// Waits until a mail whose subject contains `part` has arrived (fails
+    /// after 15 s): a broadcast has started.
+    pub async fn wait_for_subject(&self, part: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.with_subject(part).is_empty() {
+            assert!(Instant::now() < deadline, "no mail about {part:?} arrived");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// Mails to `to`, waiting until at least `n` arrived (fails after 20 s).
     pub async fn wait_for(&self, to: &str, n: usize) -> Vec<Mail> {
         let deadline = Instant::now() + Duration::from_secs(20);
