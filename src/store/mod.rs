@@ -259,6 +259,46 @@ pub trait ReportStore: Send + Sync {
     fn prune_reports(&self, before: DateTime<Utc>, keep: usize) -> Result<usize, StoreError>;
 }
 
+/// What the pages show that changed after a point of a store's change feed
+/// (see [`ChangeFeed`]), each record as it is now.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// The point these changes reach: the next read starts after it.
+    pub upto: u64,
+    pub incidents: Vec<Incident>,
+    pub maintenances: Vec<Maintenance>,
+    /// `None`: the override was taken off.
+    pub overrides: Vec<(ComponentId, Option<Override>)>,
+    pub checks: Vec<(CheckId, CheckState)>,
+    pub components: Vec<(ComponentId, ComponentState)>,
+    pub days: Vec<(DayNo, ComponentId, Day)>,
+    /// The results of each hour block written since, whole (oldest first).
+    pub results: Vec<(CheckId, Vec<StoredResult>)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.incidents.is_empty()
+            && self.maintenances.is_empty()
+            && self.overrides.is_empty()
+            && self.checks.is_empty()
+            && self.components.is_empty()
+            && self.days.is_empty()
+            && self.results.is_empty()
+    }
+}
+
+/// The records the pages show, numbered in commit order, so that a standby
+/// reads what changed since it last looked rather than everything.
+pub trait ChangeFeed: Send + Sync {
+    /// The point of the newest committed change: a read of the records
+    /// started after this call holds at least everything up to it.
+    fn feed_position(&self) -> Result<u64, StoreError>;
+    /// Every record the pages show that changed after `after`, in one
+    /// consistent read; days from `hours_from` on keep their hours.
+    fn changes_since(&self, after: u64, hours_from: DayNo) -> Result<Changes, StoreError>;
+}
+
 /// The leader's lease as a node reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Holder {
@@ -311,12 +351,15 @@ pub trait LeaseStore: Send + Sync {
 }
 
 /// A store shared by several nodes, with its lease; see [`open_shared`].
+#[derive(Clone)]
 pub struct Shared {
     pub store: Store,
     pub lease: Arc<dyn LeaseStore>,
     /// Makes every later write of `store` check that `node` still holds the
     /// lease at `epoch` (`None`: unchecked, for a node that is not leader).
     pub fence: Arc<SetFence>,
+    /// What changed since a standby last read (see [`ChangeFeed`]).
+    pub feed: Arc<dyn ChangeFeed>,
 }
 
 /// Sets (or, with `None`, clears) the node and epoch every write checks.
@@ -332,6 +375,7 @@ pub fn open_shared(server: &crate::config::Server) -> Result<Option<Shared>, Sto
     let lease = pg_store::lease::PgLease::connect(url.expose())?;
     let fenced = store.clone();
     Ok(Some(Shared {
+        feed: Arc::new(store.clone()),
         store: Arc::new(store),
         lease: Arc::new(lease),
         fence: Arc::new(move |f| fenced.set_fence(f)),

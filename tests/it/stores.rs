@@ -699,3 +699,95 @@ fn a_sled_installation_copied_into_postgres_reads_the_same_there() {
     ]);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no data directory"));
 }
+
+/// PostgreSQL's change feed, which standbys read: each change after a
+/// point, as it is now, once; removals too; nothing from before the point.
+#[test]
+fn the_change_feed_brings_what_changed_after_a_point_and_nothing_before_it() {
+    use candor::store::{ChangeFeed, RollupStore, StateStore};
+    let url = crate::postgres::cluster().fresh_database();
+    let store = candor::store::pg_store::PgStore::connect(&url).unwrap();
+    let incident: Incident = serde_json::from_str(INCIDENT).unwrap();
+    let maintenance: Maintenance = serde_json::from_str(MAINTENANCE).unwrap();
+    let pinned: Override = serde_json::from_str(PINNED).unwrap();
+    let (api, db) = (
+        ComponentId::parse("api").unwrap(),
+        ComponentId::parse("db").unwrap(),
+    );
+    let start = store.feed_position().unwrap();
+    assert!(store.changes_since(start, 0).unwrap().is_empty());
+
+    store
+        .commit(&Commit {
+            incidents: vec![&incident],
+            overrides: vec![(&api, Some(&pinned))],
+            ..Commit::default()
+        })
+        .unwrap();
+    let first = store.feed_position().unwrap();
+    assert!(first > start);
+    let all = store.changes_since(start, 0).unwrap();
+    assert_eq!(all.incidents, [incident.clone()]);
+    assert_eq!(all.overrides, [(api.clone(), Some(pinned.clone()))]);
+    assert_eq!(all.upto, first);
+    assert!(store.changes_since(first, 0).unwrap().is_empty());
+
+    // One of everything the pages show, after `first`.
+    let moved = ComponentState::operational(at(5));
+    store
+        .commit(&Commit {
+            maintenances: vec![&maintenance],
+            overrides: vec![(&api, None), (&db, Some(&pinned))],
+            components: vec![(&api, &moved)],
+            ..Commit::default()
+        })
+        .unwrap();
+    store
+        .record(&result("api", 10, Outcome::Down), &state(Outcome::Down))
+        .unwrap();
+    store
+        .record(&result("api", 20, Outcome::Up), &state(Outcome::Up))
+        .unwrap();
+    store.checkpoint().unwrap();
+    store
+        .save_days(&[(20_000, api.clone(), day(900).encode())])
+        .unwrap();
+    let next = store.changes_since(first, 0).unwrap();
+    assert!(next.incidents.is_empty(), "the incident did not change");
+    assert_eq!(next.maintenances, [maintenance]);
+    assert_eq!(
+        next.overrides,
+        [(api.clone(), None), (db.clone(), Some(pinned.clone()))]
+    );
+    assert_eq!(next.components, [(api.clone(), moved)]);
+    assert_eq!(
+        next.checks,
+        [(CheckId::parse("api").unwrap(), state(Outcome::Up))]
+    );
+    let outcomes: Vec<_> = (next.results.iter())
+        .flat_map(|(c, rs)| rs.iter().map(move |r| (c.as_str(), r.at, r.outcome)))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [("api", at(10), Outcome::Down), ("api", at(20), Outcome::Up)]
+    );
+    assert_eq!(next.days, [(20_000, api.clone(), day(900))]);
+    assert_eq!(next.upto, store.feed_position().unwrap());
+
+    // An override taken off and set again since the last read: set.
+    store
+        .commit(&Commit {
+            overrides: vec![(&db, None)],
+            ..Commit::default()
+        })
+        .unwrap();
+    store
+        .commit(&Commit {
+            overrides: vec![(&db, Some(&pinned))],
+            ..Commit::default()
+        })
+        .unwrap();
+    let again = store.changes_since(next.upto, 0).unwrap();
+    assert_eq!(again.overrides, [(db, Some(pinned))]);
+    assert!(again.maintenances.is_empty() && again.results.is_empty());
+}

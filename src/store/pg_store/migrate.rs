@@ -13,6 +13,7 @@ use crate::store::StoreError;
 const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "schema", include_str!("migrations/0001_schema.sql")),
     (2, "lease", include_str!("migrations/0002_lease.sql")),
+    (3, "feed", include_str!("migrations/0003_feed.sql")),
 ];
 
 /// The advisory lock key of migrations ("candor" in ASCII, as a number).

@@ -10,6 +10,7 @@
 //! when PostgreSQL acknowledges it, so `flush` has nothing left to wait for.
 //! Nothing of rust-postgres leaves this module.
 
+mod feed;
 pub mod import;
 pub mod lease;
 mod link;
@@ -177,14 +178,14 @@ impl PgStore {
                 tx.execute(
                     "INSERT INTO result_blocks (hour, check_id, block) \
                      SELECT * FROM unnest($1::integer[], $2::text[], $3::bytea[]) \
-                     ON CONFLICT (hour, check_id) DO UPDATE SET block = EXCLUDED.block",
+                     ON CONFLICT (hour, check_id) DO UPDATE SET block = EXCLUDED.block, changed = EXCLUDED.changed",
                     &[&hours, &checks, &bytes],
                 )
                 .map_err(backend)?;
                 tx.execute(
                     "INSERT INTO check_states (check_id, state) \
                      SELECT * FROM unnest($1::text[], $2::bytea[]) \
-                     ON CONFLICT (check_id) DO UPDATE SET state = EXCLUDED.state",
+                     ON CONFLICT (check_id) DO UPDATE SET state = EXCLUDED.state, changed = EXCLUDED.changed",
                     &[&ids, &states],
                 )
                 .map_err(backend)?;
