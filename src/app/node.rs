@@ -27,7 +27,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::pipeline::desk::Desk;
-use crate::pipeline::restore::restore;
+use crate::pipeline::mirror::Mirror;
 use crate::store::{self, LeaseStore};
 use crate::web::node::{Node, NodeState};
 use crate::web::render::render_all;
@@ -43,7 +43,7 @@ const RENEW_EVERY: Duration = Duration::from_secs(2);
 const TRY_EVERY: Duration = Duration::from_secs(1);
 /// A standby's pages are rendered again at most this often, and at least
 /// this often even without a notice (a notice missed while reconnecting).
-const REFRESH_AT_MOST: Duration = Duration::from_millis(200);
+const REFRESH_AT_MOST: Duration = Duration::from_millis(100);
 const REFRESH_AT_LEAST: Duration = Duration::from_secs(30);
 
 /// Runs this node until SIGTERM or SIGINT: standing by, leading when it
@@ -250,17 +250,18 @@ impl Standby {
         last: Option<Arc<Snapshots>>,
     ) -> anyhow::Result<Self> {
         let config = Arc::new(config.clone());
-        let snapshots = match (
-            render_from(&config, &shared.store, clock, &[], &[]).await,
-            last,
-        ) {
-            (Ok(first), _) => Arc::new(Snapshots::of(first)),
+        let first = match Copy::load(&config, shared, clock.now()).await {
+            Ok(copy) => copy.refresh(clock.now(), Vec::new(), Vec::new()).await,
+            Err(e) => Err(e),
+        };
+        let (copy, snapshots) = match (first, last) {
+            (Ok((copy, pages)), _) => (Some(copy), Arc::new(Snapshots::of(pages))),
             // The database is out of reach: the last pages, until it is back
-            // (`keep_current` renders again every second meanwhile).
+            // (`keep_current` tries again after the next notice meanwhile).
             (Err(e), Some(last)) => {
                 tracing::warn!(error = %e, "cannot read the database: showing the last pages until it is back");
                 changed.notify_one();
-                last
+                (None, last)
             }
             (Err(e), None) => return Err(e),
         };
@@ -286,8 +287,9 @@ impl Standby {
         tokio::spawn(server);
         let refresh = tokio::spawn(keep_current(
             config,
-            shared.store.clone(),
+            shared.clone(),
             clock.clone(),
+            copy,
             snapshots,
             changed.clone(),
         ));
@@ -305,69 +307,104 @@ impl Standby {
     }
 }
 
-/// The pages of what the database holds now.
-async fn render_from(
-    config: &Arc<Config>,
-    store: &store::Store,
-    clock: &Arc<dyn Clock>,
-    previous: &[Arc<Snapshot>],
-    read: &[crate::lang::Lang],
-) -> anyhow::Result<Vec<Snapshot>> {
-    let (config, store, now) = (config.clone(), store.clone(), clock.now());
-    let (previous, read) = (previous.to_vec(), read.to_vec());
-    tokio::task::spawn_blocking(move || {
-        let started = Instant::now();
-        let restored = restore(&config, &*store, now).context("while reading the database")?;
-        let read_in = started.elapsed();
-        let mut view = restored.view;
-        // Records equal to those already shown keep their pointers, so the
-        // render redoes only the pages of what changed, as the leader's does.
-        if let Some(shown) = previous.first() {
-            let mut book = (*view.book).clone();
-            book.incidents.adopt_unchanged(&shown.view.book.incidents);
-            book.maintenances
-                .adopt_unchanged(&shown.view.book.maintenances);
-            view.book = Arc::new(book);
-        }
-        let pages = render_all(view, &previous, &read);
-        tracing::debug!(
-            read_ms = read_in.as_millis() as u64,
-            render_ms = (started.elapsed() - read_in).as_millis() as u64,
-            "standby pages rendered from the database"
-        );
-        Ok(pages)
-    })
-    .await?
+/// The standby's copy of the state ([`Mirror`]), with the store and feed it
+/// is kept current from; moved onto a blocking thread for each refresh.
+struct Copy {
+    mirror: Mirror,
+    shared: store::Shared,
 }
 
-/// Renders the standby's pages again after each notice of a commit (bursts
-/// folded together) and every [`REFRESH_AT_LEAST`] regardless.
+impl Copy {
+    /// Everything as the database holds it now.
+    async fn load(
+        config: &Arc<Config>,
+        shared: &store::Shared,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<Self> {
+        let (config, shared) = (config.clone(), shared.clone());
+        tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            // The position first: a change committed during the read is
+            // read again from the feed, never missed.
+            let position = shared.feed.feed_position()?;
+            let mirror = Mirror::restore(&config, &*shared.store, position, now)
+                .context("while reading the database")?;
+            tracing::debug!(
+                read_ms = started.elapsed().as_millis() as u64,
+                position,
+                "standby state read from the database"
+            );
+            Ok(Self { mirror, shared })
+        })
+        .await?
+    }
+
+    /// Reads what changed since the last read, applies it, and renders the
+    /// pages as of `now`, again only where they changed. On failure the copy
+    /// is dropped: the next refresh reads everything again.
+    async fn refresh(
+        mut self,
+        now: chrono::DateTime<chrono::Utc>,
+        previous: Vec<Arc<Snapshot>>,
+        read: Vec<crate::lang::Lang>,
+    ) -> anyhow::Result<(Self, Vec<Snapshot>)> {
+        tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
+            let hours_from = self.mirror.hours_from(now);
+            let changes = (self.shared.feed).changes_since(self.mirror.position(), hours_from)?;
+            let empty = changes.is_empty();
+            self.mirror.apply(changes, now);
+            let read_in = started.elapsed();
+            let pages = render_all(self.mirror.view(now), &previous, &read);
+            tracing::debug!(
+                read_ms = read_in.as_millis() as u64,
+                render_ms = (started.elapsed() - read_in).as_millis() as u64,
+                empty,
+                position = self.mirror.position(),
+                "standby caught up with the database"
+            );
+            Ok((self, pages))
+        })
+        .await?
+    }
+}
+
+/// Brings the standby's copy up to date and renders its pages again after
+/// each notice of a commit (bursts folded together), and every
+/// [`REFRESH_AT_LEAST`] regardless (relative times, a notice missed while
+/// reconnecting). Without a copy (the database was out of reach), it reads
+/// everything.
 async fn keep_current(
     config: Arc<Config>,
-    store: store::Store,
+    shared: store::Shared,
     clock: Arc<dyn Clock>,
+    mut copy: Option<Copy>,
     snapshots: Arc<Snapshots>,
     changed: Arc<Notify>,
 ) {
     loop {
         let _ = tokio::time::timeout(REFRESH_AT_LEAST, changed.notified()).await;
         tokio::time::sleep(REFRESH_AT_MOST).await;
-        let previous = snapshots.all();
-        match render_from(
-            &config,
-            &store,
-            &clock,
-            &previous,
-            &snapshots.languages_read(),
-        )
-        .await
-        {
-            Ok(next) => {
-                snapshots.replace_all(next);
+        let now = clock.now();
+        let current = match copy.take() {
+            Some(c) => Ok(c),
+            None => Copy::load(&config, &shared, now).await,
+        };
+        let (previous, read) = (snapshots.all().to_vec(), snapshots.languages_read());
+        let refreshed = match current {
+            Ok(c) => c.refresh(now, previous, read).await,
+            Err(e) => Err(e),
+        };
+        let current = match refreshed {
+            Ok((current, pages)) => {
+                snapshots.replace_all(pages);
+                current
             }
             Err(e) => {
-                tracing::warn!(error = %e, "cannot render the standby's pages from the database")
+                tracing::warn!(error = %e, "cannot read the database: the standby's pages stay as they are");
+                continue;
             }
-        }
+        };
+        copy = Some(current);
     }
 }

@@ -145,22 +145,6 @@ impl<K: Ord, V: Clone> Records<K, V> {
         }
     }
 
-    /// Takes `old`'s very record (its pointer) for each of these that is
-    /// equal to it: a book read afresh from storage then shows, to
-    /// [`Records::changed`], only what really changed since `old`. Compares
-    /// records (a book of 5,000 incidents in a few milliseconds), for a
-    /// reader that cannot know what changed otherwise (a standby node).
-    pub fn adopt_unchanged(&mut self, old: &Self)
-    where
-        V: PartialEq,
-    {
-        for (id, record) in &mut self.0 {
-            if let Some(same) = old.0.get(id).filter(|o| **o == *record) {
-                *record = same.clone();
-            }
-        }
-    }
-
     /// The records `pred` holds for, mutably: only those are copied.
     pub fn matching_mut<'a>(
         &'a mut self,
@@ -252,22 +236,5 @@ mod tests {
         assert_eq!(a.insert(3, 7), Some(103));
         assert_eq!(a.remove(&3), Some(7));
         assert!(!a.contains_key(&3) && a.len() == 9);
-    }
-
-    #[test]
-    fn a_book_read_afresh_adopts_the_records_it_shares_with_the_one_shown() {
-        let shown: Records<u32, String> = (0..50).map(|n| (n, format!("v{n}"))).collect();
-        // Read again from storage: equal contents, new pointers everywhere.
-        let mut fresh: Records<u32, String> = (0..50).map(|n| (n, format!("v{n}"))).collect();
-        fresh.insert(7, "edited".into());
-        fresh.insert(60, "new".into());
-        assert_eq!(
-            fresh.changed(&shown).len(),
-            51,
-            "before: every record looks changed"
-        );
-        fresh.adopt_unchanged(&shown);
-        assert_eq!(fresh.changed(&shown), [&7, &60]);
-        assert_eq!(fresh.get(&7).map(String::as_str), Some("edited"));
     }
 }

@@ -7,6 +7,7 @@
 pub mod arrivals;
 mod commands;
 pub mod desk;
+pub mod mirror;
 mod persist;
 pub mod reports;
 pub mod restore;

@@ -196,6 +196,27 @@ impl Ledger {
             .into_iter()
             .filter_map(|(c, d)| Some((d, c.clone(), self.days.get(&(c, d))?.encode())))
             .collect();
+        self.forget_old(now);
+        out
+    }
+
+    /// Takes days as another node stored them, replacing what was held (a
+    /// standby's copy of the leader's accounting; it accounts nothing
+    /// itself). Forgets, as [`Ledger::take_dirty`] does, what the page no
+    /// longer needs.
+    pub fn put_stored(
+        &mut self,
+        days: impl IntoIterator<Item = (DayNo, ComponentId, Day)>,
+        now: DateTime<Utc>,
+    ) {
+        for (d, c, day) in days {
+            self.days.insert((c, d), day);
+        }
+        self.forget_old(now);
+    }
+
+    /// Forgets days (and hours) older than the page needs.
+    fn forget_old(&mut self, now: DateTime<Utc>) {
         let today = calendar::day_no(calendar::local_date(now, self.tz));
         let oldest = today.saturating_sub(WINDOW);
         self.days.retain(|(_, d), _| *d >= oldest);
@@ -204,7 +225,6 @@ impl Ledger {
                 day.hours = Vec::new();
             }
         }
-        out
     }
 
     /// Days to write again at the next [`Ledger::take_dirty`] (a write failed).

@@ -1,0 +1,156 @@
+//! A standby's copy of what the pages show: restored once from the store,
+//! then kept current from its change feed ([`crate::store::ChangeFeed`]), so
+//! each refresh reads and applies what the leader changed, not the whole
+//! installation. The records it holds are the leader's, as stored; it
+//! decides nothing itself (no automation, no accounting of uptime: the days
+//! are the leader's, as of its last checkpoint).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::restore::{Restorable, restore};
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::incidents::Book;
+use crate::model::{CheckId, ComponentId};
+use crate::read::view::{self, View};
+use crate::store::Changes;
+use crate::uptime::calendar::{self, DayNo};
+use crate::uptime::latency::Latency;
+use crate::uptime::ledger::HOURS_WINDOW;
+use crate::uptime::{Ledger, Reports};
+
+pub struct Mirror {
+    config: Arc<Config>,
+    engine: Engine,
+    /// Shared with the views made from it; changed copy-on-write, so a
+    /// record the feed did not bring keeps its pointer and is not rendered
+    /// again.
+    book: Arc<Book>,
+    ledger: Ledger,
+    latency: Latency,
+    reports: Reports,
+    /// The checks whose response times are charted (as at start).
+    charted: HashSet<CheckId>,
+    /// Per check, results from this instant on are not yet charted; before
+    /// the first block after the restore, `restored_at`.
+    charted_until: HashMap<CheckId, DateTime<Utc>>,
+    restored_at: DateTime<Utc>,
+    /// Components whose days changed since the last view.
+    touched: Vec<ComponentId>,
+    /// How far along the feed this copy is.
+    position: u64,
+}
+
+impl Mirror {
+    /// Everything as stored, at feed position `position` (read before the
+    /// store, so a change committed meanwhile is read again, never missed).
+    pub fn restore(
+        config: &Arc<Config>,
+        store: &(impl Restorable + ?Sized),
+        position: u64,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Self> {
+        let restored = restore(config, store, now)?;
+        Ok(Self {
+            config: config.clone(),
+            engine: restored.engine,
+            book: restored.view.book,
+            ledger: restored.ledger,
+            latency: restored.latency,
+            reports: Reports::default(),
+            charted: config.checks.iter().map(|c| c.id.clone()).collect(),
+            charted_until: HashMap::new(),
+            restored_at: now,
+            touched: Vec::new(),
+            position,
+        })
+    }
+
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// From this day on, stored days keep their hours (as at start).
+    pub fn hours_from(&self, now: DateTime<Utc>) -> DayNo {
+        let today = calendar::day_no(calendar::local_date(now, self.config.site.timezone));
+        today.saturating_sub(HOURS_WINDOW)
+    }
+
+    /// Applies what the feed brought.
+    pub fn apply(&mut self, changes: Changes, now: DateTime<Utc>) {
+        self.position = self.position.max(changes.upto);
+        if !(changes.incidents.is_empty()
+            && changes.maintenances.is_empty()
+            && changes.overrides.is_empty())
+        {
+            let book = Arc::make_mut(&mut self.book);
+            for i in changes.incidents {
+                book.incidents.insert(i.id.clone(), i);
+            }
+            for m in changes.maintenances {
+                book.maintenances.insert(m.id.clone(), m);
+            }
+            for (id, o) in changes.overrides {
+                match o {
+                    Some(o) => book.overrides.insert(id, o),
+                    None => book.overrides.remove(&id),
+                };
+            }
+        }
+        if !(changes.checks.is_empty() && changes.components.is_empty()) {
+            self.engine.restore(changes.checks, changes.components);
+        }
+        if !changes.days.is_empty() {
+            (self.touched).extend(changes.days.iter().map(|(_, c, _)| c.clone()));
+            self.ledger.put_stored(changes.days, now);
+        }
+        let day_ago = now - Duration::hours(24);
+        for (check, results) in changes.results {
+            if !self.charted.contains(&check) {
+                continue;
+            }
+            let from = (self.charted_until.get(&check).copied())
+                .unwrap_or(self.restored_at)
+                .max(day_ago);
+            let mut newest = None;
+            for r in results.iter().filter(|r| r.at >= from) {
+                let ms = u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX);
+                self.latency.push(&check, r.at, ms, r.outcome);
+                newest = Some(r.at);
+            }
+            if let Some(at) = newest {
+                (self.charted_until).insert(check, at + Duration::milliseconds(1));
+            }
+        }
+    }
+
+    /// What the pages show as of `now`: the statuses judged again (cheap,
+    /// in memory), the uptime summaries made again only for components
+    /// whose days changed (all of them at most every few seconds, as on the
+    /// leader).
+    pub fn view(&mut self, now: DateTime<Utc>) -> View {
+        let components = view::components(&self.config, &self.engine, &self.book, now);
+        let touched = std::mem::take(&mut self.touched);
+        let uptime = (self.reports).get(
+            &self.ledger,
+            &self.latency,
+            components.keys(),
+            &touched,
+            now,
+        );
+        View {
+            config: self.config.clone(),
+            components: Arc::new(components),
+            book: self.book.clone(),
+            uptime,
+            now,
+            lang: self.config.site.default_language,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

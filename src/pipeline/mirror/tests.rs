@@ -1,0 +1,195 @@
+//! A standby's copy on the in-memory store: restored once, then changed
+//! only by what a feed brings.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::Mirror;
+use crate::config::Config;
+use crate::engine::ComponentState;
+use crate::incidents::{Incident, Override};
+use crate::model::{ComponentId, ComponentStatus, Outcome};
+use crate::store::memory::MemoryStore;
+use crate::store::{Changes, Commit, StateStore, StoredResult};
+use crate::uptime::Day;
+use crate::uptime::calendar;
+
+const CONFIG: &str = r#"
+[[components]]
+id = "api"
+name = "Public API"
+
+[[components]]
+id = "db"
+name = "Database"
+
+[[checks]]
+component = "api"
+name = "API health"
+url = "http://127.0.0.1:9/health"
+every = "30s"
+"#;
+
+const INCIDENT: &str = r#"{"id":"k3v9q0x2m7ab","name":"API down","status":"investigating","impact":"major","components":{"api":"major_outage"},"created_at":"2026-09-21T12:26:40Z","updated_at":"2026-09-21T12:30:00Z","started_at":"2026-09-21T12:26:40Z","monitoring_at":null,"resolved_at":null,"cause":"A bad deploy","expected_resolution_at":null,"workaround":null,"postmortem":null,"source":"engineer","taken_over":false,"recovered_at":null,"updates":[]}"#;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 9, 21, 13, 0, 0).unwrap()
+}
+
+fn incident(id: &str, name: &str) -> Incident {
+    let mut i: Incident = serde_json::from_str(INCIDENT).unwrap();
+    i.id = crate::incidents::IncidentId::parse(id).unwrap();
+    i.name = name.into();
+    i
+}
+
+fn id(s: &str) -> ComponentId {
+    ComponentId::parse(s).unwrap()
+}
+
+/// A mirror of a store holding two incidents.
+fn mirror() -> (Mirror, Incident, Incident) {
+    let config = Arc::new(Config::parse(CONFIG).unwrap());
+    let store = MemoryStore::default();
+    let (a, b) = (
+        incident("aaaaaaaaaaaa", "Old news"),
+        incident("bbbbbbbbbbbb", "API down"),
+    );
+    store
+        .commit(&Commit {
+            incidents: vec![&a, &b],
+            ..Commit::default()
+        })
+        .unwrap();
+    let mirror = Mirror::restore(&config, &store, 7, now()).unwrap();
+    (mirror, a, b)
+}
+
+#[test]
+fn records_the_feed_brings_replace_theirs_and_the_rest_keep_their_pointers() {
+    let (mut mirror, a, b) = mirror();
+    assert_eq!(mirror.position(), 7);
+    let before = mirror.view(now());
+    assert_eq!(before.book.incidents.len(), 2);
+
+    let mut edited = b.clone();
+    edited.cause = Some("A bad deploy, rolled back".into());
+    let pinned = Override {
+        status: ComponentStatus::MajorOutage,
+        at: now(),
+        incident: None,
+    };
+    let mut down = ComponentState::operational(now());
+    down.status = ComponentStatus::PartialOutage;
+    mirror.apply(
+        Changes {
+            upto: 12,
+            incidents: vec![edited, incident("cccccccccccc", "New")],
+            overrides: vec![(id("db"), Some(pinned))],
+            components: vec![(id("api"), down)],
+            ..Changes::default()
+        },
+        now(),
+    );
+    let after = mirror.view(now());
+    assert_eq!(mirror.position(), 12);
+    assert_eq!(after.book.incidents.len(), 3);
+    // The untouched record is the very one shown before: the render's
+    // pointer comparison skips its pages.
+    assert!(after.book.incidents.same(&before.book.incidents, &a.id));
+    assert!(!after.book.incidents.same(&before.book.incidents, &b.id));
+    let cause = after
+        .book
+        .incidents
+        .get(&b.id)
+        .and_then(|i| i.cause.clone());
+    assert_eq!(cause.as_deref(), Some("A bad deploy, rolled back"));
+    assert_eq!(
+        after.components[&id("db")].status,
+        ComponentStatus::MajorOutage
+    );
+    assert_eq!(
+        after.components[&id("api")].status,
+        ComponentStatus::PartialOutage
+    );
+
+    // The override taken off; an older point changes nothing of the position.
+    mirror.apply(
+        Changes {
+            upto: 3,
+            overrides: vec![(id("db"), None)],
+            ..Changes::default()
+        },
+        now(),
+    );
+    let last = mirror.view(now());
+    assert_eq!(
+        last.components[&id("db")].status,
+        ComponentStatus::Operational
+    );
+    assert_eq!(mirror.position(), 12);
+}
+
+fn result(minutes_ago: i64, ms: u64) -> StoredResult {
+    StoredResult {
+        at: now() - chrono::Duration::minutes(minutes_ago),
+        duration: Duration::from_millis(ms),
+        outcome: Outcome::Up,
+        reason: None,
+    }
+}
+
+#[test]
+fn results_are_charted_once_however_often_their_block_comes_and_only_after_the_restore() {
+    let (mut mirror, _, _) = mirror();
+    let check = mirror.config.checks[0].id.clone();
+    let later = now() + chrono::Duration::minutes(2);
+    // The hour's block as written at two checkpoints: the second holds the
+    // first's results again. Results before the restore were read by it.
+    let first = vec![result(1, 999), result(-1, 100)];
+    let second = vec![result(1, 999), result(-1, 100), result(-2, 300)];
+    for block in [first, second] {
+        mirror.apply(
+            Changes {
+                results: vec![(check.clone(), block)],
+                ..Changes::default()
+            },
+            later,
+        );
+    }
+    let charted = mirror.view(later + chrono::Duration::seconds(10));
+    let series = charted.uptime.latency.series(&check, later);
+    let buckets: Vec<_> = series.iter().flatten().collect();
+    assert_eq!(buckets.len(), 1, "{buckets:?}");
+    assert_eq!((buckets[0].answered, buckets[0].mean_ms()), (2, Some(200)));
+}
+
+#[test]
+fn days_the_feed_brings_make_those_components_uptime_again() {
+    let (mut mirror, _, _) = mirror();
+    let first = mirror.view(now());
+    let api = id("api");
+    assert_eq!(first.uptime.components[&api].last_90d, None);
+    let today = calendar::day_no(calendar::local_date(now(), chrono_tz::UTC));
+    let mut day = Day::default();
+    day.add(12, 0, 3_000_000);
+    day.add(12, 3, 600_000);
+    mirror.apply(
+        Changes {
+            days: vec![(today, api.clone(), day)],
+            ..Changes::default()
+        },
+        now(),
+    );
+    let second = mirror.view(now() + chrono::Duration::seconds(1));
+    let uptime = second.uptime.components[&api].last_90d.unwrap();
+    assert!((uptime - 5.0 / 6.0).abs() < 1e-9, "{uptime}");
+    // The other component's summary is the one shown before.
+    let db = id("db");
+    assert!(Arc::ptr_eq(
+        &first.uptime.components[&db],
+        &second.uptime.components[&db]
+    ));
+}
