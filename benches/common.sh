@@ -68,3 +68,22 @@ wait_port() {
   done
   echo "nothing listening on port $1" >&2; return 1
 }
+
+# start_postgres PORT: a throwaway local cluster (Debian's postgresql; initdb
+# as `nobody` when run as root), removed with $WORK. Sets PGBIN and PGPORT;
+# `db NAME` then creates a database and prints its URL.
+start_postgres() {
+  PGBIN=$(dirname "$(readlink -f "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1)")")
+  [ -x "$PGBIN/postgres" ] || { need postgresql; PGBIN=$(ls -d /usr/lib/postgresql/*/bin | tail -1); }
+  local as_pg=()
+  if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u nobody --); fi
+  local dir=$WORK/pg
+  mkdir -m 0700 "$dir"; [ ${#as_pg[@]} -gt 0 ] && chown nobody "$dir"
+  "${as_pg[@]}" "$PGBIN/initdb" -D "$dir/data" -U candor --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
+  PGPORT=$1
+  "${as_pg[@]}" "$PGBIN/postgres" -D "$dir/data" -k "$dir" -h 127.0.0.1 -p "$PGPORT" >"$WORK/postgres.log" 2>&1 &
+  PIDS+=($!)
+  wait_port "$PGPORT"; sleep 1
+  echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (default settings, fsync on)"
+}
+db() { "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$PGPORT" -U candor -d postgres -c "CREATE DATABASE $1" >/dev/null; echo "postgres://candor@127.0.0.1:$PGPORT/$1?sslmode=disable"; }

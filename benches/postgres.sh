@@ -13,18 +13,7 @@
 source "$(dirname "$0")/common.sh"
 WRITES=${1:-1000}; CHECKS=${2:-10000}; WINDOW=${3:-60}; ROUNDS=${4:-10}
 need curl python3
-PGBIN=$(dirname "$(readlink -f "$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")")
-[ -x "$PGBIN/postgres" ] || { need postgresql; PGBIN=$(ls -d /usr/lib/postgresql/*/bin | tail -1); }
-as_pg=()
-if [ "$(id -u)" = 0 ]; then as_pg=(runuser -u nobody --); fi
-PGDIR=$WORK/pg; mkdir -m 0700 "$PGDIR"; [ ${#as_pg[@]} -gt 0 ] && chown nobody "$PGDIR"
-"${as_pg[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U candor --auth=trust -E UTF8 --no-locale --no-sync >/dev/null
-PGPORT=18450
-"${as_pg[@]}" "$PGBIN/postgres" -D "$PGDIR/data" -k "$PGDIR" -h 127.0.0.1 -p $PGPORT >"$WORK/postgres.log" 2>&1 &
-PIDS+=($!)
-wait_port $PGPORT; sleep 1
-db() { "$PGBIN/psql" -qAt -h 127.0.0.1 -p $PGPORT -U candor -d postgres -c "CREATE DATABASE $1" >/dev/null; echo "postgres://candor@127.0.0.1:$PGPORT/$1?sslmode=disable"; }
-echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (default settings, fsync on)"
+start_postgres 18450
 
 echo; echo "== 1. write latency (cargo bench --bench write_latency -- $WRITES 10 5000)"
 (cd "$ROOT" && DATABASE_URL=$(db writes) cargo bench --quiet --bench write_latency -- "$WRITES" 10 5000)
