@@ -124,6 +124,7 @@ impl Application {
             ledger,
             latency,
             unrecorded,
+            ..
         } = restore(&config, &*store, now)?;
         record_first_seen(&store, &engine, &unrecorded)
             .await

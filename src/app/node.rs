@@ -4,9 +4,11 @@
 //! the others stand by.
 //!
 //! A standby serves the public pages from its own snapshot, rendered from
-//! the database again after each of the leader's commits (the leader's
-//! transactions `NOTIFY`; the standby `LISTEN`s), and forwards every write
-//! to the leader (`web::node`). Every second it tries to take the lease;
+//! its copy of the state ([`Mirror`]): read once from the database, then
+//! after each of the leader's commits (the leader's transactions `NOTIFY`;
+//! the standby `LISTEN`s) brought up to date from the store's change feed,
+//! which holds only what changed. It forwards every write to the leader
+//! (`web::node`). Every second it tries to take the lease;
 //! when the leader is gone (its lease expired, or it released it on a clean
 //! stop), one standby takes it with a new epoch, starts the application from
 //! what the database holds, and leads. A leader that cannot renew its lease
@@ -45,6 +47,8 @@ const TRY_EVERY: Duration = Duration::from_secs(1);
 /// this often even without a notice (a notice missed while reconnecting).
 const REFRESH_AT_MOST: Duration = Duration::from_millis(100);
 const REFRESH_AT_LEAST: Duration = Duration::from_secs(30);
+/// After a failed refresh, the next try.
+const RETRY: Duration = Duration::from_secs(1);
 
 /// Runs this node until SIGTERM or SIGINT: standing by, leading when it
 /// holds the lease, standing by again if it loses it.
@@ -251,7 +255,11 @@ impl Standby {
     ) -> anyhow::Result<Self> {
         let config = Arc::new(config.clone());
         let first = match Copy::load(&config, shared, clock.now()).await {
-            Ok(copy) => copy.refresh(clock.now(), Vec::new(), Vec::new()).await,
+            Ok(copy) => match copy.refresh(clock.now(), Vec::new(), Vec::new()).await {
+                (Some(copy), Ok(pages)) => Ok((copy, pages)),
+                (_, Err(e)) => Err(e),
+                (None, Ok(_)) => Err(anyhow::anyhow!("the standby's first refresh stopped")),
+            },
             Err(e) => Err(e),
         };
         let (copy, snapshots) = match (first, last) {
@@ -340,18 +348,22 @@ impl Copy {
     }
 
     /// Reads what changed since the last read, applies it, and renders the
-    /// pages as of `now`, again only where they changed. On failure the copy
-    /// is dropped: the next refresh reads everything again.
+    /// pages as of `now`, again only where they changed. A failed read
+    /// leaves the copy as it was (`None` only if the refresh panicked).
     async fn refresh(
         mut self,
         now: chrono::DateTime<chrono::Utc>,
         previous: Vec<Arc<Snapshot>>,
         read: Vec<crate::lang::Lang>,
-    ) -> anyhow::Result<(Self, Vec<Snapshot>)> {
-        tokio::task::spawn_blocking(move || {
+    ) -> (Option<Self>, anyhow::Result<Vec<Snapshot>>) {
+        let done = tokio::task::spawn_blocking(move || {
             let started = Instant::now();
             let hours_from = self.mirror.hours_from(now);
-            let changes = (self.shared.feed).changes_since(self.mirror.position(), hours_from)?;
+            let changes = match (self.shared.feed).changes_since(self.mirror.position(), hours_from)
+            {
+                Ok(changes) => changes,
+                Err(e) => return (self, Err(anyhow::Error::from(e))),
+            };
             let empty = changes.is_empty();
             self.mirror.apply(changes, now);
             let read_in = started.elapsed();
@@ -363,9 +375,13 @@ impl Copy {
                 position = self.mirror.position(),
                 "standby caught up with the database"
             );
-            Ok((self, pages))
+            (self, Ok(pages))
         })
-        .await?
+        .await;
+        match done {
+            Ok((copy, pages)) => (Some(copy), pages),
+            Err(e) => (None, Err(e.into())),
+        }
     }
 }
 
@@ -382,6 +398,7 @@ async fn keep_current(
     snapshots: Arc<Snapshots>,
     changed: Arc<Notify>,
 ) {
+    let mut failing = false;
     loop {
         let _ = tokio::time::timeout(REFRESH_AT_LEAST, changed.notified()).await;
         tokio::time::sleep(REFRESH_AT_MOST).await;
@@ -390,21 +407,30 @@ async fn keep_current(
             Some(c) => Ok(c),
             None => Copy::load(&config, &shared, now).await,
         };
-        let (previous, read) = (snapshots.all().to_vec(), snapshots.languages_read());
-        let refreshed = match current {
-            Ok(c) => c.refresh(now, previous, read).await,
+        let pages = match current {
+            Ok(current) => {
+                let (previous, read) = (snapshots.all().to_vec(), snapshots.languages_read());
+                let (kept, pages) = current.refresh(now, previous, read).await;
+                copy = kept;
+                pages
+            }
             Err(e) => Err(e),
         };
-        let current = match refreshed {
-            Ok((current, pages)) => {
-                snapshots.replace_all(pages);
-                current
+        match pages {
+            Ok(pages) => {
+                drop(snapshots.replace_all(pages));
+                if std::mem::take(&mut failing) {
+                    tracing::info!("the standby reads the database again");
+                }
             }
             Err(e) => {
-                tracing::warn!(error = %e, "cannot read the database: the standby's pages stay as they are");
-                continue;
+                // Said once per outage; tried again every second.
+                if !std::mem::replace(&mut failing, true) {
+                    tracing::warn!(error = %e, "cannot read the database: the standby's pages stay as they are until it is back");
+                }
+                tokio::time::sleep(RETRY).await;
+                changed.notify_one();
             }
-        };
-        copy = Some(current);
+        }
     }
 }

@@ -5,14 +5,14 @@
 //! decides nothing itself (no automation, no accounting of uptime: the days
 //! are the leader's, as of its last checkpoint).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::restore::{Restorable, restore};
+use super::restore::{Restorable, engine, restore};
 use crate::config::Config;
-use crate::engine::Engine;
+use crate::engine::{CheckState, ComponentState, Engine};
 use crate::incidents::Book;
 use crate::model::{CheckId, ComponentId};
 use crate::read::view::{self, View};
@@ -24,7 +24,11 @@ use crate::uptime::{Ledger, Reports};
 
 pub struct Mirror {
     config: Arc<Config>,
+    /// Judges from `checks` and `components`, made again when they change.
     engine: Engine,
+    /// The check and component states as stored, by id.
+    checks: BTreeMap<CheckId, CheckState>,
+    components: BTreeMap<ComponentId, ComponentState>,
     /// Shared with the views made from it; changed copy-on-write, so a
     /// record the feed did not bring keeps its pointer and is not rendered
     /// again.
@@ -34,10 +38,9 @@ pub struct Mirror {
     reports: Reports,
     /// The checks whose response times are charted (as at start).
     charted: HashSet<CheckId>,
-    /// Per check, results from this instant on are not yet charted; before
-    /// the first block after the restore, `restored_at`.
+    /// Per check, the newest result charted: only later ones are added (a
+    /// block comes again, whole, at each of the leader's checkpoints).
     charted_until: HashMap<CheckId, DateTime<Utc>>,
-    restored_at: DateTime<Utc>,
     /// Components whose days changed since the last view.
     touched: Vec<ComponentId>,
     /// How far along the feed this copy is.
@@ -54,16 +57,18 @@ impl Mirror {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Self> {
         let restored = restore(config, store, now)?;
+        let (checks, components) = restored.states;
         Ok(Self {
             config: config.clone(),
             engine: restored.engine,
+            checks: checks.into_iter().collect(),
+            components: components.into_iter().collect(),
             book: restored.view.book,
             ledger: restored.ledger,
             latency: restored.latency,
             reports: Reports::default(),
             charted: config.checks.iter().map(|c| c.id.clone()).collect(),
-            charted_until: HashMap::new(),
-            restored_at: now,
+            charted_until: restored.charted,
             touched: Vec::new(),
             position,
         })
@@ -101,9 +106,28 @@ impl Mirror {
             }
         }
         if !(changes.checks.is_empty() && changes.components.is_empty()) {
-            self.engine.restore(changes.checks, changes.components);
+            // Judged again from every stored state, as a restore does: the
+            // leader writes a status change and the check states behind it
+            // in two commits, and a read may fall between them.
+            self.checks.extend(changes.checks);
+            self.components.extend(changes.components);
+            let states = (
+                (self.checks.iter())
+                    .map(|(id, s)| (id.clone(), s.clone()))
+                    .collect(),
+                (self.components.iter())
+                    .map(|(id, s)| (id.clone(), s.clone()))
+                    .collect(),
+            );
+            self.engine = engine(&self.config, states, now).0;
         }
         if !changes.days.is_empty() {
+            let today = self.hours_from(now) + HOURS_WINDOW;
+            if changes.days.iter().any(|(day, _, _)| *day < today) {
+                // A day before today changed (the first checkpoint after
+                // midnight): the report's past days are no longer true.
+                self.reports = Reports::default();
+            }
             (self.touched).extend(changes.days.iter().map(|(_, c, _)| c.clone()));
             self.ledger.put_stored(changes.days, now);
         }
@@ -112,17 +136,16 @@ impl Mirror {
             if !self.charted.contains(&check) {
                 continue;
             }
-            let from = (self.charted_until.get(&check).copied())
-                .unwrap_or(self.restored_at)
-                .max(day_ago);
-            let mut newest = None;
-            for r in results.iter().filter(|r| r.at >= from) {
+            let newest = self.charted_until.get(&check).copied();
+            let mut charted = None;
+            for r in (results.iter()).filter(|r| r.at >= day_ago && newest.is_none_or(|n| r.at > n))
+            {
                 let ms = u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX);
                 self.latency.push(&check, r.at, ms, r.outcome);
-                newest = Some(r.at);
+                charted = Some(r.at);
             }
-            if let Some(at) = newest {
-                (self.charted_until).insert(check, at + Duration::milliseconds(1));
+            if let Some(at) = charted {
+                self.charted_until.insert(check, at);
             }
         }
     }

@@ -3,17 +3,17 @@
 //! new ledger, and the last 24 hours of raw results into the response-time
 //! buckets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::model::ComponentId;
 use crate::model::LocationId;
+use crate::model::{CheckId, ComponentId};
 use crate::read::view::{self, ComponentView, View};
-use crate::store::{RollupStore, StateStore, StoreError};
+use crate::store::{RollupStore, StateStore, States, StoreError};
 use crate::uptime::calendar;
 use crate::uptime::latency::Latency;
 use crate::uptime::ledger::{HOURS_WINDOW, WINDOW};
@@ -26,16 +26,11 @@ pub fn restore(
     store: &(impl Restorable + ?Sized),
     now: DateTime<Utc>,
 ) -> anyhow::Result<Restored> {
-    let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
-    let mut engine = Engine::new(&ids, &config.checks, now);
-    let local = (LocationId::local(), config.server.location.clone());
-    let others = (config.locations.iter()).map(|l| (l.id.clone(), l.name.clone()));
-    engine.name_locations(std::iter::once(local).chain(others));
-    let (checks, components) = store.load_state()?;
-    let unrecorded = engine.restore(checks, components);
+    let states = store.load_state()?;
+    let (engine, unrecorded) = engine(config, states.clone(), now);
     let book = Arc::new(store.load_book()?);
     let components = Arc::new(view::components(config, &engine, &book, now));
-    let (ledger, latency) = history(config, store, &components, now)?;
+    let (ledger, latency, charted) = history(config, store, &components, now)?;
     let uptime = Arc::new(Report::build(&ledger, &latency, components.keys(), now));
     let view = View {
         config: config.clone(),
@@ -51,7 +46,25 @@ pub fn restore(
         ledger,
         latency,
         unrecorded,
+        states,
+        charted,
     })
+}
+
+/// The engine judging from stored states, as of `now`; and the components
+/// whose first-seen time is not stored yet.
+pub fn engine(
+    config: &Config,
+    (checks, components): States,
+    now: DateTime<Utc>,
+) -> (Engine, Vec<ComponentId>) {
+    let ids: Vec<_> = config.components.iter().map(|c| c.id.clone()).collect();
+    let mut engine = Engine::new(&ids, &config.checks, now);
+    let local = (LocationId::local(), config.server.location.clone());
+    let others = (config.locations.iter()).map(|l| (l.id.clone(), l.name.clone()));
+    engine.name_locations(std::iter::once(local).chain(others));
+    let unrecorded = engine.restore(checks, components);
+    (engine, unrecorded)
 }
 
 /// The state as stored, ready to run or to render.
@@ -63,6 +76,9 @@ pub struct Restored {
     /// Components whose first-seen time is not stored yet: `serve` stores
     /// them before it starts ([`record_first_seen`]).
     pub unrecorded: Vec<ComponentId>,
+    /// The check and component states as stored.
+    pub states: States,
+    pub charted: Charted,
 }
 
 /// Stores the state of `ids` (with their first-seen times) once, so the
@@ -90,12 +106,17 @@ pub async fn record_first_seen(
 pub trait Restorable: StateStore + RollupStore {}
 impl<T: StateStore + RollupStore + ?Sized> Restorable for T {}
 
+/// Per check, the time of the newest result charted in a [`Latency`].
+pub type Charted = HashMap<CheckId, DateTime<Utc>>;
+
+/// The uptime ledger from the stored days, and the response times of the
+/// last 24 hours with, per check, the time of the newest result charted.
 pub fn history(
     config: &Config,
     store: &(impl Restorable + ?Sized),
     components: &BTreeMap<ComponentId, ComponentView>,
     now: DateTime<Utc>,
-) -> Result<(Ledger, Latency), StoreError> {
+) -> Result<(Ledger, Latency, Charted), StoreError> {
     let today = calendar::day_no(calendar::local_date(now, config.site.timezone));
     let days = store.load_days(
         today.saturating_sub(WINDOW),
@@ -104,12 +125,14 @@ pub fn history(
     let statuses = components.iter().map(|(id, v)| (id.clone(), v.status));
     let ledger = Ledger::new(config, now, statuses, days);
     let mut latency = Latency::default();
+    let mut charted = HashMap::new();
     let since = now - Duration::hours(24);
     for check in &config.checks {
         for r in store.results(&check.id, since, now)? {
             let ms = u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX);
             latency.push(&check.id, r.at, ms, r.outcome);
+            charted.insert(check.id.clone(), r.at);
         }
     }
-    Ok((ledger, latency))
+    Ok((ledger, latency, charted))
 }

@@ -727,7 +727,7 @@ fn the_change_feed_brings_what_changed_after_a_point_and_nothing_before_it() {
     let first = store.feed_position().unwrap();
     assert!(first > start);
     let all = store.changes_since(start, 0).unwrap();
-    assert_eq!(all.incidents, [incident.clone()]);
+    assert_eq!(all.incidents, std::slice::from_ref(&incident));
     assert_eq!(all.overrides, [(api.clone(), Some(pinned.clone()))]);
     assert_eq!(all.upto, first);
     assert!(store.changes_since(first, 0).unwrap().is_empty());
@@ -790,4 +790,49 @@ fn the_change_feed_brings_what_changed_after_a_point_and_nothing_before_it() {
     let again = store.changes_since(next.upto, 0).unwrap();
     assert_eq!(again.overrides, [(db, Some(pinned))]);
     assert!(again.maintenances.is_empty() && again.results.is_empty());
+
+    // Rows written again: an incident edited, the hour's block grown at the
+    // next checkpoint, a check state, today's day.
+    let mut edited = incident.clone();
+    edited.cause = Some("A bad deploy, rolled back".into());
+    store
+        .commit(&Commit {
+            incidents: vec![&edited],
+            ..Commit::default()
+        })
+        .unwrap();
+    store
+        .record(&result("api", 30, Outcome::Down), &state(Outcome::Down))
+        .unwrap();
+    store.checkpoint().unwrap();
+    store
+        .save_days(&[(20_000, api.clone(), day(1800).encode())])
+        .unwrap();
+    let rewritten = store.changes_since(again.upto, 0).unwrap();
+    assert_eq!(rewritten.incidents, [edited]);
+    assert_eq!(
+        rewritten.checks,
+        [(CheckId::parse("api").unwrap(), state(Outcome::Down))]
+    );
+    let block: Vec<_> = (rewritten.results.iter())
+        .flat_map(|(_, rs)| rs.iter().map(|r| r.at))
+        .collect();
+    assert_eq!(block, [at(10), at(20), at(30)], "the block, whole");
+    assert_eq!(rewritten.days, [(20_000, api.clone(), day(1800))]);
+
+    // The numbers are the database's: a write by anything else (a leader of
+    // an older Candor, psql) is in the feed too, removals included.
+    let position = rewritten.upto;
+    crate::postgres::psql(
+        &url,
+        "UPDATE maintenances SET record = record; DELETE FROM overrides WHERE component_id = 'db'",
+    )
+    .unwrap();
+    let by_hand = store.changes_since(position, 0).unwrap();
+    assert_eq!(by_hand.maintenances.len(), 1);
+    assert_eq!(
+        by_hand.overrides,
+        [(ComponentId::parse("db").unwrap(), None)]
+    );
+    assert_eq!(by_hand.upto, store.feed_position().unwrap());
 }

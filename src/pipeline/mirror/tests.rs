@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use super::Mirror;
 use crate::config::Config;
-use crate::engine::ComponentState;
+use crate::engine::{CheckState, ComponentState};
 use crate::incidents::{Incident, Override};
 use crate::model::{ComponentId, ComponentStatus, Outcome};
 use crate::store::memory::MemoryStore;
@@ -142,15 +142,31 @@ fn result(minutes_ago: i64, ms: u64) -> StoredResult {
 }
 
 #[test]
-fn results_are_charted_once_however_often_their_block_comes_and_only_after_the_restore() {
-    let (mut mirror, _, _) = mirror();
-    let check = mirror.config.checks[0].id.clone();
+fn results_are_charted_once_however_often_their_block_comes() {
+    let config = Arc::new(Config::parse(CONFIG).unwrap());
+    let check = config.checks[0].id.clone();
+    // What the store held at the restore: one result, charted by it.
+    let store = MemoryStore::default();
+    let stored = result(20, 999);
+    let first = crate::model::CheckResult {
+        check: check.clone(),
+        at: stored.at,
+        duration: stored.duration,
+        outcome: stored.outcome,
+        reason: None,
+    };
+    store.record(&first, &CheckState::default()).unwrap();
+    store.checkpoint().unwrap();
+    let mut mirror = Mirror::restore(&config, &store, 0, now()).unwrap();
+    // The hour's block as the leader's next two checkpoints write it: the
+    // second holds the first's results again; a result the leader held
+    // when the standby restored (not stored yet) comes in the first.
     let later = now() + chrono::Duration::minutes(2);
-    // The hour's block as written at two checkpoints: the second holds the
-    // first's results again. Results before the restore were read by it.
-    let first = vec![result(1, 999), result(-1, 100)];
-    let second = vec![result(1, 999), result(-1, 100), result(-2, 300)];
-    for block in [first, second] {
+    let blocks = [
+        vec![result(20, 999), result(1, 100)],
+        vec![result(20, 999), result(1, 100), result(-2, 300)],
+    ];
+    for block in blocks {
         mirror.apply(
             Changes {
                 results: vec![(check.clone(), block)],
@@ -159,11 +175,79 @@ fn results_are_charted_once_however_often_their_block_comes_and_only_after_the_r
             later,
         );
     }
-    let charted = mirror.view(later + chrono::Duration::seconds(10));
+    let charted = mirror.view(later);
     let series = charted.uptime.latency.series(&check, later);
-    let buckets: Vec<_> = series.iter().flatten().collect();
-    assert_eq!(buckets.len(), 1, "{buckets:?}");
-    assert_eq!((buckets[0].answered, buckets[0].mean_ms()), (2, Some(200)));
+    let buckets: Vec<_> = series
+        .iter()
+        .flatten()
+        .map(|b| (b.answered, b.mean_ms()))
+        .collect();
+    // 12:40-12:50: the stored one; 12:50-13:00: 100; 13:00-13:10: 300.
+    assert_eq!(buckets, [(1, Some(999)), (1, Some(100)), (1, Some(300))]);
+}
+
+#[test]
+fn a_component_moved_before_its_check_states_arrive_is_judged_again_when_they_do() {
+    let (mut mirror, _, _) = mirror();
+    let check = mirror.config.checks[0].id.clone();
+    let api = id("api");
+    let mut down = ComponentState::operational(now());
+    down.status = ComponentStatus::MajorOutage;
+    // The leader's status change is one commit, the check states behind it
+    // the next (its checkpoint); a read between the two sees the first.
+    mirror.apply(
+        Changes {
+            components: vec![(api.clone(), down.clone())],
+            ..Changes::default()
+        },
+        now(),
+    );
+    assert_eq!(
+        mirror.view(now()).components[&api].status,
+        ComponentStatus::MajorOutage
+    );
+    let failing = CheckState {
+        health: Outcome::Down,
+        ..CheckState::default()
+    };
+    mirror.apply(
+        Changes {
+            checks: vec![(check.clone(), failing)],
+            ..Changes::default()
+        },
+        now(),
+    );
+    assert_eq!(
+        mirror.view(now()).components[&api].status,
+        ComponentStatus::MajorOutage
+    );
+    // Recovered: the component's state first, its checks' in the next
+    // read. Judged from what is stored, it keeps the time it recovered.
+    let recovered_at = now() + chrono::Duration::minutes(10);
+    let later = now() + chrono::Duration::minutes(15);
+    mirror.apply(
+        Changes {
+            components: vec![(api.clone(), ComponentState::operational(recovered_at))],
+            ..Changes::default()
+        },
+        later,
+    );
+    let up = CheckState {
+        health: Outcome::Up,
+        ..CheckState::default()
+    };
+    mirror.apply(
+        Changes {
+            checks: vec![(check, up)],
+            ..Changes::default()
+        },
+        later,
+    );
+    let shown = &mirror.view(later).components[&api];
+    assert_eq!(
+        (shown.status, shown.since),
+        (ComponentStatus::Operational, recovered_at)
+    );
 }
 
 #[test]

@@ -65,8 +65,21 @@ impl PgStore {
 
     /// Every later write checks, in its own transaction, that `node` still
     /// holds the lease at `epoch`, and fails if not; `None`: unchecked.
+    ///
+    /// Results and check states still waiting for a checkpoint are dropped:
+    /// they belong to a leadership that ended (its checkpoint failed at the
+    /// fence), and written later they would overwrite newer ones of the
+    /// node that leads now.
     pub fn set_fence(&self, fence: Option<(String, i64)>) {
         *self.fence.lock().unwrap_or_else(|p| p.into_inner()) = fence;
+        let (blocks, states) = self.journal().take();
+        if !(blocks.is_empty() && states.is_empty()) {
+            tracing::info!(
+                blocks = blocks.len(),
+                states = states.len(),
+                "dropped results kept by a leadership that ended"
+            );
+        }
     }
 
     /// Runs a read; a backend error is noted in the store's health.
@@ -178,14 +191,14 @@ impl PgStore {
                 tx.execute(
                     "INSERT INTO result_blocks (hour, check_id, block) \
                      SELECT * FROM unnest($1::integer[], $2::text[], $3::bytea[]) \
-                     ON CONFLICT (hour, check_id) DO UPDATE SET block = EXCLUDED.block, changed = EXCLUDED.changed",
+                     ON CONFLICT (hour, check_id) DO UPDATE SET block = EXCLUDED.block",
                     &[&hours, &checks, &bytes],
                 )
                 .map_err(backend)?;
                 tx.execute(
                     "INSERT INTO check_states (check_id, state) \
                      SELECT * FROM unnest($1::text[], $2::bytea[]) \
-                     ON CONFLICT (check_id) DO UPDATE SET state = EXCLUDED.state, changed = EXCLUDED.changed",
+                     ON CONFLICT (check_id) DO UPDATE SET state = EXCLUDED.state",
                     &[&ids, &states],
                 )
                 .map_err(backend)?;

@@ -78,12 +78,6 @@ impl Change {
                 &[&removed],
             )
             .map_err(backend)?;
-            // For the standbys' change feed (`feed`).
-            tx.execute(
-                "INSERT INTO candor_removed (kind, key) SELECT 'override', unnest($1::text[])",
-                &[&removed],
-            )
-            .map_err(backend)?;
         }
         insert_jobs(tx, self.jobs)?;
         Ok(())
@@ -115,7 +109,7 @@ fn upsert(
     let ids = order;
     let sql = format!(
         "INSERT INTO {table} ({key}, {value}) SELECT * FROM unnest($1::text[], $2::bytea[]) \
-         ON CONFLICT ({key}) DO UPDATE SET {value} = EXCLUDED.{value}, changed = EXCLUDED.changed"
+         ON CONFLICT ({key}) DO UPDATE SET {value} = EXCLUDED.{value}"
     );
     tx.execute(sql.as_str(), &[&ids, &values])
         .map_err(backend)?;
@@ -194,7 +188,7 @@ impl RollupStore for PgStore {
             c.execute(
                 "INSERT INTO uptime_days (day, component_id, data) \
                  SELECT * FROM unnest($1::integer[], $2::text[], $3::bytea[]) \
-                 ON CONFLICT (day, component_id) DO UPDATE SET data = EXCLUDED.data, changed = EXCLUDED.changed",
+                 ON CONFLICT (day, component_id) DO UPDATE SET data = EXCLUDED.data",
                 &[&numbers, &components, &data],
             )
             .map(drop)

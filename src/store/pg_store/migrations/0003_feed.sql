@@ -4,7 +4,9 @@
 -- reads only the rows numbered after the last it read (the change feed),
 -- rather than the whole database after every notice. Only the leader
 -- writes these tables, one transaction at a time behind its fence, so the
--- numbers commit in order.
+-- numbers commit in order. The numbers are the database's own doing
+-- (defaults and triggers), so every write gets one, whoever makes it: a
+-- leader of an older Candor during a rolling upgrade, or a hand in psql.
 CREATE SEQUENCE candor_feed;
 
 ALTER TABLE incidents ADD COLUMN changed bigint NOT NULL DEFAULT nextval('candor_feed');
@@ -29,3 +31,25 @@ CREATE TABLE candor_removed (
     kind text NOT NULL,
     key text COLLATE "C" NOT NULL
 );
+
+CREATE FUNCTION candor_feed_number() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.changed := nextval('candor_feed');
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER incidents_feed BEFORE UPDATE ON incidents FOR EACH ROW EXECUTE FUNCTION candor_feed_number();
+CREATE TRIGGER maintenances_feed BEFORE UPDATE ON maintenances FOR EACH ROW EXECUTE FUNCTION candor_feed_number();
+CREATE TRIGGER overrides_feed BEFORE UPDATE ON overrides FOR EACH ROW EXECUTE FUNCTION candor_feed_number();
+CREATE TRIGGER component_states_feed BEFORE UPDATE ON component_states FOR EACH ROW EXECUTE FUNCTION candor_feed_number();
+CREATE TRIGGER check_states_feed BEFORE UPDATE ON check_states FOR EACH ROW EXECUTE FUNCTION candor_feed_number();
+CREATE TRIGGER uptime_days_feed BEFORE UPDATE ON uptime_days FOR EACH ROW EXECUTE FUNCTION candor_feed_number();
+CREATE TRIGGER result_blocks_feed BEFORE UPDATE ON result_blocks FOR EACH ROW EXECUTE FUNCTION candor_feed_number();
+
+CREATE FUNCTION candor_feed_override_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO candor_removed (kind, key) VALUES ('override', OLD.component_id);
+    RETURN OLD;
+END
+$$;
+CREATE TRIGGER overrides_removed AFTER DELETE ON overrides FOR EACH ROW EXECUTE FUNCTION candor_feed_override_removed();
