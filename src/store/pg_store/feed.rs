@@ -170,21 +170,7 @@ impl Read<'_, '_> {
     fn days(&mut self, hours_from: DayNo) -> Result<Vec<(DayNo, ComponentId, Day)>, StoreError> {
         let rows = self
             .rows("SELECT day, component_id, data, changed FROM uptime_days WHERE changed > $1")?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let day: i32 = r.try_get(0).map_err(backend)?;
-            let id: String = r.try_get(1).map_err(backend)?;
-            let data: Vec<u8> = r.try_get(2).map_err(backend)?;
-            let (Ok(day), Ok(component)) = (DayNo::try_from(day), ComponentId::parse(&id)) else {
-                continue;
-            };
-            // As at start: a day that does not decode costs its figure only.
-            match Day::decode(&data, day >= hours_from) {
-                Some(record) => out.push((day, component, record)),
-                None => tracing::warn!(%component, day, "ignoring an unreadable uptime record"),
-            }
-        }
-        Ok(out)
+        super::records::days_of(&rows, hours_from)
     }
 
     fn blocks(&mut self) -> Result<Vec<(CheckId, Vec<crate::store::StoredResult>)>, StoreError> {

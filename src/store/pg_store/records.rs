@@ -176,6 +176,32 @@ fn count(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
+/// `(day, component_id, data, ...)` rows as uptime days; days from
+/// `hours_from` on keep their hours.
+pub(super) fn days_of(
+    rows: &[postgres::Row],
+    hours_from: DayNo,
+) -> Result<Vec<(DayNo, ComponentId, Day)>, StoreError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let day: i32 = r.try_get(0).map_err(backend)?;
+        let id: String = r.try_get(1).map_err(backend)?;
+        let data: Vec<u8> = r.try_get(2).map_err(backend)?;
+        let (Ok(day), Ok(component)) = (DayNo::try_from(day), ComponentId::parse(&id)) else {
+            continue;
+        };
+        // Derived data: a day that does not decode costs that day's figure,
+        // never the start of Candor (as with sled).
+        match Day::decode(&data, day >= hours_from) {
+            Some(record) => out.push((day, component, record)),
+            None => {
+                tracing::warn!(%component, day, bytes = data.len(), "ignoring an unreadable uptime record")
+            }
+        }
+    }
+    Ok(out)
+}
+
 impl RollupStore for PgStore {
     fn save_days(&self, days: &[(DayNo, ComponentId, Vec<u8>)]) -> Result<(), StoreError> {
         if days.is_empty() {
@@ -209,22 +235,7 @@ impl RollupStore for PgStore {
                     &[&first],
                 )
                 .map_err(backend)?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in &rows {
-                let day: i32 = r.try_get(0).map_err(backend)?;
-                let id: String = r.try_get(1).map_err(backend)?;
-                let data: Vec<u8> = r.try_get(2).map_err(backend)?;
-                let (Ok(day), Ok(component)) = (DayNo::try_from(day), ComponentId::parse(&id)) else {
-                    continue;
-                };
-                // Derived data: a day that does not decode costs that day's
-                // figure, never the start of Candor (as with sled).
-                match Day::decode(&data, day >= hours_from) {
-                    Some(record) => out.push((day, component, record)),
-                    None => tracing::warn!(%component, day, bytes = data.len(), "ignoring an unreadable uptime record"),
-                }
-            }
-            Ok(out)
+            days_of(&rows, hours_from)
         })
     }
 
