@@ -15,6 +15,13 @@ use crate::model::{
     CheckId, CheckResult, ComponentId, ComponentStatus, Finding, LocationId, Outcome, Reason,
 };
 
+/// The largest failure or success threshold a check may have; `up`, `down`
+/// and `not_down` stop counting there, as no rule looks further, so a healthy
+/// check's state stops changing and is not rewritten at every checkpoint
+/// (`store::journal`). `not_up` counts on: the page says how many checks in
+/// a row failed.
+pub const STREAK_CAP: u32 = crate::config::MAX_THRESHOLD;
+
 /// Consecutive-result counters for one check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Streak {
@@ -27,14 +34,11 @@ pub struct Streak {
 impl Streak {
     fn push(&mut self, outcome: Outcome) {
         let (up, down) = (outcome == Outcome::Up, outcome == Outcome::Down);
-        self.up = if up { self.up.saturating_add(1) } else { 0 };
+        let next = |n: u32| n.saturating_add(1).min(STREAK_CAP);
+        self.up = if up { next(self.up) } else { 0 };
         self.not_up = if up { 0 } else { self.not_up.saturating_add(1) };
-        self.down = if down { self.down.saturating_add(1) } else { 0 };
-        self.not_down = if down {
-            0
-        } else {
-            self.not_down.saturating_add(1)
-        };
+        self.down = if down { next(self.down) } else { 0 };
+        self.not_down = if down { 0 } else { next(self.not_down) };
     }
 }
 

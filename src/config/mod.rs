@@ -85,6 +85,9 @@ pub struct Site {
 /// difference from 16 MB at 1,000 checks).
 pub const DEFAULT_CACHE_SIZE: u64 = 8_000_000;
 
+/// The largest `failure_threshold` and `success_threshold` a check may have.
+pub const MAX_THRESHOLD: u32 = 100;
+
 #[derive(Debug, Clone)]
 pub struct Server {
     /// `host:port`; port 0 picks a free port (tests).

@@ -4,6 +4,15 @@
 //! checkpoint rather than a write per result. What a crash can lose is bounded
 //! by the checkpoint interval: raw results and check streaks of those minutes
 //! (component statuses and incidents are written, and flushed, when they change).
+//!
+//! A check state is written when what a restart needs of it changed: its
+//! health, streak counters (which stop counting at the largest threshold, see
+//! `engine::STREAK_CAP`, while a check is healthy), reasons, or the hour of its
+//! last result. A healthy check's state is then written once an hour, not at
+//! every checkpoint: rewriting 1,000 unchanged states every 5 minutes is what
+//! made sled's memory climb (README, Benchmarks, "2026-12-03, later"). After a
+//! crash a healthy check's last-result time may be up to the hour old; its
+//! results themselves are in the blocks.
 
 use std::collections::HashMap;
 
@@ -28,6 +37,8 @@ pub struct Journal {
     /// (serialized only when written: one result at a time it would cost more
     /// than the rest of storing it).
     states: HashMap<CheckId, CheckState>,
+    /// Each check's state as last handed out to be written.
+    written: HashMap<CheckId, CheckState>,
 }
 
 /// What a checkpoint writes: block keys and values, and check states.
@@ -89,7 +100,16 @@ impl Journal {
                 blocks.push((blocks::key(open.hour, check), open.block.bytes.clone()));
             }
         }
-        let states = self.states.drain().collect();
+        let written = &mut self.written;
+        let states = (self.states.drain())
+            .filter(|(check, state)| {
+                let news = (written.get(check)).is_none_or(|w| !same_for_restart(w, state));
+                if news {
+                    written.insert(check.clone(), state.clone());
+                }
+                news
+            })
+            .collect();
         (blocks, states)
     }
 
@@ -112,6 +132,8 @@ impl Journal {
             }
         }
         for (check, state) in states {
+            // Not written after all: the next checkpoint writes it.
+            self.written.remove(&check);
             self.states.entry(check).or_insert(state);
         }
     }
@@ -133,3 +155,18 @@ impl Journal {
         self.open.retain(|_, open| open.hour >= hour || open.dirty);
     }
 }
+
+/// Whether `b` tells a restart nothing `a` does not: the same health, streak
+/// and reasons, and a last result of the same outcome in the same hour.
+fn same_for_restart(a: &CheckState, b: &CheckState) -> bool {
+    let last = |s: &CheckState| (s.last.as_ref()).map(|l| (blocks::hour_of(l.at), l.outcome));
+    a.health == b.health
+        && a.streak == b.streak
+        && a.bad_reason == b.bad_reason
+        && a.down_reason == b.down_reason
+        && a.failing_since == b.failing_since
+        && last(a) == last(b)
+}
+
+#[cfg(test)]
+mod tests;

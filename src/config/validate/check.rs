@@ -61,13 +61,13 @@ pub(super) fn validate(
     let failure = p.int_in(
         &format!("{place}.failure_threshold"),
         c.failure_threshold,
-        1..=100,
+        1..=i64::from(crate::config::MAX_THRESHOLD),
         3,
     );
     let success = p.int_in(
         &format!("{place}.success_threshold"),
         c.success_threshold,
-        1..=100,
+        1..=i64::from(crate::config::MAX_THRESHOLD),
         2,
     );
     let (locations, confirm) =

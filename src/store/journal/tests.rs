@@ -1,0 +1,108 @@
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::*;
+use crate::engine::{LastResult, Streak};
+use crate::model::{Outcome, Reason};
+
+fn check() -> CheckId {
+    CheckId::parse("api").unwrap()
+}
+
+fn at(minute: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap() + Duration::minutes(minute)
+}
+
+/// A healthy check's state after a result at `minute`.
+fn healthy(minute: i64) -> (CheckResult, CheckState) {
+    let result = CheckResult {
+        check: check(),
+        at: at(minute),
+        duration: std::time::Duration::from_millis(12),
+        outcome: Outcome::Up,
+        reason: None,
+    };
+    let state = CheckState {
+        streak: Streak {
+            up: crate::engine::STREAK_CAP,
+            not_down: crate::engine::STREAK_CAP,
+            ..Streak::default()
+        },
+        last: Some(LastResult {
+            at: result.at,
+            duration_ms: 12,
+            outcome: Outcome::Up,
+            reason: None,
+        }),
+        ..CheckState::default()
+    };
+    (result, state)
+}
+
+fn states_written(journal: &mut Journal) -> usize {
+    journal.take().1.len()
+}
+
+#[test]
+fn a_healthy_check_state_is_written_once_an_hour_its_results_at_every_checkpoint() {
+    let mut journal = Journal::default();
+    let (r, s) = healthy(0);
+    journal.push(&r, &s, |_| None);
+    let (blocks, states) = journal.take();
+    assert_eq!((blocks.len(), states.len()), (1, 1), "the first time, both");
+    for minute in [5, 10, 55] {
+        let (r, s) = healthy(minute);
+        journal.push(&r, &s, |_| None);
+        let (blocks, states) = journal.take();
+        assert_eq!(
+            blocks.len(),
+            1,
+            "minute {minute}: the new results are written"
+        );
+        assert!(
+            states.is_empty(),
+            "minute {minute}: nothing a restart needs changed"
+        );
+    }
+    let (r, s) = healthy(61);
+    journal.push(&r, &s, |_| None);
+    assert_eq!(
+        states_written(&mut journal),
+        1,
+        "a new hour: the last result moves on"
+    );
+}
+
+#[test]
+fn a_state_that_changed_is_written_at_the_next_checkpoint() {
+    let mut journal = Journal::default();
+    let (r, s) = healthy(0);
+    journal.push(&r, &s, |_| None);
+    journal.take();
+    let (mut r, mut s) = healthy(5);
+    r.outcome = Outcome::Down;
+    r.reason = Some(Reason::ConnectionRefused);
+    s.streak = Streak {
+        not_up: 1,
+        down: 1,
+        ..Streak::default()
+    };
+    s.failing_since = Some(r.at);
+    s.bad_reason.clone_from(&r.reason);
+    journal.push(&r, &s, |_| None);
+    let states = journal.take().1;
+    assert_eq!(states.len(), 1);
+    assert_eq!(states[0].1.streak.not_up, 1);
+}
+
+#[test]
+fn a_state_whose_write_failed_is_written_at_the_next_checkpoint() {
+    let mut journal = Journal::default();
+    let (r, s) = healthy(0);
+    journal.push(&r, &s, |_| None);
+    let failed = journal.take();
+    journal.restore(failed);
+    assert_eq!(states_written(&mut journal), 1, "handed back, then written");
+    let (r, s) = healthy(5);
+    journal.push(&r, &s, |_| None);
+    assert_eq!(states_written(&mut journal), 0, "written since: unchanged");
+}
