@@ -8,13 +8,14 @@
 //! A check state is written when what a restart needs of it changed: its
 //! health, streak counters (which stop counting at the largest threshold, see
 //! `engine::STREAK_CAP`, while a check is healthy), reasons, or the hour of its
-//! last result. A healthy check's state is then written once an hour, not at
+//! last result (the states of one check's locations all together, when any of
+//! them changed). A healthy check's state is then written once an hour, not at
 //! every checkpoint: rewriting 1,000 unchanged states every 5 minutes is what
 //! made sled's memory climb (README, Benchmarks, "2026-12-03, later"). After a
-//! crash a healthy check's last-result time may be up to the hour old; its
-//! results themselves are in the blocks.
+//! restart (a crash or a stop) a healthy check's last-result time may be up to
+//! an hour old until it runs again; its results themselves are in the blocks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::blocks::{self, Block};
 use crate::engine::CheckState;
@@ -100,14 +101,21 @@ impl Journal {
                 blocks.push((blocks::key(open.hour, check), open.block.bytes.clone()));
             }
         }
+        // The locations of one check are written together, so their last
+        // results are as old as each other when read back: a location whose
+        // result looks stale does not count in confirming the check, and a
+        // failing location fresher than healthy ones would then decide alone.
+        let news: HashSet<CheckId> = (self.states.iter())
+            .filter(|(check, state)| {
+                (self.written.get(*check)).is_none_or(|w| !same_for_restart(w, state))
+            })
+            .map(|(check, _)| check.split_location().0)
+            .collect();
         let written = &mut self.written;
         let states = (self.states.drain())
-            .filter(|(check, state)| {
-                let news = (written.get(check)).is_none_or(|w| !same_for_restart(w, state));
-                if news {
-                    written.insert(check.clone(), state.clone());
-                }
-                news
+            .filter(|(check, _)| news.contains(&check.split_location().0))
+            .inspect(|(check, state)| {
+                written.insert(check.clone(), state.clone());
             })
             .collect();
         (blocks, states)

@@ -106,3 +106,54 @@ fn a_state_whose_write_failed_is_written_at_the_next_checkpoint() {
     journal.push(&r, &s, |_| None);
     assert_eq!(states_written(&mut journal), 0, "written since: unchanged");
 }
+
+#[test]
+fn the_locations_of_a_check_are_written_together() {
+    let mut journal = Journal::default();
+    let located = |location: &str, minute: i64| {
+        let (mut r, s) = healthy(minute);
+        r.check = check().at(&crate::model::LocationId::parse(location).unwrap());
+        (r, s)
+    };
+    for location in ["eu", "us"] {
+        let (r, s) = located(location, 0);
+        journal.push(&r, &s, |_| None);
+    }
+    assert_eq!(states_written(&mut journal), 2);
+    let (r, s) = located("us", 5);
+    journal.push(&r, &s, |_| None);
+    let (mut r, mut s) = located("eu", 5);
+    r.outcome = Outcome::Down;
+    s.streak = Streak {
+        not_up: 1,
+        down: 1,
+        ..Streak::default()
+    };
+    journal.push(&r, &s, |_| None);
+    let mut written: Vec<String> = (journal.take().1.into_iter())
+        .map(|(c, _)| c.as_str().to_owned())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        ["api@eu", "api@us"],
+        "us unchanged, written with eu"
+    );
+    let other = |minute| {
+        let (mut r, s) = healthy(minute);
+        r.check = CheckId::parse("web").unwrap();
+        (r, s)
+    };
+    let (r, s) = other(6);
+    journal.push(&r, &s, |_| None);
+    journal.take();
+    let (r, s) = located("us", 10);
+    journal.push(&r, &s, |_| None);
+    let (r, s) = other(10);
+    journal.push(&r, &s, |_| None);
+    assert_eq!(
+        states_written(&mut journal),
+        0,
+        "no location of api changed"
+    );
+}
