@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::restore::{Restorable, engine, restore};
+use super::restore::{Restorable, engine, note_result, restore};
 use crate::config::Config;
 use crate::engine::{CheckState, ComponentState, Engine};
 use crate::incidents::Book;
 use crate::model::{CheckId, ComponentId};
 use crate::read::view::{self, View};
-use crate::store::Changes;
+use crate::store::{Changes, StoredResult};
 use crate::uptime::calendar::{self, DayNo};
 use crate::uptime::latency::Latency;
 use crate::uptime::ledger::HOURS_WINDOW;
@@ -105,11 +105,37 @@ impl Mirror {
                 };
             }
         }
-        if !(changes.checks.is_empty() && changes.components.is_empty()) {
+        // A healthy check's state is written once an hour, its results at
+        // every checkpoint (under the same id): its last result is the
+        // newest of them, whether the state came now or before.
+        let newest: HashMap<&CheckId, &StoredResult> = (changes.results.iter())
+            .filter_map(|(check, results)| results.last().map(|r| (check, r)))
+            .collect();
+        let mut newer = false;
+        for (check, r) in &newest {
+            if let Some(state) = self.checks.get_mut(*check) {
+                let before = state.last.as_ref().map(|l| l.at);
+                note_result(state, r);
+                newer |= state.last.as_ref().map(|l| l.at) != before;
+            }
+        }
+        if newer || !(changes.checks.is_empty() && changes.components.is_empty()) {
             // Judged again from every stored state, as a restore does: the
             // leader writes a status change and the check states behind it
             // in two commits, and a read may fall between them.
-            self.checks.extend(changes.checks);
+            for (id, mut state) in changes.checks {
+                if let Some(r) = newest.get(&id) {
+                    note_result(&mut state, r);
+                }
+                // A state written with an older last result than its results
+                // already told (a status change's commit) keeps the newer.
+                let held = self.checks.get(&id).and_then(|s| s.last.clone());
+                if let Some(held) = held.filter(|h| state.last.as_ref().is_none_or(|l| l.at < h.at))
+                {
+                    state.last = Some(held);
+                }
+                self.checks.insert(id, state);
+            }
             self.components.extend(changes.components);
             let states = (
                 (self.checks.iter())

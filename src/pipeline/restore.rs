@@ -9,11 +9,11 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Config;
-use crate::engine::Engine;
+use crate::engine::{CheckState, Engine, LastResult};
 use crate::model::LocationId;
 use crate::model::{CheckId, ComponentId};
 use crate::read::view::{self, ComponentView, View};
-use crate::store::{RollupStore, StateStore, States, StoreError};
+use crate::store::{RollupStore, StateStore, States, StoreError, StoredResult};
 use crate::uptime::calendar;
 use crate::uptime::latency::Latency;
 use crate::uptime::ledger::{HOURS_WINDOW, WINDOW};
@@ -26,7 +26,8 @@ pub fn restore(
     store: &(impl Restorable + ?Sized),
     now: DateTime<Utc>,
 ) -> anyhow::Result<Restored> {
-    let states = store.load_state()?;
+    let mut states = store.load_state()?;
+    newest_results(store, &mut states.0, now)?;
     let (engine, unrecorded) = engine(config, states.clone(), now);
     let book = Arc::new(store.load_book()?);
     let components = Arc::new(view::components(config, &engine, &book, now));
@@ -100,6 +101,41 @@ pub async fn record_first_seen(
     };
     store.commit(&commit)?;
     store.flush().await
+}
+
+/// Brings each check state's last result up to the newest one stored: a
+/// healthy check's state is written once an hour (`store::journal`), its
+/// results at every checkpoint, under the same id (a check's, or one
+/// location's of it). The newest result is in the hour of the state's last
+/// one or the next (the state is written at the first checkpoint of an hour).
+fn newest_results(
+    store: &(impl Restorable + ?Sized),
+    checks: &mut [(CheckId, CheckState)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for (id, state) in checks {
+        let Some(last) = &state.last else { continue };
+        let after = last.at + Duration::milliseconds(1);
+        let hour = crate::store::blocks::hour_start(last.at);
+        let until = now.min(hour + Duration::hours(2));
+        if let Some(r) = store.results(id, after, until)?.pop() {
+            note_result(state, &r);
+        }
+    }
+    Ok(())
+}
+
+/// Takes `r` as the state's last result if it is newer than the one held.
+pub fn note_result(state: &mut CheckState, r: &StoredResult) {
+    if state.last.as_ref().is_some_and(|l| l.at >= r.at) {
+        return;
+    }
+    state.last = Some(LastResult {
+        at: r.at,
+        duration_ms: u64::try_from(r.duration.as_millis()).unwrap_or(u64::MAX),
+        outcome: r.outcome,
+        reason: r.reason.clone(),
+    });
 }
 
 /// Storage that holds what a restore reads.

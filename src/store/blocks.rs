@@ -48,6 +48,11 @@ pub fn hour_of(at: DateTime<Utc>) -> u32 {
     u32::try_from(millis(at) / HOUR_MS).unwrap_or(u32::MAX)
 }
 
+/// The start of the hour `at` is in.
+pub fn hour_start(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp(i64::from(hour_of(at)) * 3600, 0).unwrap_or(at)
+}
+
 /// One check's results in `[from, to)`, oldest first, from the block of
 /// each hour that range spans (`block_of`, `None` for an hour without one).
 pub fn results_within<E>(

@@ -11,9 +11,8 @@
 //! last result (the states of one check's locations all together, when any of
 //! them changed). A healthy check's state is then written once an hour, not at
 //! every checkpoint: rewriting 1,000 unchanged states every 5 minutes is what
-//! made sled's memory climb (README, Benchmarks, "2026-12-03, later"). After a
-//! restart (a crash or a stop) a healthy check's last-result time may be up to
-//! an hour old until it runs again; its results themselves are in the blocks.
+//! made sled's memory climb (README, Benchmarks, "2026-12-03, later"). Its last
+//! result is read back from the blocks at start (`pipeline::restore`).
 
 use std::collections::{HashMap, HashSet};
 

@@ -277,3 +277,71 @@ fn days_the_feed_brings_make_those_components_uptime_again() {
         &second.uptime.components[&db]
     ));
 }
+
+/// A state as stored with its last result `minutes_ago`.
+fn state_last(minutes_ago: i64) -> CheckState {
+    let r = result(minutes_ago, 50);
+    CheckState {
+        last: Some(crate::engine::LastResult {
+            at: r.at,
+            duration_ms: 50,
+            outcome: r.outcome,
+            reason: None,
+        }),
+        ..CheckState::default()
+    }
+}
+
+#[test]
+fn a_check_s_last_result_is_its_newest_stored_one_though_its_state_is_older() {
+    let config = Arc::new(Config::parse(CONFIG).unwrap());
+    let check = config.checks[0].id.clone();
+    let local = crate::model::LocationId::local();
+    // The leader wrote the state with the result of 40 minutes ago, then
+    // only results (a healthy check's state is written once an hour).
+    let store = MemoryStore::default();
+    for (minutes_ago, state) in [(40, state_last(40)), (10, state_last(40))] {
+        let r = result(minutes_ago, 50);
+        let probed = crate::model::CheckResult {
+            check: check.clone(),
+            at: r.at,
+            duration: r.duration,
+            outcome: r.outcome,
+            reason: None,
+        };
+        store.record(&probed, &state).unwrap();
+    }
+    store.checkpoint().unwrap();
+    let mut mirror = Mirror::restore(&config, &store, 0, now()).unwrap();
+    let restored = mirror.engine.last_from(&check, &local);
+    assert_eq!(
+        restored,
+        Some(result(10, 0).at),
+        "at start, from the results"
+    );
+    // The feed brings the next checkpoint's block, and no state.
+    let block = vec![result(40, 50), result(10, 50), result(1, 70)];
+    mirror.apply(
+        Changes {
+            results: vec![(check.clone(), block)],
+            ..Changes::default()
+        },
+        now(),
+    );
+    assert_eq!(
+        mirror.engine.last_from(&check, &local),
+        Some(result(1, 0).at)
+    );
+    // A state written later, with an older last result, does not undo it.
+    mirror.apply(
+        Changes {
+            checks: vec![(check.clone(), state_last(40))],
+            ..Changes::default()
+        },
+        now(),
+    );
+    assert_eq!(
+        mirror.engine.last_from(&check, &local),
+        Some(result(1, 0).at)
+    );
+}
