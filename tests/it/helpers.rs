@@ -292,6 +292,25 @@ impl Drop for Binary {
     }
 }
 
+/// Opens sled's data dir with `open`, waiting a little while the lock is
+/// still held: a store closed just before lets go of it from sled's
+/// background thread.
+pub fn sled_unlocked<T, E: std::fmt::Display>(mut open: impl FnMut() -> Result<T, E>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match open() {
+            Err(e)
+                if Instant::now() < deadline
+                    && e.to_string().contains("could not acquire lock") =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("cannot open the sled store: {e}"),
+            Ok(opened) => return opened,
+        }
+    }
+}
+
 /// Runs the binary to completion with these arguments.
 pub fn run_candor(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_candor"))

@@ -123,7 +123,7 @@ async fn rollups_are_stored_at_shutdown_and_a_restart_adds_to_them() {
     let config = config_with(dir.path(), &body(&target.url("/health")));
     let api = candor::model::ComponentId::parse("api").unwrap();
     let observed = || {
-        let store = candor::store::open(&dir.path().join("data")).unwrap();
+        let store = crate::helpers::sled_unlocked(|| candor::store::open(&dir.path().join("data")));
         let today = calendar::day_no(calendar::local_date(Utc::now(), chrono_tz::UTC));
         let days = store.load_days(today, today).unwrap();
         let day = days.iter().find(|(d, c, _)| *d == today && *c == api);

@@ -28,7 +28,7 @@ impl Backend {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("data");
         Self {
-            open: Box::new(move || candor::store::open(&path).unwrap()),
+            open: Box::new(move || crate::helpers::sled_unlocked(|| candor::store::open(&path))),
             _dir: Some(dir),
         }
     }

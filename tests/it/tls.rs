@@ -133,7 +133,7 @@ failure_threshold = 1
     })
     .await;
     stop(&mut app).await;
-    let store = candor::store::open(&dir.path().join("data")).unwrap();
+    let store = crate::helpers::sled_unlocked(|| candor::store::open(&dir.path().join("data")));
     let check = candor::model::CheckId::parse("api-health").unwrap();
     let results = store.results(&check, started, Utc::now()).unwrap();
     let last = results.last().expect("a stored result");
