@@ -15,13 +15,6 @@ use crate::model::{
     CheckId, CheckResult, ComponentId, ComponentStatus, Finding, LocationId, Outcome, Reason,
 };
 
-/// The largest failure or success threshold a check may have; `up`, `down`
-/// and `not_down` stop counting there, as no rule looks further, so a healthy
-/// check's state stops changing and is not rewritten at every checkpoint
-/// (`store::journal`). `not_up` counts on: the page says how many checks in
-/// a row failed.
-pub const STREAK_CAP: u32 = crate::config::MAX_THRESHOLD;
-
 /// Consecutive-result counters for one check.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Streak {
@@ -32,9 +25,14 @@ pub struct Streak {
 }
 
 impl Streak {
-    fn push(&mut self, outcome: Outcome) {
+    /// Counts `outcome`. `up`, `down` and `not_down` stop at `cap`, the
+    /// check's larger threshold, as no rule looks further: a healthy check's
+    /// state then stops changing and is not rewritten at every checkpoint
+    /// (`store::journal`). `not_up` counts on: the page says how many checks
+    /// in a row failed.
+    fn push(&mut self, outcome: Outcome, cap: u32) {
         let (up, down) = (outcome == Outcome::Up, outcome == Outcome::Down);
-        let next = |n: u32| n.saturating_add(1).min(STREAK_CAP);
+        let next = |n: u32| n.saturating_add(1).min(cap);
         self.up = if up { next(self.up) } else { 0 };
         self.not_up = if up { 0 } else { self.not_up.saturating_add(1) };
         self.down = if down { next(self.down) } else { 0 };
@@ -310,7 +308,7 @@ impl CheckState {
                 }
             }
         }
-        self.streak.push(r.outcome);
+        (self.streak).push(r.outcome, failure_threshold.max(success_threshold));
         self.health = next_health(
             self.health,
             &self.streak,

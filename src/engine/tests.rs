@@ -71,7 +71,7 @@ fn health_moves_only_after_enough_consecutive_evidence() {
         let got: Vec<Outcome> = inputs
             .iter()
             .map(|o| {
-                streak.push(*o);
+                streak.push(*o, 3);
                 health = next_health(health, &streak, 3, 2);
                 health
             })
@@ -83,9 +83,9 @@ fn health_moves_only_after_enough_consecutive_evidence() {
 #[test]
 fn thresholds_of_one_react_at_once() {
     let mut streak = Streak::default();
-    streak.push(D);
+    streak.push(D, 1);
     assert_eq!(next_health(U, &streak, 1, 1), D);
-    streak.push(U);
+    streak.push(U, 1);
     assert_eq!(next_health(D, &streak, 1, 1), U);
 }
 

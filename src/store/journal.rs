@@ -6,8 +6,8 @@
 //! (component statuses and incidents are written, and flushed, when they change).
 //!
 //! A check state is written when what a restart needs of it changed: its
-//! health, streak counters (which stop counting at the largest threshold, see
-//! `engine::STREAK_CAP`, while a check is healthy), reasons, or the hour of its
+//! health, streak counters (which stop counting at the check's larger
+//! threshold while it is healthy, see `engine::Streak`), reasons, or the hour of its
 //! last result (the states of one check's locations all together, when any of
 //! them changed). A healthy check's state is then written once an hour, not at
 //! every checkpoint: rewriting 1,000 unchanged states every 5 minutes is what

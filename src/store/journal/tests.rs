@@ -23,8 +23,8 @@ fn healthy(minute: i64) -> (CheckResult, CheckState) {
     };
     let state = CheckState {
         streak: Streak {
-            up: crate::engine::STREAK_CAP,
-            not_down: crate::engine::STREAK_CAP,
+            up: 3,
+            not_down: 3,
             ..Streak::default()
         },
         last: Some(LastResult {
