@@ -190,14 +190,8 @@ impl Mirror {
             &touched,
             now,
         );
-        View {
-            config: self.config.clone(),
-            components: Arc::new(components),
-            book: self.book.clone(),
-            uptime,
-            now,
-            lang: self.config.site.default_language,
-        }
+        let components = Arc::new(components);
+        View::new(&self.config, components, self.book.clone(), uptime, now)
     }
 }
 

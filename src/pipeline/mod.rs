@@ -335,32 +335,21 @@ impl Pipeline {
         self.ledger.advance_all(now);
         let (ledger, latency) = (&self.ledger, &self.latency);
         let uptime = (self.reports).get(ledger, latency, components.keys(), &changed, now);
-        View {
-            config: self.config.clone(),
-            components: Arc::new(components),
-            book: self.book.clone(),
-            uptime,
-            now,
-            lang: self.config.site.default_language,
-        }
+        let components = Arc::new(components);
+        View::new(&self.config, components, self.book.clone(), uptime, now)
     }
 
     /// The statuses and records as of now, with the given uptime history.
     pub fn view_with(&self, uptime: Arc<Report>) -> View {
         let now = self.clock.now();
-        View {
-            config: self.config.clone(),
-            components: Arc::new(view::components(
-                &self.config,
-                &self.engine,
-                &self.book,
-                now,
-            )),
-            book: self.book.clone(),
+        let components = view::components(&self.config, &self.engine, &self.book, now);
+        View::new(
+            &self.config,
+            Arc::new(components),
+            self.book.clone(),
             uptime,
             now,
-            lang: self.config.site.default_language,
-        }
+        )
     }
 
     pub fn render(&mut self) {

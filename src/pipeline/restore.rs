@@ -33,14 +33,7 @@ pub fn restore(
     let components = Arc::new(view::components(config, &engine, &book, now));
     let (ledger, latency, charted) = history(config, store, &components, now)?;
     let uptime = Arc::new(Report::build(&ledger, &latency, components.keys(), now));
-    let view = View {
-        config: config.clone(),
-        components,
-        book,
-        uptime,
-        now,
-        lang: config.site.default_language,
-    };
+    let view = View::new(config, components, book, uptime, now);
     Ok(Restored {
         engine,
         view,

@@ -67,6 +67,24 @@ pub struct View {
 }
 
 impl View {
+    /// The view in the site's default language.
+    pub fn new(
+        config: &Arc<Config>,
+        components: Arc<BTreeMap<ComponentId, ComponentView>>,
+        book: Arc<Book>,
+        uptime: Arc<crate::uptime::Report>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            config: config.clone(),
+            components,
+            book,
+            uptime,
+            now,
+            lang: config.site.default_language,
+        }
+    }
+
     /// What the checks of `component` find now (empty while they pass).
     pub fn seen_now(&self, component: &ComponentId) -> Vec<Evidence> {
         (self.components.get(component)).map_or_else(Vec::new, |c| c.evidence.clone())
