@@ -13,6 +13,14 @@
 //! every checkpoint: rewriting 1,000 unchanged states every 5 minutes is what
 //! made sled's memory climb (README, Benchmarks, "2026-12-03, later"). Its last
 //! result is read back from the blocks at start (`pipeline::restore`).
+//!
+//! On sled the results of the current hour are appended rather than rewritten
+//! ([`Journal::take_appending`]): each checkpoint hands out only the bytes a
+//! block gained since it was last written (a part), and the first checkpoint
+//! after the hour ends writes the hour's block whole, once. A block's bytes
+//! only ever grow at the end, so its parts, concatenated in the order they
+//! were written, are the block. Rewriting every check's growing block at every
+//! checkpoint was the other half of sled's climb.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,6 +34,35 @@ struct Open {
     hour: u32,
     block: Block,
     dirty: bool,
+    /// How many of the block's bytes storage holds (as parts or whole).
+    on_disk: usize,
+    /// Storage holds (or is to hold) the hour's block whole, so later writes
+    /// of it replace it whole rather than appending parts.
+    whole: bool,
+}
+
+/// What storage holds of one check's hour, read when a check first writes
+/// into it.
+#[derive(Debug)]
+pub enum Stored {
+    Nothing,
+    /// The hour's block, written whole.
+    Whole(Vec<u8>),
+    /// The hour's parts, concatenated in the order they were written.
+    Parts(Vec<u8>),
+    /// The read failed: the hour starts afresh in memory and its block is
+    /// written whole, replacing what storage holds.
+    Unreadable,
+}
+
+/// Bytes appended to a check's block of an hour since it was last written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub hour: u32,
+    pub check: CheckId,
+    /// Where in the block these bytes begin.
+    pub start: usize,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Default)]
@@ -51,19 +88,29 @@ impl Journal {
         &mut self,
         r: &CheckResult,
         state: &CheckState,
-        stored: impl FnOnce(u32) -> Option<Vec<u8>>,
+        stored: impl FnOnce(u32) -> Stored,
     ) {
         let hour = blocks::hour_of(r.at);
         let mut stored = Some(stored);
         let mut load = |hour| {
-            let block = match stored.take().and_then(|read| read(hour)) {
-                Some(bytes) => Block::resume(hour, bytes),
-                None => Block::new(hour),
+            let read = stored.take().map_or(Stored::Nothing, |read| read(hour));
+            let (bytes, whole) = match read {
+                Stored::Nothing => (Vec::new(), false),
+                Stored::Whole(bytes) => (bytes, true),
+                Stored::Parts(bytes) => (bytes, false),
+                Stored::Unreadable => (Vec::new(), true),
             };
+            let read = bytes.len();
+            let block = Block::resume(hour, bytes);
+            let on_disk = block.bytes.len();
             Open {
                 hour,
                 block,
                 dirty: false,
+                on_disk,
+                // A torn tail is dropped in memory; on disk it would sit
+                // between the parts, so the block is then replaced whole.
+                whole: whole || on_disk < read,
             }
         };
         let open = self
@@ -72,7 +119,8 @@ impl Journal {
             .or_insert_with(|| load(hour));
         if open.hour != hour {
             let old = std::mem::replace(open, load(hour));
-            if old.dirty {
+            // Also a block whose parts are written but not yet whole.
+            if old.dirty || (!old.whole && old.on_disk > 0) {
                 self.closed
                     .push((old.hour, r.check.clone(), old.block.bytes));
             }
@@ -87,19 +135,58 @@ impl Journal {
         }
     }
 
-    /// Everything not yet written, marking it written. The caller writes it or,
-    /// on failure, hands it back with [`Journal::restore`].
+    /// Everything not yet written, marking it written, every block whole. The
+    /// caller writes it or, on failure, hands it back with [`Journal::restore`].
     pub fn take(&mut self) -> Writes {
-        let mut blocks: Vec<(Vec<u8>, Vec<u8>)> = self
-            .closed
-            .drain(..)
-            .map(|(hour, check, bytes)| (blocks::key(hour, &check), bytes))
-            .collect();
+        let mut blocks = self.take_closed();
         for (check, open) in &mut self.open {
             if std::mem::take(&mut open.dirty) {
                 blocks.push((blocks::key(open.hour, check), open.block.bytes.clone()));
             }
         }
+        (blocks, self.take_states())
+    }
+
+    /// Everything not yet written, marking it written: blocks of the hour
+    /// `now` (and later) as the parts they gained since last written, blocks
+    /// of hours before it whole (once, and again only if they gain a late
+    /// result). Once these are written, parts of hours before `now` are not
+    /// needed. On failure the caller hands them back with
+    /// [`Journal::restore_appended`].
+    pub fn take_appending(&mut self, now: u32) -> (Writes, Vec<Part>) {
+        let mut blocks = self.take_closed();
+        let mut parts = Vec::new();
+        for (check, open) in &mut self.open {
+            let dirty = std::mem::take(&mut open.dirty);
+            if open.hour < now && !open.whole {
+                open.whole = true;
+            } else if !dirty {
+                continue;
+            }
+            if open.whole {
+                blocks.push((blocks::key(open.hour, check), open.block.bytes.clone()));
+            } else {
+                parts.push(Part {
+                    hour: open.hour,
+                    check: check.clone(),
+                    start: open.on_disk,
+                    bytes: open.block.bytes[open.on_disk..].to_vec(),
+                });
+            }
+            open.on_disk = open.block.bytes.len();
+        }
+        ((blocks, self.take_states()), parts)
+    }
+
+    /// Blocks of past hours not yet written, as keys and values.
+    fn take_closed(&mut self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        (self.closed.drain(..))
+            .map(|(hour, check, bytes)| (blocks::key(hour, &check), bytes))
+            .collect()
+    }
+
+    /// The check states to write: those a restart would read differently.
+    fn take_states(&mut self) -> Vec<(CheckId, CheckState)> {
         // The locations of one check are written together, so their last
         // results are as old as each other when read back: a location whose
         // result looks stale does not count in confirming the check, and a
@@ -111,13 +198,12 @@ impl Journal {
             .map(|(check, _)| check.split_location().0)
             .collect();
         let written = &mut self.written;
-        let states = (self.states.drain())
+        (self.states.drain())
             .filter(|(check, _)| news.contains(&check.split_location().0))
             .inspect(|(check, state)| {
                 written.insert(check.clone(), state.clone());
             })
-            .collect();
-        (blocks, states)
+            .collect()
     }
 
     /// Puts back writes that failed, so the next checkpoint tries them again.
@@ -142,6 +228,23 @@ impl Journal {
             // Not written after all: the next checkpoint writes it.
             self.written.remove(&check);
             self.states.entry(check).or_insert(state);
+        }
+    }
+
+    /// Puts back a checkpoint's writes that failed (see [`Journal::restore`]);
+    /// a part not written is handed out again, from where it began.
+    pub fn restore_appended(&mut self, (writes, parts): (Writes, Vec<Part>)) {
+        self.restore(writes);
+        for part in parts {
+            match self.open.get_mut(&part.check) {
+                Some(open) if open.hour == part.hour && !open.whole => {
+                    open.on_disk = open.on_disk.min(part.start);
+                    open.dirty = true;
+                }
+                // Closed since, or to be written whole: the block carries
+                // these bytes anyway.
+                _ => {}
+            }
         }
     }
 

@@ -279,12 +279,14 @@ impl StateStore for PgStore {
     /// the next [`StateStore::checkpoint`].
     fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
         let stored = |hour: u32| match self.stored_blocks(&result.check, hour..=hour) {
-            Ok(mut found) => found.pop().map(|(_, bytes)| bytes),
+            Ok(mut found) => found.pop().map_or(journal::Stored::Nothing, |(_, bytes)| {
+                journal::Stored::Whole(bytes)
+            }),
             // The hour starts afresh in memory, as with sled; the store's
             // health says that the database fails.
             Err(e) => {
                 tracing::debug!(check = %result.check, error = %e, "cannot read this hour's stored results");
-                None
+                journal::Stored::Unreadable
             }
         };
         self.journal().push(result, state, stored);

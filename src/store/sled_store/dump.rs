@@ -1,6 +1,6 @@
 //! Every record of the database, as stored, for `candor migrate-store`.
 
-use super::{SledStore, packed};
+use super::{SledStore, packed, parts};
 use crate::store::StoreError;
 use crate::store::copy::Record;
 
@@ -89,7 +89,10 @@ impl SledStore {
                 });
             }
         }
-        for record in packed::unpack(4, t.blocks.iter()) {
+        // The hour under way, where only its parts hold it.
+        let (unfolded, _) = parts::unfolded(&t.blocks, &t.parts, u32::MAX)?;
+        let whole = packed::unpack(4, t.blocks.iter());
+        for record in whole.chain(unfolded.into_iter().map(Ok)) {
             let (prefix, name, bytes) = record?;
             if let Some(hour) = be_u32(&prefix) {
                 sink(Record::Block {

@@ -3,7 +3,8 @@
 //!
 //! sled calls are quick in-memory operations except `flush`, which is awaited
 //! with `flush_async` so it never blocks the executor. Raw results are packed
-//! per check and hour ([`blocks`]) and written at checkpoints ([`journal`]).
+//! per check and hour ([`blocks`]) and written at checkpoints ([`journal`]),
+//! the hour under way as appended parts ([`parts`]).
 //! Nothing of sled leaves this module: its errors become [`StoreError`]s,
 //! each noted in the store's [`Health`]; after a disk failure the database is
 //! reopened in place ([`recover`]).
@@ -14,6 +15,7 @@ mod keys;
 mod migrate;
 mod outbox;
 mod packed;
+mod parts;
 mod recover;
 mod reports;
 mod rollups;
@@ -21,7 +23,7 @@ mod subscribers;
 mod trees;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -56,8 +58,11 @@ pub struct SledStore {
     /// Results and check states not yet written.
     journal: Arc<Mutex<journal::Journal>>,
     /// Held through a whole checkpoint: `flush` is called from several tasks,
-    /// and two overlapping checkpoints could write an older block last.
+    /// and two overlapping checkpoints could write an older block last, or
+    /// a later part first.
     checkpointing: Arc<Mutex<()>>,
+    /// The sequence number of the next checkpoint's parts (see [`parts`]).
+    next_part: Arc<AtomicU32>,
     /// Whether writes reach the disk; every backend error is noted here.
     health: Arc<Health>,
     /// Tests only: every write fails as on a full disk (see
@@ -78,12 +83,17 @@ impl SledStore {
             source,
         })?;
         let trees = Trees::open(dir, cache_size)?;
+        let next_part = parts::next_seq(&trees.parts).map_err(|e| StoreError::Open {
+            path: dir.to_owned(),
+            detail: e.to_string(),
+        })?;
         Ok(Self {
             open: Arc::new(RwLock::new(Some(Arc::new(trees)))),
             dir: dir.to_owned(),
             cache_size,
             journal: Arc::default(),
             checkpointing: Arc::default(),
+            next_part: Arc::new(AtomicU32::new(next_part)),
             health: Arc::default(),
             disk_full: Arc::default(),
         })
@@ -117,10 +127,23 @@ impl SledStore {
         done
     }
 
+    /// Writes the journal: whole blocks of past hours, the parts the hour
+    /// under way gained, changed check states; then folds the parts of past
+    /// hours (see [`parts`]).
     fn write_journal(&self) -> Result<(), StoreError> {
-        let writes = self.journal().take();
-        let (blocks, states) = &writes;
-        if blocks.is_empty() && states.is_empty() {
+        self.write_journal_at(blocks::hour_of(Utc::now()))
+    }
+
+    /// [`SledStore::write_journal`] as if the hour were `now`.
+    fn write_journal_at(&self, now: u32) -> Result<(), StoreError> {
+        let _one_at_a_time = self
+            .checkpointing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let writes = self.journal().take_appending(now);
+        let ((blocks, states), new_parts) = &writes;
+        // Parts of past hours are folded with the next writes there are.
+        if blocks.is_empty() && states.is_empty() && new_parts.is_empty() {
             return Ok(());
         }
         // Each into its shard's entry (see `packed`): one entry rewritten per
@@ -144,13 +167,21 @@ impl SledStore {
                     let (prefix, check) = key.split_at_checked(4)?;
                     Some((prefix.to_vec(), check.to_vec(), bytes.clone()))
                 });
-                apply(&t.blocks, hours.collect())?;
-                apply(&t.check_state, states)?;
-                Ok(())
+                if !blocks.is_empty() {
+                    apply(&t.blocks, hours.collect())?;
+                }
+                if !states.is_empty() {
+                    apply(&t.check_state, states)?;
+                }
+                if !new_parts.is_empty() {
+                    let seq = self.next_part.fetch_add(1, Ordering::Relaxed);
+                    t.parts.apply_batch(parts::batch(new_parts, seq))?;
+                }
+                Ok(parts::fold(&t.blocks, &t.parts, now)?)
             })
         });
         if written.is_err() {
-            self.journal().restore(writes);
+            self.journal().restore_appended(writes);
         }
         written
     }
@@ -160,6 +191,12 @@ impl SledStore {
         self.journal
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A checkpoint as if it ran at `now` (tests of hours past and under way).
+    #[cfg(test)]
+    pub fn checkpoint_at(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.write_journal_at(blocks::hour_of(now))
     }
 
     #[cfg(test)]
@@ -178,14 +215,14 @@ impl StateStore for SledStore {
     fn record(&self, result: &CheckResult, state: &CheckState) -> Result<(), StoreError> {
         let stored = |hour: u32| {
             let check = result.check.as_str().as_bytes();
-            match self.read(|t| Ok(packed::get(&t.blocks, &hour.to_be_bytes(), check)?)) {
-                Ok(v) => v,
+            match self.read(|t| Ok(parts::stored(&t.blocks, &t.parts, hour, check)?)) {
+                Ok(stored) => stored,
                 // The hour then starts afresh in memory; its stored part is
                 // replaced at the next checkpoint. The store's health says
                 // that the disk fails (once, not per result).
                 Err(e) => {
                     tracing::debug!(check = %result.check, error = %e, "cannot read this hour's stored results");
-                    None
+                    journal::Stored::Unreadable
                 }
             }
         };
@@ -195,10 +232,6 @@ impl StateStore for SledStore {
     /// Writes the results and check states kept since the last checkpoint. On
     /// failure they stay in memory for the next one.
     fn checkpoint(&self) -> Result<(), StoreError> {
-        let _one_at_a_time = self
-            .checkpointing
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
         self.write_journal()
     }
     fn commit(&self, c: &super::Commit<'_>) -> Result<(), StoreError> {
@@ -244,7 +277,10 @@ impl StateStore for SledStore {
                 return Ok(Some(bytes.to_vec()));
             }
             let name = check.as_str().as_bytes();
-            self.read(|t| Ok(packed::get(&t.blocks, &hour.to_be_bytes(), name)?))
+            self.read(|t| match parts::stored(&t.blocks, &t.parts, hour, name)? {
+                journal::Stored::Whole(bytes) | journal::Stored::Parts(bytes) => Ok(Some(bytes)),
+                journal::Stored::Nothing | journal::Stored::Unreadable => Ok(None),
+            })
         })
     }
     /// Deletes raw results of every hour that ended before `before`, for every

@@ -9,6 +9,7 @@ use migrate::SCHEMA_KEY;
 
 mod faults;
 mod messages;
+mod parts;
 
 /// A stored result's reason in words.
 fn words(r: &StoredResult) -> String {

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{migrate, reports, subscribers};
+use super::{migrate, parts, reports, subscribers};
 use crate::store::StoreError;
 
 /// Every tree of one open database. Replaced as a whole when the database is
@@ -11,6 +11,8 @@ pub(super) struct Trees {
     pub db: sled::Db,
     /// Raw results, one entry per check and hour (see `blocks`).
     pub blocks: sled::Tree,
+    /// The hour under way's results, appended per checkpoint (see `parts`).
+    pub parts: sled::Tree,
     /// Uptime per component and local day (see `rollups`).
     pub rollups: sled::Tree,
     pub check_state: sled::Tree,
@@ -41,6 +43,7 @@ impl Trees {
         migrate::run(&db, dir)?;
         Ok(Self {
             blocks: db.open_tree(migrate::BLOCKS).map_err(open)?,
+            parts: db.open_tree(parts::TREE).map_err(open)?,
             rollups: db.open_tree("uptime_days").map_err(open)?,
             check_state: db.open_tree("check_state").map_err(open)?,
             component_state: db.open_tree("component_state").map_err(open)?,
